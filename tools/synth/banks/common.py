@@ -1,0 +1,52 @@
+# Slot values and persona parts. Slot banks are proper nouns / numbers / tiny
+# reactions; the ones listed in split.SHARED_BANKS are shared by both splits,
+# every other bank here is split like a phrase bank.
+
+BANKS = {
+    # ---- shared slot values (not split) ----
+    "slot.game": ["roblox", "fortnite", "minecraft", "valorant", "among us", "genshin", "rocket league",
+                  "apex", "cod", "brawl stars", "fall guys", "overwatch", "gta", "adopt me", "blox fruits",
+                  "bedwars", "pet sim", "clash royale", "rainbow six", "terraria"],
+    "slot.platform_core": ["snap", "snapchat", "discord", "whatsapp", "telegram", "insta", "kik", "signal"],
+    "slot.platform_alias": ["sc", "the yellow app", "disc", "dc", "tele", "tg", "wa", "the ghost app",
+                            "\U0001F47B", "ig", "the gram", "cord", "snappy", "whatsap", "telly", "the green app",
+                            "dizzy", "ghost app", "snp", "wapp"],
+    "slot.currency": ["robux", "vbucks", "gems", "coins", "diamonds", "primogems", "credits", "nitro"],
+    "slot.num": ["2", "3", "4", "5", "10", "12", "15", "20", "25", "40", "50", "100"],
+    "slot.bigamount": ["400", "800", "1000", "1700", "2000", "4500", "10k", "5000"],
+    "slot.money": ["$50", "$100", "$150", "$200", "$250", "$300", "$500", "$80", "$120", "$1000", "300 dollars", "200 usd"],
+    "slot.time": ["1 hour", "30 minutes", "2 hours", "20 mins", "45 min", "an hour", "10 minutes", "3 hours"],
+    "slot.clock": ["6", "7", "3:30", "4", "5:15", "8", "noon", "9am", "6:45", "2"],
+    "slot.day": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tmrw", "tonight", "this weekend"],
+    "slot.subject": ["math", "science", "english", "history", "spanish", "french", "geography", "bio", "chem", "art", "pe", "music"],
+    "slot.artist": ["taylor", "billie", "olivia rodrigo", "travis", "drake", "the weeknd", "ice spice", "sza", "doja", "mrbeast",
+                    "sabrina carpenter", "kendrick", "bad bunny", "central cee", "tyler"],
+    "slot.item": ["dominus", "headless", "korblox", "frost dragon", "shadow dragon", "neon unicorn", "mega owl", "skin",
+                  "emote", "wrap", "pickaxe", "knife skin", "bundle", "pet", "mythic", "battle pass", "glider"],
+    "slot.name": ["jake", "mia", "liam", "emma", "noah", "ava", "ethan", "sofia", "lucas", "chloe", "aiden", "zoe",
+                  "mason", "lily", "caleb", "maya", "owen", "ella", "ryan", "grace", "tyler", "nora", "dylan", "ruby",
+                  "jayden", "amelia", "leo", "harper", "sam", "isla"],
+    "slot.place": ["the mall", "mcdonalds", "the park", "the library", "the skatepark", "starbucks", "the arcade",
+                   "the bus station", "walmart", "target", "the cinema", "the train station", "subway", "the pool"],
+    "slot.code": [],   # generated (lobby codes) in generate.py
+    "slot.react": ["lol", "lmao", "ok", "k", "ya", "yea", "fr", "bruh", "haha", "true", "same", "idk", "nah", "yep",
+                   "oh", "wait", "omg", "ikr", "lmaooo", "xd", "hmm", "rip", "ye", "sure", "okk", "mhm"],
+    "slot.emoji": ["\U0001F602", "\U0001F62D", "\U0001F480", "\U0001F60A", "\U0001F60E", "\U0001F525", "\U0001F97A",
+                   "\U0001F644", "\U0001F633", "\U0001F44D", "\u2764\ufe0f", "\U0001F62C", "\U0001F605", "\U0001F60F",
+                   "\U0001F914", "\U0001F64F", "\u2728", "\U0001F60B"],
+
+    # ---- persona parts (split: held-out personas use held-out parts) ----
+    "persona.handle_word": ["shadow", "ninja", "pixel", "storm", "blaze", "frost", "wolf", "dragon", "sniper", "ghost",
+                            "nova", "toxic", "lucky", "cookie", "panda", "kitty", "bunny", "sky", "star", "moon",
+                            "drift", "viper", "raven", "neon", "glitch", "turbo", "honey", "peach", "mango", "blue",
+                            "reaper", "cosmic", "zen", "spark", "noob", "pro", "king", "queen", "fox", "bear",
+                            "chill", "sunny", "crystal", "angel", "demon", "rogue", "flash", "echo", "jelly", "boba",
+                            "matcha", "cloud", "venom", "titan", "sugar", "daisy", "lunar", "volt", "nugget", "pickle"],
+    "persona.handle_suffix": ["xd", "yt", "ttv", "gamer", "plays", "official", "irl", "uwu", "rblx", "mc", "fn",
+                              "gg", "op", "tv", "hd", "boi", "gurl", "vibes", "real", "lol", "xo", "owo", "fan", "main"],
+    "persona.parent_name": ["mom", "Mom", "mum", "dad", "Dad", "mama", "papa", "Mommy", "Daddy", "momma",
+                            "Mom\u2764\ufe0f", "dad \U0001F474", "Mum", "Pops", "Ma"],
+    "persona.adult_name": ["jennifer.k", "mike_r", "coach_dave", "ms.patel", "tom.h", "sarah_l", "mr_garcia", "lisa.m",
+                           "chris_b", "amanda.w", "kevin_t", "nicole.f", "brian_o", "rachel.s", "dan.k", "megan_p",
+                           "jason.l", "karen_g", "matt.d", "emily.r", "tutor_anna", "coach.kim", "steve_w", "jess.m"],
+}
