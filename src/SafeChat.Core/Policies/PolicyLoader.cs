@@ -842,7 +842,8 @@ internal sealed class PolicyFileReader
 
     private bool AlreadyReported(string path)
     {
-        // A type error on a key already explains any follow-up problem on it or inside it.
+        // An error on a key already explains any follow-up problem on it or inside it, and an error inside a list
+        // (an unknown action) explains the list looking empty afterwards.
         for (var p = path; p.Length > 0; p = Parent(p))
         {
             if (_errorPaths.Contains(p))
@@ -851,7 +852,7 @@ internal sealed class PolicyFileReader
             }
         }
 
-        return false;
+        return _errorPaths.Any(e => e.StartsWith(path + "[", StringComparison.Ordinal));
     }
 
     private int OffsetOf(string path)
