@@ -78,6 +78,7 @@ public sealed class PolicyEngine : IMessagePolicy
 
     private async ValueTask<IReadOnlyList<Decision>> EvaluateAsync(CompiledRule[] rules, Subject subject, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         List<Decision>? decisions = null;
         var senderBand = Policy.EffectiveAgeBand(subject.Sender);
         foreach (var rule in rules)
