@@ -19,17 +19,21 @@ internal sealed class CliApplication(
         safechat — score chat conversations for grooming and sextortion risk.
 
         Usage:
-          safechat score INPUT [--model DIR] [--policy FILE] [--skip-invalid]
+          safechat score INPUT [--model DIR] [--policy FILE|PRESET] [--skip-invalid]
+          safechat policy validate FILE|PRESET
           safechat --help
           safechat --version
 
         Commands:
           score   Read conversations as JSONL from INPUT (a path, or - for stdin) and write one JSON result
                   per conversation to stdout, in input order. A summary line goes to stderr.
+          policy validate
+                  Load a policy file (or preset) and report every error as file:line:column: path: reason.
 
         Options for score:
           --model DIR       Load the ONNX models from DIR instead of the embedded default models.
-          --policy FILE     Apply a policy file or preset; its decisions appear in each result.
+          --policy FILE     Apply a policy file or a preset (strict-minors, standard); its decisions
+                            appear in each result.
           --skip-invalid    Report each invalid line on stderr and go on, instead of stopping at the first one.
 
         Exit codes: 0 success, 1 invalid input or load failure, 2 usage error.
@@ -66,9 +70,33 @@ internal sealed class CliApplication(
                 return ExitOk;
             case "score":
                 return await ScoreAsync(args.AsSpan(1).ToArray(), stdin, stdout, stderr, cancellationToken);
+            case "policy":
+                return await PolicyAsync(args.AsSpan(1).ToArray(), stdout, stderr, cancellationToken);
             default:
                 await stderr.WriteLineAsync($"error: unknown command '{args[0]}'. Run 'safechat --help'.");
                 return ExitUsage;
+        }
+    }
+
+    private static async Task<int> PolicyAsync(string[] args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length != 2 || args[0] != "validate")
+        {
+            await stderr.WriteLineAsync("usage: safechat policy validate FILE|PRESET");
+            return ExitUsage;
+        }
+
+        try
+        {
+            var definition = DefaultPolicy.Definition(args[1]);
+            var engine = new PolicyEngine(definition);
+            await WriteLineAsync(stdout, $"ok: {args[1]}: policy {engine.Version}, {definition.Rules.Count} rules", cancellationToken);
+            return ExitOk;
+        }
+        catch (PolicyValidationException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return ExitFailure;
         }
     }
 

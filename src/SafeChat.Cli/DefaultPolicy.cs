@@ -2,11 +2,14 @@ using SafeChat.Policies;
 
 namespace SafeChat.Cli;
 
-/// <summary>
-/// The one seam between the CLI and the policy loader (from the policies team). Returns null (no policy, so no
-/// decisions) until the lead wires the loader in at merge.
-/// </summary>
+/// <summary>Loads the policy named by <c>--policy</c>: a preset name (<c>strict-minors</c>, <c>standard</c>) or a policy file.</summary>
 internal static class DefaultPolicy
 {
-    public static IMessagePolicy? Load(string? pathOrPreset) => null;
+    public static IMessagePolicy? Load(string? pathOrPreset) =>
+        pathOrPreset is null ? null : new PolicyEngine(Definition(pathOrPreset));
+
+    public static PolicyDefinition Definition(string pathOrPreset) =>
+        PolicyPresets.Exists(pathOrPreset) && !File.Exists(pathOrPreset)
+            ? PolicyPresets.Load(pathOrPreset)
+            : PolicyLoader.LoadFile(pathOrPreset);
 }
