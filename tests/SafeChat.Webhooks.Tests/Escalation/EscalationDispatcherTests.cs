@@ -58,7 +58,7 @@ public sealed class EscalationDispatcherTests : IDisposable
         await Eventually.TrueAsync(() => failures.GetMeasurementSnapshot().Count == 3, "three timeouts", tick: () => _time.Advance(TimeSpan.FromSeconds(1)));
         Assert.All(failures.GetMeasurementSnapshot(), m => Assert.Equal("timeout", m.Tags["reason"]));
         Assert.Equal(3, hanging.Started);
-        await dispatcher.DisposeAsync();
+        await DisposeWhileTimePassesAsync(dispatcher);
     }
 
     [Fact]
@@ -87,8 +87,7 @@ public sealed class EscalationDispatcherTests : IDisposable
             Assert.Equal("hanging", m.Tags["handler"]);
         });
 
-        _time.Advance(TimeSpan.FromMinutes(5));
-        await dispatcher.DisposeAsync();
+        await DisposeWhileTimePassesAsync(dispatcher);
     }
 
     [Fact]
@@ -154,6 +153,14 @@ public sealed class EscalationDispatcherTests : IDisposable
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
             new EscalationDispatcher([], new EscalationDispatcherOptions { HandlerTimeout = TimeSpan.Zero }));
         Assert.Contains("HandlerTimeout", ex.Message, StringComparison.Ordinal);
+    }
+
+    // Disposal waits on fake-time timeouts (the hung handler's), so let fake time pass until it returns.
+    private async Task DisposeWhileTimePassesAsync(EscalationDispatcher dispatcher)
+    {
+        var disposing = dispatcher.DisposeAsync().AsTask();
+        await Eventually.TrueAsync(() => disposing.IsCompleted, "dispose completes", tick: () => _time.Advance(TimeSpan.FromSeconds(10)));
+        await disposing;
     }
 
     private sealed class RecordingHandler(string name) : IEscalationHandler
