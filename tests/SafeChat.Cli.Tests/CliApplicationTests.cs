@@ -10,7 +10,8 @@ public class CliApplicationTests
         var run = await new CliRunner().RunAsync(["--help"]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("safechat score INPUT [--model DIR] [--policy FILE] [--skip-invalid]", run.Stdout);
+        Assert.Contains("safechat score INPUT [--model DIR] [--policy FILE|PRESET] [--skip-invalid]", run.Stdout);
+        Assert.Contains("safechat policy validate FILE|PRESET", run.Stdout);
     }
 
     [Fact]
