@@ -13,7 +13,7 @@ internal sealed class SafeChatServerOptionsValidator(IServiceProviderIsService s
         var failures = new List<string>();
         Check(failures, "SafeChatServerOptions.Engine", options.Engine.Validate);
         Check(failures, "SafeChatServerOptions.Dispatcher", options.Dispatcher.Validate);
-        if (options.Policy is null && !services.IsService(typeof(IMessagePolicy)) && !PolicyPresets.Exists(options.PolicyPreset))
+        if (options.Policy is null && !PolicyPresets.Exists(options.PolicyPreset))
         {
             failures.Add($"SafeChatServerOptions.PolicyPreset: '{options.PolicyPreset}' is not a preset; known presets: {string.Join(", ", PolicyPresets.Names)}.");
         }
