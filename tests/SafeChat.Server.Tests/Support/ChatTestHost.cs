@@ -111,7 +111,8 @@ public sealed class ChatTestHost : IAsyncDisposable
         Action<SafeChatServerOptions>? configure = null,
         string? redis = null,
         Action<IServiceCollection>? services = null,
-        Action<ISafeChatServerBuilder>? safeChat = null)
+        Action<ISafeChatServerBuilder>? safeChat = null,
+        string redisPrefix = "safechat:")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -129,6 +130,7 @@ public sealed class ChatTestHost : IAsyncDisposable
             server.AddRedis(o =>
             {
                 o.Configuration = redis;
+                o.KeyPrefix = redisPrefix;
                 o.OperationTimeout = TimeSpan.FromMilliseconds(500);
                 o.ConnectTimeout = TimeSpan.FromMilliseconds(500);
             });

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using SafeChat.Conversations;
+using SafeChat.Escalation;
+using SafeChat.Server.Moderation;
+using SafeChat.Server.Tests.Support;
+
+namespace SafeChat.Server.Tests.Redis;
+
+[Collection(RedisCollection.Name)]
+public sealed class TwoNodeTests(RedisFixture redis)
+{
+    [RedisFact]
+    public async Task GroomingConversation_AlternatingBetweenTwoNodes_RaisesExactlyOneEscalation()
+    {
+        var handled = new ConcurrentBag<EscalationEvent>();
+        var prefix = RedisStores.UniquePrefix();
+        await using var nodeA = await StartNodeAsync(prefix, handled);
+        await using var nodeB = await StartNodeAsync(prefix, handled);
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            node.Rooms.Create("lobby-7", RoomKind.Public, new Participant("teen-7", AgeBand.Teen), new Participant("adult-7", AgeBand.Adult));
+        }
+
+        await using var onA = await nodeA.ConnectAsync("adult-7", 31);
+        await using var onB = await nodeB.ConnectAsync("adult-7", 31);
+        string[] lines = ["how old r u", "ur so mature", "dont tell ur mom", "r ur parents home", "add my snap", "send a pic", "lets meet", "ur so cool"];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            Assert.Equal("delivered", await (i % 2 == 0 ? onA : onB).InvokeAsync<string>("Send", "lobby-7", lines[i]));
+        }
+
+        var recordedOnA = await nodeA.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10);
+        var recordedOnB = await nodeB.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10);
+        var escalation = Assert.Single(recordedOnA);
+        Assert.Equal("grooming-escalate", escalation.Escalation.RuleId);
+        Assert.Equal(escalation.Id, Assert.Single(recordedOnB).Id);
+        // Both nodes' windows were one window: the risk needed signals from messages that landed on both.
+        Assert.Contains("age_probe", escalation.Escalation.Signals);
+        Assert.Contains("flattery", escalation.Escalation.Signals);
+        await WaitUntilAsync(() => !handled.IsEmpty);
+        await Task.Delay(200);
+        Assert.Single(handled);
+    }
+
+    [RedisFact]
+    public async Task FanOut_MinorsReachedThroughBothNodes_AreCountedTogether()
+    {
+        var handled = new ConcurrentBag<EscalationEvent>();
+        var prefix = RedisStores.UniquePrefix();
+        await using var nodeA = await StartNodeAsync(prefix, handled);
+        await using var nodeB = await StartNodeAsync(prefix, handled);
+        for (var i = 0; i < 5; i++)
+        {
+            foreach (var node in new[] { nodeA, nodeB })
+            {
+                node.Rooms.Create($"lobby-{i}", RoomKind.Public, new Participant($"kid-{i}", AgeBand.Teen));
+            }
+        }
+
+        await using var onA = await nodeA.ConnectAsync("adult-9", 40);
+        await using var onB = await nodeB.ConnectAsync("adult-9", 40);
+        for (var i = 0; i < 5; i++)
+        {
+            await (i % 2 == 0 ? onA : onB).InvokeAsync<string>("Send", $"lobby-{i}", "hi, good game");
+        }
+
+        var escalations = await nodeB.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10);
+        var fanOut = Assert.Single(escalations);
+        Assert.Equal("fan-out-adult-to-minors", fanOut.Escalation.RuleId);
+        Assert.Equal("adult-9", fanOut.Escalation.SubjectUserId);
+    }
+
+    private Task<ChatTestHost> StartNodeAsync(string prefix, ConcurrentBag<EscalationEvent> handled) =>
+        ChatTestHost.StartAsync(
+            redis: redis.Server.Configuration,
+            redisPrefix: prefix,
+            services: s => s.AddSingleton<IEscalationHandler>(new CountingHandler(handled)));
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+}
