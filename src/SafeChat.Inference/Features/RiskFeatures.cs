@@ -1,0 +1,172 @@
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Features;
+
+/// <summary>
+/// Per-author features of a conversation window for the risk aggregator, shared by training and runtime.
+/// They describe WHICH signals fired and how strongly (max, top-2 mean, capped counts, distinct stages, top-3 line
+/// scores) plus known age context. There is deliberately no length feature: more messages must not mean more risk.
+/// </summary>
+internal static class RiskFeatures
+{
+    /// <summary>A unit counts as firing a signal at or above this probability.</summary>
+    public const float FiredThreshold = 0.5f;
+
+    /// <summary>Counts of firing units are capped at this value (then scaled to [0,1]).</summary>
+    public const int CountCap = 3;
+
+    private static readonly int SignalCount = SignalNames.All.Count;
+    private static readonly int GroomingSignalCount = SignalNames.Grooming.Count;
+
+    /// <summary>Number of features.</summary>
+    public static int Count { get; } = (SignalNames.All.Count * 3) + 4 + 4 + 3;
+
+    /// <summary>Feature names, in order (for the model card).</summary>
+    public static IReadOnlyList<string> Names { get; } = BuildNames();
+
+    /// <summary>
+    /// Computes the features of one author from the units (messages, or chunks of long messages) the author wrote.
+    /// </summary>
+    public static void Compute(IReadOnlyList<MessageSignals> units, AgeBand authorAge, bool othersIncludeMinor, Span<float> features)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        if (features.Length < Count)
+        {
+            throw new ArgumentException($"Need room for {Count} features.", nameof(features));
+        }
+
+        features[..Count].Clear();
+        int s = SignalCount;
+        Span<float> top1 = stackalloc float[s];
+        Span<float> top2 = stackalloc float[s];
+        Span<int> fired = stackalloc int[s];
+        Span<float> harmTop = stackalloc float[6];
+        top1.Clear();
+        top2.Clear();
+        fired.Clear();
+        harmTop.Clear();
+
+        for (int u = 0; u < units.Count; u++)
+        {
+            var probabilities = units[u].Probabilities;
+            int n = Math.Min(s, probabilities.Length);
+            for (int i = 0; i < n; i++)
+            {
+                float p = probabilities[i];
+                if (p > top1[i])
+                {
+                    top2[i] = top1[i];
+                    top1[i] = p;
+                }
+                else if (p > top2[i])
+                {
+                    top2[i] = p;
+                }
+
+                if (p >= FiredThreshold)
+                {
+                    fired[i]++;
+                }
+            }
+
+            var harms = units[u].HarmProbabilities;
+            for (int h = 0; h < 2 && h < harms.Length; h++)
+            {
+                InsertTop3(harmTop.Slice(h * 3, 3), harms[h]);
+            }
+        }
+
+        int distinctGrooming = 0, distinctSextortion = 0;
+        float sumGrooming = 0, sumSextortion = 0;
+        for (int i = 0; i < s; i++)
+        {
+            features[i] = top1[i];
+            features[s + i] = (top1[i] + top2[i]) / 2f;
+            features[(2 * s) + i] = Math.Min(fired[i], CountCap) / (float)CountCap;
+            bool isGrooming = i < GroomingSignalCount;
+            if (fired[i] > 0)
+            {
+                if (isGrooming)
+                {
+                    distinctGrooming++;
+                }
+                else
+                {
+                    distinctSextortion++;
+                }
+            }
+
+            if (isGrooming)
+            {
+                sumGrooming += top1[i];
+            }
+            else
+            {
+                sumSextortion += top1[i];
+            }
+        }
+
+        int k = 3 * s;
+        features[k++] = Math.Min(distinctGrooming, 5) / 5f;
+        features[k++] = distinctSextortion / (float)(s - GroomingSignalCount);
+        features[k++] = sumGrooming / GroomingSignalCount;
+        features[k++] = sumSextortion / (s - GroomingSignalCount);
+        for (int h = 0; h < 2; h++)
+        {
+            var top = harmTop.Slice(h * 3, 3);
+            features[k++] = top[0];
+            features[k++] = (top[0] + top[1] + top[2]) / 3f;
+        }
+
+        features[k++] = authorAge == AgeBand.Adult ? 1f : 0f;
+        features[k++] = authorAge is AgeBand.Child or AgeBand.Teen ? 1f : 0f;
+        features[k] = othersIncludeMinor ? 1f : 0f;
+    }
+
+    private static void InsertTop3(Span<float> top, float value)
+    {
+        if (value > top[0])
+        {
+            top[2] = top[1];
+            top[1] = top[0];
+            top[0] = value;
+        }
+        else if (value > top[1])
+        {
+            top[2] = top[1];
+            top[1] = value;
+        }
+        else if (value > top[2])
+        {
+            top[2] = value;
+        }
+    }
+
+    private static string[] BuildNames()
+    {
+        var names = new List<string>();
+        foreach (var signal in SignalNames.All)
+        {
+            names.Add($"max:{signal}");
+        }
+
+        foreach (var signal in SignalNames.All)
+        {
+            names.Add($"top2_mean:{signal}");
+        }
+
+        foreach (var signal in SignalNames.All)
+        {
+            names.Add($"fired_count_capped:{signal}");
+        }
+
+        names.AddRange(
+        [
+            "distinct_grooming_signals", "distinct_sextortion_signals", "sum_max_grooming_signals", "sum_max_sextortion_signals",
+            "max:grooming_line", "top3_mean:grooming_line", "max:sextortion_line", "top3_mean:sextortion_line",
+            "author_known_adult", "author_known_minor", "others_include_known_minor",
+        ]);
+        return [.. names];
+    }
+}

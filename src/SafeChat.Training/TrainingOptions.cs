@@ -1,0 +1,138 @@
+using System.Globalization;
+
+namespace SafeChat.Training;
+
+/// <summary>Options of <c>safechat train</c>.</summary>
+internal sealed class TrainingOptions
+{
+    public string? PervertedJusticeDirectory { get; set; }
+
+    public string? VtpanCsv { get; set; }
+
+    public string? DotaJsonl { get; set; }
+
+    public string? NpsJsonl { get; set; }
+
+    public string? Pan12SampleJsonl { get; set; }
+
+    public List<string> Conversations { get; } = [];
+
+    public List<string> Lines { get; } = [];
+
+    public List<string> Heldout { get; } = [];
+
+    public string OutputDirectory { get; set; } = "models";
+
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Offender lines (and as many decoy lines) sampled from Perverted-Justice for the line model.</summary>
+    public int PjLineSample { get; set; } = 40_000;
+
+    public int Folds { get; set; } = 3;
+
+    /// <summary>The command line as given (recorded in EVALUATION.md).</summary>
+    public string CommandLine { get; set; } = string.Empty;
+
+    public const string Usage =
+        "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--pj DIR] [--vtpan CSV] " +
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N]";
+
+    /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
+    public static TrainingOptions? Parse(string[] args, TextWriter stderr)
+    {
+        var options = new TrainingOptions { CommandLine = "safechat train " + string.Join(' ', args.Select(Quote)) };
+        List<string>? multi = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (multi is null)
+                {
+                    stderr.WriteLine($"train: unexpected argument '{arg}' (position {i + 1}). {Usage}");
+                    return null;
+                }
+
+                multi.Add(arg);
+                continue;
+            }
+
+            multi = null;
+            if (arg is "--help" or "-h")
+            {
+                stderr.WriteLine(Usage);
+                return null;
+            }
+
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                stderr.WriteLine($"train: option {arg} needs a value. {Usage}");
+                return null;
+            }
+
+            string value = args[++i];
+            switch (arg)
+            {
+                case "--pj": options.PervertedJusticeDirectory = value; break;
+                case "--vtpan": options.VtpanCsv = value; break;
+                case "--dota": options.DotaJsonl = value; break;
+                case "--nps": options.NpsJsonl = value; break;
+                case "--pan12-sample": options.Pan12SampleJsonl = value; break;
+                case "--out": options.OutputDirectory = value; break;
+                case "--conversations": options.Conversations.Add(value); multi = options.Conversations; break;
+                case "--lines": options.Lines.Add(value); multi = options.Lines; break;
+                case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
+                case "--seed" or "--pj-lines" or "--folds":
+                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)
+                    {
+                        stderr.WriteLine($"train: option {arg} needs a non-negative integer, got '{value}'.");
+                        return null;
+                    }
+
+                    if (arg == "--seed")
+                    {
+                        options.Seed = number;
+                    }
+                    else if (arg == "--pj-lines")
+                    {
+                        options.PjLineSample = number;
+                    }
+                    else
+                    {
+                        options.Folds = Math.Max(2, number);
+                    }
+
+                    break;
+                default:
+                    stderr.WriteLine($"train: unknown option {arg}. {Usage}");
+                    return null;
+            }
+        }
+
+        if (options.Conversations.Count == 0)
+        {
+            stderr.WriteLine($"train: at least one --conversations file is required. {Usage}");
+            return null;
+        }
+
+        foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout)
+                     .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
+        {
+            if (!File.Exists(path))
+            {
+                stderr.WriteLine($"train: file not found: {path}");
+                return null;
+            }
+        }
+
+        if (options.PervertedJusticeDirectory is not null && !Directory.Exists(options.PervertedJusticeDirectory))
+        {
+            stderr.WriteLine($"train: directory not found: {options.PervertedJusticeDirectory}");
+            return null;
+        }
+
+        return options;
+    }
+
+    private static string Quote(string arg) => arg.Contains(' ', StringComparison.Ordinal) ? $"\"{arg}\"" : arg;
+}
