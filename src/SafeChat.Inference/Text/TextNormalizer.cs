@@ -52,6 +52,8 @@ public static class TextNormalizer
 {
     private const int StackLimit = 256;
 
+    private static readonly SearchValues<char> LeetCharacters = SearchValues.Create("0134578@$");
+
     /// <summary>Returns the canonical form of <paramref name="text"/>; <see langword="null"/> gives an empty string.</summary>
     /// <param name="text">Chat text, any length and any content.</param>
     /// <returns>The normalized text (see the class remarks for the steps).</returns>
@@ -403,7 +405,7 @@ public static class TextNormalizer
         int capacity = WorkLength(word.Length);
         char[]? rented = null;
         Span<char> destination = capacity <= StackLimit
-            ? stackalloc char[StackLimit]
+            ? stackalloc char[capacity]
             : (rented = ArrayPool<char>.Shared.Rent(capacity));
         try
         {
@@ -428,9 +430,32 @@ public static class TextNormalizer
     /// </summary>
     private static int TransformWord(ReadOnlySpan<char> word, Span<char> destination)
     {
-        bool mapScripts = Confusables.ShouldMap(word);
         int decodedMax = Leetspeak.MaxDecodedLength(word.Length);
         Span<char> folded = destination.Slice(decodedMax, word.Length); // leet output goes to the front
+        if (Ascii.IsValid(word))
+        {
+            Ascii.ToLower(word, folded, out _);
+        }
+        else
+        {
+            FoldWord(word, folded);
+        }
+
+        int length = CollapseStretched(folded[..word.Length]);
+        if (folded[..length].ContainsAny(LeetCharacters)
+            && Leetspeak.TryDecode(folded[..length], destination[..decodedMax], out int decoded))
+        {
+            return CollapseStretched(destination[..decoded]);
+        }
+
+        folded[..length].CopyTo(destination);
+        return length;
+    }
+
+    /// <summary>Lookalikes to Latin and invariant lowercase, for a word with non-ASCII chars (same length).</summary>
+    private static void FoldWord(ReadOnlySpan<char> word, Span<char> folded)
+    {
+        bool mapScripts = Confusables.ShouldMap(word);
         for (int i = 0; i < word.Length; i++)
         {
             char c = word[i];
@@ -453,15 +478,6 @@ public static class TextNormalizer
                 ? latin
                 : char.ToLowerInvariant(c);
         }
-
-        int length = CollapseStretched(folded[..word.Length]);
-        if (Leetspeak.TryDecode(folded[..length], destination[..decodedMax], out int decoded))
-        {
-            return CollapseStretched(destination[..decoded]);
-        }
-
-        folded[..length].CopyTo(destination);
-        return length;
     }
 
     /// <summary>Cuts runs of three or more identical letters to two, in place; returns the new length.</summary>

@@ -364,3 +364,54 @@ public class TextNormalizerTests
     private static string Escape(string text) =>
         string.Concat(text.Select(c => c is >= ' ' and < '\x7F' ? c.ToString() : $"\\u{(int)c:X4}"));
 }
+
+/// <summary>A theory that only runs when SAFECHAT_SLOW_TESTS=1 (it is also tagged Category=Slow).</summary>
+public sealed class SlowTheoryAttribute : TheoryAttribute
+{
+    public SlowTheoryAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("SAFECHAT_SLOW_TESTS") != "1")
+        {
+            Skip = "Slow: set SAFECHAT_SLOW_TESTS=1 to run.";
+        }
+    }
+}
+
+public class TextNormalizerFuzzTests
+{
+    [SlowTheory]
+    [Trait("Category", "Slow")]
+    [InlineData(1, 200_000)]
+    [InlineData(2, 200_000)]
+    [InlineData(3, 200_000)]
+    public void Normalize_ManyRandomInputs_AreIdempotent(int seed, int rounds)
+    {
+        string[] alphabets =
+        [
+            "aeiosnpdtrxyz0134578295@$_.-,:/'!?&;# ",
+            "ab01 _-.\u0430\u0435\u043E\u0440\u0441\u0455\u0456\u03BF\u03B1\u0391\u0397\u03A9\u13AA\uAB70\u1D00\u0131I",
+            "a4u2 me you ur snap\uD83C\uDF46\uD83D\uDE02\uD83D\uDC7B@$:&#;lt amp x0 \u0301\u200B\uFE0F",
+            "&amp;lt;gt;#39;x41;quot;apos; a b",
+            "www.com/x@y.net t.me bit.ly :/?# ab12",
+        ];
+        var random = new Random(seed);
+        var chars = new char[30];
+        for (int round = 0; round < rounds; round++)
+        {
+            string alphabet = alphabets[round % alphabets.Length];
+            int length = random.Next(1, chars.Length);
+            for (int i = 0; i < length; i++)
+            {
+                chars[i] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            string input = new(chars, 0, length);
+            string once = TextNormalizer.Normalize(input);
+            string twice = TextNormalizer.Normalize(once);
+            Assert.True(once == twice, $"not idempotent for [{Escape(input)}]: [{Escape(once)}] -> [{Escape(twice)}]");
+        }
+    }
+
+    private static string Escape(string text) =>
+        string.Concat(text.Select(c => c is >= ' ' and < '\x7F' ? c.ToString() : $"\\u{(int)c:X4}"));
+}
