@@ -53,7 +53,6 @@ public sealed record ModelCardTrainingData
     public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Anything else a reader needs to know.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Notes { get; init; }
 }
 
