@@ -63,7 +63,7 @@ internal static class LineExamples
         var conversationTexts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in data.Synthetic.Where(c => c.Part == DataPart.Train))
         {
-            int fold = Splits.Fold(c.Group, folds);
+            int fold = data.Fold(c, folds);
             foreach (var m in c.Messages)
             {
                 conversationTexts.Add(m.Text);
@@ -116,7 +116,7 @@ internal static class LineExamples
         int dotaLines = 0;
         foreach (var c in data.Dota.Where(c => c.Part == DataPart.Train))
         {
-            int fold = Splits.Fold(c.Group, folds);
+            int fold = data.Fold(c, folds);
             foreach (var m in c.Messages)
             {
                 dotaLines++;
@@ -127,7 +127,7 @@ internal static class LineExamples
         int vtpanChunks = 0;
         foreach (var c in data.Vtpan.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Benign))
         {
-            int fold = Splits.Fold(c.Group, folds);
+            int fold = data.Fold(c, folds);
             foreach (var chunk in featurizer.Chunks(c.Messages[0].Text))
             {
                 vtpanChunks++;

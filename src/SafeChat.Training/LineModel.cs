@@ -31,6 +31,10 @@ internal sealed class LineModel(float[] weights, float[] bias)
 
     public int Heads => Bias.Length;
 
+    /// <summary>The model with every weight rounded to float16, as stored in the ONNX file (so managed and ONNX scores agree).</summary>
+    public LineModel RoundedToHalf() =>
+        new(Array.ConvertAll(Weights, w => (float)(Half)w), (float[])Bias.Clone());
+
     /// <summary>Managed scoring (for out-of-fold predictions during training; the runtime uses ONNX).</summary>
     public float[] Predict(SparseVector x)
     {

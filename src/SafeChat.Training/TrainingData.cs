@@ -25,6 +25,31 @@ internal sealed class TrainingData
 
     public List<ChatConversation> Pan12Sample { get; } = [];
 
+    private readonly Dictionary<string, int> _scenarioOrder = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The out-of-fold index of a conversation. Synthetic conversations are folded by SCENARIO (round-robin within each
+    /// label), so out-of-fold line scores come from a model that never saw that scenario's key lines: the aggregator then
+    /// learns how line scores look on unfamiliar phrasing, which is what held-out conversations bring.
+    /// </summary>
+    public int Fold(ChatConversation conversation, int folds) =>
+        conversation.Source == "synthetic" && conversation.Scenario is { } scenario && _scenarioOrder.TryGetValue(scenario, out int order)
+            ? order % folds
+            : Splits.Fold(conversation.Group, folds);
+
+    private void OrderScenarios()
+    {
+        foreach (var group in Synthetic.Where(c => c.Part != DataPart.Heldout && c.Scenario is not null)
+                     .GroupBy(c => c.Label).OrderBy(g => g.Key))
+        {
+            int i = 0;
+            foreach (var scenario in group.Select(c => c.Scenario!).Distinct().OrderBy(s => s, StringComparer.Ordinal))
+            {
+                _scenarioOrder.TryAdd(scenario, i++);
+            }
+        }
+    }
+
     public static TrainingData Load(TrainingOptions options, TextWriter log)
     {
         var data = new TrainingData();
@@ -37,6 +62,7 @@ internal sealed class TrainingData
             }
         }
 
+        data.OrderScenarios();
         foreach (var path in options.Heldout)
         {
             foreach (var c in CorpusReaders.ReadConversations(path, "synthetic"))

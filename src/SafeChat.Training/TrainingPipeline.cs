@@ -20,6 +20,8 @@ internal sealed class TrainedModels
     public required Dictionary<string, float> Thresholds { get; init; }
 
     public required Dictionary<string, string> ValidationNotes { get; init; }
+
+    public required TrainingSummary Summary { get; init; }
 }
 
 /// <summary>The training run: vocabulary → line heads (k-fold + final) → aggregator on out-of-fold replays → thresholds.</summary>
@@ -51,24 +53,27 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         }
 
         log.WriteLine("line model, final:");
-        var final = lineTrainer.Train(examples, _ => true);
+        var final = lineTrainer.Train(examples, _ => true).RoundedToHalf();
         Progress("final line model trained");
 
         var rows = new List<AggregatorRow>();
         foreach (var c in AggregatorConversations(data, DataPart.Train))
         {
-            var model = foldModels[Splits.Fold(c.Group, options.Folds)];
+            var model = foldModels[data.Fold(c, options.Folds)];
             var units = c.Messages.Select(m => model.PredictChunks(training.Chunks(m.Text))).ToList();
             AggregatorRows.Add(c, units, rows);
         }
 
         log.WriteLine($"aggregator rows: {rows.Count} ({string.Join(", ", rows.GroupBy(r => r.Source).Select(g => $"{g.Key} {g.Count()}"))})");
-        var risk = new AggregatorTrainer(ml, log).Train(rows);
+        var aggregatorTrainer = new AggregatorTrainer(ml, log);
+        var risk = aggregatorTrainer.Train(rows);
         Progress("aggregator trained");
 
+        // Validation conversations are replayed with the fold model that never saw their scenario (or group), so the
+        // thresholds are set on line scores as unfamiliar as the held-out data's.
         var provisional = new Dictionary<string, float> { [HarmNames.Grooming] = 0.5f, [HarmNames.Sextortion] = 0.5f };
-        var scorer = CreateManagedScorer(featurizer, final, risk, provisional);
-        var (thresholds, notes) = ChooseThresholds(scorer, data);
+        var runners = foldModels.Select(m => new EvaluationRunner(CreateManagedScorer(featurizer, m, risk, provisional), provisional)).ToArray();
+        var (thresholds, notes) = ChooseThresholds(c => runners[data.Fold(c, options.Folds)].Trace(c), data);
         Progress($"thresholds: grooming {thresholds[HarmNames.Grooming]:F3}, sextortion {thresholds[HarmNames.Sextortion]:F3}");
         return new TrainedModels
         {
@@ -78,6 +83,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             Risk = risk,
             Thresholds = thresholds,
             ValidationNotes = notes,
+            Summary = Summarize(data, vocabulary, lineTrainer.L2, aggregatorTrainer.L2),
         };
     }
 
@@ -135,13 +141,15 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         return VocabularyBuilder.ToFileBytes(vocabulary);
     }
 
-    private (Dictionary<string, float> Thresholds, Dictionary<string, string> Notes) ChooseThresholds(ISafetyScorer scorer, TrainingData data)
+    /// <summary>In-time recall kept on validation positives when the false-positive limits allow a higher threshold.</summary>
+    public const double ValidationInTimeRecall = 0.97;
+
+    private (Dictionary<string, float> Thresholds, Dictionary<string, string> Notes) ChooseThresholds(Func<ChatConversation, ReplayTrace> trace, TrainingData data)
     {
-        var runner = new EvaluationRunner(scorer, new Dictionary<string, float> { [HarmNames.Grooming] = 0.5f, [HarmNames.Sextortion] = 0.5f });
         var validation = AggregatorConversations(data, DataPart.Validation).ToList();
         var limits = new Dictionary<string, double>[]
         {
-            new() { ["synthetic"] = 0.04, ["dota"] = 0.004, ["vtpan"] = 0.015 },
+            new() { ["synthetic"] = 0.04, ["dota"] = 0.004, ["vtpan"] = 0.02 },
             new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005 },
         };
         var thresholds = new Dictionary<string, float>();
@@ -149,19 +157,74 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         for (int h = 0; h < HarmNames.All.Count; h++)
         {
             int harm = h;
-            var groups = limits[h].Select(limit =>
+            var label = h == 0 ? HarmLabel.Grooming : HarmLabel.Sextortion;
+            var perGroup = new List<string>();
+            float byLimits = 0.05f;
+            foreach (var (source, limit) in limits[h])
             {
-                IReadOnlyList<float> scores = validation.Where(c => c.Source == limit.Key && c.Label == HarmLabel.Benign)
-                    .Select(c => runner.Trace(c).Max(harm)).ToList();
-                return (scores, limit.Value);
-            }).ToList();
-            thresholds[HarmNames.All[h]] = EvaluationRunner.ChooseThreshold(groups);
-            notes[HarmNames.All[h]] = "lowest threshold keeping validation false-positive rates within " +
-                string.Join(", ", limits[h].Select(l => $"{l.Key} benign {l.Value:P1}")) +
-                $" (validation negatives: {string.Join(", ", groups.Select((g, i) => $"{limits[harm].Keys.ElementAt(i)} {g.scores.Count}"))})";
+                IReadOnlyList<float> scores = validation.Where(c => c.Source == source && c.Label == HarmLabel.Benign)
+                    .Select(c => trace(c).Max(harm)).ToList();
+                float needed = EvaluationRunner.ChooseThreshold([(scores, limit)]);
+                perGroup.Add($"{source} benign <= {limit:P1} of {scores.Count} needs {needed:F3}");
+                byLimits = Math.Max(byLimits, needed);
+            }
+
+            // The highest threshold that still alerts in time on ValidationInTimeRecall of the synthetic positives:
+            // when the limits allow more, the margin absorbs benign situations the validation split does not contain.
+            var inTime = validation.Where(c => c.Source == "synthetic" && c.Label == label && c.AlertBy.HasValue)
+                .Select(c =>
+                {
+                    var risk = trace(c).Risk[harm];
+                    int last = Math.Min(risk.Length - 1, c.AlertBy!.Value + Metrics.AlertSlack);
+                    return risk.Take(last + 1).DefaultIfEmpty(0f).Max();
+                })
+                .OrderByDescending(v => v).ToList();
+            float byRecall = inTime.Count == 0 ? byLimits : inTime[Math.Min(inTime.Count - 1, (int)Math.Floor(ValidationInTimeRecall * inTime.Count))];
+            float chosen = Math.Clamp(Math.Max(byLimits, Math.Min(byRecall, 0.9f)), 0.05f, 0.99f);
+            thresholds[HarmNames.All[h]] = chosen;
+            notes[HarmNames.All[h]] = $"max(false-positive limits on validation [{string.Join("; ", perGroup)}], " +
+                $"highest threshold keeping {ValidationInTimeRecall:P0} in-time recall on {inTime.Count} validation synthetic positives (out-of-scenario line scores) = {byRecall:F3} (capped at 0.9))";
+            log.WriteLine($"threshold {HarmNames.All[h]}: {chosen:F3} = {notes[HarmNames.All[h]]}");
         }
 
         return (thresholds, notes);
+    }
+
+    private static TrainingSummary Summarize(TrainingData data, byte[] vocabulary, float lineL2, float riskL2)
+    {
+        var summary = new TrainingSummary
+        {
+            VocabularySize = vocabulary.Count(b => b == (byte)'\n'),
+            LineL2 = lineL2,
+            RiskL2 = riskL2,
+        };
+        void Add(string source, IEnumerable<ChatConversation> conversations)
+        {
+            var counts = new Dictionary<string, long>();
+            foreach (var c in conversations)
+            {
+                string key = $"{c.Part.ToString().ToLowerInvariant()}_{c.Label.ToString().ToLowerInvariant()}_conversations";
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+
+            summary.CountsBySource[source] = new Dictionary<string, long>(counts.OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
+
+        Add("synthetic", data.Synthetic);
+        Add("vtpan", data.Vtpan);
+        Add("dota", data.Dota);
+        Add("nps", data.Nps);
+        Add("pan12-sample", data.Pan12Sample);
+        var pj = new Dictionary<string, long>();
+        foreach (var o in data.PjOffenders)
+        {
+            string key = $"{o.Part.ToString().ToLowerInvariant()}_offenders";
+            pj[key] = pj.GetValueOrDefault(key) + 1;
+        }
+
+        pj["pseudo_conversations"] = data.PjConversations.Count;
+        summary.CountsBySource["pj"] = new Dictionary<string, long>(pj.OrderBy(p => p.Key, StringComparer.Ordinal));
+        return summary;
     }
 
     private void Progress(string message) =>

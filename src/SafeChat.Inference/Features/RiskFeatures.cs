@@ -20,7 +20,7 @@ internal static class RiskFeatures
     private static readonly int GroomingSignalCount = SignalNames.Grooming.Count;
 
     /// <summary>Number of features.</summary>
-    public static int Count { get; } = (SignalNames.All.Count * 3) + 4 + 4 + 3;
+    public static int Count { get; } = (SignalNames.All.Count * 3) + 4 + 4 + 6 + 4 + 3;
 
     /// <summary>Feature names, in order (for the model card).</summary>
     public static IReadOnlyList<string> Names { get; } = BuildNames();
@@ -28,7 +28,12 @@ internal static class RiskFeatures
     /// <summary>
     /// Computes the features of one author from the units (messages, or chunks of long messages) the author wrote.
     /// </summary>
-    public static void Compute(IReadOnlyList<MessageSignals> units, AgeBand authorAge, bool othersIncludeMinor, Span<float> features)
+    /// <param name="units">The author's units.</param>
+    /// <param name="longMessageUnits">How many of the units are chunks of messages scored in several chunks (pasted logs).</param>
+    /// <param name="authorAge">The author's age band.</param>
+    /// <param name="othersIncludeMinor">Whether another author of the window is a known minor.</param>
+    /// <param name="features">Receives <see cref="Count"/> features.</param>
+    public static void Compute(IReadOnlyList<MessageSignals> units, int longMessageUnits, AgeBand authorAge, bool othersIncludeMinor, Span<float> features)
     {
         ArgumentNullException.ThrowIfNull(units);
         if (features.Length < Count)
@@ -42,6 +47,10 @@ internal static class RiskFeatures
         Span<float> top2 = stackalloc float[s];
         Span<int> fired = stackalloc int[s];
         Span<float> harmTop = stackalloc float[6];
+        Span<float> groomingTop10 = stackalloc float[10];
+        groomingTop10.Clear();
+        float sumGroomingLine = 0, sumSextortionLine = 0;
+        int unitsWithGrooming = 0, unitsWithSextortion = 0;
         top1.Clear();
         top2.Clear();
         fired.Clear();
@@ -51,6 +60,7 @@ internal static class RiskFeatures
         {
             var probabilities = units[u].Probabilities;
             int n = Math.Min(s, probabilities.Length);
+            bool anyGrooming = false, anySextortion = false;
             for (int i = 0; i < n; i++)
             {
                 float p = probabilities[i];
@@ -67,14 +77,32 @@ internal static class RiskFeatures
                 if (p >= FiredThreshold)
                 {
                     fired[i]++;
+                    anyGrooming |= i < GroomingSignalCount;
+                    anySextortion |= i >= GroomingSignalCount;
                 }
             }
 
+            unitsWithGrooming += anyGrooming ? 1 : 0;
+            unitsWithSextortion += anySextortion ? 1 : 0;
             var harms = units[u].HarmProbabilities;
             for (int h = 0; h < 2 && h < harms.Length; h++)
             {
                 InsertTop3(harmTop.Slice(h * 3, 3), harms[h]);
             }
+
+            if (harms.Length >= 2)
+            {
+                sumGroomingLine += harms[0];
+                sumSextortionLine += harms[1];
+                InsertTopN(groomingTop10, harms[0]);
+            }
+        }
+
+        float unitCount = Math.Max(1, units.Count);
+        float longMessageShare = 0;
+        if (longMessageUnits > 0)
+        {
+            longMessageShare = Math.Min(1f, longMessageUnits / unitCount);
         }
 
         int distinctGrooming = 0, distinctSextortion = 0;
@@ -119,9 +147,45 @@ internal static class RiskFeatures
             features[k++] = (top[0] + top[1] + top[2]) / 3f;
         }
 
+        float meanGroomingLine = sumGroomingLine / unitCount;
+        float top10Grooming = 0;
+        foreach (float v in groomingTop10)
+        {
+            top10Grooming += v;
+        }
+
+        top10Grooming /= groomingTop10.Length;
+        float groomingUnitShare = unitsWithGrooming / unitCount;
+        features[k++] = meanGroomingLine;
+        features[k++] = sumSextortionLine / unitCount;
+        features[k++] = top10Grooming;
+        features[k++] = groomingUnitShare;
+        features[k++] = unitsWithSextortion / unitCount;
+        features[k++] = longMessageShare;
+        features[k++] = longMessageShare * meanGroomingLine;
+        features[k++] = longMessageShare * top10Grooming;
+        features[k++] = longMessageShare * groomingUnitShare;
+        features[k++] = longMessageShare * (top1[0] + top1[GroomingSignalCount - 2]) / 2f;
         features[k++] = authorAge == AgeBand.Adult ? 1f : 0f;
         features[k++] = authorAge is AgeBand.Child or AgeBand.Teen ? 1f : 0f;
         features[k] = othersIncludeMinor ? 1f : 0f;
+    }
+
+    private static void InsertTopN(Span<float> top, float value)
+    {
+        if (value <= top[^1])
+        {
+            return;
+        }
+
+        int i = top.Length - 1;
+        while (i > 0 && top[i - 1] < value)
+        {
+            top[i] = top[i - 1];
+            i--;
+        }
+
+        top[i] = value;
     }
 
     private static void InsertTop3(Span<float> top, float value)
@@ -165,6 +229,9 @@ internal static class RiskFeatures
         [
             "distinct_grooming_signals", "distinct_sextortion_signals", "sum_max_grooming_signals", "sum_max_sextortion_signals",
             "max:grooming_line", "top3_mean:grooming_line", "max:sextortion_line", "top3_mean:sextortion_line",
+            "mean:grooming_line", "mean:sextortion_line", "top10_mean:grooming_line", "share_units_with_grooming_signal",
+            "share_units_with_sextortion_signal", "share_units_from_long_messages",
+            "long_x_mean:grooming_line", "long_x_top10_mean:grooming_line", "long_x_share_units_with_grooming_signal", "long_x_max:age_probe+sexual",
             "author_known_adult", "author_known_minor", "others_include_known_minor",
         ]);
         return [.. names];

@@ -14,6 +14,7 @@ internal sealed class WindowFeatures
     private readonly List<AgeBand> _ages = [];
     private readonly List<List<MessageSignals>> _units = [];
     private readonly List<List<int>> _unitMessageIndex = [];
+    private readonly List<int> _longMessageUnits = [];
     private float[] _features = [];
 
     /// <summary>Authors in first-appearance order.</summary>
@@ -38,6 +39,7 @@ internal sealed class WindowFeatures
         ArgumentNullException.ThrowIfNull(expand);
         _authors.Clear();
         _ages.Clear();
+        _longMessageUnits.Clear();
         foreach (var list in _units)
         {
             list.Clear();
@@ -57,6 +59,7 @@ internal sealed class WindowFeatures
                 a = _authors.Count;
                 _authors.Add(message.AuthorId);
                 _ages.Add(message.AuthorAge);
+                _longMessageUnits.Add(0);
                 if (_units.Count <= a)
                 {
                     _units.Add([]);
@@ -76,6 +79,7 @@ internal sealed class WindowFeatures
             }
             else
             {
+                _longMessageUnits[a] += chunks.Count;
                 for (int c = 0; c < chunks.Count; c++)
                 {
                     _units[a].Add(chunks[c]);
@@ -102,7 +106,7 @@ internal sealed class WindowFeatures
                 }
             }
 
-            RiskFeatures.Compute(_units[a], _ages[a], othersMinor, _features.AsSpan(a * f, f));
+            RiskFeatures.Compute(_units[a], _longMessageUnits[a], _ages[a], othersMinor, _features.AsSpan(a * f, f));
         }
     }
 }
