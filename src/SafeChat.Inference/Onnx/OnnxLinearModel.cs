@@ -173,6 +173,8 @@ internal sealed class OnnxLinearModel : IDisposable
             }
         }
 
+        RequireFinite(values, nameof(values));
+
         var padded = checked(rows * longest);
         var idBuffer = ArrayPool<long>.Shared.Rent(padded);
         var valueBuffer = ArrayPool<float>.Shared.Rent(padded);
@@ -232,6 +234,7 @@ internal sealed class OnnxLinearModel : IDisposable
             throw new ArgumentException($"features has {features.Length} values but {rows} rows of {FeatureCount} need {inputLength}.", nameof(features));
         }
 
+        RequireFinite(features, nameof(features));
         var outputLength = checked(rows * OutputCount);
         RequireOutput(probabilities, outputLength);
         var inputBuffer = ArrayPool<float>.Shared.Rent(inputLength);
@@ -367,6 +370,17 @@ internal sealed class OnnxLinearModel : IDisposable
         if (Kind != kind)
         {
             throw new InvalidOperationException($"{_name} is a {Kind} model; use {(Kind == OnnxLinearModelKind.Sparse ? "Run/RunBatch" : "RunDense")}.");
+        }
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> values, string name)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"{name}[{i}] is {values[i].ToString(CultureInfo.InvariantCulture)}; inputs must be finite.", name);
+            }
         }
     }
 
