@@ -153,7 +153,11 @@ internal sealed class OnnxLinearModel : IDisposable
         var longest = 1;
         for (var r = 0; r < rows; r++)
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(rowLengths[r], $"{nameof(rowLengths)}[{r}]");
+            if (rowLengths[r] < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rowLengths), rowLengths[r], $"rowLengths[{r}] is negative.");
+            }
+
             total += rowLengths[r];
             longest = Math.Max(longest, rowLengths[r]);
         }
