@@ -182,6 +182,11 @@ public sealed partial record ModelCard
 
     private static byte[] ReadAll(Stream stream, int maxBytes, string fileName)
     {
+        if (stream.CanSeek && stream.Length > maxBytes)
+        {
+            throw new ModelCardException(fileName, null, $"is {stream.Length} bytes, more than the {maxBytes} allowed.");
+        }
+
         using var buffer = stream.CanSeek ? new MemoryStream(checked((int)Math.Min(stream.Length, int.MaxValue))) : new MemoryStream();
         stream.CopyTo(buffer);
         if (buffer.Length > maxBytes)

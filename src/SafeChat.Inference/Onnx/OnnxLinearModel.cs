@@ -153,7 +153,11 @@ internal sealed class OnnxLinearModel : IDisposable
         var longest = 1;
         for (var r = 0; r < rows; r++)
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(rowLengths[r], $"{nameof(rowLengths)}[{r}]");
+            if (rowLengths[r] < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rowLengths), rowLengths[r], $"rowLengths[{r}] is negative.");
+            }
+
             total += rowLengths[r];
             longest = Math.Max(longest, rowLengths[r]);
         }
@@ -172,6 +176,8 @@ internal sealed class OnnxLinearModel : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] is outside [0, {(FeatureCount > 0 ? FeatureCount.ToString(CultureInfo.InvariantCulture) : "D")}).");
             }
         }
+
+        RequireFinite(values, nameof(values));
 
         var padded = checked(rows * longest);
         var idBuffer = ArrayPool<long>.Shared.Rent(padded);
@@ -232,6 +238,7 @@ internal sealed class OnnxLinearModel : IDisposable
             throw new ArgumentException($"features has {features.Length} values but {rows} rows of {FeatureCount} need {inputLength}.", nameof(features));
         }
 
+        RequireFinite(features, nameof(features));
         var outputLength = checked(rows * OutputCount);
         RequireOutput(probabilities, outputLength);
         var inputBuffer = ArrayPool<float>.Shared.Rent(inputLength);
@@ -367,6 +374,17 @@ internal sealed class OnnxLinearModel : IDisposable
         if (Kind != kind)
         {
             throw new InvalidOperationException($"{_name} is a {Kind} model; use {(Kind == OnnxLinearModelKind.Sparse ? "Run/RunBatch" : "RunDense")}.");
+        }
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> values, string name)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"{name}[{i}] is {values[i].ToString(CultureInfo.InvariantCulture)}; inputs must be finite.", name);
+            }
         }
     }
 
