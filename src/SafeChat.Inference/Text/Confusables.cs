@@ -93,8 +93,10 @@ internal static class Confusables
         bool latin = false, greek = false, cyrillic = false, armenian = false, cherokee = false;
         bool allLookalikes = true, strong = false;
         int letters = 0;
-        foreach (char c in token)
+        foreach (char original in token)
         {
+            // Classify the lowercase form, so the decision is the same before and after lowercasing (Ω vs ω).
+            char c = char.ToLowerInvariant(original);
             if (char.IsSurrogate(c))
             {
                 allLookalikes = false;

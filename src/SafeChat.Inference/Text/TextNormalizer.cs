@@ -15,7 +15,8 @@ namespace SafeChat.Inference.Text;
 /// from the returned string, only allocates for non-ASCII input (Unicode normalization) and uses pooled buffers.</para>
 /// <para>The steps, in order:</para>
 /// <list type="number">
-/// <item><b>Unicode folding.</b> Lone surrogates are dropped. NFKD decomposition folds compatibility forms (fullwidth
+/// <item><b>Unicode folding.</b> Lone surrogates are dropped. A built-in table folds fullwidth, mathematical,
+/// circled, super/subscript and accented Latin letters and digits to ASCII on every host; then NFKD decomposition folds compatibility forms (fullwidth
 /// <c>ｓｎａｐ</c>, ligatures <c>ﬁ</c>, circled <c>ⓢ</c>, mathematical <c>𝓼𝓷𝓪𝓹</c>, superscripts) and splits accents from
 /// letters. Combining diacritics are then dropped (<c>é</c> → <c>e</c>, Zalgo noise removed), as are invisible
 /// characters: format characters (zero-width space/joiners, bidi marks, soft hyphen, word joiner, BOM, tags),
@@ -67,6 +68,14 @@ public static class TextNormalizer
         text.IsEmpty ? string.Empty : NormalizeCore(null, text);
 
     /// <summary>
+    /// Whether the platform's Unicode normalization (ICU) is available. Without it (.NET invariant-globalization mode,
+    /// e.g. some Alpine containers) the built-in table still folds fullwidth, mathematical, circled, super/subscript
+    /// and accented Latin letters and digits, but rarer compatibility forms (ligatures, accented Greek, Hangul
+    /// composition) are left as they are. Train and serve with the same setting; record it with the model.
+    /// </summary>
+    public static bool PlatformNormalizationAvailable { get; } = DetectPlatformNormalization();
+
+    /// <summary>
     /// Whether a token mixing letters and digits looks like an id, code or hash rather than a leetspeak word, in which
     /// case it is never leet-decoded: hex strings of six or more chars (<c>a1b2c3d4</c>, md5), as many digits as
     /// letters (<c>x7y9</c>, <c>13f</c>), three or more digit runs (<c>k9m2x7p</c>), a leading digit followed by another
@@ -76,6 +85,18 @@ public static class TextNormalizer
     /// <param name="token">A single token without spaces.</param>
     /// <returns><see langword="true"/> when the token looks like an identifier.</returns>
     public static bool LooksLikeIdentifier(ReadOnlySpan<char> token) => Leetspeak.LooksLikeIdentifier(token);
+
+    private static bool DetectPlatformNormalization()
+    {
+        try
+        {
+            return "\u00E9".Normalize(NormalizationForm.FormD).Length == 2;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return false;
+        }
+    }
 
     private static string NormalizeCore(string? original, ReadOnlySpan<char> text)
     {
@@ -102,8 +123,8 @@ public static class TextNormalizer
         ReadOnlySpan<char> source = text;
         if (!Ascii.IsValid(text))
         {
-            string wellFormed = WithoutLoneSurrogates(original, text);
-            source = Decompose(wellFormed, NormalizationForm.FormKD);
+            string folded = FoldCommonAndDropLoneSurrogates(original, text);
+            source = Decompose(folded, NormalizationForm.FormKD);
         }
 
         var buffer = new CharBuffer(source.Length);
@@ -244,44 +265,57 @@ public static class TextNormalizer
         return offset >= 0;
     }
 
-    private static string WithoutLoneSurrogates(string? original, ReadOnlySpan<char> text)
+    /// <summary>
+    /// Drops lone surrogates and folds code points of the built-in <see cref="FoldTable"/> to ASCII, so the common
+    /// evasion alphabets normalize the same with or without the platform's Unicode normalization.
+    /// </summary>
+    private static string FoldCommonAndDropLoneSurrogates(string? original, ReadOnlySpan<char> text)
     {
-        int firstBad = -1;
-        for (int i = 0; i < text.Length; i++)
+        var builder = new CharBuffer(text.Length);
+        try
         {
-            char c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            bool changed = false;
+            for (int i = 0; i < text.Length; i++)
             {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                firstBad = i;
-                break;
-            }
-        }
+                char c = text[i];
+                if (c < 0x80)
+                {
+                    builder.Append(c);
+                    continue;
+                }
 
-        if (firstBad < 0)
+                int codePoint = c;
+                int width = 1;
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    codePoint = char.ConvertToUtf32(c, text[i + 1]);
+                    width = 2;
+                }
+                else if (char.IsSurrogate(c))
+                {
+                    changed = true;
+                    continue;
+                }
+
+                if (FoldTable.TryFold(codePoint, out char ascii))
+                {
+                    builder.Append(ascii);
+                    changed = true;
+                }
+                else
+                {
+                    builder.Append(text.Slice(i, width));
+                }
+
+                i += width - 1;
+            }
+
+            return changed ? builder.ToString() : original ?? text.ToString();
+        }
+        finally
         {
-            return original ?? text.ToString();
+            builder.Dispose();
         }
-
-        var builder = new StringBuilder(text.Length);
-        builder.Append(text[..firstBad]);
-        for (int i = firstBad; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(c).Append(text[++i]);
-            }
-            else if (!char.IsSurrogate(c))
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
     }
 
     private static string Decompose(string text, NormalizationForm form)
@@ -290,7 +324,7 @@ public static class TextNormalizer
         {
             return text.IsNormalized(form) ? text : text.Normalize(form);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or PlatformNotSupportedException)
         {
             return text; // Not expected once lone surrogates are gone; the normalizer must never throw.
         }

@@ -36,6 +36,35 @@ public class TextNormalizerTests
         Assert.Equal(expected, TextNormalizer.Normalize(input));
     }
 
+    [Theory]
+    [InlineData(0xFF53, 's')]    // fullwidth
+    [InlineData(0x1D4FC, 's')]   // mathematical script
+    [InlineData(0x24E2, 's')]    // circled
+    [InlineData(0x00E9, 'e')]    // é
+    [InlineData(0x00B3, '3')]    // superscript three
+    [InlineData(0x1D7D1, '3')]   // mathematical bold digit three
+    public void FoldTable_CommonEvasionAlphabets_FoldToAscii(int codePoint, char expected)
+    {
+        Assert.True(FoldTable.TryFold(codePoint, out char ascii));
+        Assert.Equal(expected, ascii);
+    }
+
+    [Theory]
+    [InlineData(0x0430)] // Cyrillic а is a homoglyph, not a compatibility form
+    [InlineData(0x4E00)]
+    [InlineData(0x1F602)]
+    public void FoldTable_OtherCodePoints_AreNotFolded(int codePoint)
+    {
+        Assert.False(FoldTable.TryFold(codePoint, out _));
+    }
+
+    [Fact]
+    public void PlatformNormalizationAvailable_OnThisHost_IsTrue()
+    {
+        // The test hosts run with ICU; invariant-globalization hosts report false and use the built-in fold only.
+        Assert.True(TextNormalizer.PlatformNormalizationAvailable);
+    }
+
     // ---- 2. Diacritics, invisible characters, Zalgo ------------------------------------------------------------
 
     [Theory]
@@ -324,7 +353,7 @@ public class TextNormalizerTests
             "a-b c d", "x.u r a", "x!s.n.a.p", "!@ab", "🍆 4 u", "&amp;amp;lt;", "&#38;lt;", "don&#39;t", "a_b c d",
             "s_e_n_d", "!x_y_z", "@dd @ss @bob", "hi@bob", "c a m", "s. n. a. p.", "4 4 u", "me 2 2 u",
             "ΗΕLLΟ", "Привет мир", "ꜱɴᴀᴘ", "1️⃣2️⃣", "😂 emoji_sexual 🍆", "emoji_sexual 🍆", "www.x.com/😂",
-            "k\u0307\u0307\u0307", "ǅ ǈ ǋ ﬀ", "ẞ ß ΐ", "ϴ ϑ ϐ", "\u2126 \u212A \u212B", "\u0130\u0049\u0131",
+            "k\u0307\u0307\u0307", "ǅ ǈ ǋ ﬀ", "ẞ ß ΐ", "ϴ ϑ ϐ", "\u2126 \u212A \u212B", "\u2126ka", "\u2126\u0435", "\u0130\u0049\u0131",
             "x\u0301\u0302\u0303y", "\u1100\u1161\u11A8", "n̈", "s\u00ADn\u00ADa\u00ADp", "gr8 l8r m8 h8",
             "$$$ @@@ ### ...", "( ( ( ) ) )", "a . b . c", "a.b.c.d.e", "4:30 4 : 30", "1,5 1.5 1-5 1/5",
         };
