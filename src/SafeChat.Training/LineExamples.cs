@@ -48,6 +48,18 @@ internal static class LineExamples
         return labels;
     }
 
+    /// <summary>
+    /// Labels of a line that is benign for the harm heads but says nothing about signals: decoys in a sting answer
+    /// sexual and meeting talk in kind, and chat-room chatter is often sexual between adults, so as signal negatives
+    /// they taught the signal heads that sexual or meeting words mean "no signal" (measured: sexual/meeting AP fell).
+    /// </summary>
+    public static sbyte[] HarmNegativeOnlyLabels()
+    {
+        var labels = new sbyte[LineHeads.Count];
+        Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
+        return labels;
+    }
+
     public static List<LineExample> Build(TrainingData data, TrainingFeaturizer featurizer, int folds, int pjLineSample, int seed, TextWriter log)
     {
         var examples = new List<LineExample>();
@@ -108,7 +120,7 @@ internal static class LineExamples
                 if (random.NextDouble() < decoyRate)
                 {
                     pjDecoyLines++;
-                    AddText(examples, featurizer, line, new sbyte[LineHeads.Count], fold);
+                    AddText(examples, featurizer, line, HarmNegativeOnlyLabels(), fold);
                 }
             }
         }
@@ -125,18 +137,29 @@ internal static class LineExamples
         }
 
         int vtpanChunks = 0;
-        foreach (var c in data.Vtpan.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Benign))
+        int vtpanGroomingChunks = 0;
+        var groomingChunkLabels = OffenderLabels();
+        foreach (var c in data.Vtpan.Where(c => c.Part == DataPart.Train))
         {
             int fold = data.Fold(c, folds);
+            bool grooming = c.Label == HarmLabel.Grooming;
             foreach (var chunk in featurizer.Chunks(c.Messages[0].Text))
             {
-                vtpanChunks++;
-                examples.Add(new LineExample { Features = chunk, Labels = new sbyte[LineHeads.Count], Fold = fold });
+                // A grooming chunk mixes predator and decoy lines: a weaker grooming_line positive, never a signal label.
+                examples.Add(new LineExample
+                {
+                    Features = chunk,
+                    Labels = grooming ? groomingChunkLabels : HarmNegativeOnlyLabels(),
+                    Fold = fold,
+                    Weight = grooming ? 0.5f : 1f,
+                });
+                vtpanChunks += grooming ? 0 : 1;
+                vtpanGroomingChunks += grooming ? 1 : 0;
             }
         }
 
         log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, pj offender {pjOffenderLines}, pj decoy {pjDecoyLines}, " +
-                      $"dota {dotaLines}, vtpan-benign chunks {vtpanChunks})");
+                      $"dota {dotaLines}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
     }
 

@@ -37,6 +37,11 @@ public static class TrainCommand
         {
             return Task.FromResult(Run(options, stdout, stderr));
         }
+        catch (OperationCanceledException ex) when (options.LineOnly)
+        {
+            stdout.WriteLine(ex.Message);
+            return Task.FromResult(0);
+        }
         catch (DataFormatException ex)
         {
             stderr.WriteLine($"train: {ex.Message}");

@@ -30,12 +30,21 @@ internal sealed class TrainingOptions
 
     public int Folds { get; set; } = 3;
 
+    /// <summary>L2 regularization of the line heads.</summary>
+    public float LineL2 { get; set; } = 0.5f;
+
+    /// <summary>Upper bound of the positive example weight of the line heads.</summary>
+    public float MaxPositiveWeight { get; set; } = 30f;
+
+    /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
+    public bool LineOnly { get; set; }
+
     /// <summary>The command line as given (recorded in EVALUATION.md).</summary>
     public string CommandLine { get; set; } = string.Empty;
 
     public const string Usage =
         "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--line-only]";
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr)
@@ -64,6 +73,12 @@ internal sealed class TrainingOptions
                 return null;
             }
 
+            if (arg == "--line-only")
+            {
+                options.LineOnly = true;
+                continue;
+            }
+
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 stderr.WriteLine($"train: option {arg} needs a value. {Usage}");
@@ -82,6 +97,23 @@ internal sealed class TrainingOptions
                 case "--conversations": options.Conversations.Add(value); multi = options.Conversations; break;
                 case "--lines": options.Lines.Add(value); multi = options.Lines; break;
                 case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
+                case "--line-l2" or "--max-positive-weight":
+                    if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
+                    {
+                        stderr.WriteLine($"train: option {arg} needs a positive number, got '{value}'.");
+                        return null;
+                    }
+
+                    if (arg == "--line-l2")
+                    {
+                        options.LineL2 = real;
+                    }
+                    else
+                    {
+                        options.MaxPositiveWeight = real;
+                    }
+
+                    break;
                 case "--seed" or "--pj-lines" or "--folds":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)
                     {

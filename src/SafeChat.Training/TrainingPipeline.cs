@@ -42,7 +42,16 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
         var examples = LineExamples.Build(data, training, options.Folds, options.PjLineSample, options.Seed, log);
         Progress("featurized line examples");
-        var lineTrainer = new LineTrainer(ml, log);
+        var lineTrainer = new LineTrainer(ml, log) { L2 = options.LineL2, MaxPositiveWeight = options.MaxPositiveWeight };
+        if (options.LineOnly)
+        {
+            var lineModel = lineTrainer.Train(examples, _ => true);
+            var lineScorer = CreateManagedScorer(featurizer, lineModel, new AggregatorModel(new float[RiskFeatures.Count * 2], new float[2]), []);
+            var metrics = LineMetrics.Compute(ml, lineScorer, data, log);
+            log.WriteLine($"line-only: mean AP {metrics.Average(m => m.Ap ?? 0):F3}");
+            throw new OperationCanceledException("line-only run finished");
+        }
+
         var foldModels = new LineModel[options.Folds];
         for (int f = 0; f < options.Folds; f++)
         {

@@ -20,7 +20,10 @@ internal static class RiskFeatures
     private static readonly int GroomingSignalCount = SignalNames.Grooming.Count;
 
     /// <summary>Number of features.</summary>
-    public static int Count { get; } = (SignalNames.All.Count * 3) + 4 + 4 + 6 + 4 + 3;
+    public static int Count => (2 * BaseCount) + 1 + 3;
+
+    /// <summary>Features before the long-message share, its crosses and the age context.</summary>
+    private static int BaseCount => (SignalNames.All.Count * 3) + 4 + 4 + 5 + 6;
 
     /// <summary>Feature names, in order (for the model card).</summary>
     public static IReadOnlyList<string> Names { get; } = BuildNames();
@@ -161,11 +164,33 @@ internal static class RiskFeatures
         features[k++] = top10Grooming;
         features[k++] = groomingUnitShare;
         features[k++] = unitsWithSextortion / unitCount;
+
+        // The 1st..3rd strongest DIFFERENT signals of each harm: a soft "several stages" that a linear model can use
+        // (a parent's lone "are you home alone" has one strong signal; grooming has several).
+        Span<float> ranked = stackalloc float[s];
+        top1.CopyTo(ranked);
+        var grooming = ranked[..GroomingSignalCount];
+        var sextortion = ranked[GroomingSignalCount..];
+        grooming.Sort();
+        sextortion.Sort();
+        for (int r = 1; r <= 3; r++)
+        {
+            features[k++] = grooming[^r];
+        }
+
+        for (int r = 1; r <= 3; r++)
+        {
+            features[k++] = sextortion[^r];
+        }
+
+        // Pasted logs (one message scored in many chunks, author unknown) behave differently from chat turns: every
+        // base feature is repeated multiplied by the share of such units, giving that regime its own weights.
         features[k++] = longMessageShare;
-        features[k++] = longMessageShare * meanGroomingLine;
-        features[k++] = longMessageShare * top10Grooming;
-        features[k++] = longMessageShare * groomingUnitShare;
-        features[k++] = longMessageShare * (top1[0] + top1[GroomingSignalCount - 2]) / 2f;
+        for (int i = 0; i < BaseCount; i++)
+        {
+            features[k++] = longMessageShare * features[i];
+        }
+
         features[k++] = authorAge == AgeBand.Adult ? 1f : 0f;
         features[k++] = authorAge is AgeBand.Child or AgeBand.Teen ? 1f : 0f;
         features[k] = othersIncludeMinor ? 1f : 0f;
@@ -230,10 +255,18 @@ internal static class RiskFeatures
             "distinct_grooming_signals", "distinct_sextortion_signals", "sum_max_grooming_signals", "sum_max_sextortion_signals",
             "max:grooming_line", "top3_mean:grooming_line", "max:sextortion_line", "top3_mean:sextortion_line",
             "mean:grooming_line", "mean:sextortion_line", "top10_mean:grooming_line", "share_units_with_grooming_signal",
-            "share_units_with_sextortion_signal", "share_units_from_long_messages",
-            "long_x_mean:grooming_line", "long_x_top10_mean:grooming_line", "long_x_share_units_with_grooming_signal", "long_x_max:age_probe+sexual",
-            "author_known_adult", "author_known_minor", "others_include_known_minor",
+            "share_units_with_sextortion_signal",
+            "strongest_grooming_signal_1", "strongest_grooming_signal_2", "strongest_grooming_signal_3",
+            "strongest_sextortion_signal_1", "strongest_sextortion_signal_2", "strongest_sextortion_signal_3",
         ]);
+        int baseCount = names.Count;
+        names.Add("share_units_from_long_messages");
+        for (int i = 0; i < baseCount; i++)
+        {
+            names.Add("long_x_" + names[i]);
+        }
+
+        names.AddRange(["author_known_adult", "author_known_minor", "others_include_known_minor"]);
         return [.. names];
     }
 }
