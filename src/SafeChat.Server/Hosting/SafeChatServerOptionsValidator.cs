@@ -1,12 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SafeChat.Policies;
-using SafeChat.Scoring;
 
 namespace SafeChat.Server;
 
 /// <summary>Validates <see cref="SafeChatServerOptions"/> on start; every failure names the setting.</summary>
-internal sealed class SafeChatServerOptionsValidator(IServiceProviderIsService services) : IValidateOptions<SafeChatServerOptions>
+internal sealed class SafeChatServerOptionsValidator : IValidateOptions<SafeChatServerOptions>
 {
     public ValidateOptionsResult Validate(string? name, SafeChatServerOptions options)
     {
@@ -41,11 +39,6 @@ internal sealed class SafeChatServerOptionsValidator(IServiceProviderIsService s
         if (!Enum.IsDefined(options.FailureMode))
         {
             failures.Add($"SafeChatServerOptions.FailureMode: {(int)options.FailureMode} is not a StateFailureMode.");
-        }
-
-        if (!services.IsService(typeof(ISafetyScorer)))
-        {
-            failures.Add("No ISafetyScorer is registered: register one (for example services.AddSingleton<ISafetyScorer>(...)) before the host starts.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
