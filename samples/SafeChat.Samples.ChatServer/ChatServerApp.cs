@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.SignalR;
+using SafeChat.Inference;
+using SafeChat.Scoring;
 using SafeChat.Server;
 using SafeChat.Server.Hubs;
 using SafeChat.Server.Redis;
@@ -28,6 +30,12 @@ public static class ChatServerApp
             .AddScheme<AuthenticationSchemeOptions, ModeratorApiKeyHandler>(ModeratorApiKeyHandler.SchemeName, null);
 
         var safeChat = builder.Configuration.GetSection("SafeChat");
+        if (safeChat["ModelsDirectory"] is { Length: > 0 } models)
+        {
+            // Models trained with `safechat train`; without this setting the models shipped in SafeChat.Inference are used.
+            builder.Services.AddSingleton<ISafetyScorer>(_ => OnnxSafetyScorer.Load(models));
+        }
+
         var server = builder.Services.AddSafeChatServer(o =>
         {
             o.PolicyPreset = safeChat["PolicyPreset"] ?? o.PolicyPreset;
