@@ -78,6 +78,7 @@ public sealed class PolicyEngine : IMessagePolicy
 
     private async ValueTask<IReadOnlyList<Decision>> EvaluateAsync(CompiledRule[] rules, Subject subject, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         List<Decision>? decisions = null;
         var senderBand = Policy.EffectiveAgeBand(subject.Sender);
         foreach (var rule in rules)
@@ -156,14 +157,18 @@ public sealed class PolicyEngine : IMessagePolicy
             best = rule.RiskOutcome(riskValue, AgeBand.Unknown);
         }
 
-        foreach (var recipient in subject.Recipients)
+        // Indexed loop: foreach over IReadOnlyList would allocate an enumerator per rule.
+        var recipients = subject.Recipients;
+        for (var i = 0; i < recipients.Count; i++)
         {
-            if (!rule.PassesRecipient(Policy.EffectiveAgeBand(recipient), recipient.AgeAssurance, subject.ConnectedIds.Contains(recipient.Id)))
+            var recipient = recipients[i];
+            var band = Policy.EffectiveAgeBand(recipient);
+            if (!rule.PassesRecipient(band, recipient.AgeAssurance, rule.NeedsConnection && subject.ConnectedIds.Contains(recipient.Id)))
             {
                 continue;
             }
 
-            var result = rule.RiskOutcome(riskValue, Policy.EffectiveAgeBand(recipient));
+            var result = rule.RiskOutcome(riskValue, band);
             if (result == Outcome.Match)
             {
                 (targets ??= []).Add(recipient.Id);
@@ -286,6 +291,8 @@ public sealed class PolicyEngine : IMessagePolicy
 
         public bool PassesGate(RoomKind room, AgeBand senderBand, AgeAssurance senderAssurance) =>
             Has(_roomMask, (int)room) && Has(_senderAgeMask, (int)senderBand) && Has(_senderAssuranceMask, (int)senderAssurance);
+
+        public bool NeedsConnection => _connected is not null;
 
         public bool PassesRecipient(AgeBand band, AgeAssurance assurance, bool connected) =>
             Has(_recipientAgeMask, (int)band) && Has(_recipientAssuranceMask, (int)assurance) && (_connected is null || _connected == connected);
