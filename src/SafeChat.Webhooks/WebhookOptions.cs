@@ -9,7 +9,7 @@ public sealed class WebhookOptions
     /// <summary>The shared HMAC-SHA256 secret (UTF-8), at least 16 characters. Required. Never logged.</summary>
     public string Secret { get; set; } = string.Empty;
 
-    /// <summary>Attempts per escalation before it is dead-lettered. Default 20 (about 12.4 hours with the default backoff).</summary>
+    /// <summary>Attempts per escalation before it is dead-lettered. Default 20: with the default backoff the last attempt comes up to about 11.4 hours after the first (jitter can shorten each wait by half).</summary>
     public int MaxAttempts { get; set; } = 20;
 
     /// <summary>The delay after the first failed attempt; it doubles per attempt. Default 10 s.</summary>
