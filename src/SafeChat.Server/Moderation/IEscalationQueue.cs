@@ -10,7 +10,7 @@ public interface IEscalationQueue
     /// <summary>Records an escalation as <see cref="EscalationStatus.Open"/>; false when its key is already recorded (nothing changes).</summary>
     ValueTask<bool> TryAddAsync(Escalation.EscalationEvent escalation, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists escalations, newest first.</summary>
+    /// <summary>Lists escalations, most recently recorded first.</summary>
     /// <param name="status">Only this status, or all when null.</param>
     /// <param name="limit">The most records returned.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
