@@ -16,7 +16,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "SafeChat escalation dispatcher refused an escalation for rule {RuleId} (queue full or shutting down).")]
     public static partial void EscalationDispatchRefused(ILogger logger, string ruleId);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "SafeChat hub filter: the method {HubMethod} is marked for SafeChat but its binding is invalid: {Problem}")]
-    public static partial void InvalidBinding(ILogger logger, string hubMethod, string problem);
 }
