@@ -3,10 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SafeChat.Policies;
 using SafeChat.Server.Moderation;
+using SafeChat.Server.Redis;
 using SafeChat.State;
 using StackExchange.Redis;
 
-namespace SafeChat.Server.Redis;
+namespace SafeChat.Server;
 
 /// <summary>Adds the Redis backend to the SafeChat server.</summary>
 public static class SafeChatRedisBuilderExtensions
