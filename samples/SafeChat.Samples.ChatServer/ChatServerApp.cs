@@ -4,7 +4,6 @@ using SafeChat.Inference;
 using SafeChat.Scoring;
 using SafeChat.Server;
 using SafeChat.Server.Hubs;
-using SafeChat.Server.Redis;
 
 namespace SafeChat.Samples.ChatServer;
 

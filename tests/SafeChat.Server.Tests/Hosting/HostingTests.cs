@@ -8,7 +8,6 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using SafeChat.Conversations;
 using SafeChat.Scoring;
-using SafeChat.Server.Redis;
 using SafeChat.Server.Tests.Support;
 
 namespace SafeChat.Server.Tests.Hosting;

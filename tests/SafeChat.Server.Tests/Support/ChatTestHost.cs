@@ -11,7 +11,6 @@ using Microsoft.Extensions.Logging;
 using SafeChat.Conversations;
 using SafeChat.Scoring;
 using SafeChat.Server.Hubs;
-using SafeChat.Server.Redis;
 
 namespace SafeChat.Server.Tests.Support;
 
