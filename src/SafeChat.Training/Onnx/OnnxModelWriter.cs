@@ -14,6 +14,18 @@ namespace SafeChat.Training.Onnx;
 /// Writes SafeChat's two linear models as ONNX (opset 17, IR 8) without ML.NET's converter. The same inputs always give
 /// the same bytes, so a model's sha256 is reproducible.
 /// </summary>
+/// <example>
+/// Write a model and its card, then load it back the way the runtime does:
+/// <code>
+/// OnnxModelWriter.WriteSparseLinear(new SparseLinearWeights(d, k, w, b), new OnnxModelInfo { GraphName = "safechat-signals", Labels = labels }, Path.Combine(dir, "model.onnx"));
+/// var (inputs, outputs) = OnnxModelWriter.DescribeSparseLinear(k);
+/// ModelCardWriter.Save(dir, new ModelCard { Id = "safechat-signals", Version = "1.0.0", Inputs = inputs, Outputs = outputs, Labels = labels, ... }, timeProvider);
+///
+/// var verified = ModelCard.LoadVerifiedModel(new DirectoryModelFileSource(dir)); // or EmbeddedModelFileSource
+/// using var model = OnnxLinearModel.FromVerified(verified);                      // checks the graph against the card
+/// model.Run(ids, values, probabilities);
+/// </code>
+/// </example>
 public static class OnnxModelWriter
 {
     /// <summary>ModelProto.producer_name of every SafeChat model.</summary>
