@@ -131,6 +131,34 @@ public sealed class SafeChatHubFilterTests
     }
 
     [Fact]
+    public async Task Send_HoldRuleWithSenderNudge_HoldsTheMessageAndNudgesTheSender()
+    {
+        var policy = PolicyLoader.Parse("""
+            {
+              "id": "hold-test",
+              "rules": [
+                { "id": "links-to-minors", "when": { "features": ["link"], "recipient_age": ["minor"], "connected": false },
+                  "actions": ["hold", { "action": "warn-sender", "nudge": "Links to people you just met are checked first." }] },
+              ],
+            }
+            """, "hold-test.json");
+        await using var host = await ChatTestHost.StartAsync(o => o.Policy = policy);
+        host.Rooms.Create("lobby", RoomKind.Public, new Participant("teen-1", AgeBand.Teen));
+        await using var adult = await host.ConnectAsync("adult-1", 30);
+        var nudge = new TaskCompletionSource<NudgePayload>(TaskCreationOptions.RunContinuationsAsynchronously);
+        adult.On<NudgePayload>("SafeChatNudge", n => nudge.TrySetResult(n));
+
+        var held = await Assert.ThrowsAsync<HubException>(() => adult.InvokeAsync<string>("Send", "lobby", "look https://example.com/free"));
+        var plain = await adult.InvokeAsync<string>("Send", "lobby", "nice match");
+
+        Assert.Contains("safechat:held [links-to-minors]", held.Message, StringComparison.Ordinal);
+        Assert.Equal("delivered", plain);
+        var received = await nudge.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("links-to-minors", received.RuleId);
+        Assert.Equal("Links to people you just met are checked first.", received.Text);
+    }
+
+    [Fact]
     public async Task Send_UnmarkedMethod_PassesThroughWithoutResolver()
     {
         await using var host = await ChatTestHost.StartAsync();
