@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SafeChat.Conversations;
 using SafeChat.Escalation;
+using SafeChat.Inference;
+using SafeChat.Scoring;
 using SafeChat.Server.Moderation;
 using SafeChat.Server.Tests.Support;
 
@@ -45,6 +47,41 @@ public sealed class TwoNodeTests(RedisFixture redis)
     }
 
     [RedisFact]
+    public async Task GroomingConversation_RealScorerAlternatingBetweenTwoNodes_RaisesExactlyOneEscalation()
+    {
+        using var scorer = OnnxSafetyScorer.LoadDefault();
+        var handled = new ConcurrentBag<EscalationEvent>();
+        var prefix = RedisStores.UniquePrefix();
+        await using var nodeA = await StartNodeAsync(prefix, handled, scorer);
+        await using var nodeB = await StartNodeAsync(prefix, handled, scorer);
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            node.Rooms.Create("arena", RoomKind.Public, new Participant("kid-3", AgeBand.Teen));
+        }
+
+        await using var adultOnA = await nodeA.ConnectAsync("adult-3", 29);
+        await using var adultOnB = await nodeB.ConnectAsync("adult-3", 29);
+        await using var kidOnB = await nodeB.ConnectAsync("kid-3", 13);
+        (HubConnection Connection, string Text)[] lines =
+        [
+            (adultOnA, "gg that was a sick clutch"), (kidOnB, "thx lol"), (adultOnB, "how old r u btw"), (kidOnB, "13"),
+            (adultOnA, "ur so mature for 13 fr"), (adultOnB, "i can send u robux if u want"), (adultOnA, "r ur parents home rn"),
+            (adultOnB, "dont tell anyone we talk ok its our secret"), (adultOnA, "add me on snap its easier"),
+        ];
+        foreach (var (connection, text) in lines)
+        {
+            Assert.Equal("delivered", await connection.InvokeAsync<string>("Send", "arena", text));
+        }
+
+        var escalation = Assert.Single(await nodeA.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10));
+        Assert.Equal("grooming-escalate", escalation.Escalation.RuleId);
+        Assert.Equal("adult-3", escalation.Escalation.SubjectUserId);
+        await WaitUntilAsync(() => !handled.IsEmpty);
+        await Task.Delay(200);
+        Assert.Single(handled);
+    }
+
+    [RedisFact]
     public async Task FanOut_MinorsReachedThroughBothNodes_AreCountedTogether()
     {
         var handled = new ConcurrentBag<EscalationEvent>();
@@ -72,11 +109,18 @@ public sealed class TwoNodeTests(RedisFixture redis)
         Assert.Equal("adult-9", fanOut.Escalation.SubjectUserId);
     }
 
-    private Task<ChatTestHost> StartNodeAsync(string prefix, ConcurrentBag<EscalationEvent> handled) =>
+    private Task<ChatTestHost> StartNodeAsync(string prefix, ConcurrentBag<EscalationEvent> handled, ISafetyScorer? scorer = null) =>
         ChatTestHost.StartAsync(
             redis: redis.Server.Configuration,
             redisPrefix: prefix,
-            services: s => s.AddSingleton<IEscalationHandler>(new CountingHandler(handled)));
+            services: s =>
+            {
+                s.AddSingleton<IEscalationHandler>(new CountingHandler(handled));
+                if (scorer is not null)
+                {
+                    s.AddSingleton<ISafetyScorer>(scorer);
+                }
+            });
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
