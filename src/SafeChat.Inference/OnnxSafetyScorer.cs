@@ -14,7 +14,7 @@ namespace SafeChat.Inference;
 /// </summary>
 /// <remarks>
 /// <para>Every message is normalized against evasion, tokenized with the model's WordPiece vocabulary and scored in
-/// chunks of at most 32 tokens (a long message, such as a pasted chat log, is scored chunk by chunk). The window
+/// chunks of at most 20 tokens (a long message, such as a pasted chat log, is scored chunk by chunk). The window
 /// assessment groups messages by author, describes each author by which signals fired and how often, and lets the
 /// aggregator turn that into a risk per harm; the conversation's risk is the riskiest author's.</para>
 /// <para>Both model cards are loaded first and every file's sha256 is checked before any model runs. Thread-safe.

@@ -84,8 +84,10 @@ internal static class AggregatorRows
             case "pj":
                 int said = window.Count(m => m.AuthorId == author);
                 return [said >= 5 ? (sbyte)1 : (sbyte)-1, 0];
-            case "vtpan":
+            case "vtpan" or "pj-pasted":
                 return [1, 0];
+            case "synthetic-pasted":
+                return c.Label == HarmLabel.Grooming ? [1, 0] : [-1, 1];
             default:
                 int harm = c.Label == HarmLabel.Grooming ? 0 : 1;
                 sbyte target = t >= (c.AlertBy ?? firstSignal ?? int.MaxValue) ? (sbyte)1

@@ -73,6 +73,7 @@ internal static class LineExamples
         }
 
         var conversationTexts = new HashSet<string>(StringComparer.Ordinal);
+        int spacedVariants = 0;
         foreach (var c in data.Synthetic.Where(c => c.Part == DataPart.Train))
         {
             int fold = data.Fold(c, folds);
@@ -81,6 +82,11 @@ internal static class LineExamples
                 conversationTexts.Add(m.Text);
                 var labels = Labels(m.Signals, c.Label, c.Predators.Contains(m.Author));
                 AddText(examples, featurizer, m.Text, labels, fold);
+                if (m.Signals.Count > 0 && c.Predators.Contains(m.Author) && LetterSpaced(m.Text) is { } spaced)
+                {
+                    spacedVariants++;
+                    AddText(examples, featurizer, spaced, labels, fold);
+                }
             }
         }
 
@@ -158,9 +164,24 @@ internal static class LineExamples
             }
         }
 
-        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, pj offender {pjOffenderLines}, pj decoy {pjDecoyLines}, " +
+        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj decoy {pjDecoyLines}, " +
                       $"dota {dotaLines}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
+    }
+
+    /// <summary>
+    /// The evasion "a d d  m e  o n  s n a p" (letters spaced, words double-spaced) of a short line, or null. The
+    /// normalizer joins such letters into one word, so the model must learn the WordPiece pieces of the glued form.
+    /// </summary>
+    internal static string? LetterSpaced(string text)
+    {
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length is 0 or > 6 || words.Any(w => !w.All(char.IsAsciiLetter)))
+        {
+            return null;
+        }
+
+        return string.Join("  ", words.Select(w => string.Join(' ', w.ToCharArray())));
     }
 
     private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold)

@@ -35,7 +35,7 @@ internal static class ModelExport
             new OnnxModelInfo
             {
                 GraphName = ModelLayout.SignalsModelId,
-                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one 32-token chunk -> 13 grooming/sextortion signal probabilities + 2 line-level harm probabilities.",
+                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 13 grooming/sextortion signal probabilities + 2 line-level harm probabilities.",
                 Labels = labels,
                 WeightPrecision = OnnxWeightPrecision.Float16,
             });

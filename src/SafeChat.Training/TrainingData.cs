@@ -18,6 +18,12 @@ internal sealed class TrainingData
 
     public List<ChatConversation> Vtpan { get; } = [];
 
+    /// <summary>
+    /// Training and validation Perverted-Justice pseudo-conversations pasted as ONE long message with an unknown author
+    /// (how a PAN12/VTPAN segment arrives).
+    /// </summary>
+    public List<ChatConversation> PastedLogs { get; } = [];
+
     public List<ChatConversation> Dota { get; } = [];
 
     /// <summary>NPS chat sessions: evaluation only (non-commercial licence).</summary>
@@ -33,7 +39,7 @@ internal sealed class TrainingData
     /// learns how line scores look on unfamiliar phrasing, which is what held-out conversations bring.
     /// </summary>
     public int Fold(ChatConversation conversation, int folds) =>
-        conversation.Source == "synthetic" && conversation.Scenario is { } scenario && _scenarioOrder.TryGetValue(scenario, out int order)
+        conversation.Source.StartsWith("synthetic", StringComparison.Ordinal) && conversation.Scenario is { } scenario && _scenarioOrder.TryGetValue(scenario, out int order)
             ? order % folds
             : Splits.Fold(conversation.Group, folds);
 
@@ -123,6 +129,11 @@ internal sealed class TrainingData
             }
         }
 
+        foreach (var c in data.PjConversations.Where(c => c.Part != DataPart.Heldout))
+        {
+            data.PastedLogs.Add(AsPastedLog(c));
+        }
+
         log.WriteLine($"data: synthetic {Describe(data.Synthetic)}; lines {data.SyntheticLines.Count}; " +
                       $"pj offenders {data.PjOffenders.Count} (train {data.PjOffenders.Count(o => o.Part == DataPart.Train)}, " +
                       $"val {data.PjOffenders.Count(o => o.Part == DataPart.Validation)}, heldout {data.PjOffenders.Count(o => o.Part == DataPart.Heldout)}), " +
@@ -137,6 +148,19 @@ internal sealed class TrainingData
     private static string Describe(List<ChatConversation> list) =>
         $"{list.Count} (train {list.Count(c => c.Part == DataPart.Train)}, val {list.Count(c => c.Part == DataPart.Validation)}, " +
         $"heldout {list.Count(c => c.Part == DataPart.Heldout)}; positives {list.Count(c => c.Label != HarmLabel.Benign)})";
+
+    /// <summary>A conversation as one long message of an unknown author (texts joined by spaces, like VTPAN segments).</summary>
+    internal static ChatConversation AsPastedLog(ChatConversation c) => new()
+    {
+        Id = c.Id + "-pasted",
+        Source = c.Source + "-pasted",
+        Label = c.Label,
+        Scenario = c.Scenario,
+        Messages = [new ChatLine("unknown", string.Join(' ', c.Messages.Select(m => m.Text)), [])],
+        Predators = c.Label == HarmLabel.Benign ? new HashSet<string>() : new HashSet<string> { "unknown" },
+        Group = c.Group,
+        Part = c.Part,
+    };
 
     /// <summary>
     /// Builds pseudo-conversations from one offender: offender and decoy lines are merged keeping each side's order

@@ -11,16 +11,16 @@ namespace SafeChat.Inference.Features;
 internal sealed class MessageFeaturizer
 {
     /// <summary>Feature slots per chunk (the L dimension of the ONNX inputs).</summary>
-    public const int MaxFeaturesPerChunk = 64;
+    public const int MaxFeaturesPerChunk = 40;
 
     /// <summary>Tokens per chunk.</summary>
-    public const int ChunkTokens = 32;
+    public const int ChunkTokens = 20;
 
     /// <summary>Token offset between consecutive chunks (chunks overlap by <see cref="ChunkTokens"/> − stride).</summary>
-    public const int ChunkStride = 24;
+    public const int ChunkStride = 15;
 
     /// <summary>At most this many chunks are scored per message (about 12,000 tokens); the rest is ignored.</summary>
-    public const int MaxChunksPerMessage = 512;
+    public const int MaxChunksPerMessage = 800;
 
     /// <summary>The vocabulary file name inside a model directory.</summary>
     public const string VocabularyFileName = "vocab.txt";

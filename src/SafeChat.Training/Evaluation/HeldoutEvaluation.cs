@@ -44,7 +44,7 @@ internal static class HeldoutEvaluation
         if (vtpan.Count > 0)
         {
             results.Add(new("PAN12/VTPAN segments (held-out rows, each one long message, author unknown)", HarmNames.Grooming,
-                "whole segment as ONE message, scored in 32-token chunks; risk of the single-message window", runner.Measure(vtpan, 0)));
+                "whole segment as ONE message, scored in 20-token chunks; risk of the single-message window", runner.Measure(vtpan, 0)));
             var split = vtpan.Select(SplitSegment).ToList();
             results.Add(new("PAN12/VTPAN segments split into 12-word pseudo-messages (held-out rows)", HarmNames.Grooming,
                 Streaming + "; one unknown author", runner.Measure(split, 0)));

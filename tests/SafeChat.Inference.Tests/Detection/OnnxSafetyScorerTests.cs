@@ -156,17 +156,22 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public void AnalyzeMessage_LongPastedLog_ScoredInChunksAndAssessedLikeMessages()
+    public void Assess_LongPastedLog_ScoredInChunksWithEvidenceAndBenignLogQuiet()
     {
-        string log = string.Join(' ', Enumerable.Repeat("hi how was school lol ok", 30)) +
-                     " how old are u ur so mature. dont tell ur mom about us ok. send me a pic. lets meet at the park saturday";
+        string filler = string.Join(' ', Enumerable.Repeat("hi how was school lol ok", 30));
+        string grooming = filler + " how old are u ur so mature. dont tell ur mom about us ok. send me a pic. lets meet at the park saturday";
+        string benign = filler + " mom can u pick me up at 5. ok sweetie, did u finish ur homework. yes. love u see u soon";
 
-        var signals = fixture.Scorer.AnalyzeMessage(log);
-        var assessment = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, signals)]);
+        var groomingSignals = fixture.Scorer.AnalyzeMessage(grooming);
+        var benignSignals = fixture.Scorer.AnalyzeMessage(benign);
+        var groomingRisk = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, groomingSignals)]);
+        var benignRisk = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, benignSignals)]);
 
-        int imageRequest = SignalNames.All.ToList().IndexOf(SignalNames.ImageRequest);
-        Assert.True(signals.Probabilities[imageRequest] >= 0.5f, $"image_request {signals.Probabilities[imageRequest]:F3}");
-        Assert.Contains(assessment.Signals, e => e.Signal == SignalNames.ImageRequest && e.MessageIndex == 0);
+        // The message result is the per-signal maximum over its chunks; the tail chunk carries the grooming moves.
+        Assert.Contains(groomingRisk.Signals, e => e.Harm == HarmNames.Grooming && e.Probability >= 0.5f);
+        Assert.DoesNotContain(benignRisk.Signals, e => e.Signal is SignalNames.Secrecy or SignalNames.ImageRequest);
+        Assert.All(groomingRisk.Signals, e => Assert.Equal(0, e.MessageIndex));
+        Assert.True(benignRisk.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming));
     }
 
     [Fact]

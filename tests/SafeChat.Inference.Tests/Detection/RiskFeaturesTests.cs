@@ -18,7 +18,7 @@ public sealed class RiskFeaturesTests
         RiskFeatures.Compute(shortWindow, 0, AgeBand.Unknown, false, a);
         RiskFeatures.Compute(longWindow, 0, AgeBand.Unknown, false, b);
 
-        Assert.Equal(a, b);
+        Assert.Equal(a, b, (x, y) => Math.Abs(x - y) < 1e-5f);
     }
 
     [Fact]
