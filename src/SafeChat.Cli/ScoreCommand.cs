@@ -72,7 +72,19 @@ internal static class ScoreCommand
                 }
 
                 var conversation = prepared.Conversation!;
-                var result = await RunConversationAsync(engine, engineOptions, conversation, prepared.Signals!, prepared.LineNumber, stop.Token).ConfigureAwait(false);
+                ConversationResult result;
+                try
+                {
+                    result = await RunConversationAsync(engine, engineOptions, conversation, prepared.Signals!, prepared.LineNumber, stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A scorer or policy failure is not the input's fault, but it still names the line it happened on.
+                    await error.WriteLineAsync($"error: {settings.InputName}:{prepared.LineNumber}: scoring failed: {ex.Message}").ConfigureAwait(false);
+                    exitCode = CliApplication.ExitFailure;
+                    break;
+                }
+
                 line.ResetWrittenCount();
                 result.WriteTo(line);
                 line.Write("\n"u8);

@@ -97,14 +97,31 @@ public class CliApplicationTests
         Assert.Contains("error: <stdin>:1: the scorer failed: model exploded", error.ToString());
     }
 
-    private sealed class ThrowingScorer : ISafetyScorer
+    [Fact]
+    public async Task Run_AssessThrowsWhileStreaming_StopsWithLineAndReasonAfterEarlierResults()
+    {
+        var app = new CliApplication(_ => new ThrowingScorer(throwInAssess: true), _ => null, TimeProvider.System);
+        using var error = new StringWriter();
+        using var output = new MemoryStream();
+        var input = new MemoryStream("{\"id\":1,\"messages\":[]}\n{\"id\":2,\"messages\":[{\"author\":\"a\",\"text\":\"hi\"}]}"u8.ToArray());
+
+        var exit = await app.RunAsync(["score", "-"], input, output, error, CancellationToken.None);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: <stdin>:2: scoring failed: assess exploded", error.ToString());
+        Assert.Single(System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private sealed class ThrowingScorer(bool throwInAssess = false) : ISafetyScorer
     {
         public ScorerDescriptor Descriptor { get; } = new("x", "x-1", SignalNames.All, new Dictionary<string, float>());
 
         public MessageSignals AnalyzeMessage(string text) => throw new InvalidOperationException("model exploded");
 
-        public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts) => throw new InvalidOperationException("model exploded");
+        public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts) =>
+            throwInAssess ? texts.Select(_ => MessageSignals.Empty(SignalNames.All.Count)).ToArray() : throw new InvalidOperationException("model exploded");
 
-        public RiskAssessment Assess(IReadOnlyList<WindowMessage> window) => RiskAssessment.None;
+        public RiskAssessment Assess(IReadOnlyList<WindowMessage> window) =>
+            throwInAssess ? throw new InvalidOperationException("assess exploded") : RiskAssessment.None;
     }
 }
