@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using SafeChat.Benchmarks.Onnx;
+
+namespace SafeChat.Benchmarks;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--model-sizes")
+        {
+            return ModelSizeReport.Run(Console.Out);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

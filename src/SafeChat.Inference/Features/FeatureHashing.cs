@@ -1,0 +1,48 @@
+namespace SafeChat.Inference.Features;
+
+/// <summary>
+/// The fixed, documented feature hash shared by training and runtime: 32-bit FNV-1a over the little-endian bytes of
+/// a feature-kind tag followed by the token ids, masked to <see cref="Dimension"/> buckets. Never string.GetHashCode.
+/// </summary>
+internal static class FeatureHashing
+{
+    /// <summary>log2 of the number of hash buckets.</summary>
+    public const int HashBits = 17;
+
+    /// <summary>Number of hash buckets (rows of the linear model's weight matrix).</summary>
+    public const int Dimension = 1 << HashBits;
+
+    private const uint FnvOffsetBasis = 2166136261;
+    private const uint FnvPrime = 16777619;
+    private const int UnigramTag = 1;
+    private const int BigramTag = 2;
+
+    public static int Unigram(int tokenId) => Bucket(Mix(Mix(FnvOffsetBasis, UnigramTag), tokenId));
+
+    public static int Bigram(int firstTokenId, int secondTokenId) =>
+        Bucket(Mix(Mix(Mix(FnvOffsetBasis, BigramTag), firstTokenId), secondTokenId));
+
+    /// <summary>FNV-1a over a string's UTF-16 code units; used for stable data splits, not for features.</summary>
+    public static uint StableHash(string value)
+    {
+        uint hash = FnvOffsetBasis;
+        foreach (char c in value)
+        {
+            hash = (hash ^ (byte)c) * FnvPrime;
+            hash = (hash ^ (byte)(c >> 8)) * FnvPrime;
+        }
+
+        return hash;
+    }
+
+    private static uint Mix(uint hash, int value)
+    {
+        hash = (hash ^ (byte)value) * FnvPrime;
+        hash = (hash ^ (byte)(value >> 8)) * FnvPrime;
+        hash = (hash ^ (byte)(value >> 16)) * FnvPrime;
+        hash = (hash ^ (byte)(value >> 24)) * FnvPrime;
+        return hash;
+    }
+
+    private static int Bucket(uint hash) => (int)(hash & (Dimension - 1));
+}

@@ -1,0 +1,103 @@
+using Microsoft.ML.Tokenizers;
+
+namespace SafeChat.Inference.Features;
+
+/// <summary>
+/// Turns a message into the sparse inputs of the signals model, identically at training and at runtime:
+/// normalized text → WordPiece token ids (vocabulary shipped with the model) → hashed unigrams and bigrams per chunk
+/// of at most <see cref="ChunkTokens"/> tokens, each feature valued 1/sqrt(#features) so a chunk's score does not grow
+/// with its length. Long messages become several overlapping chunks. Thread-safe.
+/// </summary>
+internal sealed class MessageFeaturizer
+{
+    /// <summary>Feature slots per chunk (the L dimension of the ONNX inputs).</summary>
+    public const int MaxFeaturesPerChunk = 40;
+
+    /// <summary>Tokens per chunk.</summary>
+    public const int ChunkTokens = 20;
+
+    /// <summary>Token offset between consecutive chunks (chunks overlap by <see cref="ChunkTokens"/> − stride).</summary>
+    public const int ChunkStride = 15;
+
+    /// <summary>At most this many chunks are scored per message (about 12,000 tokens); the rest is ignored.</summary>
+    public const int MaxChunksPerMessage = 800;
+
+    /// <summary>The vocabulary file name inside a model directory.</summary>
+    public const string VocabularyFileName = "vocab.txt";
+
+    /// <summary>The unknown-token string of the vocabulary.</summary>
+    public const string UnknownToken = "[UNK]";
+
+    /// <summary>The padding token (id 0).</summary>
+    public const string PaddingToken = "[PAD]";
+
+    private readonly WordPieceTokenizer _tokenizer;
+
+    private MessageFeaturizer(WordPieceTokenizer tokenizer) => _tokenizer = tokenizer;
+
+    /// <summary>Creates a featurizer from a WordPiece vocabulary (one token per line, id = line number).</summary>
+    public static MessageFeaturizer Create(Stream vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var tokenizer = WordPieceTokenizer.Create(vocabulary, new WordPieceOptions
+        {
+            PreTokenizer = PreTokenizer.CreateWordOrNonWord(),
+            UnknownToken = UnknownToken,
+            ContinuingSubwordPrefix = "##",
+            MaxInputCharsPerWord = 64,
+        });
+        return new MessageFeaturizer(tokenizer);
+    }
+
+    /// <summary>The one normalization used for training and scoring.</summary>
+    public static string Normalize(string? text) => TextNormalization.Normalize(text);
+
+    /// <summary>Normalizes and tokenizes a message.</summary>
+    public IReadOnlyList<int> Tokenize(string? text)
+    {
+        var normalized = Normalize(text);
+        return normalized.Length == 0 ? [] : _tokenizer.EncodeToIds(normalized, considerPreTokenization: true, considerNormalization: false);
+    }
+
+    /// <summary>How many chunks a message of <paramref name="tokenCount"/> tokens is scored in (0 for an empty message).</summary>
+    public static int ChunkCount(int tokenCount)
+    {
+        if (tokenCount <= 0)
+        {
+            return 0;
+        }
+
+        if (tokenCount <= ChunkTokens)
+        {
+            return 1;
+        }
+
+        int chunks = 1 + ((tokenCount - ChunkTokens + ChunkStride - 1) / ChunkStride);
+        return Math.Min(chunks, MaxChunksPerMessage);
+    }
+
+    /// <summary>
+    /// Writes the features of one chunk: bucket ids and values, padded with (0, 0) up to <see cref="MaxFeaturesPerChunk"/>.
+    /// Returns the number of features written before padding. Duplicate buckets may occur; they add up in the model.
+    /// </summary>
+    public static int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values)
+    {
+        int start = chunkIndex * ChunkStride;
+        int end = Math.Min(start + ChunkTokens, tokens.Count);
+        int count = 0;
+        for (int i = start; i < end; i++)
+        {
+            ids[count++] = FeatureHashing.Unigram(tokens[i]);
+            if (i + 1 < end)
+            {
+                ids[count++] = FeatureHashing.Bigram(tokens[i], tokens[i + 1]);
+            }
+        }
+
+        float value = count == 0 ? 0f : 1f / MathF.Sqrt(count);
+        values[..count].Fill(value);
+        ids[count..MaxFeaturesPerChunk].Clear();
+        values[count..MaxFeaturesPerChunk].Clear();
+        return count;
+    }
+}

@@ -1,0 +1,34 @@
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Features;
+
+/// <summary>Names and conventions shared by the trainer (which writes the models) and the scorer (which loads them).</summary>
+internal static class ModelLayout
+{
+    /// <summary>The per-message signals model id (directory name under <c>models/</c>).</summary>
+    public const string SignalsModelId = "safechat-signals-v1";
+
+    /// <summary>The conversation risk aggregator model id.</summary>
+    public const string RiskModelId = "safechat-risk-v1";
+
+    /// <summary>Manifest resource prefix of an embedded model: <c>SafeChat.Models.&lt;model-id&gt;.</c>.</summary>
+    public static string ResourcePrefix(string modelId) => $"SafeChat.Models.{modelId}.";
+
+    /// <summary>Line-level harm heads of the signals model, after the signals.</summary>
+    public static IReadOnlyList<string> LineHarmHeads { get; } = ["grooming_line", "sextortion_line"];
+
+    /// <summary>The signals model's labels in output order.</summary>
+    public static IReadOnlyList<string> SignalsLabels { get; } = [.. SignalNames.All, .. LineHarmHeads];
+
+    /// <summary>Hyperparameter keys the scorer checks against its own constants.</summary>
+    public const string HashBitsKey = "hash_bits";
+
+    /// <summary>Hyperparameter key: tokens per chunk.</summary>
+    public const string ChunkTokensKey = "chunk_tokens";
+
+    /// <summary>Hyperparameter key: chunk stride.</summary>
+    public const string ChunkStrideKey = "chunk_stride";
+
+    /// <summary>Hyperparameter key: the aggregator's feature names.</summary>
+    public const string FeatureNamesKey = "feature_names";
+}

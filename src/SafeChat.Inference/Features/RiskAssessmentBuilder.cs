@@ -1,0 +1,74 @@
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Features;
+
+/// <summary>Builds the public <see cref="RiskAssessment"/> from per-author aggregator outputs and the window's units.</summary>
+internal static class RiskAssessmentBuilder
+{
+    /// <summary>
+    /// Builds the assessment. <paramref name="authorHarms"/> is row-major [authors, harms] aligned with
+    /// <see cref="WindowFeatures.Authors"/> and <see cref="HarmNames.All"/>.
+    /// </summary>
+    public static RiskAssessment Build(WindowFeatures window, ReadOnlySpan<float> authorHarms, IReadOnlyList<string> signalNames)
+    {
+        int authorCount = window.Authors.Count;
+        if (authorCount == 0)
+        {
+            return RiskAssessment.None;
+        }
+
+        int k = HarmNames.All.Count;
+        var conversation = new float[k];
+        var authors = new List<AuthorRisk>(authorCount);
+        var evidence = new List<SignalEvidence>();
+        for (int a = 0; a < authorCount; a++)
+        {
+            var harms = new Dictionary<string, float>(k);
+            for (int h = 0; h < k; h++)
+            {
+                float risk = authorHarms[(a * k) + h];
+                harms[HarmNames.All[h]] = risk;
+                conversation[h] = Math.Max(conversation[h], risk);
+            }
+
+            authors.Add(new AuthorRisk(window.Authors[a], harms));
+            AddEvidence(window, a, signalNames, evidence);
+        }
+
+        authors.Sort(static (x, y) => y.Risk.CompareTo(x.Risk));
+        evidence.Sort(static (x, y) => y.Probability != x.Probability ? y.Probability.CompareTo(x.Probability) : x.MessageIndex.CompareTo(y.MessageIndex));
+        var total = new Dictionary<string, float>(k);
+        for (int h = 0; h < k; h++)
+        {
+            total[HarmNames.All[h]] = conversation[h];
+        }
+
+        return new RiskAssessment(total, authors, evidence);
+    }
+
+    private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, List<SignalEvidence> evidence)
+    {
+        var units = window.Units[author];
+        var indices = window.UnitMessageIndex[author];
+        for (int s = 0; s < signalNames.Count; s++)
+        {
+            float best = 0f;
+            int bestIndex = -1;
+            for (int u = 0; u < units.Count; u++)
+            {
+                var p = units[u].Probabilities;
+                if (s < p.Length && p[s] > best)
+                {
+                    best = p[s];
+                    bestIndex = indices[u];
+                }
+            }
+
+            if (bestIndex >= 0 && best >= RiskFeatures.FiredThreshold)
+            {
+                string signal = signalNames[s];
+                evidence.Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], bestIndex, best));
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Features;
+
+/// <summary>The per-message (signals) model: sparse ids/values [rows, L] → probabilities [rows, K].</summary>
+internal interface ISignalModel
+{
+    /// <summary>Number of outputs per row (13 signals + 2 line-level harm heads).</summary>
+    int Outputs { get; }
+
+    /// <summary>Scores <paramref name="rows"/> chunks. Buffers are row-major; <paramref name="output"/> holds rows × Outputs.</summary>
+    void Run(long[] ids, float[] values, int rows, float[] output);
+}
+
+/// <summary>The dense risk aggregator: features [rows, F] → per-harm risk [rows, harms].</summary>
+internal interface IRiskModel
+{
+    /// <summary>Scores <paramref name="rows"/> authors.</summary>
+    void Run(float[] features, int rows, float[] output);
+}
+
+/// <summary>
+/// The scoring logic shared by the ONNX scorer and the trainer's managed twin: normalization → featurization →
+/// signals model per chunk → per-author window features → aggregator. Thread-safe if the models are.
+/// </summary>
+internal sealed class SafetyScorerCore
+{
+    /// <summary>Largest number of chunks sent to the signals model in one run.</summary>
+    public const int MaxRowsPerRun = 256;
+
+    private readonly MessageFeaturizer _featurizer;
+    private readonly ISignalModel _signals;
+    private readonly IRiskModel _risk;
+    private readonly ChunkRegistry _registry = new();
+    private readonly ConcurrentBag<WindowFeatures> _windowPool = [];
+    private readonly int _signalCount;
+
+    public SafetyScorerCore(MessageFeaturizer featurizer, ISignalModel signals, IRiskModel risk, ScorerDescriptor descriptor)
+    {
+        _featurizer = featurizer;
+        _signals = signals;
+        _risk = risk;
+        Descriptor = descriptor;
+        _signalCount = descriptor.SignalNames.Count;
+        if (signals.Outputs != _signalCount + HarmNames.All.Count)
+        {
+            throw new InvalidOperationException(
+                $"The signals model has {signals.Outputs} outputs; expected {_signalCount} signals + {HarmNames.All.Count} harm heads.");
+        }
+    }
+
+    public ScorerDescriptor Descriptor { get; }
+
+    public MessageSignals AnalyzeMessage(string text)
+    {
+        var tokens = _featurizer.Tokenize(text);
+        int chunks = MessageFeaturizer.ChunkCount(tokens.Count);
+        if (chunks == 0)
+        {
+            return MessageSignals.Empty(_signalCount);
+        }
+
+        var results = new MessageSignals[chunks];
+        ScoreChunks([tokens], [0], chunks, results);
+        return _registry.Combine(results);
+    }
+
+    public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var tokens = new IReadOnlyList<int>[texts.Count];
+        var firstChunk = new int[texts.Count];
+        int total = 0;
+        for (int i = 0; i < texts.Count; i++)
+        {
+            tokens[i] = _featurizer.Tokenize(texts[i]);
+            firstChunk[i] = total;
+            total += MessageFeaturizer.ChunkCount(tokens[i].Count);
+        }
+
+        var chunkResults = new MessageSignals[total];
+        ScoreChunks(tokens, firstChunk, total, chunkResults);
+        var results = new MessageSignals[texts.Count];
+        for (int i = 0; i < texts.Count; i++)
+        {
+            int n = MessageFeaturizer.ChunkCount(tokens[i].Count);
+            results[i] = n == 0 ? MessageSignals.Empty(_signalCount) : _registry.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray());
+        }
+
+        return results;
+    }
+
+    public RiskAssessment Assess(IReadOnlyList<WindowMessage> window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        if (window.Count == 0)
+        {
+            return RiskAssessment.None;
+        }
+
+        if (!_windowPool.TryTake(out var features))
+        {
+            features = new WindowFeatures();
+        }
+
+        try
+        {
+            features.Build(window, _registry.Expand);
+            int authors = features.Authors.Count;
+            int k = HarmNames.All.Count;
+            var output = ArrayPool<float>.Shared.Rent(authors * k);
+            try
+            {
+                _risk.Run(features.FeatureBuffer, authors, output);
+                return RiskAssessmentBuilder.Build(features, output.AsSpan(0, authors * k), Descriptor.SignalNames);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(output);
+            }
+        }
+        finally
+        {
+            _windowPool.Add(features);
+        }
+    }
+
+    /// <summary>Scores all chunks of the given token lists, in runs of at most <see cref="MaxRowsPerRun"/> rows.</summary>
+    private void ScoreChunks(IReadOnlyList<int>[] tokens, int[] firstChunk, int total, MessageSignals[] results)
+    {
+        int l = MessageFeaturizer.MaxFeaturesPerChunk;
+        int k = _signals.Outputs;
+        int runRows = Math.Min(total, MaxRowsPerRun);
+        var ids = ArrayPool<long>.Shared.Rent(runRows * l);
+        var values = ArrayPool<float>.Shared.Rent(runRows * l);
+        var output = ArrayPool<float>.Shared.Rent(runRows * k);
+        try
+        {
+            int message = 0, chunkInMessage = 0, done = 0;
+            while (done < total)
+            {
+                int rows = Math.Min(MaxRowsPerRun, total - done);
+                for (int r = 0; r < rows; r++)
+                {
+                    while (chunkInMessage >= MessageFeaturizer.ChunkCount(tokens[message].Count))
+                    {
+                        message++;
+                        chunkInMessage = 0;
+                    }
+
+                    MessageFeaturizer.WriteChunk(tokens[message], chunkInMessage, ids.AsSpan(r * l, l), values.AsSpan(r * l, l));
+                    chunkInMessage++;
+                }
+
+                _signals.Run(ids, values, rows, output);
+                for (int r = 0; r < rows; r++)
+                {
+                    var row = output.AsSpan(r * k, k);
+                    results[done + r] = new MessageSignals(row[.._signalCount].ToArray(), row[_signalCount..].ToArray());
+                }
+
+                done += rows;
+            }
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(ids);
+            ArrayPool<float>.Shared.Return(values);
+            ArrayPool<float>.Shared.Return(output);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Features;
+
+/// <summary>
+/// Groups a window by author (first appearance order) and computes each author's <see cref="RiskFeatures"/>.
+/// A message scored in several chunks contributes its chunks as units, so one very long message (a pasted chat
+/// with no author markers) is treated like the messages it contains.
+/// </summary>
+internal sealed class WindowFeatures
+{
+    private readonly List<string> _authors = [];
+    private readonly List<AgeBand> _ages = [];
+    private readonly List<List<MessageSignals>> _units = [];
+    private readonly List<List<int>> _unitMessageIndex = [];
+    private readonly List<int> _longMessageUnits = [];
+    private float[] _features = [];
+
+    /// <summary>Authors in first-appearance order.</summary>
+    public IReadOnlyList<string> Authors => _authors;
+
+    /// <summary>Units (messages or chunks) of each author.</summary>
+    public IReadOnlyList<List<MessageSignals>> Units => _units;
+
+    /// <summary>The conversation message index of each unit of each author.</summary>
+    public IReadOnlyList<List<int>> UnitMessageIndex => _unitMessageIndex;
+
+    /// <summary>Features, row-major [authors, <see cref="RiskFeatures.Count"/>].</summary>
+    public ReadOnlySpan<float> Features => _features.AsSpan(0, _authors.Count * RiskFeatures.Count);
+
+    /// <summary>The features array (may be longer than needed).</summary>
+    public float[] FeatureBuffer => _features;
+
+    /// <summary>Builds the features of a window. <paramref name="expand"/> returns the chunk units of a message, or null.</summary>
+    public void Build(IReadOnlyList<WindowMessage> window, Func<MessageSignals, IReadOnlyList<MessageSignals>?> expand)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(expand);
+        _authors.Clear();
+        _ages.Clear();
+        _longMessageUnits.Clear();
+        foreach (var list in _units)
+        {
+            list.Clear();
+        }
+
+        foreach (var list in _unitMessageIndex)
+        {
+            list.Clear();
+        }
+
+        for (int i = 0; i < window.Count; i++)
+        {
+            var message = window[i];
+            int a = _authors.IndexOf(message.AuthorId);
+            if (a < 0)
+            {
+                a = _authors.Count;
+                _authors.Add(message.AuthorId);
+                _ages.Add(message.AuthorAge);
+                _longMessageUnits.Add(0);
+                if (_units.Count <= a)
+                {
+                    _units.Add([]);
+                    _unitMessageIndex.Add([]);
+                }
+            }
+            else if (_ages[a] == AgeBand.Unknown && message.AuthorAge != AgeBand.Unknown)
+            {
+                _ages[a] = message.AuthorAge;
+            }
+
+            var chunks = expand(message.Signals);
+            if (chunks is null)
+            {
+                _units[a].Add(message.Signals);
+                _unitMessageIndex[a].Add(message.Index);
+            }
+            else
+            {
+                _longMessageUnits[a] += chunks.Count;
+                for (int c = 0; c < chunks.Count; c++)
+                {
+                    _units[a].Add(chunks[c]);
+                    _unitMessageIndex[a].Add(message.Index);
+                }
+            }
+        }
+
+        int f = RiskFeatures.Count;
+        if (_features.Length < _authors.Count * f)
+        {
+            _features = new float[Math.Max(_authors.Count, 4) * f];
+        }
+
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            bool othersMinor = false;
+            for (int b = 0; b < _authors.Count; b++)
+            {
+                if (b != a && _ages[b] is AgeBand.Child or AgeBand.Teen)
+                {
+                    othersMinor = true;
+                    break;
+                }
+            }
+
+            RiskFeatures.Compute(_units[a], _longMessageUnits[a], _ages[a], othersMinor, _features.AsSpan(a * f, f));
+        }
+    }
+}

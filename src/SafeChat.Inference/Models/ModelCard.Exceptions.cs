@@ -1,0 +1,83 @@
+namespace SafeChat.Inference.Models;
+
+/// <summary>A model card that is missing, malformed or inconsistent.</summary>
+public class ModelCardException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelCardException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ModelCardException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and the cause.</summary>
+    public ModelCardException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception naming the card file and the JSON path at fault.</summary>
+    public ModelCardException(string fileName, string? jsonPath, string message, Exception? innerException = null)
+        : base(FormatMessage(fileName, jsonPath, message), innerException)
+    {
+        FileName = fileName;
+        JsonPath = jsonPath;
+    }
+
+    /// <summary>The card file (with its source), when known.</summary>
+    public string? FileName { get; }
+
+    /// <summary>The JSON path at fault, e.g. <c>$.files</c>, when known.</summary>
+    public string? JsonPath { get; }
+
+    private static string FormatMessage(string fileName, string? jsonPath, string message)
+        => jsonPath is null ? $"{fileName}: {message}" : $"{fileName}: {jsonPath}: {message}";
+}
+
+/// <summary>A model file whose sha256 differs from the one in its card, or a listed file that is missing.</summary>
+public sealed class ModelIntegrityException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelIntegrityException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ModelIntegrityException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and the cause.</summary>
+    public ModelIntegrityException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception naming the file and both hashes.</summary>
+    /// <param name="fileName">The file, with its source.</param>
+    /// <param name="expectedSha256">The hash listed in the card.</param>
+    /// <param name="actualSha256">The hash of the file as read, or <see langword="null"/> if the file is missing.</param>
+    public ModelIntegrityException(string fileName, string expectedSha256, string? actualSha256)
+        : base(actualSha256 is null
+            ? $"{fileName}: listed in the model card (sha256 {expectedSha256}) but missing."
+            : $"{fileName}: sha256 mismatch: the model card expects {expectedSha256}, the file has {actualSha256}.")
+    {
+        FileName = fileName;
+        ExpectedSha256 = expectedSha256;
+        ActualSha256 = actualSha256;
+    }
+
+    /// <summary>The file at fault, with its source.</summary>
+    public string? FileName { get; }
+
+    /// <summary>The sha256 listed in the card.</summary>
+    public string? ExpectedSha256 { get; }
+
+    /// <summary>The sha256 of the file as read, or <see langword="null"/> if the file is missing.</summary>
+    public string? ActualSha256 { get; }
+}

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SafeChat.Inference.Features;
+using SafeChat.Inference.Models;
+using SafeChat.Inference.Onnx;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference;
+
+/// <summary>
+/// SafeChat's default <see cref="ISafetyScorer"/>: the <c>safechat-signals-v1</c> per-message model and the
+/// <c>safechat-risk-v1</c> conversation aggregator, run in ONNX Runtime (one session per model).
+/// </summary>
+/// <remarks>
+/// <para>Every message is normalized against evasion, tokenized with the model's WordPiece vocabulary and scored in
+/// chunks of at most 20 tokens (a long message, such as a pasted chat log, is scored chunk by chunk). The window
+/// assessment groups messages by author, describes each author by which signals fired and how often, and lets the
+/// aggregator turn that into a risk per harm; the conversation's risk is the riskiest author's.</para>
+/// <para>Both model cards are loaded first and every file's sha256 is checked before any model runs. Thread-safe.
+/// Dispose when done.</para>
+/// </remarks>
+public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
+{
+    private readonly OnnxLinearModel _signalsModel;
+    private readonly OnnxLinearModel _riskModel;
+    private readonly SafetyScorerCore _core;
+
+    private OnnxSafetyScorer(VerifiedModel signals, VerifiedModel risk)
+    {
+        CheckSignalsCard(signals);
+        CheckRiskCard(risk);
+        var vocabulary = signals.GetFile(MessageFeaturizer.VocabularyFileName);
+        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary.ToArray(), writable: false));
+        _signalsModel = OnnxLinearModel.FromVerified(signals);
+        try
+        {
+            _riskModel = OnnxLinearModel.FromVerified(risk);
+        }
+        catch
+        {
+            _signalsModel.Dispose();
+            throw;
+        }
+
+        try
+        {
+            if (_riskModel.FeatureCount != RiskFeatures.Count || _riskModel.OutputCount != HarmNames.All.Count)
+            {
+                throw new ModelCardException(
+                    $"{risk.SourceName}/{ModelCard.CardFileName}",
+                    "$.inputs",
+                    $"the aggregator takes {_riskModel.FeatureCount} features and gives {_riskModel.OutputCount} outputs; this scorer needs {RiskFeatures.Count} and {HarmNames.All.Count}.");
+            }
+
+            var thresholds = new Dictionary<string, float>(StringComparer.Ordinal);
+            foreach (var harm in HarmNames.All)
+            {
+                if (!risk.Card.Thresholds.TryGetValue(harm, out float threshold) || threshold is <= 0f or > 1f)
+                {
+                    throw new ModelCardException($"{risk.SourceName}/{ModelCard.CardFileName}", $"$.thresholds['{harm}']", "must be a number in (0, 1].");
+                }
+
+                thresholds[harm] = threshold;
+            }
+
+            var descriptor = new ScorerDescriptor(
+                ModelLayout.SignalsModelId,
+                $"{signals.Card.Id}@{signals.Card.Sha256[..8]}+{risk.Card.Id}@{risk.Card.Sha256[..8]}",
+                SignalNames.All,
+                thresholds);
+            _core = new SafetyScorerCore(featurizer, new SignalsRunner(_signalsModel), new RiskRunner(_riskModel), descriptor);
+        }
+        catch
+        {
+            _signalsModel.Dispose();
+            _riskModel.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ScorerDescriptor Descriptor => _core.Descriptor;
+
+    /// <summary>Loads the models shipped inside this assembly (<c>models/safechat-signals-v1</c> and <c>models/safechat-risk-v1</c>).</summary>
+    /// <exception cref="ModelCardException">A card is missing, malformed, or does not match this scorer.</exception>
+    /// <exception cref="ModelIntegrityException">A model file is missing or its sha256 differs from the card.</exception>
+    public static OnnxSafetyScorer LoadDefault()
+    {
+        var assembly = typeof(OnnxSafetyScorer).Assembly;
+        return Load(
+            new EmbeddedModelFileSource(assembly, ModelLayout.ResourcePrefix(ModelLayout.SignalsModelId)),
+            new EmbeddedModelFileSource(assembly, ModelLayout.ResourcePrefix(ModelLayout.RiskModelId)));
+    }
+
+    /// <summary>Loads the models from a directory holding <c>safechat-signals-v1/</c> and <c>safechat-risk-v1/</c>.</summary>
+    /// <param name="modelsDirectory">The <c>models</c> directory written by <c>safechat train</c>.</param>
+    /// <exception cref="ModelCardException">A card is missing, malformed, or does not match this scorer.</exception>
+    /// <exception cref="ModelIntegrityException">A model file is missing or its sha256 differs from the card.</exception>
+    public static OnnxSafetyScorer Load(string modelsDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelsDirectory);
+        return Load(
+            new DirectoryModelFileSource(Path.Combine(modelsDirectory, ModelLayout.SignalsModelId)),
+            new DirectoryModelFileSource(Path.Combine(modelsDirectory, ModelLayout.RiskModelId)));
+    }
+
+    /// <summary>Loads the signals and risk models from two file sources (directories or embedded resources).</summary>
+    /// <exception cref="ModelCardException">A card is missing, malformed, or does not match this scorer.</exception>
+    /// <exception cref="ModelIntegrityException">A model file is missing or its sha256 differs from the card.</exception>
+    public static OnnxSafetyScorer Load(IModelFileSource signals, IModelFileSource risk)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        ArgumentNullException.ThrowIfNull(risk);
+        return new OnnxSafetyScorer(ModelCard.LoadVerifiedModel(signals), ModelCard.LoadVerifiedModel(risk));
+    }
+
+    /// <inheritdoc />
+    public MessageSignals AnalyzeMessage(string text) => _core.AnalyzeMessage(text);
+
+    /// <inheritdoc />
+    public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts) => _core.AnalyzeBatch(texts);
+
+    /// <inheritdoc />
+    public RiskAssessment Assess(IReadOnlyList<WindowMessage> window) => _core.Assess(window);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _signalsModel.Dispose();
+        _riskModel.Dispose();
+    }
+
+    private static void CheckSignalsCard(VerifiedModel model)
+    {
+        var card = model.Card;
+        string file = $"{model.SourceName}/{ModelCard.CardFileName}";
+        if (!card.Labels.SequenceEqual(ModelLayout.SignalsLabels))
+        {
+            throw new ModelCardException(file, "$.labels", $"expected [{string.Join(", ", ModelLayout.SignalsLabels)}].");
+        }
+
+        if (card.Tokenizer is null || !card.Tokenizer.Files.Contains(MessageFeaturizer.VocabularyFileName))
+        {
+            throw new ModelCardException(file, "$.tokenizer.files", $"must list '{MessageFeaturizer.VocabularyFileName}'.");
+        }
+
+        RequireNumber(card, file, ModelLayout.HashBitsKey, FeatureHashing.HashBits);
+        RequireNumber(card, file, ModelLayout.ChunkTokensKey, MessageFeaturizer.ChunkTokens);
+        RequireNumber(card, file, ModelLayout.ChunkStrideKey, MessageFeaturizer.ChunkStride);
+    }
+
+    private static void CheckRiskCard(VerifiedModel model)
+    {
+        string file = $"{model.SourceName}/{ModelCard.CardFileName}";
+        if (!model.Card.Hyperparameters.TryGetValue(ModelLayout.FeatureNamesKey, out var node) || node is not JsonArray names ||
+            !names.Select(n => n?.GetValue<string>()).SequenceEqual(RiskFeatures.Names))
+        {
+            throw new ModelCardException(file, $"$.hyperparameters.{ModelLayout.FeatureNamesKey}", "does not match the features this scorer computes.");
+        }
+    }
+
+    private static void RequireNumber(ModelCard card, string file, string key, int expected)
+    {
+        if (!card.Hyperparameters.TryGetValue(key, out var node) || node is null ||
+            node.GetValue<int>() != expected)
+        {
+            throw new ModelCardException(file, $"$.hyperparameters.{key}", $"must be {expected.ToString(CultureInfo.InvariantCulture)} for this scorer.");
+        }
+    }
+
+    private sealed class SignalsRunner(OnnxLinearModel model) : ISignalModel
+    {
+        public int Outputs => model.OutputCount;
+
+        public void Run(long[] ids, float[] values, int rows, float[] output)
+        {
+            int l = MessageFeaturizer.MaxFeaturesPerChunk;
+            var lengths = ArrayPool<int>.Shared.Rent(rows);
+            try
+            {
+                lengths.AsSpan(0, rows).Fill(l);
+                model.RunBatch(ids.AsSpan(0, rows * l), values.AsSpan(0, rows * l), lengths.AsSpan(0, rows), output.AsSpan(0, rows * Outputs));
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(lengths);
+            }
+        }
+    }
+
+    private sealed class RiskRunner(OnnxLinearModel model) : IRiskModel
+    {
+        public void Run(float[] features, int rows, float[] output) =>
+            model.RunDense(features.AsSpan(0, rows * RiskFeatures.Count), rows, output.AsSpan(0, rows * HarmNames.All.Count));
+    }
+}

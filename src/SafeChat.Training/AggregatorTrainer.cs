@@ -1,0 +1,107 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using SafeChat.Inference.Features;
+using SafeChat.Scoring;
+
+namespace SafeChat.Training;
+
+/// <summary>One aggregator training row: an author's window features and a label per harm (1, 0, or -1 = unused).</summary>
+internal sealed record AggregatorRow(float[] Features, sbyte[] Labels, float Weight, string Source);
+
+/// <summary>A dense logistic model: W is [F, K] row-major, b is [K]; outputs sigmoid(xW + b) per harm.</summary>
+internal sealed class AggregatorModel(float[] weights, float[] bias)
+{
+    public float[] Weights { get; } = weights;
+
+    public float[] Bias { get; } = bias;
+
+    public float Predict(ReadOnlySpan<float> features, int harm)
+    {
+        int k = Bias.Length;
+        float z = Bias[harm];
+        for (int i = 0; i < features.Length; i++)
+        {
+            z += features[i] * Weights[(i * k) + harm];
+        }
+
+        return 1f / (1f + MathF.Exp(-z));
+    }
+}
+
+/// <summary>Trains the risk aggregator heads (one logistic regression per harm) with ML.NET.</summary>
+internal sealed class AggregatorTrainer(MLContext ml, TextWriter log)
+{
+    private sealed class Row
+    {
+        public bool Label { get; set; }
+
+        public float Weight { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+
+    public float L2 { get; init; } = 0.01f;
+
+    public AggregatorModel Train(IReadOnlyList<AggregatorRow> rows)
+    {
+        int f = RiskFeatures.Count;
+        int k = HarmNames.All.Count;
+        var weights = new float[f * k];
+        var bias = new float[k];
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, f);
+        for (int h = 0; h < k; h++)
+        {
+            double positives = 0, negatives = 0;
+            foreach (var r in rows)
+            {
+                if (r.Labels[h] > 0)
+                {
+                    positives += r.Weight;
+                }
+                else if (r.Labels[h] == 0)
+                {
+                    negatives += r.Weight;
+                }
+            }
+
+            float positiveWeight = (float)(negatives / Math.Max(positives, 1e-9));
+            var data = new List<Row>();
+            foreach (var r in rows)
+            {
+                if (r.Labels[h] < 0)
+                {
+                    continue;
+                }
+
+                bool label = r.Labels[h] > 0;
+                data.Add(new Row { Label = label, Weight = r.Weight * (label ? positiveWeight : 1f), Features = r.Features });
+            }
+
+            var view = ml.Data.LoadFromEnumerable(data, schema);
+            var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = nameof(Row.Label),
+                FeatureColumnName = nameof(Row.Features),
+                ExampleWeightColumnName = nameof(Row.Weight),
+                L2Regularization = L2,
+                L1Regularization = 0f,
+                OptimizationTolerance = 1e-7f,
+                MaximumNumberOfIterations = 500,
+                NumberOfThreads = 1,
+            });
+            var model = trainer.Fit(view);
+            var linear = model.Model.SubModel;
+            for (int i = 0; i < f; i++)
+            {
+                weights[(i * k) + h] = linear.Weights[i];
+            }
+
+            bias[h] = linear.Bias;
+            log.WriteLine($"  aggregator {HarmNames.All[h],-10} rows {data.Count,7} pos {positives,9:F1} neg {negatives,9:F1}");
+        }
+
+        return new AggregatorModel(weights, bias);
+    }
+}

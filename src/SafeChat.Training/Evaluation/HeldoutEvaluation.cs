@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using SafeChat.Scoring;
+using SafeChat.Training.Data;
+
+namespace SafeChat.Training.Evaluation;
+
+/// <summary>Evaluates a scorer on every held-out set and renders the tables.</summary>
+internal static class HeldoutEvaluation
+{
+    public static List<DatasetResult> Run(ISafetyScorer scorer, IReadOnlyDictionary<string, float> thresholds, TrainingData data, TextWriter log)
+    {
+        var runner = new EvaluationRunner(scorer, thresholds);
+        var results = new List<DatasetResult>();
+        var synthetic = data.Synthetic.Where(c => c.Part == DataPart.Heldout).ToList();
+        const string Streaming = "streaming replay, engine window of the last 50 messages, alert = first message after which the harm's risk ≥ threshold";
+        if (synthetic.Count > 0)
+        {
+            results.Add(new("synthetic held-out: grooming vs benign hard negatives", HarmNames.Grooming, Streaming, runner.Measure(synthetic, 0)));
+            results.Add(new("synthetic held-out: sextortion vs benign hard negatives", HarmNames.Sextortion, Streaming, runner.Measure(synthetic, 1)));
+            var (flagged, total) = runner.FlaggedAnyHarm(synthetic.Where(c => c.Label == HarmLabel.Benign));
+            log.WriteLine($"synthetic held-out benign flagged (any harm): {flagged}/{total} = {flagged / (double)Math.Max(1, total):P1}");
+            foreach (var group in synthetic.Where(c => c.Label == HarmLabel.Benign).GroupBy(c => c.Scenario ?? "?").OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var (f, t) = runner.FlaggedAnyHarm(group);
+                if (f > 0)
+                {
+                    log.WriteLine($"  benign scenario {group.Key}: {f}/{t} flagged");
+                }
+            }
+
+            foreach (var group in synthetic.Where(c => c.Label != HarmLabel.Benign).GroupBy(c => (c.Label, c.Scenario ?? "?")).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal))
+            {
+                int harm = group.Key.Label == HarmLabel.Grooming ? 0 : 1;
+                var m = runner.Measure(group, harm);
+                if (m.Recall < 0.9)
+                {
+                    log.WriteLine($"  {group.Key.Label} scenario {group.Key.Item2}: recall {m.Recall:F2} in-time {m.InTimeRate:F2} (n={m.Positives})");
+                }
+            }
+        }
+
+        var vtpan = data.Vtpan.Where(c => c.Part == DataPart.Heldout).ToList();
+        if (vtpan.Count > 0)
+        {
+            results.Add(new("PAN12/VTPAN segments (held-out rows, each one long message, author unknown)", HarmNames.Grooming,
+                "whole segment as ONE message, scored in 20-token chunks; risk of the single-message window", runner.Measure(vtpan, 0)));
+            var split = vtpan.Select(SplitSegment).ToList();
+            results.Add(new("PAN12/VTPAN segments split into 12-word pseudo-messages (held-out rows)", HarmNames.Grooming,
+                Streaming + "; one unknown author", runner.Measure(split, 0)));
+        }
+
+        var pj = data.PjConversations.Where(c => c.Part == DataPart.Heldout).ToList();
+        var dota = data.Dota.Where(c => c.Part == DataPart.Heldout).ToList();
+        if (pj.Count > 0)
+        {
+            results.Add(new("Perverted-Justice pseudo-conversations (held-out offenders) vs Dota 2 held-out", HarmNames.Grooming,
+                Streaming + "; offender/decoy lines re-interleaved (true order lost), 20–120 messages", runner.Measure(pj.Concat(dota), 0)));
+        }
+
+        if (dota.Count > 0)
+        {
+            var (flagged, total) = runner.FlaggedAnyHarm(dota);
+            results.Add(new("Dota 2 (held-out matches, all benign)", "any", Streaming,
+                Metrics.Compute(dota.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+            log.WriteLine($"dota held-out flagged: {flagged}/{total}");
+        }
+
+        if (data.Nps.Count > 0)
+        {
+            var windows = data.Nps.SelectMany(SplitSession).ToList();
+            results.Add(new("NPS chat sessions in 50-post slices (evaluation only, never trained on)", "any", Streaming,
+                Metrics.Compute(windows.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+        }
+
+        if (data.Pan12Sample.Count > 0)
+        {
+            results.Add(new("PAN12 test sample (36 conversations, 1 grooming)", HarmNames.Grooming, Streaming, runner.Measure(data.Pan12Sample, 0)));
+        }
+
+        return results;
+    }
+
+    private static bool IsFlagged(EvaluationRunner runner, ChatConversation c, IReadOnlyDictionary<string, float> thresholds)
+    {
+        var trace = runner.Trace(c);
+        for (int h = 0; h < HarmNames.All.Count; h++)
+        {
+            if (trace.FirstAlert(h, thresholds[HarmNames.All[h]]).HasValue)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Splits a VTPAN segment (no separators) into 12-word pseudo-messages of one unknown author.</summary>
+    internal static ChatConversation SplitSegment(ChatConversation segment)
+    {
+        var words = segment.Messages[0].Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var messages = new List<ChatLine>();
+        for (int i = 0; i < words.Length; i += 12)
+        {
+            messages.Add(new ChatLine("unknown", string.Join(' ', words.Skip(i).Take(12)), []));
+        }
+
+        return new ChatConversation
+        {
+            Id = segment.Id + "-split",
+            Source = segment.Source,
+            Label = segment.Label,
+            Messages = messages,
+            Predators = segment.Predators,
+            Group = segment.Group,
+            Part = segment.Part,
+        };
+    }
+
+    private static IEnumerable<ChatConversation> SplitSession(ChatConversation session)
+    {
+        for (int i = 0, s = 0; i < session.Messages.Count; i += 50, s++)
+        {
+            yield return new ChatConversation
+            {
+                Id = $"{session.Id}-{s}",
+                Source = session.Source,
+                Label = HarmLabel.Benign,
+                Messages = session.Messages.Skip(i).Take(50).ToList(),
+                Group = session.Group,
+                Part = session.Part,
+            };
+        }
+    }
+
+    public static string Markdown(IReadOnlyList<DatasetResult> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| dataset (held-out) | harm | positives | negatives | precision | recall | F0.5 | AP | recall @1% FPR | FPR (flagged negatives) | eSPD speed | F_latency | median msgs to alert | in time (≤ alert_by+2) | right author |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            var m = r.Metrics;
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Harm} | {m.Positives} | {m.Negatives} | {F(m.Precision)} | {F(m.Recall)} | {F(m.F05)} | {F(m.AveragePrecision)} | {F(m.RecallAt1PctFpr)} | {F(m.FalsePositiveRate)} | {F(m.Speed)} | {F(m.LatencyF1)} | {F(m.MedianLatency, "F0")} | {F(m.InTimeRate)} | {F(m.AuthorAccuracy)} |");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string F(double value, string format = "F3") =>
+        double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
+}

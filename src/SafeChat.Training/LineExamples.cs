@@ -1,0 +1,194 @@
+using SafeChat.Scoring;
+using SafeChat.Training.Data;
+
+namespace SafeChat.Training;
+
+/// <summary>Builds the per-message training examples and their per-head labels.</summary>
+internal static class LineExamples
+{
+    /// <summary>Labels of a line written in a conversation of <paramref name="harm"/> by a predator or not.</summary>
+    public static sbyte[] Labels(IReadOnlyList<string> signals, HarmLabel harm, bool predator)
+    {
+        var labels = new sbyte[LineHeads.Count];
+        if (!predator || harm == HarmLabel.Benign)
+        {
+            return labels;
+        }
+
+        bool any = signals.Count > 0;
+        bool sextortion = false;
+        for (int s = 0; s < LineHeads.SignalCount; s++)
+        {
+            bool has = signals.Contains(SignalNames.All[s]);
+            labels[s] = has ? (sbyte)1 : (sbyte)0;
+            sextortion |= has && TrainingData.SextortionSignals.Contains(SignalNames.All[s]);
+        }
+
+        if (harm == HarmLabel.Grooming)
+        {
+            labels[LineHeads.GroomingLineIndex] = any ? (sbyte)1 : (sbyte)-1;
+            labels[LineHeads.SextortionLineIndex] = 0;
+        }
+        else
+        {
+            labels[LineHeads.GroomingLineIndex] = sextortion ? (sbyte)0 : (sbyte)-1;
+            labels[LineHeads.SextortionLineIndex] = sextortion ? (sbyte)1 : (sbyte)-1;
+        }
+
+        return labels;
+    }
+
+    /// <summary>A Perverted-Justice offender line: a grooming line whose signals are not annotated.</summary>
+    public static sbyte[] OffenderLabels()
+    {
+        var labels = new sbyte[LineHeads.Count];
+        Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
+        labels[LineHeads.GroomingLineIndex] = 1;
+        labels[LineHeads.SextortionLineIndex] = 0;
+        return labels;
+    }
+
+    /// <summary>
+    /// Labels of a line that is benign for the harm heads but says nothing about signals: decoys in a sting answer
+    /// sexual and meeting talk in kind, and chat-room chatter is often sexual between adults, so as signal negatives
+    /// they taught the signal heads that sexual or meeting words mean "no signal" (measured: sexual/meeting AP fell).
+    /// </summary>
+    public static sbyte[] HarmNegativeOnlyLabels()
+    {
+        var labels = new sbyte[LineHeads.Count];
+        Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
+        return labels;
+    }
+
+    public static List<LineExample> Build(TrainingData data, TrainingFeaturizer featurizer, int folds, int pjLineSample, int seed, TextWriter log)
+    {
+        var examples = new List<LineExample>();
+        var validationTexts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in data.Synthetic.Where(c => c.Part != DataPart.Train))
+        {
+            foreach (var m in c.Messages)
+            {
+                validationTexts.Add(m.Text);
+            }
+        }
+
+        var conversationTexts = new HashSet<string>(StringComparer.Ordinal);
+        int spacedVariants = 0;
+        foreach (var c in data.Synthetic.Where(c => c.Part == DataPart.Train))
+        {
+            int fold = data.Fold(c, folds);
+            foreach (var m in c.Messages)
+            {
+                conversationTexts.Add(m.Text);
+                var labels = Labels(m.Signals, c.Label, c.Predators.Contains(m.Author));
+                AddText(examples, featurizer, m.Text, labels, fold);
+                if (m.Signals.Count > 0 && c.Predators.Contains(m.Author) && LetterSpaced(m.Text) is { } spaced)
+                {
+                    spacedVariants++;
+                    AddText(examples, featurizer, spaced, labels, fold);
+                }
+            }
+        }
+
+        int extra = 0;
+        foreach (var line in data.SyntheticLines)
+        {
+            if (validationTexts.Contains(line.Text) || conversationTexts.Contains(line.Text))
+            {
+                continue;
+            }
+
+            extra++;
+            AddText(examples, featurizer, line.Text, Labels(line.Signals, line.Harm, line.IsPredator), -1);
+        }
+
+        var trainOffenders = data.PjOffenders.Where(o => o.Part == DataPart.Train).ToList();
+        long offenderTotal = trainOffenders.Sum(o => (long)o.OffenderLines.Count);
+        long decoyTotal = trainOffenders.Sum(o => (long)o.DecoyLines.Count);
+        var random = new Random(seed);
+        int pjOffenderLines = 0, pjDecoyLines = 0;
+        foreach (var offender in trainOffenders)
+        {
+            int fold = Splits.Fold("pj|" + offender.Username, folds);
+            double offenderRate = Math.Min(1.0, pjLineSample / (double)Math.Max(1, offenderTotal));
+            double decoyRate = Math.Min(1.0, pjLineSample / (double)Math.Max(1, decoyTotal));
+            foreach (var line in offender.OffenderLines)
+            {
+                if (random.NextDouble() < offenderRate)
+                {
+                    pjOffenderLines++;
+                    AddText(examples, featurizer, line, OffenderLabels(), fold);
+                }
+            }
+
+            foreach (var line in offender.DecoyLines)
+            {
+                if (random.NextDouble() < decoyRate)
+                {
+                    pjDecoyLines++;
+                    AddText(examples, featurizer, line, HarmNegativeOnlyLabels(), fold);
+                }
+            }
+        }
+
+        int dotaLines = 0;
+        foreach (var c in data.Dota.Where(c => c.Part == DataPart.Train))
+        {
+            int fold = data.Fold(c, folds);
+            foreach (var m in c.Messages)
+            {
+                dotaLines++;
+                AddText(examples, featurizer, m.Text, new sbyte[LineHeads.Count], fold);
+            }
+        }
+
+        int vtpanChunks = 0;
+        int vtpanGroomingChunks = 0;
+        var groomingChunkLabels = OffenderLabels();
+        foreach (var c in data.Vtpan.Where(c => c.Part == DataPart.Train))
+        {
+            int fold = data.Fold(c, folds);
+            bool grooming = c.Label == HarmLabel.Grooming;
+            foreach (var chunk in featurizer.Chunks(c.Messages[0].Text))
+            {
+                // A grooming chunk mixes predator and decoy lines: a weaker grooming_line positive, never a signal label.
+                examples.Add(new LineExample
+                {
+                    Features = chunk,
+                    Labels = grooming ? groomingChunkLabels : HarmNegativeOnlyLabels(),
+                    Fold = fold,
+                    Weight = grooming ? 0.5f : 1f,
+                });
+                vtpanChunks += grooming ? 0 : 1;
+                vtpanGroomingChunks += grooming ? 1 : 0;
+            }
+        }
+
+        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj decoy {pjDecoyLines}, " +
+                      $"dota {dotaLines}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
+        return examples;
+    }
+
+    /// <summary>
+    /// The evasion "a d d  m e  o n  s n a p" (letters spaced, words double-spaced) of a short line, or null. The
+    /// normalizer joins such letters into one word, so the model must learn the WordPiece pieces of the glued form.
+    /// </summary>
+    internal static string? LetterSpaced(string text)
+    {
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length is 0 or > 6 || words.Any(w => !w.All(char.IsAsciiLetter)))
+        {
+            return null;
+        }
+
+        return string.Join("  ", words.Select(w => string.Join(' ', w.ToCharArray())));
+    }
+
+    private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold)
+    {
+        foreach (var chunk in featurizer.Chunks(text))
+        {
+            examples.Add(new LineExample { Features = chunk, Labels = labels, Fold = fold });
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using SafeChat.Inference.Features;
+using SafeChat.Scoring;
+
+namespace SafeChat.Training;
+
+/// <summary>The heads of the per-message model, in output order: the 13 signals, then the two line-level harm heads.</summary>
+internal static class LineHeads
+{
+    public const string GroomingLine = "grooming_line";
+    public const string SextortionLine = "sextortion_line";
+
+    public static IReadOnlyList<string> All { get; } = [.. SignalNames.All, GroomingLine, SextortionLine];
+
+    public static int Count => All.Count;
+
+    public static int SignalCount => SignalNames.All.Count;
+
+    public static int GroomingLineIndex => SignalCount;
+
+    public static int SextortionLineIndex => SignalCount + 1;
+}
+
+/// <summary>A trained sparse multi-label linear model: W is [D, K] row-major (as in the ONNX graph), b is [K].</summary>
+internal sealed class LineModel(float[] weights, float[] bias)
+{
+    public float[] Weights { get; } = weights;
+
+    public float[] Bias { get; } = bias;
+
+    public static int Dimension => FeatureHashing.Dimension;
+
+    public int Heads => Bias.Length;
+
+    /// <summary>The model with every weight rounded to float16, as stored in the ONNX file (so managed and ONNX scores agree).</summary>
+    public LineModel RoundedToHalf() =>
+        new(Array.ConvertAll(Weights, w => (float)(Half)w), (float[])Bias.Clone());
+
+    /// <summary>Managed scoring (for out-of-fold predictions during training; the runtime uses ONNX).</summary>
+    public float[] Predict(SparseVector x)
+    {
+        int k = Heads;
+        var z = (float[])Bias.Clone();
+        for (int i = 0; i < x.Indices.Length; i++)
+        {
+            int row = x.Indices[i] * k;
+            float v = x.Values[i];
+            for (int h = 0; h < k; h++)
+            {
+                z[h] += Weights[row + h] * v;
+            }
+        }
+
+        for (int h = 0; h < k; h++)
+        {
+            z[h] = 1f / (1f + MathF.Exp(-z[h]));
+        }
+
+        return z;
+    }
+
+    /// <summary>Scores every chunk of a message and returns per-chunk <see cref="MessageSignals"/>.</summary>
+    public MessageSignals[] PredictChunks(SparseVector[] chunks)
+    {
+        var result = new MessageSignals[chunks.Length];
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            var p = Predict(chunks[c]);
+            result[c] = new MessageSignals(p[..LineHeads.SignalCount], [p[LineHeads.GroomingLineIndex], p[LineHeads.SextortionLineIndex]]);
+        }
+
+        return result;
+    }
+}

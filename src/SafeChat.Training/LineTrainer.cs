@@ -1,0 +1,122 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+
+namespace SafeChat.Training;
+
+/// <summary>One training line: its features and a label per head (1 positive, 0 negative, -1 not used for that head).</summary>
+internal sealed class LineExample
+{
+    public required SparseVector Features { get; init; }
+
+    public required sbyte[] Labels { get; init; }
+
+    /// <summary>Out-of-fold group index, or -1 for lines used only by the final model.</summary>
+    public int Fold { get; init; } = -1;
+
+    /// <summary>A weight applied to the example in every head (source balancing).</summary>
+    public float Weight { get; init; } = 1f;
+}
+
+/// <summary>Trains one L2 logistic regression per head with ML.NET and packs the weights into a <see cref="LineModel"/>.</summary>
+internal sealed class LineTrainer(MLContext ml, TextWriter log)
+{
+    private sealed class Row
+    {
+        public bool Label { get; set; }
+
+        public float Weight { get; set; }
+
+        public VBuffer<float> Features { get; set; }
+    }
+
+    /// <summary>L2 regularization weight of every head.</summary>
+    public float L2 { get; init; } = 0.5f;
+
+    /// <summary>Positive examples are up-weighted to this fraction of the negatives' total weight (capped per example).</summary>
+    public float PositiveShare { get; init; } = 0.5f;
+
+    public float MaxPositiveWeight { get; init; } = 30f;
+
+    /// <summary>Trains on the examples accepted by <paramref name="include"/>.</summary>
+    public LineModel Train(IReadOnlyList<LineExample> examples, Func<LineExample, bool> include)
+    {
+        int d = LineModel.Dimension;
+        int k = LineHeads.Count;
+        var weights = new float[d * k];
+        var bias = new float[k];
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        for (int h = 0; h < k; h++)
+        {
+            var rows = new List<Row>();
+            double positives = 0, negatives = 0;
+            foreach (var e in examples)
+            {
+                if (e.Labels[h] < 0 || !include(e))
+                {
+                    continue;
+                }
+
+                if (e.Labels[h] > 0)
+                {
+                    positives += e.Weight;
+                }
+                else
+                {
+                    negatives += e.Weight;
+                }
+            }
+
+            float positiveWeight = positives == 0 ? 1f : (float)Math.Clamp(PositiveShare * negatives / positives, 1.0, MaxPositiveWeight);
+            foreach (var e in examples)
+            {
+                if (e.Labels[h] < 0 || !include(e))
+                {
+                    continue;
+                }
+
+                bool label = e.Labels[h] > 0;
+                rows.Add(new Row
+                {
+                    Label = label,
+                    Weight = e.Weight * (label ? positiveWeight : 1f),
+                    Features = new VBuffer<float>(d, e.Features.Indices.Length, e.Features.Values, e.Features.Indices),
+                });
+            }
+
+            if (positives == 0 || negatives == 0)
+            {
+                log.WriteLine($"  head {LineHeads.All[h]}: no {(positives == 0 ? "positives" : "negatives")}, bias only");
+                bias[h] = positives == 0 ? -6f : 6f;
+                continue;
+            }
+
+            var data = ml.Data.LoadFromEnumerable(rows, schema);
+            var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = nameof(Row.Label),
+                FeatureColumnName = nameof(Row.Features),
+                ExampleWeightColumnName = nameof(Row.Weight),
+                L2Regularization = L2,
+                L1Regularization = 0f,
+                OptimizationTolerance = 1e-6f,
+                MaximumNumberOfIterations = 200,
+                NumberOfThreads = 1,
+                ShowTrainingStatistics = false,
+            });
+            var model = trainer.Fit(data);
+            var linear = model.Model.SubModel;
+            var w = linear.Weights;
+            for (int i = 0; i < d; i++)
+            {
+                weights[(i * k) + h] = w[i];
+            }
+
+            bias[h] = linear.Bias;
+            log.WriteLine($"  head {LineHeads.All[h],-16} pos {positives,8:F0} neg {negatives,9:F0} posWeight {positiveWeight,5:F1}");
+        }
+
+        return new LineModel(weights, bias);
+    }
+}

@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SafeChat.Inference.Features;
+using SafeChat.Inference.Models;
+using SafeChat.Scoring;
+using SafeChat.Training.Evaluation;
+using SafeChat.Training.Onnx;
+
+namespace SafeChat.Training;
+
+/// <summary>Writes the two shipped models (<c>model.onnx</c>, vocabulary, <c>model.json</c> card) into the models directory.</summary>
+internal static class ModelExport
+{
+    public const string Version = "1.0.0";
+
+    /// <summary>Writes both model directories. Cards get metrics when <paramref name="results"/> are given.</summary>
+    public static void Write(
+        string modelsDirectory,
+        TrainedModels models,
+        TrainingOptions options,
+        TrainingSummary summary,
+        IReadOnlyList<DatasetResult> results,
+        IReadOnlyList<ModelCardMetric> lineMetrics)
+    {
+        WriteSignals(Path.Combine(modelsDirectory, ModelLayout.SignalsModelId), models, options, summary, lineMetrics);
+        WriteRisk(Path.Combine(modelsDirectory, ModelLayout.RiskModelId), models, options, summary, results);
+    }
+
+    private static void WriteSignals(string directory, TrainedModels models, TrainingOptions options, TrainingSummary summary, IReadOnlyList<ModelCardMetric> lineMetrics)
+    {
+        Directory.CreateDirectory(directory);
+        var labels = ModelLayout.SignalsLabels;
+        var onnx = OnnxModelWriter.WriteSparseLinear(
+            new SparseLinearWeights(LineModel.Dimension, labels.Count, models.Signals.Weights, models.Signals.Bias),
+            new OnnxModelInfo
+            {
+                GraphName = ModelLayout.SignalsModelId,
+                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 13 grooming/sextortion signal probabilities + 2 line-level harm probabilities.",
+                Labels = labels,
+                WeightPrecision = OnnxWeightPrecision.Float16,
+            });
+        File.WriteAllBytes(Path.Combine(directory, ModelCard.ModelFileName), onnx);
+        File.WriteAllBytes(Path.Combine(directory, MessageFeaturizer.VocabularyFileName), models.Vocabulary);
+        var (inputs, outputs) = OnnxModelWriter.DescribeSparseLinear(labels.Count);
+        var thresholds = labels.ToDictionary(l => l, _ => RiskFeatures.FiredThreshold);
+        var card = new ModelCard
+        {
+            Id = ModelLayout.SignalsModelId,
+            Version = Version,
+            Task = "Per-message detection of grooming and sextortion signals (multi-label, one logistic regression per label). " +
+                   "Explains a conversation's risk; it is not a conversation verdict on its own (see safechat-risk-v1).",
+            Inputs = inputs,
+            Outputs = outputs,
+            Labels = labels,
+            Tokenizer = new ModelCardTokenizer
+            {
+                Kind = "wordpiece",
+                Files = [MessageFeaturizer.VocabularyFileName],
+                Options = new Dictionary<string, string>
+                {
+                    ["normalizer"] = "SafeChat.Inference.Text.TextNormalizer.Normalize (applied before tokenization; the tokenizer itself does not normalize)",
+                    ["library"] = "Microsoft.ML.Tokenizers WordPieceTokenizer",
+                    ["pre_tokenizer"] = "PreTokenizer.CreateWordOrNonWord (\\w+|[^\\w\\s]+)",
+                    ["unknown_token"] = MessageFeaturizer.UnknownToken,
+                    ["continuing_subword_prefix"] = "##",
+                    ["max_input_chars_per_word"] = "64",
+                    ["vocabulary"] = $"built from the normalized training text: characters, frequent suffixes, words seen >= 3 times ({summary.VocabularySize} tokens)",
+                    ["features"] = $"per chunk of <= {MessageFeaturizer.ChunkTokens} tokens (stride {MessageFeaturizer.ChunkStride}): token unigrams and adjacent bigrams, " +
+                                   $"hashed with 32-bit FNV-1a over the little-endian bytes of a kind tag (1 unigram, 2 bigram) and the token ids, masked to 2^{FeatureHashing.HashBits} buckets; " +
+                                   $"each feature valued 1/sqrt(#features); padded to {MessageFeaturizer.MaxFeaturesPerChunk} with (0, 0)",
+                    ["long_messages"] = $"scored in chunks (at most {MessageFeaturizer.MaxChunksPerMessage}); the message result is the per-label maximum and the aggregator sees every chunk",
+                },
+            },
+            Thresholds = thresholds,
+            TrainingData = TrainingDataEntries(summary),
+            Metrics = lineMetrics,
+            KnownBiases = KnownBiases,
+            IntendedUse = "Explaining conversation risk: which grooming stages or sextortion moves a message shows. Feeds safechat-risk-v1 through " +
+                          "SafeChat.Inference.OnnxSafetyScorer. Not meant to act on single messages: one ambiguous line is not grooming.",
+            Limitations = Limitations,
+            Seed = options.Seed,
+            Hyperparameters = new Dictionary<string, JsonNode?>
+            {
+                [ModelLayout.HashBitsKey] = FeatureHashing.HashBits,
+                [ModelLayout.ChunkTokensKey] = MessageFeaturizer.ChunkTokens,
+                [ModelLayout.ChunkStrideKey] = MessageFeaturizer.ChunkStride,
+                ["max_features_per_chunk"] = MessageFeaturizer.MaxFeaturesPerChunk,
+                ["trainer"] = "ML.NET LbfgsLogisticRegression per label, L2, example weights (positives up-weighted to half the negatives' weight, at most x30)",
+                ["l2"] = summary.LineL2,
+                ["weights"] = "float16",
+                ["folds_for_aggregator"] = options.Folds,
+                ["pj_line_sample"] = options.PjLineSample,
+            },
+        };
+        ModelCardWriter.Save(directory, card);
+    }
+
+    private static void WriteRisk(string directory, TrainedModels models, TrainingOptions options, TrainingSummary summary, IReadOnlyList<DatasetResult> results)
+    {
+        Directory.CreateDirectory(directory);
+        int f = RiskFeatures.Count;
+        int k = HarmNames.All.Count;
+        var transposed = new float[k * f];
+        for (int i = 0; i < f; i++)
+        {
+            for (int h = 0; h < k; h++)
+            {
+                transposed[(h * f) + i] = models.Risk.Weights[(i * k) + h];
+            }
+        }
+
+        var onnx = OnnxModelWriter.WriteDenseLogistic(
+            new DenseLogisticWeights(f, k, transposed, models.Risk.Bias),
+            new OnnxModelInfo
+            {
+                GraphName = ModelLayout.RiskModelId,
+                DocString = "SafeChat conversation risk: per-author window features (which signals fired, how strongly, how often, age context) -> risk per harm.",
+                Labels = HarmNames.All,
+            });
+        File.WriteAllBytes(Path.Combine(directory, ModelCard.ModelFileName), onnx);
+        var (inputs, outputs) = OnnxModelWriter.DescribeDenseLogistic(f, k);
+        var card = new ModelCard
+        {
+            Id = ModelLayout.RiskModelId,
+            Version = Version,
+            Task = "Conversation-level, streaming risk per harm (grooming, sextortion) for each author of a chat window, from the per-message " +
+                   "signals of safechat-signals-v1. Conversation risk = the riskiest author's; alert when risk >= the harm's threshold.",
+            Inputs = inputs,
+            Outputs = outputs,
+            Labels = HarmNames.All,
+            Thresholds = models.Thresholds,
+            TrainingData = TrainingDataEntries(summary),
+            Metrics = results.Select(ToCardMetric).ToList(),
+            KnownBiases = KnownBiases,
+            IntendedUse = "A high-recall candidate generator for human review and for SafeChat's escalation policies (warn, hold, review), " +
+                          "evaluated message by message as a conversation streams in. Automated hard actions should be kept for the clearest cases.",
+            Limitations = Limitations,
+            Seed = options.Seed,
+            Hyperparameters = new Dictionary<string, JsonNode?>
+            {
+                [ModelLayout.FeatureNamesKey] = new JsonArray([.. RiskFeatures.Names.Select(n => (JsonNode?)JsonValue.Create(n))]),
+                ["trainer"] = "ML.NET LbfgsLogisticRegression per harm, L2, rows weighted so each conversation counts once and classes balance",
+                ["l2"] = summary.RiskL2,
+                ["replay"] = "per-author features after each message (stride 2-3 for long chats) over the last 50 messages, from out-of-fold signal predictions",
+                ["labels"] = "predator rows positive from alert_by on (synthetic), after >= 5 offender lines (Perverted-Justice), whole segment (VTPAN grooming); " +
+                             "rows between the first signal and alert_by left out; all other authors and benign conversations negative",
+                ["threshold_rule"] = string.Join("; ", models.ValidationNotes.Select(p => $"{p.Key}: {p.Value}")),
+                ["window"] = Replay.WindowSize,
+            },
+        };
+        ModelCardWriter.Save(directory, card);
+    }
+
+    public static ModelCardMetric ToCardMetric(DatasetResult r) => new()
+    {
+        Dataset = r.Name,
+        Split = "held-out",
+        N = r.Metrics.Positives + r.Metrics.Negatives,
+        Precision = Nullable(r.Metrics.Precision),
+        Recall = Nullable(r.Metrics.Recall),
+        F05 = Nullable(r.Metrics.F05),
+        Ap = Nullable(r.Metrics.AveragePrecision),
+        RecallAt1PctFpr = Nullable(r.Metrics.RecallAt1PctFpr),
+        LatencyWeightedF1 = Nullable(r.Metrics.LatencyF1),
+        Notes = string.Create(CultureInfo.InvariantCulture,
+            $"harm {r.Harm}; positives {r.Metrics.Positives}, negatives {r.Metrics.Negatives}; flagged negatives {r.Metrics.FalsePositiveRate:F3}; " +
+            $"eSPD speed {r.Metrics.Speed:F3}; median messages to alert {r.Metrics.MedianLatency:F0}; in time (<= alert_by+2) {r.Metrics.InTimeRate:F3}; right author {r.Metrics.AuthorAccuracy:F3}"),
+        HowMeasured = r.HowMeasured,
+    };
+
+    private static double? Nullable(double value) => double.IsNaN(value) ? null : Math.Round(value, 4);
+
+    private static List<ModelCardTrainingData> TrainingDataEntries(TrainingSummary s) =>
+    [
+        new()
+        {
+            Name = "SafeChat synthetic conversations",
+            Source = "data/synthetic (written for SafeChat by the team; tools/synth/generate.py)",
+            Licence = "Apache-2.0 (our own writing)",
+            Usage = "train (85%) / validation (15%, by stable hash of the conversation id) from the train files; the heldout files for evaluation only",
+            Counts = s.Counts("synthetic"),
+            Notes = "Annotated signals per predator message; hard negatives (parents, siblings, friends, tutors, gamers) in the same casual style.",
+        },
+        new()
+        {
+            Name = "Perverted-Justice (Koutli)",
+            Source = "github.com/helenkoutli/PervertedJusticeDataset @ 95499214",
+            Licence = "none stated (research use); not redistributed",
+            Usage = "offender lines = grooming_line positives, decoy lines = negatives (sampled); re-interleaved pseudo-conversations for the aggregator; 20% of offenders held out, 15% validation",
+            Counts = s.Counts("pj"),
+            Notes = "Decoys are adults posing as minors; conviction-archive cases (late-stage, explicit); turn order between the two sides is lost.",
+        },
+        new()
+        {
+            Name = "PAN12 / VTPAN segments (Constien val_seg.csv, English)",
+            Source = "github.com/YuliaConstien/Cybergrooming_Detection_IM @ f9d36eba",
+            Licence = "none stated; PAN12 terms (research use)",
+            Usage = "benign chunks as line negatives; whole segments as aggregator examples; 20% held out, 15% validation (stable hash of row id)",
+            Counts = s.Counts("vtpan"),
+            Notes = "Positives are Perverted-Justice chats, negatives mostly IRC/Omegle chatter; one string per chat, no authors.",
+        },
+        new()
+        {
+            Name = "CONDA Dota 2 in-game chat",
+            Source = "github.com/usydnlp/CONDA @ 3fb90675",
+            Licence = "none stated (research data); ask the authors before commercial use",
+            Usage = "benign negatives (toxic, never grooming); whole matches split 65/15/20",
+            Counts = s.Counts("dota"),
+        },
+        new()
+        {
+            Name = "NPS Chat Corpus",
+            Source = "nltk_data nps_chat",
+            Licence = "non-commercial research only",
+            Usage = "evaluation only; never trained on",
+            Counts = s.Counts("nps"),
+        },
+        new()
+        {
+            Name = "PAN12 test sample",
+            Source = "github.com/InesCifuentes/grooming-detection-dataset-transformer @ 1c5d8be8",
+            Licence = "none stated; PAN12 terms",
+            Usage = "evaluation / format check only",
+            Counts = s.Counts("pan12-sample"),
+        },
+    ];
+
+    private static readonly string[] KnownBiases =
+    [
+        "English only; trained on US/UK-style chat shorthand. Other languages (the Spanish sextortion smoke test) are not detected reliably.",
+        "Real grooming data comes from Perverted-Justice stings: the 'victims' are adult decoys and the cases are late-stage and explicit; subtle or aborted grooming is under-represented.",
+        "Synthetic conversations were written by one team from phrase banks; real predators phrase things in ways the banks do not cover.",
+        "Real benign data is adult game chat (Dota 2) and IRC/Omegle chatter; warm family and teen chat is only synthetic.",
+        "Sextortion training data is entirely synthetic: there is no public English sextortion chat corpus.",
+        "Age context (known adult author, known minor present) raises risk; where ages are unknown the model relies on the signals alone.",
+    ];
+
+    private static readonly string[] Limitations =
+    [
+        "Text only: images, links and off-platform behaviour are invisible to it.",
+        "Sees one conversation window (the last 50 messages); one adult reaching many minors (fan-out) needs per-user aggregation outside this model.",
+        "A candidate generator: alerts need human review before any report or account action.",
+        "Linear models over hashed n-grams: paraphrases far from the training phrasing, sarcasm and long-range context can be missed.",
+    ];
+}
+
+/// <summary>Counts and settings recorded in the cards.</summary>
+internal sealed class TrainingSummary
+{
+    public int VocabularySize { get; set; }
+
+    public float LineL2 { get; set; }
+
+    public float RiskL2 { get; set; }
+
+    public Dictionary<string, Dictionary<string, long>> CountsBySource { get; } = [];
+
+    public IReadOnlyDictionary<string, long> Counts(string source) =>
+        CountsBySource.TryGetValue(source, out var counts) ? counts : new Dictionary<string, long>();
+}

@@ -1,0 +1,211 @@
+using SafeChat.Inference.Features;
+using SafeChat.Scoring;
+using SafeChat.Training.Data;
+
+namespace SafeChat.Training;
+
+/// <summary>Everything the trainer reads, split into train / validation / held-out parts.</summary>
+internal sealed class TrainingData
+{
+    public List<ChatConversation> Synthetic { get; } = [];
+
+    public List<AnnotatedLine> SyntheticLines { get; } = [];
+
+    public List<PjOffender> PjOffenders { get; } = [];
+
+    /// <summary>Pseudo-conversations built from Perverted-Justice offender and decoy lines (interleaving is synthetic).</summary>
+    public List<ChatConversation> PjConversations { get; } = [];
+
+    public List<ChatConversation> Vtpan { get; } = [];
+
+    /// <summary>
+    /// Training and validation Perverted-Justice pseudo-conversations pasted as ONE long message with an unknown author
+    /// (how a PAN12/VTPAN segment arrives).
+    /// </summary>
+    public List<ChatConversation> PastedLogs { get; } = [];
+
+    public List<ChatConversation> Dota { get; } = [];
+
+    /// <summary>NPS chat sessions: evaluation only (non-commercial licence).</summary>
+    public List<ChatConversation> Nps { get; } = [];
+
+    public List<ChatConversation> Pan12Sample { get; } = [];
+
+    private readonly Dictionary<string, int> _scenarioOrder = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The out-of-fold index of a conversation. Synthetic conversations are folded by SCENARIO (round-robin within each
+    /// label), so out-of-fold line scores come from a model that never saw that scenario's key lines: the aggregator then
+    /// learns how line scores look on unfamiliar phrasing, which is what held-out conversations bring.
+    /// </summary>
+    public int Fold(ChatConversation conversation, int folds) =>
+        conversation.Source.StartsWith("synthetic", StringComparison.Ordinal) && conversation.Scenario is { } scenario && _scenarioOrder.TryGetValue(scenario, out int order)
+            ? order % folds
+            : Splits.Fold(conversation.Group, folds);
+
+    private void OrderScenarios()
+    {
+        foreach (var group in Synthetic.Where(c => c.Part != DataPart.Heldout && c.Scenario is not null)
+                     .GroupBy(c => c.Label).OrderBy(g => g.Key))
+        {
+            int i = 0;
+            foreach (var scenario in group.Select(c => c.Scenario!).Distinct().OrderBy(s => s, StringComparer.Ordinal))
+            {
+                _scenarioOrder.TryAdd(scenario, i++);
+            }
+        }
+    }
+
+    public static TrainingData Load(TrainingOptions options, TextWriter log)
+    {
+        var data = new TrainingData();
+        foreach (var path in options.Conversations)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(path, "synthetic"))
+            {
+                c.Part = Splits.ForTrainingFile("synthetic", c.Id);
+                data.Synthetic.Add(c);
+            }
+        }
+
+        data.OrderScenarios();
+        foreach (var path in options.Heldout)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(path, "synthetic"))
+            {
+                c.Part = DataPart.Heldout;
+                data.Synthetic.Add(c);
+            }
+        }
+
+        foreach (var path in options.Lines)
+        {
+            data.SyntheticLines.AddRange(CorpusReaders.ReadLines(path));
+        }
+
+        if (options.PervertedJusticeDirectory is not null)
+        {
+            foreach (var offender in CorpusReaders.ReadPervertedJustice(options.PervertedJusticeDirectory))
+            {
+                offender.Part = Splits.ForCorpus("pj", offender.Username);
+                data.PjOffenders.Add(offender);
+                data.PjConversations.AddRange(PseudoConversations(offender, options.Seed));
+            }
+        }
+
+        if (options.VtpanCsv is not null)
+        {
+            foreach (var c in CorpusReaders.ReadVtpan(options.VtpanCsv))
+            {
+                c.Part = Splits.ForCorpus("vtpan", c.Id);
+                data.Vtpan.Add(c);
+            }
+        }
+
+        if (options.DotaJsonl is not null)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(options.DotaJsonl, "dota"))
+            {
+                c.Part = Splits.ForCorpus("dota", c.Group);
+                data.Dota.Add(c);
+            }
+        }
+
+        if (options.NpsJsonl is not null)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(options.NpsJsonl, "nps", skipSystemPosts: true))
+            {
+                c.Part = DataPart.Heldout;
+                data.Nps.Add(c);
+            }
+        }
+
+        if (options.Pan12SampleJsonl is not null)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(options.Pan12SampleJsonl, "pan12-sample", htmlDecode: true))
+            {
+                c.Part = DataPart.Heldout;
+                data.Pan12Sample.Add(c);
+            }
+        }
+
+        foreach (var c in data.PjConversations.Where(c => c.Part != DataPart.Heldout))
+        {
+            data.PastedLogs.Add(AsPastedLog(c));
+        }
+
+        log.WriteLine($"data: synthetic {Describe(data.Synthetic)}; lines {data.SyntheticLines.Count}; " +
+                      $"pj offenders {data.PjOffenders.Count} (train {data.PjOffenders.Count(o => o.Part == DataPart.Train)}, " +
+                      $"val {data.PjOffenders.Count(o => o.Part == DataPart.Validation)}, heldout {data.PjOffenders.Count(o => o.Part == DataPart.Heldout)}), " +
+                      $"pj pseudo-conversations {data.PjConversations.Count}; vtpan {Describe(data.Vtpan)}; dota {Describe(data.Dota)}; " +
+                      $"nps {data.Nps.Count}; pan12-sample {data.Pan12Sample.Count}");
+        return data;
+    }
+
+    public IEnumerable<ChatConversation> AllConversations() =>
+        Synthetic.Concat(PjConversations).Concat(Vtpan).Concat(Dota).Concat(Nps).Concat(Pan12Sample);
+
+    private static string Describe(List<ChatConversation> list) =>
+        $"{list.Count} (train {list.Count(c => c.Part == DataPart.Train)}, val {list.Count(c => c.Part == DataPart.Validation)}, " +
+        $"heldout {list.Count(c => c.Part == DataPart.Heldout)}; positives {list.Count(c => c.Label != HarmLabel.Benign)})";
+
+    /// <summary>A conversation as one long message of an unknown author (texts joined by spaces, like VTPAN segments).</summary>
+    internal static ChatConversation AsPastedLog(ChatConversation c) => new()
+    {
+        Id = c.Id + "-pasted",
+        Source = c.Source + "-pasted",
+        Label = c.Label,
+        Scenario = c.Scenario,
+        Messages = [new ChatLine("unknown", string.Join(' ', c.Messages.Select(m => m.Text)), [])],
+        Predators = c.Label == HarmLabel.Benign ? new HashSet<string>() : new HashSet<string> { "unknown" },
+        Group = c.Group,
+        Part = c.Part,
+    };
+
+    /// <summary>
+    /// Builds pseudo-conversations from one offender: offender and decoy lines are merged keeping each side's order
+    /// (the real interleaving is lost), then cut into up to 3 segments of 20–120 messages.
+    /// </summary>
+    internal static List<ChatConversation> PseudoConversations(PjOffender offender, int seed)
+    {
+        var random = new Random(seed ^ (int)FeatureHashing.StableHash(offender.Username));
+        var merged = new List<ChatLine>(offender.OffenderLines.Count + offender.DecoyLines.Count);
+        int p = 0, d = 0;
+        while (p < offender.OffenderLines.Count || d < offender.DecoyLines.Count)
+        {
+            int pLeft = offender.OffenderLines.Count - p, dLeft = offender.DecoyLines.Count - d;
+            bool takeOffender = dLeft == 0 || (pLeft > 0 && random.NextDouble() < pLeft / (double)(pLeft + dLeft));
+            merged.Add(takeOffender
+                ? new ChatLine("offender", offender.OffenderLines[p++], [])
+                : new ChatLine("decoy", offender.DecoyLines[d++], []));
+        }
+
+        var result = new List<ChatConversation>();
+        int segments = Math.Clamp(merged.Count / 150, 1, 3);
+        for (int s = 0; s < segments; s++)
+        {
+            int length = Math.Min(merged.Count, random.Next(20, 121));
+            if (length < 10)
+            {
+                break;
+            }
+
+            int start = random.Next(0, merged.Count - length + 1);
+            result.Add(new ChatConversation
+            {
+                Id = $"pj-{offender.Username}-{s}",
+                Source = "pj",
+                Label = HarmLabel.Grooming,
+                Messages = merged.GetRange(start, length),
+                Predators = new HashSet<string> { "offender" },
+                Group = "pj|" + offender.Username,
+                Part = offender.Part,
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>Signal names of the grooming harm, as a set.</summary>
+    public static readonly HashSet<string> SextortionSignals = [.. SignalNames.Sextortion];
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+
+namespace SafeChat.Training;
+
+/// <summary>Options of <c>safechat train</c>.</summary>
+internal sealed class TrainingOptions
+{
+    public string? PervertedJusticeDirectory { get; set; }
+
+    public string? VtpanCsv { get; set; }
+
+    public string? DotaJsonl { get; set; }
+
+    public string? NpsJsonl { get; set; }
+
+    public string? Pan12SampleJsonl { get; set; }
+
+    public List<string> Conversations { get; } = [];
+
+    public List<string> Lines { get; } = [];
+
+    public List<string> Heldout { get; } = [];
+
+    public string OutputDirectory { get; set; } = "models";
+
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Offender lines (and as many decoy lines) sampled from Perverted-Justice for the line model.</summary>
+    public int PjLineSample { get; set; } = 40_000;
+
+    public int Folds { get; set; } = 3;
+
+    /// <summary>L2 regularization of the line heads.</summary>
+    public float LineL2 { get; set; } = 0.5f;
+
+    /// <summary>Upper bound of the positive example weight of the line heads.</summary>
+    public float MaxPositiveWeight { get; set; } = 30f;
+
+    /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
+    public bool LineOnly { get; set; }
+
+    /// <summary>The command line as given (recorded in EVALUATION.md).</summary>
+    public string CommandLine { get; set; } = string.Empty;
+
+    public const string Usage =
+        "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--pj DIR] [--vtpan CSV] " +
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--line-only]";
+
+    /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
+    public static TrainingOptions? Parse(string[] args, TextWriter stderr)
+    {
+        var options = new TrainingOptions { CommandLine = "safechat train " + string.Join(' ', args.Select(Quote)) };
+        List<string>? multi = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (multi is null)
+                {
+                    stderr.WriteLine($"train: unexpected argument '{arg}' (position {i + 1}). {Usage}");
+                    return null;
+                }
+
+                multi.Add(arg);
+                continue;
+            }
+
+            multi = null;
+            if (arg is "--help" or "-h")
+            {
+                stderr.WriteLine(Usage);
+                return null;
+            }
+
+            if (arg == "--line-only")
+            {
+                options.LineOnly = true;
+                continue;
+            }
+
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                stderr.WriteLine($"train: option {arg} needs a value. {Usage}");
+                return null;
+            }
+
+            string value = args[++i];
+            switch (arg)
+            {
+                case "--pj": options.PervertedJusticeDirectory = value; break;
+                case "--vtpan": options.VtpanCsv = value; break;
+                case "--dota": options.DotaJsonl = value; break;
+                case "--nps": options.NpsJsonl = value; break;
+                case "--pan12-sample": options.Pan12SampleJsonl = value; break;
+                case "--out": options.OutputDirectory = value; break;
+                case "--conversations": options.Conversations.Add(value); multi = options.Conversations; break;
+                case "--lines": options.Lines.Add(value); multi = options.Lines; break;
+                case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
+                case "--line-l2" or "--max-positive-weight":
+                    if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
+                    {
+                        stderr.WriteLine($"train: option {arg} needs a positive number, got '{value}'.");
+                        return null;
+                    }
+
+                    if (arg == "--line-l2")
+                    {
+                        options.LineL2 = real;
+                    }
+                    else
+                    {
+                        options.MaxPositiveWeight = real;
+                    }
+
+                    break;
+                case "--seed" or "--pj-lines" or "--folds":
+                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)
+                    {
+                        stderr.WriteLine($"train: option {arg} needs a non-negative integer, got '{value}'.");
+                        return null;
+                    }
+
+                    if (arg == "--seed")
+                    {
+                        options.Seed = number;
+                    }
+                    else if (arg == "--pj-lines")
+                    {
+                        options.PjLineSample = number;
+                    }
+                    else
+                    {
+                        options.Folds = Math.Max(2, number);
+                    }
+
+                    break;
+                default:
+                    stderr.WriteLine($"train: unknown option {arg}. {Usage}");
+                    return null;
+            }
+        }
+
+        if (options.Conversations.Count == 0)
+        {
+            stderr.WriteLine($"train: at least one --conversations file is required. {Usage}");
+            return null;
+        }
+
+        foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout)
+                     .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
+        {
+            if (!File.Exists(path))
+            {
+                stderr.WriteLine($"train: file not found: {path}");
+                return null;
+            }
+        }
+
+        if (options.PervertedJusticeDirectory is not null && !Directory.Exists(options.PervertedJusticeDirectory))
+        {
+            stderr.WriteLine($"train: directory not found: {options.PervertedJusticeDirectory}");
+            return null;
+        }
+
+        return options;
+    }
+
+    private static string Quote(string arg) => arg.Contains(' ', StringComparison.Ordinal) ? $"\"{arg}\"" : arg;
+}

@@ -1,0 +1,216 @@
+using SafeChat.Conversations;
+using SafeChat.Inference;
+using SafeChat.Inference.Models;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Tests.Detection;
+
+public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture<ScorerFixture>
+{
+    private const AgeBand Adult = AgeBand.Adult;
+    private const AgeBand Teen = AgeBand.Teen;
+    private const AgeBand Unknown = AgeBand.Unknown;
+
+    [Fact]
+    public void LoadDefault_EmbeddedModels_VerifiedAndDescribed()
+    {
+        var descriptor = fixture.Scorer.Descriptor;
+
+        Assert.Equal("safechat-signals-v1", descriptor.ModelId);
+        Assert.Matches("^safechat-signals-v1@[0-9a-f]{8}\\+safechat-risk-v1@[0-9a-f]{8}$", descriptor.ModelVersion);
+        Assert.Equal(SignalNames.All, descriptor.SignalNames);
+        foreach (var harm in HarmNames.All)
+        {
+            Assert.InRange(descriptor.AlertThresholds[harm], 0.01f, 1f);
+        }
+    }
+
+    [Fact]
+    public void Assess_GameChatGroomingWithoutExplicitWords_AlertsAndNamesGroomer()
+    {
+        var conversation = new List<(string, AgeBand, string)>
+        {
+            ("xXblazeXx", Unknown, "gg that round was close"),
+            ("kid_mika", Teen, "ya lol i almost died"),
+            ("xXblazeXx", Unknown, "ur actually cracked at this game"),
+            ("kid_mika", Teen, "thx haha"),
+            ("xXblazeXx", Unknown, "how old r u btw"),
+            ("kid_mika", Teen, "14"),
+            ("xXblazeXx", Unknown, "ur so mature for ur age fr"),
+            ("kid_mika", Teen, "lol ok"),
+            ("xXblazeXx", Unknown, "i can get u the battle pass if u want"),
+            ("kid_mika", Teen, "wait rly??"),
+            ("xXblazeXx", Unknown, "ya but dont tell ur parents ok its our thing"),
+            ("kid_mika", Teen, "ok"),
+            ("xXblazeXx", Unknown, "add me on snap its easier to talk there"),
+            ("kid_mika", Teen, "sure whats ur user"),
+        };
+
+        var replay = fixture.Replay(conversation);
+        var last = replay[^1];
+
+        Assert.True(
+            last.Harms[HarmNames.Grooming] >= fixture.Threshold(HarmNames.Grooming),
+            $"grooming risk {last.Harms[HarmNames.Grooming]:F3} < threshold {fixture.Threshold(HarmNames.Grooming):F3}");
+        Assert.Equal("xXblazeXx", last.Authors[0].AuthorId);
+        Assert.Contains(last.Signals, e => e.AuthorId == "xXblazeXx" && e.Signal is SignalNames.Secrecy or SignalNames.OffPlatform);
+        Assert.True(replay[1].Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming), "small talk alone must not alert");
+    }
+
+    [Fact]
+    public void Assess_MomAsksIfHomeAlone_StaysBelowThresholds()
+    {
+        var conversation = new List<(string, AgeBand, string)>
+        {
+            ("mom", Adult, "hey sweetie are you home alone? dad is stuck at work"),
+            ("leo", Teen, "ya im home"),
+            ("mom", Adult, "ok lock the door and dont open it for anyone"),
+            ("leo", Teen, "k"),
+            ("mom", Adult, "theres pasta in the fridge, heat it up for dinner"),
+            ("leo", Teen, "can i play games after homework"),
+            ("mom", Adult, "yes after homework. love you, be home by 7"),
+            ("leo", Teen, "love u too"),
+            ("mom", Adult, "text me when you finish math"),
+            ("leo", Teen, "done w math lol"),
+        };
+
+        var replay = fixture.Replay(conversation);
+
+        foreach (var assessment in replay)
+        {
+            Assert.True(assessment.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming), $"grooming {assessment.Harms[HarmNames.Grooming]:F3}");
+            Assert.True(assessment.Harms[HarmNames.Sextortion] < fixture.Threshold(HarmNames.Sextortion), $"sextortion {assessment.Harms[HarmNames.Sextortion]:F3}");
+        }
+    }
+
+    [Fact]
+    public void Assess_SextortionConversation_AlertsWithClaimThreatPaymentDeadline()
+    {
+        var conversation = new List<(string, AgeBand, string)>
+        {
+            ("jess_xo", Unknown, "hey cutie u up"),
+            ("sam", Teen, "ya whats up"),
+            ("jess_xo", Unknown, "i saved the pics u sent me last night"),
+            ("sam", Teen, "wait what"),
+            ("jess_xo", Unknown, "i will send them to all ur followers and ur family"),
+            ("sam", Teen, "please dont"),
+            ("jess_xo", Unknown, "pay me 300 dollars in gift cards"),
+            ("sam", Teen, "i dont have that"),
+            ("jess_xo", Unknown, "u have 1 hour or everyone sees them"),
+        };
+
+        var last = fixture.Replay(conversation)[^1];
+
+        Assert.True(
+            last.Harms[HarmNames.Sextortion] >= fixture.Threshold(HarmNames.Sextortion),
+            $"sextortion risk {last.Harms[HarmNames.Sextortion]:F3} < threshold {fixture.Threshold(HarmNames.Sextortion):F3}");
+        Assert.Equal("jess_xo", last.Authors[0].AuthorId);
+        var fired = last.Signals.Where(e => e.AuthorId == "jess_xo").Select(e => e.Signal).ToHashSet();
+        Assert.Contains(SignalNames.ImageClaim, fired);
+        Assert.Contains(SignalNames.ThreatAudience, fired);
+        Assert.Contains(SignalNames.PaymentDemand, fired);
+        Assert.Contains(SignalNames.Deadline, fired);
+    }
+
+    [Theory]
+    [InlineData("s3nd p1c", SignalNames.ImageRequest)]
+    [InlineData("a d d  m e  o n  s n a p", SignalNames.OffPlatform)]
+    [InlineData("d0nt t3ll ur p4rents", SignalNames.Secrecy)]
+    public void AnalyzeMessage_EvasiveSpelling_FiresTheSignal(string text, string signal)
+    {
+        float p = fixture.Probability(text, signal);
+
+        Assert.True(p >= 0.5f, $"{signal} = {p:F3} for '{text}'");
+    }
+
+    [Fact]
+    public void Assess_SingleAmbiguousLine_DoesNotAlert()
+    {
+        var replay = fixture.Replay([("someone", Unknown, "are you alone right now?")]);
+
+        Assert.True(replay[0].Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming));
+        Assert.True(replay[0].Harms[HarmNames.Sextortion] < fixture.Threshold(HarmNames.Sextortion));
+    }
+
+    [Fact]
+    public void AnalyzeBatch_SameTexts_EqualsSingleMessages()
+    {
+        string[] texts =
+        [
+            "how old r u",
+            "",
+            "gg ez",
+            "send me a pic of u rn",
+            string.Join(' ', Enumerable.Repeat("we should meet at the mall on saturday, dont tell anyone ok", 12)),
+        ];
+
+        var batch = fixture.Scorer.AnalyzeBatch(texts);
+
+        Assert.Equal(texts.Length, batch.Count);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var single = fixture.Scorer.AnalyzeMessage(texts[i]);
+            Assert.Equal(single.Probabilities.ToArray(), batch[i].Probabilities.ToArray(), (a, b) => Math.Abs(a - b) < 1e-6f);
+            Assert.Equal(single.HarmProbabilities.ToArray(), batch[i].HarmProbabilities.ToArray(), (a, b) => Math.Abs(a - b) < 1e-6f);
+        }
+    }
+
+    [Fact]
+    public void Assess_LongPastedLog_ScoredInChunksWithEvidenceAndBenignLogQuiet()
+    {
+        string filler = string.Join(' ', Enumerable.Repeat("hi how was school lol ok", 30));
+        string grooming = filler + " how old are u ur so mature. dont tell ur mom about us ok. send me a pic. lets meet at the park saturday";
+        string benign = filler + " mom can u pick me up at 5. ok sweetie, did u finish ur homework. yes. love u see u soon";
+
+        var groomingSignals = fixture.Scorer.AnalyzeMessage(grooming);
+        var benignSignals = fixture.Scorer.AnalyzeMessage(benign);
+        var groomingRisk = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, groomingSignals)]);
+        var benignRisk = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, benignSignals)]);
+
+        // The message result is the per-signal maximum over its chunks; the tail chunk carries the grooming moves.
+        Assert.Contains(groomingRisk.Signals, e => e.Harm == HarmNames.Grooming && e.Probability >= 0.5f);
+        Assert.DoesNotContain(benignRisk.Signals, e => e.Signal is SignalNames.Secrecy or SignalNames.ImageRequest);
+        Assert.All(groomingRisk.Signals, e => Assert.Equal(0, e.MessageIndex));
+        Assert.True(benignRisk.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming));
+    }
+
+    [Fact]
+    public void Load_TamperedModelFile_FailsIntegrityCheck()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "safechat-tamper-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            ExtractEmbedded("safechat-signals-v1", root);
+            ExtractEmbedded("safechat-risk-v1", root);
+            using (OnnxSafetyScorer.Load(root))
+            {
+            }
+
+            string model = Path.Combine(root, "safechat-risk-v1", "model.onnx");
+            var bytes = File.ReadAllBytes(model);
+            bytes[^1] ^= 0x5A;
+            File.WriteAllBytes(model, bytes);
+
+            var ex = Assert.Throws<ModelIntegrityException>(() => OnnxSafetyScorer.Load(root));
+            Assert.Contains("model.onnx", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void ExtractEmbedded(string modelId, string root)
+    {
+        var assembly = typeof(OnnxSafetyScorer).Assembly;
+        string prefix = $"SafeChat.Models.{modelId}.";
+        string directory = Path.Combine(root, modelId);
+        Directory.CreateDirectory(directory);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var file = File.Create(Path.Combine(directory, name[prefix.Length..]));
+            stream.CopyTo(file);
+        }
+    }
+}

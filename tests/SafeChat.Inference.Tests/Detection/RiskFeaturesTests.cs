@@ -1,0 +1,40 @@
+using SafeChat.Conversations;
+using SafeChat.Inference.Features;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Tests.Detection;
+
+public sealed class RiskFeaturesTests
+{
+    [Fact]
+    public void Compute_SameMessagesRepeatedLonger_FeaturesDoNotGrow()
+    {
+        var unit = new MessageSignals([0.1f, 0.6f, 0.2f, 0.05f, 0.3f, 0.7f, 0.1f, 0.0f, 0.1f, 0.0f, 0.1f, 0.2f, 0.0f], [0.4f, 0.1f]);
+        var shortWindow = Enumerable.Repeat(unit, 20).ToList();
+        var longWindow = Enumerable.Repeat(unit, 200).ToList();
+        var a = new float[RiskFeatures.Count];
+        var b = new float[RiskFeatures.Count];
+
+        RiskFeatures.Compute(shortWindow, 0, AgeBand.Unknown, false, a);
+        RiskFeatures.Compute(longWindow, 0, AgeBand.Unknown, false, b);
+
+        Assert.Equal(a, b, (x, y) => Math.Abs(x - y) < 1e-5f);
+    }
+
+    [Fact]
+    public void Names_MatchFeatureCount()
+    {
+        Assert.Equal(RiskFeatures.Count, RiskFeatures.Names.Count);
+        Assert.Equal(RiskFeatures.Names.Count, RiskFeatures.Names.Distinct().Count());
+    }
+
+    [Fact]
+    public void FeatureHashing_KnownIds_StableBuckets()
+    {
+        // FNV-1a is fixed: these values must never change, or shipped models silently break.
+        Assert.Equal(FeatureHashing.Unigram(42), FeatureHashing.Unigram(42));
+        Assert.NotEqual(FeatureHashing.Bigram(1, 2), FeatureHashing.Bigram(2, 1));
+        Assert.InRange(FeatureHashing.Unigram(123456), 0, FeatureHashing.Dimension - 1);
+        Assert.Equal(2166136261u ^ 0u, FeatureHashing.StableHash(string.Empty));
+    }
+}

@@ -1,0 +1,66 @@
+using SafeChat.Training.Onnx;
+
+namespace SafeChat.Training.Tests.Onnx;
+
+/// <summary>Small sparse models with known weights, and the hand computation they must match.</summary>
+internal static class SparseModelFixture
+{
+    public const int FeatureCount = 6;
+    public const int LabelCount = 3;
+
+    public static readonly string[] Labels = ["grooming", "sextortion", "contact_request"];
+
+    // W[d, k] = Weights[d * K + k]; row 0 is the padding id and would be ignored anyway (value 0).
+    public static readonly float[] Weights =
+    [
+        9.0f, 9.0f, 9.0f,
+        0.5f, -1.0f, 0.25f,
+        -0.75f, 2.0f, 0.0f,
+        1.5f, 0.5f, -2.0f,
+        0.0f, -0.5f, 1.25f,
+        -1.25f, 0.75f, 0.5f,
+    ];
+
+    public static readonly float[] Bias = [-0.5f, 0.1f, 0.3f];
+
+    public static SparseLinearWeights Model => new(FeatureCount, LabelCount, Weights, Bias);
+
+    public static OnnxModelInfo Info(OnnxWeightPrecision precision = OnnxWeightPrecision.Float32) => new()
+    {
+        GraphName = "test-signals",
+        ModelVersion = 3,
+        DocString = "Test sparse model.",
+        Labels = Labels,
+        Properties = new Dictionary<string, string> { ["tokenizer"] = "hashed-ngrams" },
+        WeightPrecision = precision,
+    };
+
+    public static float[] Expected(ReadOnlySpan<long> ids, ReadOnlySpan<float> values)
+        => Expected(ids, values, Weights, Bias, LabelCount);
+
+    public static float[] Expected(ReadOnlySpan<long> ids, ReadOnlySpan<float> values, float[] weights, float[] bias, int labelCount)
+    {
+        var result = new float[labelCount];
+        for (var k = 0; k < labelCount; k++)
+        {
+            double logit = bias[k];
+            for (var j = 0; j < ids.Length; j++)
+            {
+                logit += values[j] * (double)weights[ids[j] * labelCount + k];
+            }
+
+            result[k] = (float)(1.0 / (1.0 + Math.Exp(-logit)));
+        }
+
+        return result;
+    }
+
+    public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double tolerance = 1e-5)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"[{i}] expected {expected[i]} but got {actual[i]} (tolerance {tolerance}).");
+        }
+    }
+}
