@@ -21,12 +21,15 @@ internal sealed class CliApplication(
         Usage:
           safechat score INPUT [--model DIR] [--policy FILE|PRESET] [--skip-invalid]
           safechat policy validate FILE|PRESET
+          safechat train --out DIR [--seed N] [data options]   (run 'safechat train --help')
           safechat --help
           safechat --version
 
         Commands:
           score   Read conversations as JSONL from INPUT (a path, or - for stdin) and write one JSON result
                   per conversation to stdout, in input order. A summary line goes to stderr.
+          train   Train the signal and risk models from conversation JSONL and the research corpora (paths
+                  are arguments), write ONNX plus model cards into --out, and print held-out metrics.
           policy validate
                   Load a policy file (or preset) and report every error as file:line:column: path: reason.
 
@@ -70,12 +73,20 @@ internal sealed class CliApplication(
                 return ExitOk;
             case "score":
                 return await ScoreAsync(args.AsSpan(1).ToArray(), stdin, stdout, stderr, cancellationToken);
+            case "train":
+                return await TrainAsync(args.AsSpan(1).ToArray(), stdout, stderr);
             case "policy":
                 return await PolicyAsync(args.AsSpan(1).ToArray(), stdout, stderr, cancellationToken);
             default:
                 await stderr.WriteLineAsync($"error: unknown command '{args[0]}'. Run 'safechat --help'.");
                 return ExitUsage;
         }
+    }
+
+    private static async Task<int> TrainAsync(string[] args, Stream stdout, TextWriter stderr)
+    {
+        await using var writer = new StreamWriter(stdout, leaveOpen: true) { AutoFlush = true };
+        return await SafeChat.Training.TrainCommand.RunAsync(args, writer, stderr);
     }
 
     private static async Task<int> PolicyAsync(string[] args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
