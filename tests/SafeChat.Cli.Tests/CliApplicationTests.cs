@@ -62,12 +62,13 @@ public class CliApplicationTests
     }
 
     [Fact]
-    public async Task Run_ScorerCannotLoad_FailsWithAClearError()
+    public async Task Run_ModelDirectoryMissing_FailsWithAClearError()
     {
         var app = new CliApplication(DefaultScorer.Create, DefaultPolicy.Load, TimeProvider.System);
         using var error = new StringWriter();
+        var missing = Path.Combine(Path.GetTempPath(), "safechat-no-models-" + Guid.NewGuid().ToString("N"));
 
-        var exit = await app.RunAsync(["score", "-"], new MemoryStream(), new MemoryStream(), error, CancellationToken.None);
+        var exit = await app.RunAsync(["score", "--model", missing, "-"], new MemoryStream(), new MemoryStream(), error, CancellationToken.None);
 
         Assert.Equal(1, exit);
         Assert.StartsWith("error: could not load the model: ", error.ToString());
