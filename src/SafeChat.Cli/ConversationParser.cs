@@ -19,7 +19,7 @@ internal sealed record InputConversation(
 /// <summary>
 /// Reads one conversation line: <c>{"id","messages":[{"author","time","text"}],"participants"?,"room"?}</c>; other fields
 /// are ignored. A line is invalid only when it is not UTF-8 or JSON, lacks <c>id</c> or <c>messages</c>, or has a message
-/// without <c>author</c> or with a non-string <c>text</c>. Everything else is read leniently.
+/// whose <c>author</c> is not a string or number, or whose <c>text</c> is not a string. Everything else is read leniently.
 /// </summary>
 internal static class ConversationParser
 {
@@ -119,17 +119,22 @@ internal static class ConversationParser
                 return false;
             }
 
-            if (!message.TryGetProperty("author", out var authorElement) || authorElement.ValueKind == JsonValueKind.Null)
+            // A missing, null or empty author (anonymised exports, pasted logs) is scored as one anonymous author;
+            // only an author of the wrong type makes the line invalid.
+            string? author = UnknownAuthor;
+            if (message.TryGetProperty("author", out var authorElement) && authorElement.ValueKind != JsonValueKind.Null)
             {
-                error = $"messages[{index}] has no \"author\"";
-                return false;
-            }
+                author = ScalarText(authorElement);
+                if (author is null)
+                {
+                    error = $"messages[{index}].author must be a string or a number, found {Describe(authorElement.ValueKind)}";
+                    return false;
+                }
 
-            var author = ScalarText(authorElement);
-            if (string.IsNullOrEmpty(author))
-            {
-                error = $"messages[{index}].author must be a non-empty string, found {Describe(authorElement.ValueKind)}";
-                return false;
+                if (author.Length == 0)
+                {
+                    author = UnknownAuthor;
+                }
             }
 
             var text = string.Empty;
@@ -225,6 +230,9 @@ internal static class ConversationParser
             _ => fallback,
         };
     }
+
+    /// <summary>The author id given to messages whose author is missing, null or empty.</summary>
+    public const string UnknownAuthor = "unknown";
 
     private static string? ScalarText(JsonElement element) => element.ValueKind switch
     {

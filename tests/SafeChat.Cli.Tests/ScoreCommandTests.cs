@@ -96,7 +96,7 @@ public partial class ScoreCommandTests
     [InlineData("""{"messages":[]}""", "missing \"id\"")]
     [InlineData("""{"id":"x"}""", "missing \"messages\"")]
     [InlineData("""{"id":"x","messages":{}}""", "\"messages\" must be an array, found an object")]
-    [InlineData("""{"id":"x","messages":[{"text":"hi"}]}""", "messages[0] has no \"author\"")]
+    [InlineData("""{"id":"x","messages":[{"author":{"n":1},"text":"hi"}]}""", "messages[0].author must be a string or a number, found an object")]
     [InlineData("""{"id":"x","messages":[{"author":"a","text":"hi"},{"author":"b","text":42}]}""", "messages[1].text must be a string or null, found a number")]
     [InlineData("""{"id":true,"messages":[]}""", "\"id\" must be a non-empty string or a number, found a boolean")]
     [InlineData("{\"id\":\"x\",\"messages\":[{\"author\":\"a\",\"text\":\"raw\u0001control\"}]}", "invalid JSON at byte")]
@@ -107,6 +107,18 @@ public partial class ScoreCommandTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"error: <stdin>:2: {reason}", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Score_MissingNullOrEmptyAuthor_IsScoredAsAnUnknownAuthor()
+    {
+        var line = """{"id":"anon","messages":[{"text":"hi"},{"author":null,"text":"yo"},{"author":"","text":"sup"}]}""";
+
+        var run = await new CliRunner().RunAsync(["score", "-"], Utf8(line + "\n"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("anon", run.Results.Single().GetProperty("id").GetString());
+        Assert.Contains("scored 1 conversations, 3 messages", run.StderrLines[^1]);
     }
 
     [Fact]
