@@ -6,6 +6,9 @@ namespace SafeChat.Training;
 /// <summary>Builds the per-message training examples and their per-head labels.</summary>
 internal static class LineExamples
 {
+    /// <summary>At most this many weak-labelled Perverted-Justice offender lines per signal (the rest stay unlabeled).</summary>
+    internal const int WeakLinesPerSignal = 4000;
+
     /// <summary>Labels of a line written in a conversation of <paramref name="harm"/> by a predator or not.</summary>
     public static sbyte[] Labels(IReadOnlyList<string> signals, HarmLabel harm, bool predator)
     {
@@ -60,7 +63,7 @@ internal static class LineExamples
         return labels;
     }
 
-    public static List<LineExample> Build(TrainingData data, TrainingFeaturizer featurizer, int folds, int pjLineSample, int seed, TextWriter log)
+    public static List<LineExample> Build(TrainingData data, TrainingFeaturizer featurizer, int folds, int pjLineSample, float weakLabelWeight, int seed, TextWriter log)
     {
         var examples = new List<LineExample>();
         var validationTexts = new HashSet<string>(StringComparer.Ordinal);
@@ -106,15 +109,43 @@ internal static class LineExamples
         long offenderTotal = trainOffenders.Sum(o => (long)o.OffenderLines.Count);
         long decoyTotal = trainOffenders.Sum(o => (long)o.DecoyLines.Count);
         var random = new Random(seed);
-        int pjOffenderLines = 0, pjDecoyLines = 0;
-        foreach (var offender in trainOffenders)
+        int pjOffenderLines = 0, pjDecoyLines = 0, pjWeakLines = 0;
+        var weakCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Weak labels: sample each signal's matching lines at a rate that keeps about WeakLinesPerSignal of them,
+        // spread over all training offenders (not the first few files).
+        var matches = trainOffenders.Select(o => o.OffenderLines.Select(WeakSignalLabels.Match).ToList()).ToList();
+        var matchTotals = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var lineMatches in matches.SelectMany(m => m))
         {
+            foreach (var signal in lineMatches)
+            {
+                matchTotals[signal] = matchTotals.GetValueOrDefault(signal) + 1;
+            }
+        }
+
+        for (int o = 0; o < trainOffenders.Count; o++)
+        {
+            var offender = trainOffenders[o];
             int fold = Splits.Fold("pj|" + offender.Username, folds);
             double offenderRate = Math.Min(1.0, pjLineSample / (double)Math.Max(1, offenderTotal));
             double decoyRate = Math.Min(1.0, pjLineSample / (double)Math.Max(1, decoyTotal));
-            foreach (var line in offender.OffenderLines)
+            for (int l = 0; l < offender.OffenderLines.Count; l++)
             {
-                if (random.NextDouble() < offenderRate)
+                string line = offender.OffenderLines[l];
+                bool sampled = random.NextDouble() < offenderRate;
+                var matched = matches[o][l];
+                double keep = matched.Count == 0 ? 0 : matched.Max(s => WeakLinesPerSignal / (double)matchTotals[s]);
+                if (weakLabelWeight > 0 && matched.Count > 0 && random.NextDouble() < keep)
+                {
+                    foreach (var s in matched)
+                    {
+                        weakCounts[s] = weakCounts.GetValueOrDefault(s) + 1;
+                    }
+
+                    pjWeakLines++;
+                    AddText(examples, featurizer, line, WeakSignalLabels.Labels(matched), fold, weakLabelWeight);
+                }
+                else if (sampled)
                 {
                     pjOffenderLines++;
                     AddText(examples, featurizer, line, OffenderLabels(), fold);
@@ -164,7 +195,7 @@ internal static class LineExamples
             }
         }
 
-        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj decoy {pjDecoyLines}, " +
+        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
                       $"dota {dotaLines}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
     }
@@ -184,11 +215,11 @@ internal static class LineExamples
         return string.Join("  ", words.Select(w => string.Join(' ', w.ToCharArray())));
     }
 
-    private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold)
+    private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold, float weight = 1f)
     {
         foreach (var chunk in featurizer.Chunks(text))
         {
-            examples.Add(new LineExample { Features = chunk, Labels = labels, Fold = fold });
+            examples.Add(new LineExample { Features = chunk, Labels = labels, Fold = fold, Weight = weight });
         }
     }
 }

@@ -90,6 +90,8 @@ internal static class ModelExport
                 ["weights"] = "float16",
                 ["folds_for_aggregator"] = options.Folds,
                 ["pj_line_sample"] = options.PjLineSample,
+                ["weak_label_weight"] = options.WeakLabelWeight,
+                ["weak_lines_per_signal"] = LineExamples.WeakLinesPerSignal,
             },
         };
         ModelCardWriter.Save(directory, card);

@@ -40,7 +40,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var training = new TrainingFeaturizer(featurizer);
         Progress($"vocabulary: {vocabulary.Length} bytes");
 
-        var examples = LineExamples.Build(data, training, options.Folds, options.PjLineSample, options.Seed, log);
+        var examples = LineExamples.Build(data, training, options.Folds, options.PjLineSample, options.WeakLabelWeight, options.Seed, log);
         Progress("featurized line examples");
         var lineTrainer = new LineTrainer(ml, log) { L2 = options.LineL2, MaxPositiveWeight = options.MaxPositiveWeight };
         if (options.LineOnly)
