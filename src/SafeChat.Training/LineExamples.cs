@@ -1,3 +1,4 @@
+using SafeChat.Conversations;
 using SafeChat.Scoring;
 using SafeChat.Training.Data;
 
@@ -48,6 +49,7 @@ internal static class LineExamples
         Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
         labels[LineHeads.GroomingLineIndex] = 1;
         labels[LineHeads.SextortionLineIndex] = 0;
+        labels[LineHeads.MinorCueIndex] = -1;
         return labels;
     }
 
@@ -60,6 +62,7 @@ internal static class LineExamples
     {
         var labels = new sbyte[LineHeads.Count];
         Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
+        labels[LineHeads.MinorCueIndex] = -1;
         return labels;
     }
 
@@ -77,13 +80,17 @@ internal static class LineExamples
 
         var conversationTexts = new HashSet<string>(StringComparer.Ordinal);
         int spacedVariants = 0;
+        int minorCuePositives = 0;
         foreach (var c in data.Synthetic.Where(c => c.Part == DataPart.Train))
         {
             int fold = data.Fold(c, folds);
             foreach (var m in c.Messages)
             {
                 conversationTexts.Add(m.Text);
-                var labels = Labels(m.Signals, c.Label, c.Predators.Contains(m.Author));
+                bool predator = c.Predators.Contains(m.Author);
+                var labels = Labels(m.Signals, c.Label, predator);
+                labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
+                minorCuePositives += labels[LineHeads.MinorCueIndex] == 1 ? 1 : 0;
                 AddText(examples, featurizer, m.Text, labels, fold);
                 if (m.Signals.Count > 0 && c.Predators.Contains(m.Author) && LetterSpaced(m.Text) is { } spaced)
                 {
@@ -102,7 +109,9 @@ internal static class LineExamples
             }
 
             extra++;
-            AddText(examples, featurizer, line.Text, Labels(line.Signals, line.Harm, line.IsPredator), -1);
+            var lineLabels = Labels(line.Signals, line.Harm, line.IsPredator);
+            lineLabels[LineHeads.MinorCueIndex] = -1;
+            AddText(examples, featurizer, line.Text, lineLabels, -1);
         }
 
         var trainOffenders = data.PjOffenders.Where(o => o.Part == DataPart.Train).ToList();
@@ -154,10 +163,18 @@ internal static class LineExamples
 
             foreach (var line in offender.DecoyLines)
             {
-                if (random.NextDouble() < decoyRate)
+                bool minorCue = WeakSignalLabels.IsMinorCue(line);
+                if (minorCue || random.NextDouble() < decoyRate)
                 {
                     pjDecoyLines++;
-                    AddText(examples, featurizer, line, HarmNegativeOnlyLabels(), fold);
+                    var decoyLabels = HarmNegativeOnlyLabels();
+                    if (minorCue)
+                    {
+                        decoyLabels[LineHeads.MinorCueIndex] = 1;
+                        minorCuePositives++;
+                    }
+
+                    AddText(examples, featurizer, line, decoyLabels, fold);
                 }
             }
         }
@@ -196,8 +213,23 @@ internal static class LineExamples
         }
 
         log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
-                      $"dota {dotaLines}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
+                      $"dota {dotaLines}, minor_cue positives {minorCuePositives}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
+    }
+
+    /// <summary>
+    /// minor_cue label of a synthetic message: a known minor's line that says so is positive, other minor lines are
+    /// unlabeled (most are plain chat), a non-predator adult's line is negative, a predator's line is unlabeled.
+    /// </summary>
+    private static sbyte MinorCueLabel(ChatConversation c, ChatLine m, bool predator)
+    {
+        var age = c.Ages.TryGetValue(m.Author, out var band) ? band : AgeBand.Unknown;
+        if (age is AgeBand.Child or AgeBand.Teen)
+        {
+            return WeakSignalLabels.IsMinorCue(m.Text) ? (sbyte)1 : (sbyte)-1;
+        }
+
+        return age == AgeBand.Adult && !predator ? (sbyte)0 : (sbyte)-1;
     }
 
     /// <summary>

@@ -33,7 +33,10 @@ internal sealed class TrainingOptions
     /// <summary>
     /// Example weight of Perverted-Justice offender lines weak-labelled with signals by patterns (0 turns weak labels off).
     /// </summary>
-    public float WeakLabelWeight { get; set; } = 0.5f;
+    public float WeakLabelWeight { get; set; }
+
+    /// <summary>Also replay synthetic training conversations with their age bands hidden (aggregator rows).</summary>
+    public bool HiddenAgeReplays { get; set; } = true;
 
     /// <summary>L2 regularization of the line heads.</summary>
     public float LineL2 { get; set; } = 0.5f;

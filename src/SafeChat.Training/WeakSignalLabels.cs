@@ -25,6 +25,22 @@ internal static class WeakSignalLabels
         (SignalNames.Gifts, new Regex(@"\b(buy|bought|get|got) (you|u|ya) (a |some |something|anything|stuff|clothes|presents?|gifts?)|\b(gift|gifts|present|presents|gift ?card)\b|\b(give|send) (you|u) (money|cash)\b|\b(pay for|i'll pay|ill pay)\b", Options)),
     ];
 
+    /// <summary>
+    /// A line where the writer says they are a minor (age 10-17, school grade, parents' rules). Labels the minor_cue head:
+    /// Perverted-Justice DECOY lines (adults posing as 12-15-year-olds) and child-side synthetic lines that match are
+    /// positives; synthetic adult lines and Dota lines are negatives; everything else is unlabeled.
+    /// </summary>
+    private static readonly Regex MinorCuePattern = new(
+        @"\b(i'?m|im|i am|am) (only |just |almost |turning )?(1[0-7]|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)\b(?! ?(min|mins|minutes|hours|days|miles|dollars|bucks|\$))" +
+        @"|^\s*(1[0-7]) ?/? ?(f|m|female|male|girl|boy)\b|\b(1[0-7]) ?/ ?(f|m)\b" +
+        @"|\b(6th|7th|8th|9th|10th|sixth|seventh|eighth|ninth|tenth) grade\b|\b(middle school|junior high|jr high|freshman in high school)\b" +
+        @"|\bmy (mom|mommy|dad|daddy|parents|mother|father|step ?dad|step ?mom) (wont|won't|will not|doesnt|doesn't|dont|don't|never) (let|lets|allow)\b" +
+        @"|\b(after school|before school|my homework|got grounded|i'?m grounded|im grounded|my bedtime)\b",
+        Options);
+
+    /// <summary>Whether the line says its writer is a minor.</summary>
+    public static bool IsMinorCue(string line) => MinorCuePattern.IsMatch(line);
+
     /// <summary>The signals whose patterns match the line (empty when none).</summary>
     public static List<string> Match(string line)
     {
