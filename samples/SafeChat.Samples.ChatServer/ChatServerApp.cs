@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.SignalR;
+using SafeChat.Inference;
+using SafeChat.Scoring;
+using SafeChat.Server;
+using SafeChat.Server.Hubs;
+
+namespace SafeChat.Samples.ChatServer;
+
+/// <summary>Builds the sample chat server. Tests call <see cref="Build"/> with their own URLs and settings.</summary>
+public static class ChatServerApp
+{
+    /// <summary>Builds (but does not start) the app.</summary>
+    /// <param name="args">Command-line arguments (for example <c>--urls http://127.0.0.1:0</c>).</param>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<ChatRooms>();
+        builder.Services.AddSingleton<ISafeChatHubResolver, ChatHubResolver>();
+        builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
+        builder.Services
+            .AddAuthentication(ModeratorApiKeyHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ModeratorApiKeyHandler>(ModeratorApiKeyHandler.SchemeName, null);
+
+        var safeChat = builder.Configuration.GetSection("SafeChat");
+        if (safeChat["ModelsDirectory"] is { Length: > 0 } models)
+        {
+            // Models trained with `safechat train`; without this setting the models shipped in SafeChat.Inference are used.
+            builder.Services.AddSingleton<ISafetyScorer>(_ => OnnxSafetyScorer.Load(models));
+        }
+
+        var server = builder.Services.AddSafeChatServer(o =>
+        {
+            o.PolicyPreset = safeChat["PolicyPreset"] ?? o.PolicyPreset;
+            if (Enum.TryParse<StateFailureMode>(safeChat["FailureMode"], ignoreCase: true, out var mode))
+            {
+                o.FailureMode = mode;
+            }
+        });
+        if (safeChat["Redis"] is { Length: > 0 } redis)
+        {
+            server.AddRedis(o => o.Configuration = redis);
+        }
+
+        var app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseSafeChat();
+        app.MapHub<ChatHub>("/hubs/chat");
+        app.MapSafeChatModerationApi();
+        return app;
+    }
+}

@@ -1,0 +1,5 @@
+using SafeChat.Samples.ChatServer;
+
+// Starts the sample chat server: chat page at /, moderator page at /moderator.html.
+var app = ChatServerApp.Build(args);
+app.Run();

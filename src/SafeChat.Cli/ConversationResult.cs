@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using SafeChat.Engine;
+using SafeChat.Policies;
+using SafeChat.Scoring;
+
+namespace SafeChat.Cli;
+
+/// <summary>
+/// Accumulates the engine's evaluations of one conversation into the public output line
+/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","signals","decisions"}</c> (see README).
+/// </summary>
+internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly Dictionary<string, float> _harms = HarmNames.All.ToDictionary(h => h, _ => 0f, StringComparer.Ordinal);
+    private readonly List<string> _flaggedAuthors = [];
+    private readonly HashSet<string> _flaggedAuthorSet = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Author, string Signal), SignalEvidence> _signals = [];
+    private readonly List<(Decision Decision, int Index)> _decisions = [];
+    private readonly HashSet<(string Rule, PolicyAction Action, bool Shadow)> _decisionKeys = [];
+    private float _risk;
+    private int? _firstAlertIndex;
+
+    public void Add(MessageEvaluation evaluation)
+    {
+        var assessment = evaluation.Assessment;
+        _risk = Math.Max(_risk, Clamp(assessment.Risk));
+        foreach (var harm in assessment.Harms)
+        {
+            _harms[harm.Key] = Math.Max(_harms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+        }
+
+        _firstAlertIndex ??= evaluation.FirstAlertIndex;
+        foreach (var author in assessment.Authors)
+        {
+            if (!_flaggedAuthorSet.Contains(author.AuthorId)
+                && author.Harms.Any(h => h.Value >= engine.AlertThresholdFor(h.Key))
+                && _flaggedAuthorSet.Add(author.AuthorId))
+            {
+                _flaggedAuthors.Add(author.AuthorId);
+            }
+        }
+
+        foreach (var evidence in assessment.Signals)
+        {
+            if (evidence.Probability < signalThreshold)
+            {
+                continue;
+            }
+
+            var key = (evidence.AuthorId, evidence.Signal);
+            if (!_signals.TryGetValue(key, out var existing) || evidence.Probability > existing.Probability)
+            {
+                _signals[key] = evidence;
+            }
+        }
+
+        foreach (var decision in evaluation.Decisions)
+        {
+            if (_decisionKeys.Add((decision.RuleId, decision.Action, decision.Shadow)))
+            {
+                _decisions.Add((decision, evaluation.MessageIndex));
+            }
+        }
+    }
+
+    public void WriteTo(ArrayBufferWriter<byte> buffer)
+    {
+        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WriteBoolean("flagged", _firstAlertIndex is not null);
+        writer.WriteNumber("risk", Round(_risk));
+        writer.WriteStartObject("harms");
+        foreach (var harm in HarmNames.All.Concat(_harms.Keys.Except(HarmNames.All).Order(StringComparer.Ordinal)))
+        {
+            writer.WriteNumber(harm, Round(_harms[harm]));
+        }
+
+        writer.WriteEndObject();
+        if (_firstAlertIndex is { } first)
+        {
+            writer.WriteNumber("first_alert_index", first);
+        }
+        else
+        {
+            writer.WriteNull("first_alert_index");
+        }
+
+        writer.WriteStartArray("flagged_authors");
+        foreach (var author in _flaggedAuthors)
+        {
+            writer.WriteStringValue(author);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("signals");
+        foreach (var evidence in _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("signal", evidence.Signal);
+            writer.WriteString("harm", evidence.Harm);
+            writer.WriteString("author", evidence.AuthorId);
+            writer.WriteNumber("message_index", evidence.MessageIndex);
+            writer.WriteNumber("probability", Round(evidence.Probability));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("decisions");
+        foreach (var (decision, index) in _decisions)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("rule", decision.RuleId);
+            writer.WriteString("action", KebabCase(decision.Action.ToString()));
+            writer.WriteNumber("message_index", index);
+            if (decision.Severity is { } severity)
+            {
+                writer.WriteString("severity", KebabCase(severity.ToString()));
+            }
+
+            if (decision.Shadow)
+            {
+                writer.WriteBoolean("shadow", true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    internal static string KebabCase(string pascal)
+    {
+        var builder = new System.Text.StringBuilder(pascal.Length + 4);
+        for (var i = 0; i < pascal.Length; i++)
+        {
+            if (char.IsUpper(pascal[i]) && i > 0)
+            {
+                builder.Append('-');
+            }
+
+            builder.Append(char.ToLowerInvariant(pascal[i]));
+        }
+
+        return builder.ToString();
+    }
+
+    private static int SignalOrder(string signal)
+    {
+        for (var i = 0; i < SignalNames.All.Count; i++)
+        {
+            if (SignalNames.All[i] == signal)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
+    private static float Clamp(float value) => float.IsNaN(value) ? 0f : Math.Clamp(value, 0f, 1f);
+
+    private static double Round(float value) => Math.Round((double)Clamp(value), 4, MidpointRounding.AwayFromZero);
+}

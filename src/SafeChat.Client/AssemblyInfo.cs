@@ -1,1 +1,0 @@
-namespace SafeChat.Client;

@@ -1,0 +1,39 @@
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.Engine;
+
+/// <summary>One message handed to <see cref="SafeChatEngine.ProcessAsync"/>, with who sent it where and to whom.</summary>
+public sealed record MessageEnvelope
+{
+    /// <summary>Creates an envelope.</summary>
+    /// <param name="message">The message; its <see cref="ChatMessage.RoomId"/> is the conversation key.</param>
+    /// <param name="room">The room the message was sent in.</param>
+    /// <param name="sender">The sender.</param>
+    /// <param name="recipients">The other participants of the room.</param>
+    public MessageEnvelope(ChatMessage message, Room room, Participant sender, IReadOnlyList<Participant> recipients)
+    {
+        Message = message;
+        Room = room;
+        Sender = sender;
+        Recipients = recipients;
+    }
+
+    /// <summary>The message.</summary>
+    public ChatMessage Message { get; init; }
+
+    /// <summary>The room.</summary>
+    public Room Room { get; init; }
+
+    /// <summary>The sender.</summary>
+    public Participant Sender { get; init; }
+
+    /// <summary>The other participants of the room (the recipients).</summary>
+    public IReadOnlyList<Participant> Recipients { get; init; }
+
+    /// <summary>
+    /// Signals already computed for this message (for example with <see cref="ISafetyScorer.AnalyzeBatch"/> on the
+    /// server path). When null the engine calls <see cref="ISafetyScorer.AnalyzeMessage"/>.
+    /// </summary>
+    public MessageSignals? PrecomputedSignals { get; init; }
+}

@@ -1,0 +1,382 @@
+using System.Diagnostics.Metrics;
+using SafeChat.Conversations;
+using SafeChat.Policies;
+using SafeChat.Scoring;
+using SafeChat.State;
+
+namespace SafeChat.Engine;
+
+/// <summary>
+/// The streaming engine. It takes a conversation's messages in order, scores each one once with the
+/// <see cref="ISafetyScorer"/>, keeps a bounded window per conversation and counters per user, assesses the window,
+/// raises the conversation's first alert when any harm reaches its threshold, and asks the optional
+/// <see cref="IMessagePolicy"/> what to do. Thread-safe: many conversations may be processed at once, and several
+/// threads may feed one conversation (each message gets a unique, contiguous index).
+/// </summary>
+public sealed class SafeChatEngine
+{
+    /// <summary>The alert threshold used for a harm that neither the options nor the scorer name.</summary>
+    public const float FallbackAlertThreshold = 0.5f;
+
+    private static readonly IReadOnlyList<Decision> NoDecisions = [];
+    private static readonly IReadOnlyList<string> NoSignals = [];
+
+    private readonly ISafetyScorer _scorer;
+    private readonly IMessagePolicy? _policy;
+    private readonly IConnectionDirectory? _connections;
+    private readonly IConversationStateStore _conversations;
+    private readonly IUserStateStore _users;
+    private readonly TimeProvider _timeProvider;
+    private readonly SafeChatMetrics _metrics;
+    private readonly ConversationWindowLimits _limits;
+    private readonly Dictionary<string, float> _thresholds;
+    private readonly string[] _signalNames;
+    private readonly float _signalThreshold;
+    private readonly int _maxScoredCharacters;
+
+    /// <summary>Builds an engine.</summary>
+    /// <param name="scorer">The detection model.</param>
+    /// <param name="options">Settings; defaults when null. Validated and copied.</param>
+    /// <param name="policy">Turns assessments into decisions; without one, every message gets no decisions.</param>
+    /// <param name="connections">Tells which recipients the sender is connected to, for the policy.</param>
+    /// <param name="conversationStore">Per-conversation state; an <see cref="InMemoryConversationStateStore"/> when null.</param>
+    /// <param name="userStore">Per-user state; an <see cref="InMemoryUserStateStore"/> when null.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="meterFactory">Creates the "SafeChat" meter; a process-wide meter when null.</param>
+    public SafeChatEngine(
+        ISafetyScorer scorer,
+        SafeChatEngineOptions? options = null,
+        IMessagePolicy? policy = null,
+        IConnectionDirectory? connections = null,
+        IConversationStateStore? conversationStore = null,
+        IUserStateStore? userStore = null,
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null)
+    {
+        _scorer = scorer ?? throw new ArgumentNullException(nameof(scorer));
+        options ??= new SafeChatEngineOptions();
+        options.Validate();
+
+        var descriptor = scorer.Descriptor ?? throw new ArgumentException("The scorer has no descriptor.", nameof(scorer));
+        if (descriptor.SignalNames is null)
+        {
+            throw new ArgumentException("The scorer's descriptor has no signal names.", nameof(scorer));
+        }
+
+        _signalNames = [.. descriptor.SignalNames];
+        _thresholds = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var harm in HarmNames.All)
+        {
+            _thresholds[harm] = FallbackAlertThreshold;
+        }
+
+        if (descriptor.AlertThresholds is not null)
+        {
+            foreach (var pair in descriptor.AlertThresholds)
+            {
+                _thresholds[pair.Key] = pair.Value;
+            }
+        }
+
+        foreach (var pair in options.AlertThresholds)
+        {
+            _thresholds[pair.Key] = pair.Value;
+        }
+
+        _policy = policy;
+        _connections = connections;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _conversations = conversationStore ?? new InMemoryConversationStateStore(options.MaxConversations, _timeProvider);
+        _users = userStore ?? new InMemoryUserStateStore(options.MaxUsers, options.UserIdleTimeout, options.MaxContactsPerUser, _timeProvider);
+        _metrics = new SafeChatMetrics(meterFactory);
+        _limits = new ConversationWindowLimits(
+            options.WindowSize,
+            options.MaxSalientMessages,
+            options.SalientThreshold,
+            options.DuplicateHistory,
+            options.ConversationIdleTimeout);
+        _signalThreshold = options.SignalThreshold;
+        _maxScoredCharacters = options.MaxScoredCharacters;
+    }
+
+    /// <summary>The scorer's descriptor (model id and version, signals).</summary>
+    public ScorerDescriptor Scorer => _scorer.Descriptor;
+
+    /// <summary>The per-harm alert thresholds in force: options first, then the scorer's, then <see cref="FallbackAlertThreshold"/>.</summary>
+    public IReadOnlyDictionary<string, float> AlertThresholds => _thresholds;
+
+    /// <summary>The policy's version, or null without a policy.</summary>
+    public string? PolicyVersion => _policy?.Version;
+
+    /// <summary>The alert threshold of one harm.</summary>
+    public float AlertThresholdFor(string harm) =>
+        _thresholds.TryGetValue(harm, out var threshold) ? threshold : FallbackAlertThreshold;
+
+    /// <summary>
+    /// Returns the text the scorer sees for <paramref name="text"/>: null becomes empty and text longer than
+    /// <see cref="SafeChatEngineOptions.MaxScoredCharacters"/> is cut there (never inside a surrogate pair).
+    /// Use it when computing <see cref="MessageEnvelope.PrecomputedSignals"/> in a batch.
+    /// </summary>
+    public string TextForScoring(string? text)
+    {
+        if (text is null)
+        {
+            return string.Empty;
+        }
+
+        if (text.Length <= _maxScoredCharacters)
+        {
+            return text;
+        }
+
+        var length = _maxScoredCharacters;
+        if (char.IsHighSurrogate(text[length - 1]))
+        {
+            length--;
+        }
+
+        return text.Substring(0, length);
+    }
+
+    /// <summary>Processes one message of a conversation (the conversation key is the message's room id).</summary>
+    /// <param name="envelope">The message with its room, sender and recipients.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="ArgumentException">The envelope lacks a message, room, sender, recipients or an id.</exception>
+    /// <exception cref="InvalidOperationException">The scorer returned signals that do not match its descriptor.</exception>
+    public async ValueTask<MessageEvaluation> ProcessAsync(MessageEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        ValidateEnvelope(envelope);
+        cancellationToken.ThrowIfCancellationRequested();
+        var message = envelope.Message;
+        var sender = envelope.Sender;
+        var scoredText = TextForScoring(message.Text);
+
+        var signals = envelope.PrecomputedSignals ?? (scoredText.Length == 0
+            ? MessageSignals.Empty(_signalNames.Length)
+            : _scorer.AnalyzeMessage(scoredText));
+        CheckSignals(signals);
+
+        var append = await _conversations.AppendAsync(
+            message.RoomId,
+            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals),
+            _limits,
+            cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow();
+
+        if (append.IsDuplicate)
+        {
+            _metrics.DuplicateDropped();
+            var counters = await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false);
+            return new MessageEvaluation(
+                append.MessageIndex, true, _scorer.Assess(append.Window) ?? RiskAssessment.None, FiredSignals(signals), false, append.FirstAlertIndex, NoDecisions, counters);
+        }
+
+        var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
+        var senderCounters = await _users.RecordMessageAsync(
+            new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope), now),
+            cancellationToken).ConfigureAwait(false);
+        _metrics.MessageScored();
+
+        var raisedAlert = false;
+        var firstAlertIndex = append.FirstAlertIndex;
+        if (firstAlertIndex is null && CrossedHarm(assessment) is { } harm)
+        {
+            var claim = await _conversations.TrySetAlertAsync(message.RoomId, append.MessageIndex, cancellationToken).ConfigureAwait(false);
+            raisedAlert = claim.IsFirst;
+            firstAlertIndex = claim.FirstAlertIndex;
+            if (raisedAlert)
+            {
+                _metrics.AlertRaised(harm);
+            }
+        }
+
+        var fired = FiredSignals(signals);
+        var decisions = _policy is null
+            ? NoDecisions
+            : await EvaluatePolicyAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
+
+        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters);
+    }
+
+    /// <summary>Asks the policy whether a user may join a room; no decisions without a policy.</summary>
+    /// <param name="context">The room, the joiner and the members.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public ValueTask<IReadOnlyList<Decision>> EvaluateJoinAsync(JoinContext context, CancellationToken cancellationToken = default)
+    {
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        return _policy is null ? new ValueTask<IReadOnlyList<Decision>>(NoDecisions) : _policy.EvaluateJoinAsync(context, cancellationToken);
+    }
+
+    /// <summary>Forgets a conversation's state (for example when the host deletes the room).</summary>
+    /// <param name="conversationId">The conversation (room) id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public ValueTask EndConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        _conversations.RemoveAsync(conversationId, cancellationToken);
+
+    private async ValueTask<IReadOnlyList<Decision>> EvaluatePolicyAsync(
+        MessageEnvelope envelope,
+        string scoredText,
+        int messageIndex,
+        RiskAssessment assessment,
+        IReadOnlyList<string> fired,
+        UserCounters senderCounters,
+        CancellationToken cancellationToken)
+    {
+        var context = new MessageContext
+        {
+            Message = envelope.Message,
+            Room = envelope.Room,
+            Sender = envelope.Sender,
+            Recipients = envelope.Recipients,
+            ConnectedRecipientIds = await ConnectedRecipientsAsync(envelope, cancellationToken).ConfigureAwait(false),
+            MessageIndex = messageIndex,
+            Assessment = assessment,
+            SenderHarms = SenderHarms(assessment, envelope.Sender.Id),
+            MessageSignals = fired,
+            SenderCounters = senderCounters,
+            Features = MessageFeatureExtractor.Extract(envelope.Message, scoredText),
+            ModelVersion = _scorer.Descriptor.ModelVersion,
+        };
+        return await _policy!.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
+    }
+
+    private async ValueTask<IReadOnlyCollection<string>> ConnectedRecipientsAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (_connections is null || envelope.Recipients.Count == 0)
+        {
+            return [];
+        }
+
+        List<string>? connected = null;
+        foreach (var recipient in envelope.Recipients)
+        {
+            if (recipient is null || string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (await _connections.AreConnectedAsync(envelope.Sender.Id, recipient.Id, cancellationToken).ConfigureAwait(false))
+            {
+                (connected ??= []).Add(recipient.Id);
+            }
+        }
+
+        return connected is null ? [] : connected;
+    }
+
+    private static IReadOnlyDictionary<string, float> SenderHarms(RiskAssessment assessment, string senderId)
+    {
+        foreach (var author in assessment.Authors)
+        {
+            if (string.Equals(author.AuthorId, senderId, StringComparison.Ordinal))
+            {
+                return author.Harms;
+            }
+        }
+
+        return new Dictionary<string, float>();
+    }
+
+    private string? CrossedHarm(RiskAssessment assessment)
+    {
+        foreach (var pair in assessment.Harms)
+        {
+            if (pair.Value >= AlertThresholdFor(pair.Key))
+            {
+                return pair.Key;
+            }
+        }
+
+        return null;
+    }
+
+    private IReadOnlyList<string> FiredSignals(MessageSignals signals)
+    {
+        List<string>? fired = null;
+        var probabilities = signals.Probabilities;
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            if (probabilities[i] >= _signalThreshold)
+            {
+                (fired ??= []).Add(_signalNames[i]);
+            }
+        }
+
+        return fired ?? NoSignals;
+    }
+
+    private static IReadOnlyList<string> MinorRecipientIds(MessageEnvelope envelope)
+    {
+        List<string>? minors = null;
+        foreach (var recipient in envelope.Recipients)
+        {
+            if (recipient is { IsMinor: true } && !string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal))
+            {
+                (minors ??= []).Add(recipient.Id);
+            }
+        }
+
+        return minors ?? NoSignals;
+    }
+
+    private void CheckSignals(MessageSignals? signals)
+    {
+        if (signals is null)
+        {
+            throw new InvalidOperationException("The scorer returned no signals for a message.");
+        }
+
+        if (signals.Probabilities.Length != _signalNames.Length)
+        {
+            throw new InvalidOperationException(
+                $"The scorer returned {signals.Probabilities.Length} signal probabilities but its descriptor names {_signalNames.Length} signals.");
+        }
+    }
+
+    private static void ValidateEnvelope(MessageEnvelope envelope)
+    {
+        if (envelope is null)
+        {
+            throw new ArgumentNullException(nameof(envelope));
+        }
+
+        if (envelope.Message is null)
+        {
+            throw new ArgumentException("The envelope has no message.", nameof(envelope));
+        }
+
+        if (envelope.Room is null)
+        {
+            throw new ArgumentException("The envelope has no room.", nameof(envelope));
+        }
+
+        if (envelope.Sender is null)
+        {
+            throw new ArgumentException("The envelope has no sender.", nameof(envelope));
+        }
+
+        if (envelope.Recipients is null)
+        {
+            throw new ArgumentException("The envelope has no recipient list (use an empty list).", nameof(envelope));
+        }
+
+        if (string.IsNullOrEmpty(envelope.Message.Id))
+        {
+            throw new ArgumentException("Message.Id must be a non-empty string.", nameof(envelope));
+        }
+
+        if (string.IsNullOrEmpty(envelope.Message.RoomId))
+        {
+            throw new ArgumentException("Message.RoomId must be a non-empty string.", nameof(envelope));
+        }
+
+        if (string.IsNullOrEmpty(envelope.Sender.Id))
+        {
+            throw new ArgumentException("Sender.Id must be a non-empty string.", nameof(envelope));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using SafeChat.Scoring;
+
+namespace SafeChat.Evidence;
+
+/// <summary>CyberTipline incident type labels SafeChat's harms map to.</summary>
+public static class CyberTipIncidentTypes
+{
+    /// <summary>Grooming and sextortion (NCMEC counts sextortion as a form of online enticement).</summary>
+    public const string OnlineEnticement = "Online Enticement of Children for Sexual Acts";
+
+    /// <summary>An adult sending sexual material to a child.</summary>
+    public const string UnsolicitedObsceneMaterial = "Unsolicited Obscene Material Sent to a Child";
+
+    /// <summary>Trafficking adverts or arrangements.</summary>
+    public const string ChildSexTrafficking = "Child Sex Trafficking";
+
+    /// <summary>The default incident type for a harm: both SafeChat harms map to <see cref="OnlineEnticement"/>.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultForHarm { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [HarmNames.Grooming] = OnlineEnticement,
+        [HarmNames.Sextortion] = OnlineEnticement,
+    };
+}

@@ -1,0 +1,430 @@
+using SafeChat.Conversations;
+
+namespace SafeChat.Policies;
+
+/// <summary>
+/// Evaluates a <see cref="PolicyDefinition"/> for messages and joins. Rules are compiled once into flat bit masks;
+/// evaluating a message that matches no rule allocates nothing beyond the async state machine when the state store
+/// completes synchronously. Thread-safe.
+/// </summary>
+/// <remarks>
+/// Every matching rule contributes decisions, in rule order. Level actions (allow, hold, block, deny-join) apply on every
+/// matching message. Fire-once actions (warn-sender, warn-recipient, freeze, escalate) fire when the rule's condition
+/// becomes true and then stay latched per (rule, conversation, subject) until the condition clears (a risk below
+/// threshold minus the hysteresis margin) and the cooldown has passed. Shadow rules are evaluated and latched the same
+/// way, and their decisions carry <see cref="Decision.Shadow"/>; they never stop later rules.
+/// </remarks>
+public sealed class PolicyEngine : IMessagePolicy
+{
+    private static readonly Decision[] NoDecisions = [];
+    private readonly CompiledRule[] _messageRules;
+    private readonly CompiledRule[] _joinRules;
+    private readonly IPolicyStateStore _stateStore;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Compiles <paramref name="policy"/>.</summary>
+    /// <param name="policy">The validated policy.</param>
+    /// <param name="stateStore">Where fire-once state lives; defaults to a new <see cref="InMemoryPolicyStateStore"/>.</param>
+    /// <param name="timeProvider">The clock for cooldowns; defaults to the system clock.</param>
+    public PolicyEngine(PolicyDefinition policy, IPolicyStateStore? stateStore = null, TimeProvider? timeProvider = null)
+    {
+        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _stateStore = stateStore ?? new InMemoryPolicyStateStore(_timeProvider);
+        var compiled = policy.Rules.Where(r => r.Enabled).Select(r => new CompiledRule(policy, r)).ToArray();
+        _messageRules = compiled.Where(r => r.Trigger == RuleTrigger.Message).ToArray();
+        _joinRules = compiled.Where(r => r.Trigger == RuleTrigger.Join).ToArray();
+    }
+
+    /// <summary>The policy being evaluated.</summary>
+    public PolicyDefinition Policy { get; }
+
+    /// <inheritdoc />
+    public string Version => Policy.Version;
+
+    /// <summary>Creates an engine for the default preset (<see cref="PolicyPresets.Default"/>).</summary>
+    public static PolicyEngine CreateDefault(IPolicyStateStore? stateStore = null, TimeProvider? timeProvider = null) =>
+        new(PolicyPresets.Load(PolicyPresets.Default), stateStore, timeProvider);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Decision>> EvaluateMessageAsync(MessageContext context, CancellationToken cancellationToken = default)
+    {
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        var subject = new Subject(
+            context.Room.Kind,
+            context.Room.Id,
+            context.Sender,
+            context.Recipients,
+            context.ConnectedRecipientIds,
+            context);
+        return EvaluateAsync(_messageRules, subject, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Decision>> EvaluateJoinAsync(JoinContext context, CancellationToken cancellationToken = default)
+    {
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Joiner, context.Members, context.ConnectedMemberIds, null);
+        return EvaluateAsync(_joinRules, subject, cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<Decision>> EvaluateAsync(CompiledRule[] rules, Subject subject, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        List<Decision>? decisions = null;
+        var senderBand = Policy.EffectiveAgeBand(subject.Sender);
+        foreach (var rule in rules)
+        {
+            if (!rule.PassesGate(subject.RoomKind, senderBand, subject.Sender.AgeAssurance))
+            {
+                continue;
+            }
+
+            var outcome = Evaluate(rule, subject, out var riskValue, out var matched);
+            var key = rule.HasFireOnceActions
+                ? new PolicyStateKey(rule.Id, rule.Scope == StateScope.Subject ? string.Empty : subject.RoomId, subject.Sender.Id)
+                : default;
+            if (outcome != Outcome.Match)
+            {
+                if (outcome == Outcome.Cleared && rule.HasFireOnceActions)
+                {
+                    await _stateStore.MarkClearedAsync(key, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            IReadOnlyList<string> targets = matched is null ? AllIds(subject.Recipients) : matched;
+            foreach (var action in rule.LevelActions)
+            {
+                (decisions ??= []).Add(rule.CreateDecision(action, subject.Sender.Id, targets, riskValue));
+            }
+
+            if (rule.HasFireOnceActions
+                && await _stateStore.TryFireAsync(key, _timeProvider.GetUtcNow(), rule.Cooldown, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var action in rule.FireOnceActions)
+                {
+                    var actionTargets = action.Action == PolicyAction.WarnSender ? new[] { subject.Sender.Id } : targets;
+                    (decisions ??= []).Add(rule.CreateDecision(action, subject.Sender.Id, actionTargets, riskValue));
+                }
+            }
+
+            if (rule.Stop && !rule.Shadow)
+            {
+                break;
+            }
+        }
+
+        return decisions is null ? NoDecisions : decisions.ToArray();
+    }
+
+    private Outcome Evaluate(CompiledRule rule, in Subject subject, out float? riskValue, out List<string>? targets)
+    {
+        riskValue = null;
+        targets = null;
+        var outcome = Outcome.Match;
+        if (subject.Message is { } message)
+        {
+            if (!rule.PassesMessageConditions(message))
+            {
+                outcome = Outcome.Cleared;
+            }
+
+            if (rule.RiskHarm is not null)
+            {
+                var harms = rule.RiskSource == RiskSource.Sender ? message.SenderHarms : message.Assessment.Harms;
+                riskValue = harms.TryGetValue(rule.RiskHarm, out var value) ? value : 0f;
+            }
+        }
+
+        if (outcome == Outcome.Cleared || !rule.NeedsRecipients)
+        {
+            return outcome;
+        }
+
+        var best = Outcome.Cleared;
+        if (subject.Recipients.Count == 0 && !rule.HasRecipientFilter)
+        {
+            best = rule.RiskOutcome(riskValue, AgeBand.Unknown);
+        }
+
+        // Indexed loop: foreach over IReadOnlyList would allocate an enumerator per rule.
+        var recipients = subject.Recipients;
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var recipient = recipients[i];
+            var band = Policy.EffectiveAgeBand(recipient);
+            if (!rule.PassesRecipient(band, recipient.AgeAssurance, rule.NeedsConnection && subject.ConnectedIds.Contains(recipient.Id)))
+            {
+                continue;
+            }
+
+            var result = rule.RiskOutcome(riskValue, band);
+            if (result == Outcome.Match)
+            {
+                (targets ??= []).Add(recipient.Id);
+            }
+
+            best = result > best ? result : best;
+        }
+
+        return best;
+    }
+
+    private static string[] AllIds(IReadOnlyList<Participant> participants)
+    {
+        if (participants.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = new string[participants.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = participants[i].Id;
+        }
+
+        return ids;
+    }
+
+    /// <summary>A rule's three-valued result: clearly false (re-arms its latch), inside the hysteresis band, or true.</summary>
+    internal enum Outcome
+    {
+        Cleared = 0,
+        Holding = 1,
+        Match = 2,
+    }
+
+    private readonly record struct Subject(
+        RoomKind RoomKind,
+        string RoomId,
+        Participant Sender,
+        IReadOnlyList<Participant> Recipients,
+        IReadOnlyCollection<string> ConnectedIds,
+        MessageContext? Message);
+
+    private sealed class CompiledRule
+    {
+        private const int Any = -1;
+        private readonly int _roomMask;
+        private readonly int _senderAgeMask;
+        private readonly int _senderAssuranceMask;
+        private readonly int _recipientAgeMask;
+        private readonly int _recipientAssuranceMask;
+        private readonly bool? _connected;
+        private readonly float? _riskMin;
+        private readonly HarmThresholds? _thresholds;
+        private readonly float _hysteresis;
+        private readonly string[]? _messageSignals;
+        private readonly string[]? _conversationSignals;
+        private readonly (string Name, int? Min, int? Max)[]? _counters;
+        private readonly int _featureMask;
+
+        public CompiledRule(PolicyDefinition policy, PolicyRule rule)
+        {
+            Id = rule.Id;
+            Trigger = rule.Trigger;
+            Shadow = policy.Shadow || rule.Shadow;
+            Stop = rule.Stop;
+            Scope = rule.OncePer;
+            var when = rule.Conditions;
+            _roomMask = Mask(when.Rooms, r => (int)r);
+            _senderAgeMask = Mask(when.SenderAges, b => (int)b);
+            _senderAssuranceMask = Mask(when.SenderAssurance, a => (int)a);
+            _recipientAgeMask = Mask(when.RecipientAges, b => (int)b);
+            _recipientAssuranceMask = Mask(when.RecipientAssurance, a => (int)a);
+            _connected = when.Connected;
+            _featureMask = Mask(when.Features, f => (int)f);
+            _messageSignals = when.MessageSignals?.ToArray();
+            _conversationSignals = when.ConversationSignals?.ToArray();
+            _counters = when.Counters?.Select(c => (c.Key, c.Value.Min, c.Value.Max)).ToArray();
+            if (when.Risk is { } risk)
+            {
+                RiskHarm = risk.Harm;
+                RiskSource = risk.Source;
+                _riskMin = risk.Min;
+                _thresholds = risk.Min is null ? policy.Thresholds[risk.Harm] : null;
+            }
+
+            _hysteresis = rule.Hysteresis ?? policy.Hysteresis;
+            HasRecipientFilter = _recipientAgeMask != Any || _recipientAssuranceMask != Any || _connected is not null;
+            NeedsRecipients = HasRecipientFilter || RiskHarm is not null;
+            LevelActions = rule.Actions.Where(a => !IsFireOnce(a.Action)).ToArray();
+            FireOnceActions = rule.Actions.Where(a => IsFireOnce(a.Action)).ToArray();
+            Cooldown = rule.Cooldown ?? DefaultCooldown(policy.Cooldowns, FireOnceActions);
+        }
+
+        public string Id { get; }
+
+        public RuleTrigger Trigger { get; }
+
+        public bool Shadow { get; }
+
+        public bool Stop { get; }
+
+        public StateScope Scope { get; }
+
+        public string? RiskHarm { get; }
+
+        public RiskSource RiskSource { get; }
+
+        public bool HasRecipientFilter { get; }
+
+        public bool NeedsRecipients { get; }
+
+        public RuleAction[] LevelActions { get; }
+
+        public RuleAction[] FireOnceActions { get; }
+
+        public bool HasFireOnceActions => FireOnceActions.Length > 0;
+
+        public TimeSpan Cooldown { get; }
+
+        public bool PassesGate(RoomKind room, AgeBand senderBand, AgeAssurance senderAssurance) =>
+            Has(_roomMask, (int)room) && Has(_senderAgeMask, (int)senderBand) && Has(_senderAssuranceMask, (int)senderAssurance);
+
+        public bool NeedsConnection => _connected is not null;
+
+        public bool PassesRecipient(AgeBand band, AgeAssurance assurance, bool connected) =>
+            Has(_recipientAgeMask, (int)band) && Has(_recipientAssuranceMask, (int)assurance) && (_connected is null || _connected == connected);
+
+        public bool PassesMessageConditions(MessageContext message)
+        {
+            if (_featureMask != Any)
+            {
+                var features = message.Features;
+                var bits = (features.HasLink ? 1 << (int)MessageFeature.Link : 0)
+                    | (features.HasImage || message.Message.HasImage ? 1 << (int)MessageFeature.Image : 0)
+                    | (features.HasContactHandle ? 1 << (int)MessageFeature.ContactHandle : 0);
+                if ((bits & _featureMask) == 0)
+                {
+                    return false;
+                }
+            }
+
+            if (_messageSignals is not null && !AnyFired(_messageSignals, message.MessageSignals))
+            {
+                return false;
+            }
+
+            if (_conversationSignals is not null && !AnyExplains(_conversationSignals, message.Assessment))
+            {
+                return false;
+            }
+
+            if (_counters is not null)
+            {
+                foreach (var (name, min, max) in _counters)
+                {
+                    var value = message.SenderCounters.Get(name) ?? 0;
+                    if (value < min || value > max)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        public Outcome RiskOutcome(float? risk, AgeBand protectedBand)
+        {
+            if (RiskHarm is null)
+            {
+                return Outcome.Match;
+            }
+
+            var threshold = _riskMin ?? _thresholds!.For(protectedBand);
+            var value = risk ?? 0f;
+            return value >= threshold ? Outcome.Match
+                : value >= threshold - _hysteresis ? Outcome.Holding
+                : Outcome.Cleared;
+        }
+
+        public Decision CreateDecision(RuleAction action, string subjectId, IReadOnlyList<string> targets, float? risk) =>
+            new(Id, action.Action)
+            {
+                Severity = action.Severity,
+                Nudge = action.Nudge,
+                Shadow = Shadow,
+                SubjectUserId = subjectId,
+                TargetUserIds = targets,
+                Harm = RiskHarm,
+                Risk = RiskHarm is null ? null : risk,
+            };
+
+        private static bool AnyFired(string[] wanted, IReadOnlyList<string> fired)
+        {
+            for (var i = 0; i < fired.Count; i++)
+            {
+                if (Array.IndexOf(wanted, fired[i]) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool AnyExplains(string[] wanted, Scoring.RiskAssessment assessment)
+        {
+            var signals = assessment.Signals;
+            for (var i = 0; i < signals.Count; i++)
+            {
+                if (Array.IndexOf(wanted, signals[i].Signal) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsFireOnce(PolicyAction action) =>
+            action is PolicyAction.WarnSender or PolicyAction.WarnRecipient or PolicyAction.Freeze or PolicyAction.Escalate;
+
+        private static TimeSpan DefaultCooldown(PolicyCooldowns cooldowns, RuleAction[] fireOnce)
+        {
+            var result = TimeSpan.Zero;
+            foreach (var action in fireOnce)
+            {
+                var candidate = action.Action switch
+                {
+                    PolicyAction.Escalate => cooldowns.Escalate,
+                    PolicyAction.Freeze => cooldowns.Freeze,
+                    _ => cooldowns.Warn,
+                };
+                result = candidate > result ? candidate : result;
+            }
+
+            return result;
+        }
+
+        private static bool Has(int mask, int value) => (mask & (1 << value)) != 0;
+
+        private static int Mask<T>(IReadOnlyList<T>? values, Func<T, int> bit)
+        {
+            if (values is null)
+            {
+                return Any;
+            }
+
+            var mask = 0;
+            foreach (var value in values)
+            {
+                mask |= 1 << bit(value);
+            }
+
+            return mask;
+        }
+    }
+}

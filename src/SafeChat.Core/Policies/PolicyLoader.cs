@@ -1,0 +1,917 @@
+using System.Security.Cryptography;
+using System.Text;
+using SafeChat.Conversations;
+using SafeChat.Policies.Json;
+
+namespace SafeChat.Policies;
+
+/// <summary>
+/// Loads policy files (JSON; comments and trailing commas allowed). Loading validates everything and reports every
+/// error with its file, line, column, path and reason in one <see cref="PolicyValidationException"/>.
+/// </summary>
+public static class PolicyLoader
+{
+    /// <summary>Reads and validates a policy file.</summary>
+    /// <exception cref="PolicyValidationException">The file cannot be read or does not validate.</exception>
+    public static PolicyDefinition LoadFile(string path)
+    {
+        if (path is null)
+        {
+            throw new ArgumentNullException(nameof(path));
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new PolicyValidationException([new PolicyError(path, 0, 0, "(file)", "cannot read the policy file: " + ex.Message)]);
+        }
+
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses and validates policy JSON.</summary>
+    /// <param name="json">The policy text.</param>
+    /// <param name="sourceName">The name used in error messages (usually the file path).</param>
+    /// <exception cref="PolicyValidationException">The text does not validate.</exception>
+    public static PolicyDefinition Parse(string json, string sourceName)
+    {
+        if (json is null)
+        {
+            throw new ArgumentNullException(nameof(json));
+        }
+
+        return new PolicyFileReader(json, sourceName ?? "policy").Read();
+    }
+
+    /// <summary>The version string for a policy id and its source text: the id plus the first 12 hex digits of its sha256.</summary>
+    internal static string VersionOf(string id, string sourceText)
+    {
+        using var sha = SHA256.Create();
+        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sourceText));
+        var hex = new StringBuilder(12);
+        for (var i = 0; i < 6; i++)
+        {
+            hex.Append(hash[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return $"{id}@{hex}";
+    }
+}
+
+/// <summary>Walks the parsed JSON, type-checks every key and records where each path starts.</summary>
+internal sealed class PolicyFileReader
+{
+    private static readonly string[] PolicyKeys =
+        ["$schema", "id", "description", "shadow", "hysteresis", "cooldowns", "thresholds", "trust_adult_age_from", "rules"];
+
+    private static readonly string[] CooldownKeys = ["escalate", "freeze", "warn"];
+    private static readonly string[] ThresholdKeys = ["child", "teen", "adult", "unknown", "default"];
+
+    private static readonly string[] RuleKeys =
+        ["id", "description", "regulation", "on", "when", "actions", "shadow", "enabled", "stop", "cooldown", "hysteresis", "once_per"];
+
+    private static readonly string[] MessageConditionKeys =
+    [
+        "room", "sender_age", "sender_assurance", "recipient_age", "recipient_assurance", "connected", "risk",
+        "message_signals", "conversation_signals", "counters", "features",
+    ];
+
+    private static readonly string[] JoinConditionKeys =
+        ["room", "joiner_age", "joiner_assurance", "member_age", "member_assurance", "connected"];
+
+    private static readonly string[] ActionKeys = ["action", "severity", "nudge"];
+    private static readonly string[] RiskKeys = ["harm", "of", "min"];
+    private static readonly string[] CounterKeys = ["min", "max"];
+
+    private readonly string _text;
+    private readonly string _source;
+    private readonly List<PolicyError> _errors = [];
+    private readonly HashSet<string> _errorPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _offsets = new(StringComparer.Ordinal);
+    private PolicyJsonDocument _document = null!;
+
+    public PolicyFileReader(string text, string source)
+    {
+        _text = text;
+        _source = source;
+    }
+
+    public PolicyDefinition Read()
+    {
+        try
+        {
+            _document = PolicyJsonDocument.Parse(_text);
+        }
+        catch (JsonSyntaxError ex)
+        {
+            throw new PolicyValidationException([new PolicyError(_source, ex.Line, ex.Column, "(json)", ex.Message)]);
+        }
+
+        var root = _document.Root;
+        _offsets["(root)"] = root.Offset;
+        string id = string.Empty;
+        string? description = null;
+        var shadow = false;
+        var hysteresis = 0.1f;
+        var cooldowns = PolicyCooldowns.Default;
+        var thresholds = new Dictionary<string, HarmThresholds>(StringComparer.Ordinal);
+        var trust = AgeAssurance.Unknown;
+        var rules = new List<PolicyRule>();
+
+        ForEachProperty(root, string.Empty, PolicyKeys, (name, value, path) =>
+        {
+            switch (name)
+            {
+                case "$schema":
+                    ReadString(value, path);
+                    break;
+                case "id":
+                    id = ReadString(value, path) ?? string.Empty;
+                    break;
+                case "description":
+                    description = ReadString(value, path);
+                    break;
+                case "shadow":
+                    shadow = ReadBool(value, path) ?? false;
+                    break;
+                case "hysteresis":
+                    hysteresis = ReadFloat(value, path) ?? hysteresis;
+                    break;
+                case "cooldowns":
+                    cooldowns = ReadCooldowns(value, path);
+                    break;
+                case "thresholds":
+                    ReadThresholds(value, path, thresholds);
+                    break;
+                case "trust_adult_age_from":
+                    trust = ReadEnum<AgeAssurance>(value, path, PolicyNames.TryParseAssurance, PolicyNames.Assurances, "age assurance") ?? trust;
+                    break;
+                case "rules":
+                    ReadRules(value, path, rules);
+                    break;
+            }
+        });
+
+        if (root.Kind == JsonKind.Object && !HasProperty(root, "id"))
+        {
+            AddError("id", root.Offset, "a policy id is required");
+        }
+
+        var policy = new PolicyDefinition(
+            id, description, shadow, hysteresis, cooldowns, thresholds, trust, rules.ToArray(), PolicyLoader.VersionOf(id, _text));
+
+        var semanticErrors = new List<(string Path, string Reason)>();
+        PolicyValidator.Validate(policy, semanticErrors);
+        foreach (var (path, reason) in semanticErrors)
+        {
+            if (!AlreadyReported(path))
+            {
+                AddError(path, OffsetOf(path), reason);
+            }
+        }
+
+        if (_errors.Count > 0)
+        {
+            throw new PolicyValidationException(_errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToArray());
+        }
+
+        return policy;
+    }
+
+    private PolicyCooldowns ReadCooldowns(JsonValue value, string path)
+    {
+        var result = PolicyCooldowns.Default;
+        ForEachProperty(value, path, CooldownKeys, (name, item, itemPath) =>
+        {
+            if (ReadDuration(item, itemPath) is not { } duration)
+            {
+                return;
+            }
+
+            result = name switch
+            {
+                "escalate" => result with { Escalate = duration },
+                "freeze" => result with { Freeze = duration },
+                _ => result with { Warn = duration },
+            };
+        });
+        return result;
+    }
+
+    private void ReadThresholds(JsonValue value, string path, Dictionary<string, HarmThresholds> thresholds)
+    {
+        ForEachProperty(value, path, null, (harm, item, harmPath) =>
+        {
+            if (item.Kind == JsonKind.Number)
+            {
+                var all = (float)item.Number;
+                thresholds[harm] = new HarmThresholds(all, all, all, all);
+                return;
+            }
+
+            if (item.Kind != JsonKind.Object)
+            {
+                AddError(harmPath, item.Offset, $"expected a number or an object with child, teen, adult, unknown (or default), got {item.KindName}");
+                return;
+            }
+
+            var bands = new Dictionary<string, float>(StringComparer.Ordinal);
+            ForEachProperty(item, harmPath, ThresholdKeys, (band, bandValue, bandPath) =>
+            {
+                if (ReadFloat(bandValue, bandPath) is { } number)
+                {
+                    bands[band] = number;
+                }
+            });
+
+            var fallback = bands.TryGetValue("default", out var d) ? d : (float?)null;
+            float Band(string band)
+            {
+                if (bands.TryGetValue(band, out var v))
+                {
+                    return v;
+                }
+
+                if (fallback is { } f)
+                {
+                    return f;
+                }
+
+                if (!HasProperty(item, band))
+                {
+                    AddError(harmPath, item.Offset, $"missing '{band}' (or set 'default')");
+                }
+
+                return 0f;
+            }
+
+            // The validator reports the band paths; point them at the band's own line when present, else the harm.
+            foreach (var band in ThresholdKeys)
+            {
+                if (!_offsets.ContainsKey(harmPath + "." + band))
+                {
+                    _offsets[harmPath + "." + band] = _offsets.TryGetValue(harmPath + ".default", out var o) ? o : item.Offset;
+                }
+            }
+
+            thresholds[harm] = new HarmThresholds(Band("child"), Band("teen"), Band("adult"), Band("unknown"));
+        });
+    }
+
+    private void ReadRules(JsonValue value, string path, List<PolicyRule> rules)
+    {
+        if (value.Kind != JsonKind.Array)
+        {
+            AddError(path, value.Offset, $"expected an array of rules, got {value.KindName}");
+            return;
+        }
+
+        for (var i = 0; i < value.Items!.Count; i++)
+        {
+            var item = value.Items[i];
+            var rulePath = $"{path}[{i}]";
+            _offsets[rulePath] = item.Offset;
+            if (ReadRule(item, rulePath) is { } rule)
+            {
+                rules.Add(rule);
+            }
+        }
+    }
+
+    private PolicyRule? ReadRule(JsonValue value, string path)
+    {
+        if (value.Kind != JsonKind.Object)
+        {
+            AddError(path, value.Offset, $"expected a rule object, got {value.KindName}");
+            return null;
+        }
+
+        var trigger = RuleTrigger.Message;
+        if (Find(value, "on") is { } on)
+        {
+            var name = ReadString(on.Value, path + ".on");
+            if (name == "join")
+            {
+                trigger = RuleTrigger.Join;
+            }
+            else if (name is not null && name != "message")
+            {
+                AddError(path + ".on", on.Value.Offset, $"unknown trigger '{name}' (expected message or join)");
+            }
+        }
+
+        var rule = new PolicyRule { Id = string.Empty, Trigger = trigger };
+        var hasId = false;
+        var hasActions = false;
+        ForEachProperty(value, path, RuleKeys, (name, item, itemPath) =>
+        {
+            switch (name)
+            {
+                case "id":
+                    hasId = true;
+                    rule = rule with { Id = ReadString(item, itemPath) ?? string.Empty };
+                    break;
+                case "description":
+                    rule = rule with { Description = ReadString(item, itemPath) };
+                    break;
+                case "regulation":
+                    rule = rule with { Regulation = ReadString(item, itemPath) };
+                    break;
+                case "when":
+                    rule = rule with { Conditions = ReadConditions(item, itemPath, trigger) };
+                    break;
+                case "actions":
+                    hasActions = true;
+                    rule = rule with { Actions = ReadActions(item, itemPath) };
+                    break;
+                case "shadow":
+                    rule = rule with { Shadow = ReadBool(item, itemPath) ?? false };
+                    break;
+                case "enabled":
+                    rule = rule with { Enabled = ReadBool(item, itemPath) ?? true };
+                    break;
+                case "stop":
+                    rule = rule with { Stop = ReadBool(item, itemPath) ?? false };
+                    break;
+                case "cooldown":
+                    rule = rule with { Cooldown = ReadDuration(item, itemPath) };
+                    break;
+                case "hysteresis":
+                    rule = rule with { Hysteresis = ReadFloat(item, itemPath) };
+                    break;
+                case "once_per":
+                    var scope = ReadString(item, itemPath);
+                    if (scope == "subject")
+                    {
+                        rule = rule with { OncePer = StateScope.Subject };
+                    }
+                    else if (scope is not null && scope != "conversation")
+                    {
+                        AddError(itemPath, item.Offset, $"unknown scope '{scope}' (expected conversation or subject)");
+                    }
+
+                    break;
+            }
+        });
+
+        if (!hasId)
+        {
+            AddError(path + ".id", value.Offset, "a rule id is required");
+        }
+
+        if (!hasActions)
+        {
+            AddError(path + ".actions", value.Offset, "a rule needs at least one action");
+        }
+
+        return rule;
+    }
+
+    private RuleConditions ReadConditions(JsonValue value, string path, RuleTrigger trigger)
+    {
+        var join = trigger == RuleTrigger.Join;
+        var conditions = new RuleConditions();
+        var keys = join ? JoinConditionKeys : MessageConditionKeys;
+        ForEachProperty(value, path, keys, (name, item, itemPath) =>
+        {
+            switch (name)
+            {
+                case "room":
+                    conditions = conditions with { Rooms = ReadEnumList<RoomKind>(item, itemPath, PolicyNames.TryParseRoom, PolicyNames.Rooms, "room kind") };
+                    break;
+                case "sender_age" or "joiner_age":
+                    conditions = conditions with { SenderAges = ReadAges(item, itemPath) };
+                    break;
+                case "sender_assurance" or "joiner_assurance":
+                    conditions = conditions with { SenderAssurance = ReadEnumList<AgeAssurance>(item, itemPath, PolicyNames.TryParseAssurance, PolicyNames.Assurances, "age assurance") };
+                    break;
+                case "recipient_age" or "member_age":
+                    conditions = conditions with { RecipientAges = ReadAges(item, itemPath) };
+                    break;
+                case "recipient_assurance" or "member_assurance":
+                    conditions = conditions with { RecipientAssurance = ReadEnumList<AgeAssurance>(item, itemPath, PolicyNames.TryParseAssurance, PolicyNames.Assurances, "age assurance") };
+                    break;
+                case "connected":
+                    conditions = conditions with { Connected = ReadBool(item, itemPath) };
+                    break;
+                case "risk":
+                    conditions = conditions with { Risk = ReadRisk(item, itemPath) };
+                    break;
+                case "message_signals":
+                    conditions = conditions with { MessageSignals = ReadStringList(item, itemPath) };
+                    break;
+                case "conversation_signals":
+                    conditions = conditions with { ConversationSignals = ReadStringList(item, itemPath) };
+                    break;
+                case "counters":
+                    conditions = conditions with { Counters = ReadCounters(item, itemPath) };
+                    break;
+                case "features":
+                    conditions = conditions with { Features = ReadEnumList<MessageFeature>(item, itemPath, PolicyNames.TryParseFeature, PolicyNames.Features, "feature") };
+                    break;
+            }
+        });
+        return conditions;
+    }
+
+    private RiskCondition? ReadRisk(JsonValue value, string path)
+    {
+        string? harm = null;
+        var source = RiskSource.Sender;
+        float? min = null;
+        ForEachProperty(value, path, RiskKeys, (name, item, itemPath) =>
+        {
+            switch (name)
+            {
+                case "harm":
+                    harm = ReadString(item, itemPath);
+                    break;
+                case "of":
+                    var of = ReadString(item, itemPath);
+                    if (of == "conversation")
+                    {
+                        source = RiskSource.Conversation;
+                    }
+                    else if (of is not null && of != "sender")
+                    {
+                        AddError(itemPath, item.Offset, $"unknown risk source '{of}' (expected sender or conversation)");
+                    }
+
+                    break;
+                case "min":
+                    if (item.Kind == JsonKind.String && item.String == "threshold")
+                    {
+                        min = null;
+                    }
+                    else if (item.Kind == JsonKind.Number)
+                    {
+                        min = (float)item.Number;
+                    }
+                    else
+                    {
+                        AddError(itemPath, item.Offset, $"expected a number in [0, 1] or \"threshold\", got {item.KindName}");
+                    }
+
+                    break;
+            }
+        });
+
+        if (value.Kind != JsonKind.Object)
+        {
+            return null;
+        }
+
+        if (harm is null)
+        {
+            if (!_errorPaths.Contains(path + ".harm"))
+            {
+                AddError(path + ".harm", value.Offset, "a risk condition needs a harm");
+            }
+
+            return null;
+        }
+
+        return new RiskCondition(harm, source, min);
+    }
+
+    private Dictionary<string, CounterRange>? ReadCounters(JsonValue value, string path)
+    {
+        var result = new Dictionary<string, CounterRange>(StringComparer.Ordinal);
+        ForEachProperty(value, path, null, (name, item, itemPath) =>
+        {
+            if (item.Kind == JsonKind.Number)
+            {
+                if (ReadInt(item, itemPath) is { } shorthand)
+                {
+                    result[name] = new CounterRange(shorthand, null);
+                }
+
+                return;
+            }
+
+            int? min = null, max = null;
+            var ok = true;
+            ForEachProperty(item, itemPath, CounterKeys, (bound, boundValue, boundPath) =>
+            {
+                var number = ReadInt(boundValue, boundPath);
+                ok &= number is not null;
+                if (bound == "min")
+                {
+                    min = number;
+                }
+                else
+                {
+                    max = number;
+                }
+            });
+
+            if (item.Kind == JsonKind.Object && ok)
+            {
+                result[name] = new CounterRange(min, max);
+            }
+        });
+        return value.Kind == JsonKind.Object ? result : null;
+    }
+
+    private RuleAction[] ReadActions(JsonValue value, string path)
+    {
+        if (value.Kind != JsonKind.Array)
+        {
+            AddError(path, value.Offset, $"expected an array of actions, got {value.KindName}");
+            return [];
+        }
+
+        var actions = new List<RuleAction>();
+        for (var i = 0; i < value.Items!.Count; i++)
+        {
+            var item = value.Items[i];
+            var itemPath = $"{path}[{i}]";
+            _offsets[itemPath] = item.Offset;
+            if (item.Kind == JsonKind.String)
+            {
+                if (ParseAction(item, itemPath) is { } shorthand)
+                {
+                    actions.Add(new RuleAction(shorthand));
+                }
+
+                continue;
+            }
+
+            if (item.Kind != JsonKind.Object)
+            {
+                AddError(itemPath, item.Offset, $"expected an action name or an object with 'action', got {item.KindName}");
+                continue;
+            }
+
+            PolicyAction? action = null;
+            Severity? severity = null;
+            string? nudge = null;
+            ForEachProperty(item, itemPath, ActionKeys, (name, field, fieldPath) =>
+            {
+                switch (name)
+                {
+                    case "action":
+                        if (field.Kind == JsonKind.String)
+                        {
+                            action = ParseAction(field, fieldPath);
+                        }
+                        else
+                        {
+                            AddError(fieldPath, field.Offset, $"expected a string, got {field.KindName}");
+                        }
+
+                        break;
+                    case "severity":
+                        severity = ReadEnum<Severity>(field, fieldPath, PolicyNames.TryParseSeverity, PolicyNames.Severities, "severity");
+                        break;
+                    case "nudge":
+                        nudge = ReadString(field, fieldPath);
+                        break;
+                }
+            });
+
+            if (action is { } a)
+            {
+                actions.Add(new RuleAction(a, severity, nudge));
+            }
+            else if (!HasProperty(item, "action"))
+            {
+                AddError(itemPath, item.Offset, "an action object needs an 'action' key");
+            }
+        }
+
+        return actions.ToArray();
+    }
+
+    private PolicyAction? ParseAction(JsonValue value, string path)
+    {
+        if (PolicyNames.TryParseAction(value.String!, out var action))
+        {
+            return action;
+        }
+
+        AddError(path, value.Offset, $"unknown action '{value.String}'{Suggest(value.String!, PolicyNames.Actions)} (expected one of: {string.Join(", ", PolicyNames.Actions)})");
+        return null;
+    }
+
+    private AgeBand[]? ReadAges(JsonValue value, string path)
+    {
+        if (value.Kind != JsonKind.Array)
+        {
+            AddError(path, value.Offset, $"expected an array of age bands, got {value.KindName}");
+            return null;
+        }
+
+        var result = new List<AgeBand>();
+        for (var i = 0; i < value.Items!.Count; i++)
+        {
+            var item = value.Items[i];
+            var itemPath = $"{path}[{i}]";
+            _offsets[itemPath] = item.Offset;
+            if (item.Kind == JsonKind.String && item.String == PolicyNames.MinorAlias)
+            {
+                AddDistinct(result, AgeBand.Child);
+                AddDistinct(result, AgeBand.Teen);
+            }
+            else if (ReadEnum<AgeBand>(item, itemPath, PolicyNames.TryParseAgeBand, [.. PolicyNames.AgeBands, PolicyNames.MinorAlias], "age band") is { } band)
+            {
+                AddDistinct(result, band);
+            }
+        }
+
+        return result.ToArray();
+    }
+
+    private T[]? ReadEnumList<T>(JsonValue value, string path, TryParse<T> parse, IReadOnlyList<string> names, string what)
+        where T : struct
+    {
+        if (value.Kind != JsonKind.Array)
+        {
+            AddError(path, value.Offset, $"expected an array of {what} names, got {value.KindName}");
+            return null;
+        }
+
+        var result = new List<T>();
+        for (var i = 0; i < value.Items!.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            _offsets[itemPath] = value.Items[i].Offset;
+            if (ReadEnum<T>(value.Items[i], itemPath, parse, names, what) is { } parsed)
+            {
+                AddDistinct(result, parsed);
+            }
+        }
+
+        return result.ToArray();
+    }
+
+    private string[]? ReadStringList(JsonValue value, string path)
+    {
+        if (value.Kind != JsonKind.Array)
+        {
+            AddError(path, value.Offset, $"expected an array of strings, got {value.KindName}");
+            return null;
+        }
+
+        var result = new List<string>();
+        for (var i = 0; i < value.Items!.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            _offsets[itemPath] = value.Items[i].Offset;
+            if (ReadString(value.Items[i], itemPath) is { } s)
+            {
+                result.Add(s);
+            }
+        }
+
+        return result.ToArray();
+    }
+
+    private delegate bool TryParse<T>(string name, out T value);
+
+    private T? ReadEnum<T>(JsonValue value, string path, TryParse<T> parse, IReadOnlyList<string> names, string what)
+        where T : struct
+    {
+        if (ReadString(value, path) is not { } name)
+        {
+            return null;
+        }
+
+        if (parse(name, out var parsed))
+        {
+            return parsed;
+        }
+
+        AddError(path, value.Offset, $"unknown {what} '{name}'{Suggest(name, names)} (expected one of: {string.Join(", ", names)})");
+        return null;
+    }
+
+    private TimeSpan? ReadDuration(JsonValue value, string path)
+    {
+        if (ReadString(value, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (TryParseDuration(text, out var duration))
+        {
+            return duration;
+        }
+
+        AddError(path, value.Offset, $"'{text}' is not a duration (use a number and a unit: s, m, h or d, for example \"10m\", \"24h\" or \"1h30m\")");
+        return null;
+    }
+
+    internal static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        var i = 0;
+        while (i < text.Length)
+        {
+            var start = i;
+            while (i < text.Length && char.IsDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i == start || i == text.Length || i - start > 9)
+            {
+                return false;
+            }
+
+            var number = int.Parse(text.Substring(start, i - start), System.Globalization.CultureInfo.InvariantCulture);
+            switch (text[i])
+            {
+                case 's': duration += TimeSpan.FromSeconds(number); break;
+                case 'm': duration += TimeSpan.FromMinutes(number); break;
+                case 'h': duration += TimeSpan.FromHours(number); break;
+                case 'd': duration += TimeSpan.FromDays(number); break;
+                default: return false;
+            }
+
+            i++;
+        }
+
+        return true;
+    }
+
+    private string? ReadString(JsonValue value, string path)
+    {
+        if (value.Kind == JsonKind.String)
+        {
+            return value.String;
+        }
+
+        AddError(path, value.Offset, $"expected a string, got {value.KindName}");
+        return null;
+    }
+
+    private bool? ReadBool(JsonValue value, string path)
+    {
+        if (value.Kind == JsonKind.Boolean)
+        {
+            return value.Boolean;
+        }
+
+        AddError(path, value.Offset, $"expected true or false, got {value.KindName}");
+        return null;
+    }
+
+    private float? ReadFloat(JsonValue value, string path)
+    {
+        if (value.Kind == JsonKind.Number)
+        {
+            return (float)value.Number;
+        }
+
+        AddError(path, value.Offset, $"expected a number, got {value.KindName}");
+        return null;
+    }
+
+    private int? ReadInt(JsonValue value, string path)
+    {
+        if (value.Kind == JsonKind.Number && value.IsInteger && value.Number is >= int.MinValue and <= int.MaxValue)
+        {
+            return (int)value.Number;
+        }
+
+        AddError(path, value.Offset, $"expected a whole number, got {(value.Kind == JsonKind.Number ? "a fraction" : value.KindName)}");
+        return null;
+    }
+
+    private void ForEachProperty(JsonValue value, string path, string[]? allowedKeys, Action<string, JsonValue, string> handle)
+    {
+        var displayPath = path.Length == 0 ? "(root)" : path;
+        _offsets[displayPath] = value.Offset;
+        if (value.Kind != JsonKind.Object)
+        {
+            AddError(displayPath, value.Offset, $"expected an object, got {value.KindName}");
+            return;
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var property in value.Properties!)
+        {
+            var propertyPath = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+            if (seen.TryGetValue(property.Name, out var firstOffset))
+            {
+                AddError(propertyPath, property.NameOffset, $"duplicate key '{property.Name}' (first at line {_document.Position(firstOffset).Line})");
+                continue;
+            }
+
+            seen.Add(property.Name, property.NameOffset);
+            if (allowedKeys is not null && Array.IndexOf(allowedKeys, property.Name) < 0)
+            {
+                AddError(propertyPath, property.NameOffset, $"unknown key '{property.Name}'{Suggest(property.Name, allowedKeys)} (expected one of: {string.Join(", ", allowedKeys)})");
+                continue;
+            }
+
+            _offsets[propertyPath] = property.Value.Offset;
+            handle(property.Name, property.Value, propertyPath);
+        }
+    }
+
+    private static JsonProperty? Find(JsonValue value, string name) =>
+        value.Properties?.FirstOrDefault(p => p.Name == name);
+
+    private static bool HasProperty(JsonValue value, string name) => Find(value, name) is not null;
+
+    private static void AddDistinct<T>(List<T> list, T item)
+    {
+        if (!list.Contains(item))
+        {
+            list.Add(item);
+        }
+    }
+
+    private void AddError(string path, int offset, string reason)
+    {
+        var (line, column) = _document.Position(offset);
+        _errorPaths.Add(path);
+        _errors.Add(new PolicyError(_source, line, column, path, reason));
+    }
+
+    private bool AlreadyReported(string path)
+    {
+        // An error on a key already explains any follow-up problem on it or inside it, and an error inside a list
+        // (an unknown action) explains the list looking empty afterwards.
+        for (var p = path; p.Length > 0; p = Parent(p))
+        {
+            if (_errorPaths.Contains(p))
+            {
+                return true;
+            }
+        }
+
+        return _errorPaths.Any(e => e.StartsWith(path + "[", StringComparison.Ordinal));
+    }
+
+    private int OffsetOf(string path)
+    {
+        for (var p = path; p.Length > 0; p = Parent(p))
+        {
+            if (_offsets.TryGetValue(p, out var offset))
+            {
+                return offset;
+            }
+        }
+
+        return _document.Root.Offset;
+    }
+
+    private static string Parent(string path)
+    {
+        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+        return cut <= 0 ? string.Empty : path.Substring(0, cut);
+    }
+
+    private static string Suggest(string name, IReadOnlyList<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var distance = EditDistance(name, candidate);
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return best is not null && bestDistance <= Math.Max(1, name.Length / 3) ? $" (did you mean '{best}'?)" : string.Empty;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

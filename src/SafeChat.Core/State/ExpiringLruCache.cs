@@ -1,0 +1,235 @@
+namespace SafeChat.State;
+
+/// <summary>
+/// A thread-safe map with a hard capacity (least-recently-used eviction) and per-entry idle expiry.
+/// Keys are spread over a few independently locked shards; small capacities use one shard so eviction is exact LRU,
+/// large ones (≥ 8,192) use up to 16 shards, each exact LRU over its share of the capacity.
+/// The total never exceeds the capacity. Expired entries are dropped when touched and swept from the LRU tail on every access.
+/// </summary>
+internal sealed class ExpiringLruCache<TValue>
+    where TValue : class
+{
+    private const int EntriesPerShardBeforeSplitting = 4096;
+    private const int MaxShards = 16;
+
+    private readonly Shard[] _shards;
+    private readonly TimeProvider _timeProvider;
+
+    public ExpiringLruCache(int capacity, TimeProvider timeProvider)
+    {
+        if (capacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity must be at least 1.");
+        }
+
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        var shardCount = Math.Max(1, Math.Min(MaxShards, capacity / EntriesPerShardBeforeSplitting));
+        _shards = new Shard[shardCount];
+        for (var i = 0; i < shardCount; i++)
+        {
+            _shards[i] = new Shard(capacity / shardCount + (i < capacity % shardCount ? 1 : 0));
+        }
+    }
+
+    private int _evictions;
+
+    /// <summary>How many live entries were dropped because the cache was full.</summary>
+    public int Evictions => Volatile.Read(ref _evictions);
+
+    public int Count
+    {
+        get
+        {
+            var total = 0;
+            foreach (var shard in _shards)
+            {
+                lock (shard.Gate)
+                {
+                    total += shard.Map.Count;
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the key's live value (creating it with <paramref name="factory"/> when missing or
+    /// expired) under the shard lock, marks the entry most recently used and extends its expiry by <paramref name="idleTimeout"/>.
+    /// </summary>
+    public TResult Update<TArg, TResult>(string key, TimeSpan idleTimeout, Func<TValue> factory, TArg arg, Func<TValue, TArg, TResult> action)
+    {
+        var shard = ShardFor(key);
+        var now = _timeProvider.GetUtcNow().UtcTicks;
+        lock (shard.Gate)
+        {
+            SweepTail(shard, now);
+            if (shard.Map.TryGetValue(key, out var node))
+            {
+                if (node.ExpiresAtTicks <= now)
+                {
+                    node.Value = factory();
+                }
+
+                MoveToHead(shard, node);
+            }
+            else
+            {
+                if (shard.Map.Count >= shard.Capacity && shard.Tail is { } victim)
+                {
+                    RemoveNode(shard, victim);
+                    Interlocked.Increment(ref _evictions);
+                }
+
+                node = new Node(key, factory());
+                shard.Map.Add(key, node);
+                AddToHead(shard, node);
+            }
+
+            node.ExpiresAtTicks = SaturatingAdd(now, idleTimeout.Ticks);
+            return action(node.Value, arg);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the live value without creating, touching or extending it; null when absent.</summary>
+    public TResult Peek<TArg, TResult>(string key, TArg arg, Func<TValue?, TArg, TResult> action)
+    {
+        var shard = ShardFor(key);
+        var now = _timeProvider.GetUtcNow().UtcTicks;
+        lock (shard.Gate)
+        {
+            var value = shard.Map.TryGetValue(key, out var node) && node.ExpiresAtTicks > now ? node.Value : null;
+            return action(value, arg);
+        }
+    }
+
+    public bool Remove(string key)
+    {
+        var shard = ShardFor(key);
+        lock (shard.Gate)
+        {
+            if (!shard.Map.TryGetValue(key, out var node))
+            {
+                return false;
+            }
+
+            RemoveNode(shard, node);
+            return true;
+        }
+    }
+
+    /// <summary>Drops every expired entry; returns how many were dropped.</summary>
+    public int RemoveExpired()
+    {
+        var now = _timeProvider.GetUtcNow().UtcTicks;
+        var removed = 0;
+        foreach (var shard in _shards)
+        {
+            lock (shard.Gate)
+            {
+                var node = shard.Tail;
+                while (node is not null)
+                {
+                    var previous = node.Previous;
+                    if (node.ExpiresAtTicks <= now)
+                    {
+                        RemoveNode(shard, node);
+                        removed++;
+                    }
+
+                    node = previous;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private Shard ShardFor(string key) =>
+        _shards.Length == 1 ? _shards[0] : _shards[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_shards.Length)];
+
+    private static long SaturatingAdd(long ticks, long delta) =>
+        delta > 0 && ticks > long.MaxValue - delta ? long.MaxValue : ticks + delta;
+
+    // The tail is the least recently touched entry; with one idle timeout it is also the first to expire.
+    // A couple of removals per access keeps idle entries from piling up without a background timer.
+    private static void SweepTail(Shard shard, long now)
+    {
+        for (var i = 0; i < 2 && shard.Tail is { } tail && tail.ExpiresAtTicks <= now; i++)
+        {
+            RemoveNode(shard, tail);
+        }
+    }
+
+    private static void AddToHead(Shard shard, Node node)
+    {
+        node.Previous = null;
+        node.Next = shard.Head;
+        if (shard.Head is not null)
+        {
+            shard.Head.Previous = node;
+        }
+
+        shard.Head = node;
+        shard.Tail ??= node;
+    }
+
+    private static void Unlink(Shard shard, Node node)
+    {
+        if (node.Previous is not null)
+        {
+            node.Previous.Next = node.Next;
+        }
+        else
+        {
+            shard.Head = node.Next;
+        }
+
+        if (node.Next is not null)
+        {
+            node.Next.Previous = node.Previous;
+        }
+        else
+        {
+            shard.Tail = node.Previous;
+        }
+
+        node.Previous = null;
+        node.Next = null;
+    }
+
+    private static void MoveToHead(Shard shard, Node node)
+    {
+        if (shard.Head == node)
+        {
+            return;
+        }
+
+        Unlink(shard, node);
+        AddToHead(shard, node);
+    }
+
+    private static void RemoveNode(Shard shard, Node node)
+    {
+        Unlink(shard, node);
+        shard.Map.Remove(node.Key);
+    }
+
+    private sealed class Shard(int capacity)
+    {
+        public readonly object Gate = new();
+        public readonly Dictionary<string, Node> Map = new(StringComparer.Ordinal);
+        public readonly int Capacity = capacity;
+        public Node? Head;
+        public Node? Tail;
+    }
+
+    private sealed class Node(string key, TValue value)
+    {
+        public readonly string Key = key;
+        public TValue Value = value;
+        public long ExpiresAtTicks;
+        public Node? Previous;
+        public Node? Next;
+    }
+}

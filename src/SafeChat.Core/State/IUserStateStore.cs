@@ -1,0 +1,28 @@
+using SafeChat.Policies;
+
+namespace SafeChat.State;
+
+/// <summary>
+/// Keeps per-user state across conversations (who a user has been messaging) and turns it into
+/// <see cref="UserCounters"/>. Implementations must be thread-safe and keep memory bounded.
+/// </summary>
+public interface IUserStateStore
+{
+    /// <summary>Records that a user sent a message and returns the user's counters including it.</summary>
+    /// <param name="activity">Who sent a message where, to which minors, and when.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<UserCounters> RecordMessageAsync(UserActivity activity, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a user's counters at <paramref name="at"/> without recording anything.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="at">The moment the counters' sliding windows end.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<UserCounters> GetCountersAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One message sent by a user, as the user state sees it (no text).</summary>
+/// <param name="UserId">The sender.</param>
+/// <param name="ConversationId">The conversation (room) the message was sent in.</param>
+/// <param name="MinorRecipientIds">The recipients known to be under 18.</param>
+/// <param name="At">When the message was processed.</param>
+public sealed record UserActivity(string UserId, string ConversationId, IReadOnlyList<string> MinorRecipientIds, DateTimeOffset At);

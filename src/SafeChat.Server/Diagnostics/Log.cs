@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace SafeChat.Server.Diagnostics;
+
+/// <summary>Source-generated log messages. None of them carries a user id, a room id or message text.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "SafeChat state backend unavailable ({Reason}); applying {FailureMode} until it recovers.")]
+    public static partial void StateUnavailable(ILogger logger, string reason, StateFailureMode failureMode);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "SafeChat state backend recovered after {FailedOperations} failed operation(s).")]
+    public static partial void StateRecovered(ILogger logger, long failedOperations);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "SafeChat could not record an escalation for rule {RuleId} in the moderation queue; it was handed to the escalation handlers and will be recorded when the backend recovers.")]
+    public static partial void EscalationRecordDeferred(ILogger logger, string ruleId);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "SafeChat escalation dispatcher refused an escalation for rule {RuleId} (queue full or shutting down).")]
+    public static partial void EscalationDispatchRefused(ILogger logger, string ruleId);
+}

@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SafeChat.Conversations;
+using SafeChat.Engine;
+using SafeChat.Escalation;
+using SafeChat.Inference;
+using SafeChat.Policies;
+using SafeChat.Scoring;
+using SafeChat.Server;
+using SafeChat.Server.Diagnostics;
+using SafeChat.Server.Hubs;
+using SafeChat.Server.Moderation;
+using SafeChat.State;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the SafeChat server integration.</summary>
+public static class SafeChatServerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds SafeChat to an ASP.NET Core host: the engine, the policy (the <c>strict-minors</c> preset unless configured),
+    /// in-memory state for one node, the moderation queue, the escalation dispatcher (every registered
+    /// <see cref="IEscalationHandler"/>), the moderation API's authorization policies, and the SignalR hub filter on every
+    /// hub. Options are validated when the host starts. The scorer is the shipped ONNX model
+    /// (<see cref="OnnxSafetyScorer.LoadDefault"/>) unless the host registers its own <see cref="ISafetyScorer"/>. The host
+    /// registers an <see cref="ISafeChatHubResolver"/>; chain <c>AddRedis</c> for several nodes.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Changes the options.</param>
+    public static ISafeChatServerBuilder AddSafeChatServer(this IServiceCollection services, Action<SafeChatServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<SafeChatServerOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SafeChatServerOptions>, SafeChatServerOptionsValidator>());
+        services.TryAddSingleton<SafeChatServerMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddLogging();
+        services.TryAddSingleton<SafeChatServerMetrics>();
+        services.TryAddSingleton<ISafetyScorer>(_ => OnnxSafetyScorer.LoadDefault());
+
+        services.TryAddSingleton<IConversationStateStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine;
+            return new InMemoryConversationStateStore(options.MaxConversations, sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton<IUserStateStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine;
+            return new InMemoryUserStateStore(options.MaxUsers, options.UserIdleTimeout, options.MaxContactsPerUser, sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton<IPolicyStateStore>(sp => new InMemoryPolicyStateStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IEscalationQueue>(_ => new InMemoryEscalationQueue());
+        services.TryAddSingleton<IConversationFreezeStore, InMemoryConversationFreezeStore>();
+        services.TryAddSingleton<IMessagePolicy>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value;
+            var definition = options.Policy ?? PolicyPresets.Load(options.PolicyPreset);
+            return new PolicyEngine(definition, sp.GetRequiredService<IPolicyStateStore>(), sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value;
+            return new SafeChatEngine(
+                sp.GetRequiredService<ISafetyScorer>(),
+                options.Engine,
+                sp.GetRequiredService<IMessagePolicy>(),
+                sp.GetService<IConnectionDirectory>(),
+                sp.GetRequiredService<IConversationStateStore>(),
+                sp.GetRequiredService<IUserStateStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value;
+            return new EscalationDispatcher(
+                sp.GetServices<IEscalationHandler>(),
+                options.Dispatcher,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        });
+        services.TryAddSingleton(sp => new SafeChatModerator(
+            sp.GetRequiredService<SafeChatEngine>(),
+            sp.GetRequiredService<IEscalationQueue>(),
+            sp.GetRequiredService<IConversationFreezeStore>(),
+            sp.GetRequiredService<EscalationDispatcher>(),
+            sp.GetService<IConnectionDirectory>(),
+            sp.GetRequiredService<IOptions<SafeChatServerOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<SafeChatServerMetrics>(),
+            sp.GetRequiredService<ILogger<SafeChatModerator>>()));
+
+        services.TryAddSingleton<SafeChatHubFilter>();
+        services.Configure<HubOptions>(hub => hub.AddFilter<SafeChatHubFilter>());
+
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<SafeChatServerOptions>>((authorization, safeChat) =>
+        {
+            authorization.AddPolicy(SafeChatServerOptions.ModeratorPolicyName, policy => policy.RequireAuthenticatedUser().RequireRole(safeChat.Value.ModeratorRole));
+            authorization.AddPolicy(SafeChatServerOptions.AppealPolicyName, policy => policy.RequireAuthenticatedUser());
+        });
+        return new SafeChatServerBuilder(services);
+    }
+}

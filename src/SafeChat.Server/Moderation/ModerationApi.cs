@@ -1,0 +1,320 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SafeChat.Escalation;
+using SafeChat.Server.Diagnostics;
+
+namespace SafeChat.Server.Moderation;
+
+/// <summary>The JSON shape of an escalation in the moderation API (snake_case; never message text).</summary>
+public sealed record EscalationDto
+{
+    /// <summary>The escalation id (its idempotency key).</summary>
+    public required string Id { get; init; }
+    /// <summary>The rule that escalated.</summary>
+    public required string RuleId { get; init; }
+    /// <summary>low, medium, high or critical.</summary>
+    public required string Severity { get; init; }
+    /// <summary>The conversation (room) id.</summary>
+    public required string ConversationId { get; init; }
+    /// <summary>The reported user.</summary>
+    public required string SubjectUserId { get; init; }
+    /// <summary>When it was raised.</summary>
+    public required DateTimeOffset RaisedAt { get; init; }
+    /// <summary>Risk per harm.</summary>
+    public required IReadOnlyDictionary<string, float> Harms { get; init; }
+    /// <summary>Signal names that fired.</summary>
+    public required IReadOnlyList<string> Signals { get; init; }
+    /// <summary>The index of the message that triggered it.</summary>
+    public int MessageIndex { get; init; }
+    /// <summary>The model version.</summary>
+    public string? ModelVersion { get; init; }
+    /// <summary>The policy version.</summary>
+    public string? PolicyVersion { get; init; }
+    /// <summary>True for a shadow-mode rule.</summary>
+    public bool Shadow { get; init; }
+    /// <summary>open, confirmed, false_positive or appealed.</summary>
+    public required string Status { get; init; }
+    /// <summary>The latest review.</summary>
+    public ReviewDto? Review { get; init; }
+    /// <summary>The appeal.</summary>
+    public AppealDto? Appeal { get; init; }
+
+    internal static EscalationDto From(EscalationRecord record)
+    {
+        var e = record.Escalation;
+        return new EscalationDto
+        {
+            Id = record.Id,
+            RuleId = e.RuleId,
+            Severity = e.Severity.ToString().ToLowerInvariant(),
+            ConversationId = e.ConversationId,
+            SubjectUserId = e.SubjectUserId,
+            RaisedAt = e.RaisedAt,
+            Harms = e.Harms,
+            Signals = e.Signals,
+            MessageIndex = e.MessageIndex,
+            ModelVersion = e.ModelVersion,
+            PolicyVersion = e.PolicyVersion,
+            Shadow = e.Shadow,
+            Status = ModerationApi.StatusName(record.Status),
+            Review = record.Review is { } r ? new ReviewDto(r.Outcome == ReviewOutcome.Confirmed ? "confirmed" : "false_positive", r.Reviewer, r.Note, r.At) : null,
+            Appeal = record.Appeal is { } a ? new AppealDto(a.AppealedBy, a.Reason, a.At) : null,
+        };
+    }
+}
+
+/// <summary>A review in the moderation API.</summary>
+/// <param name="Outcome">confirmed or false_positive.</param>
+/// <param name="Reviewer">Who reviewed.</param>
+/// <param name="Note">The reviewer's note.</param>
+/// <param name="At">When.</param>
+public sealed record ReviewDto(string Outcome, string Reviewer, string? Note, DateTimeOffset At);
+
+/// <summary>An appeal in the moderation API.</summary>
+/// <param name="AppealedBy">Who appealed.</param>
+/// <param name="Reason">Why.</param>
+/// <param name="At">When.</param>
+public sealed record AppealDto(string AppealedBy, string Reason, DateTimeOffset At);
+
+/// <summary>The body of a review request.</summary>
+public sealed record ReviewRequest
+{
+    /// <summary>confirmed or false_positive.</summary>
+    public string? Outcome { get; init; }
+    /// <summary>An optional note.</summary>
+    public string? Note { get; init; }
+}
+
+/// <summary>The body of an appeal request.</summary>
+public sealed record AppealRequest
+{
+    /// <summary>Why the escalation is wrong.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>The moderation HTTP API (mapped by <c>MapSafeChatModerationApi</c>).</summary>
+internal static class ModerationApi
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
+    {
+        // Reviewer routes need the moderator role; the appeal route needs any authenticated user.
+        var group = endpoints.MapGroup(prefix);
+        group.MapGet("/escalations", ListAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
+        group.MapGet("/escalations/{id}", GetAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
+        group.MapPost("/escalations/{id}/review", ReviewAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
+        group.MapPost("/escalations/{id}/appeal", AppealAsync)
+            .RequireAuthorization(SafeChatServerOptions.AppealPolicyName);
+        return group;
+    }
+
+    public static string StatusName(EscalationStatus status) => status switch
+    {
+        EscalationStatus.Open => "open",
+        EscalationStatus.Confirmed => "confirmed",
+        EscalationStatus.FalsePositive => "false_positive",
+        EscalationStatus.Appealed => "appealed",
+        _ => "unknown",
+    };
+
+    private static async Task<IResult> ListAsync(HttpContext http, IEscalationQueue queue, IOptions<SafeChatServerOptions> options, string? status, int? limit)
+    {
+        EscalationStatus? filter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            filter = ParseStatus(status);
+            if (filter is null)
+            {
+                return Problem("status", $"query parameter 'status' must be one of open, confirmed, false_positive, appealed (was '{Truncate(status)}').");
+            }
+        }
+
+        var max = options.Value.MaxEscalationsPerPage;
+        if (limit is { } requested && (requested < 1 || requested > max))
+        {
+            return Problem("limit", $"query parameter 'limit' must be in [1, {max}] (was {requested}).");
+        }
+
+        var records = await Guard(() => queue.ListAsync(filter, limit ?? max, http.RequestAborted)).ConfigureAwait(false);
+        return records.Result ?? Results.Json(new { escalations = records.Value!.Select(EscalationDto.From).ToList() }, Json);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, IEscalationQueue queue, string id)
+    {
+        var record = await Guard(() => queue.GetAsync(id, http.RequestAborted)).ConfigureAwait(false);
+        if (record.Result is { } failed)
+        {
+            return failed;
+        }
+
+        return record.Value is null ? NotFound(id) : Results.Json(EscalationDto.From(record.Value), Json);
+    }
+
+    private static async Task<IResult> ReviewAsync(
+        HttpContext http,
+        IEscalationQueue queue,
+        IConversationFreezeStore freezes,
+        IOptions<SafeChatServerOptions> options,
+        TimeProvider timeProvider,
+        SafeChatServerMetrics metrics,
+        string id)
+    {
+        var body = await ReadAsync<ReviewRequest>(http).ConfigureAwait(false);
+        if (body.Result is { } invalid)
+        {
+            return invalid;
+        }
+
+        ReviewOutcome outcome;
+        switch (body.Value!.Outcome)
+        {
+            case "confirmed":
+                outcome = ReviewOutcome.Confirmed;
+                break;
+            case "false_positive":
+                outcome = ReviewOutcome.FalsePositive;
+                break;
+            default:
+                return Problem("outcome", $"field 'outcome' must be \"confirmed\" or \"false_positive\" (was {(body.Value.Outcome is null ? "missing" : $"'{Truncate(body.Value.Outcome)}'")}).");
+        }
+
+        if (body.Value.Note is { } note && note.Length > options.Value.MaxNoteLength)
+        {
+            return Problem("note", $"field 'note' must be at most {options.Value.MaxNoteLength} characters (was {note.Length}).");
+        }
+
+        var review = new EscalationReview(outcome, UserName(http.User), body.Value.Note, timeProvider.GetUtcNow());
+        var updated = await Guard(() => queue.ReviewAsync(id, review, http.RequestAborted)).ConfigureAwait(false);
+        if (updated.Result is { } failed)
+        {
+            return failed;
+        }
+
+        switch (updated.Value)
+        {
+            case EscalationUpdateResult.NotFound:
+                return NotFound(id);
+            case EscalationUpdateResult.Conflict:
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Escalation already reviewed", detail: "Only open or appealed escalations can be reviewed.");
+        }
+
+        metrics.Review(outcome == ReviewOutcome.Confirmed ? "confirmed" : "false_positive");
+        var record = (await queue.GetAsync(id, http.RequestAborted).ConfigureAwait(false))!;
+        if (outcome == ReviewOutcome.FalsePositive)
+        {
+            // A false positive lifts any freeze its conversation is under.
+            await freezes.UnfreezeAsync(record.Escalation.ConversationId, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        return Results.Json(EscalationDto.From(record), Json);
+    }
+
+    private static async Task<IResult> AppealAsync(
+        HttpContext http,
+        IEscalationQueue queue,
+        IOptions<SafeChatServerOptions> options,
+        TimeProvider timeProvider,
+        SafeChatServerMetrics metrics,
+        string id)
+    {
+        var body = await ReadAsync<AppealRequest>(http).ConfigureAwait(false);
+        if (body.Result is { } invalid)
+        {
+            return invalid;
+        }
+
+        var reason = body.Value!.Reason;
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return Problem("reason", "field 'reason' is required.");
+        }
+
+        if (reason.Length > options.Value.MaxNoteLength)
+        {
+            return Problem("reason", $"field 'reason' must be at most {options.Value.MaxNoteLength} characters (was {reason.Length}).");
+        }
+
+        var appeal = new EscalationAppeal(UserName(http.User), reason, timeProvider.GetUtcNow());
+        var updated = await Guard(() => queue.AppealAsync(id, appeal, http.RequestAborted)).ConfigureAwait(false);
+        if (updated.Result is { } failed)
+        {
+            return failed;
+        }
+
+        switch (updated.Value)
+        {
+            case EscalationUpdateResult.NotFound:
+                return NotFound(id);
+            case EscalationUpdateResult.Conflict:
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Escalation cannot be appealed", detail: "Only confirmed escalations can be appealed, once.");
+        }
+
+        metrics.Review("appealed");
+        var record = (await queue.GetAsync(id, http.RequestAborted).ConfigureAwait(false))!;
+        return Results.Json(EscalationDto.From(record), Json);
+    }
+
+    private static async Task<(T? Value, IResult? Result)> ReadAsync<T>(HttpContext http)
+        where T : class
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "The body must be JSON (Content-Type: application/json)."));
+        }
+
+        try
+        {
+            var value = await http.Request.ReadFromJsonAsync<T>(Json, http.RequestAborted).ConfigureAwait(false);
+            return value is null ? (null, Problem("body", "the body must be a JSON object.")) : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
+            var line = ex.LineNumber is { } l ? $" (line {l + 1}, position {(ex.BytePositionInLine ?? 0) + 1})" : string.Empty;
+            return (null, Problem("body", $"the body is not valid JSON{where}{line}."));
+        }
+    }
+
+    private static async Task<(T? Value, IResult? Result)> Guard<T>(Func<ValueTask<T>> operation)
+    {
+        try
+        {
+            return (await operation().ConfigureAwait(false), null);
+        }
+        catch (SafeChatStateUnavailableException)
+        {
+            return (default, Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Moderation queue unavailable", detail: "The state backend cannot be reached; try again shortly."));
+        }
+    }
+
+    private static EscalationStatus? ParseStatus(string value) => value switch
+    {
+        "open" => EscalationStatus.Open,
+        "confirmed" => EscalationStatus.Confirmed,
+        "false_positive" => EscalationStatus.FalsePositive,
+        "appealed" => EscalationStatus.Appealed,
+        _ => null,
+    };
+
+    private static string UserName(ClaimsPrincipal user) =>
+        user.Identity?.Name ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+
+    private static IResult NotFound(string id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Escalation not found", detail: $"No escalation has id '{Truncate(id)}'.");
+
+    private static IResult Problem(string field, string detail) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] }, detail: detail, title: "Invalid request");
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}

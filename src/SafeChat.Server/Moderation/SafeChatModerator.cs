@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SafeChat.Conversations;
+using SafeChat.Engine;
+using SafeChat.Escalation;
+using SafeChat.Policies;
+using SafeChat.Server.Diagnostics;
+
+namespace SafeChat.Server.Moderation;
+
+/// <summary>
+/// The server's moderation step, shared by the SignalR hub filter and any other transport: it checks freezes, runs the
+/// engine and the policy, enforces block / hold / freeze, records escalations once in the <see cref="IEscalationQueue"/>
+/// and hands them to the escalation handlers, and applies <see cref="SafeChatServerOptions.FailureMode"/> when the state
+/// backend is down. Thread-safe; register it as a singleton (AddSafeChatServer does).
+/// </summary>
+public sealed class SafeChatModerator
+{
+    private static readonly IReadOnlyList<string> NoIds = [];
+
+    private readonly SafeChatEngine _engine;
+    private readonly IEscalationQueue _queue;
+    private readonly IConversationFreezeStore _freezes;
+    private readonly EscalationDispatcher _dispatcher;
+    private readonly IConnectionDirectory? _connections;
+    private readonly SafeChatServerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly SafeChatServerMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<EscalationEvent> _unrecorded = new();
+    private long _failuresSinceHealthy;
+
+    internal SafeChatModerator(
+        SafeChatEngine engine,
+        IEscalationQueue queue,
+        IConversationFreezeStore freezes,
+        EscalationDispatcher dispatcher,
+        IConnectionDirectory? connections,
+        IOptions<SafeChatServerOptions> options,
+        TimeProvider timeProvider,
+        SafeChatServerMetrics metrics,
+        ILogger<SafeChatModerator> logger)
+    {
+        _engine = engine;
+        _queue = queue;
+        _freezes = freezes;
+        _dispatcher = dispatcher;
+        _connections = connections;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>The engine this moderator runs.</summary>
+    public SafeChatEngine Engine => _engine;
+
+    /// <summary>True while the state backend is known to be failing (since the last failed operation, until one succeeds).</summary>
+    public bool StateBackendFailing => Interlocked.Read(ref _failuresSinceHealthy) > 0;
+
+    /// <summary>Moderates one chat message: returns whether to deliver it, and why not.</summary>
+    /// <param name="envelope">The message with its room, sender and recipients.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async ValueTask<MessageModerationResult> ModerateMessageAsync(MessageEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(envelope.Room);
+        MessageModerationResult result;
+        try
+        {
+            var frozenBy = await _freezes.GetFreezeAsync(envelope.Room.Id, cancellationToken).ConfigureAwait(false);
+            if (frozenBy is not null)
+            {
+                result = new MessageModerationResult { Outcome = MessageOutcome.Frozen, RuleIds = [frozenBy] };
+            }
+            else
+            {
+                var evaluation = await _engine.ProcessAsync(envelope, cancellationToken).ConfigureAwait(false);
+                result = await EnforceAsync(envelope, evaluation, cancellationToken).ConfigureAwait(false);
+            }
+
+            await MarkHealthyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SafeChatStateUnavailableException ex)
+        {
+            MarkFailing(ex);
+            result = new MessageModerationResult
+            {
+                Outcome = _options.FailureMode == StateFailureMode.FailClosed ? MessageOutcome.Unavailable : MessageOutcome.DeliveredUnscored,
+            };
+        }
+
+        _metrics.Message(OutcomeName(result.Outcome));
+        return result;
+    }
+
+    /// <summary>Moderates a join: returns whether the user may join the room.</summary>
+    /// <param name="room">The room.</param>
+    /// <param name="joiner">The user who wants to join.</param>
+    /// <param name="members">The room's current members (the joiner is ignored if listed).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async ValueTask<JoinModerationResult> ModerateJoinAsync(
+        Room room,
+        Participant joiner,
+        IReadOnlyList<Participant> members,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(joiner);
+        ArgumentNullException.ThrowIfNull(members);
+        JoinModerationResult result;
+        try
+        {
+            var others = members.Where(m => m is not null && !string.Equals(m.Id, joiner.Id, StringComparison.Ordinal)).ToList();
+            var context = new JoinContext
+            {
+                Room = room,
+                Joiner = joiner,
+                Members = others,
+                ConnectedMemberIds = await ConnectedAsync(joiner.Id, others, cancellationToken).ConfigureAwait(false),
+            };
+            var decisions = await _engine.EvaluateJoinAsync(context, cancellationToken).ConfigureAwait(false);
+            var denied = decisions.Where(d => !d.Shadow && d.Action == PolicyAction.DenyJoin).Select(d => d.RuleId).Distinct(StringComparer.Ordinal).ToList();
+            result = new JoinModerationResult(denied.Count == 0, denied);
+            await MarkHealthyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SafeChatStateUnavailableException ex)
+        {
+            MarkFailing(ex);
+            result = new JoinModerationResult(_options.FailureMode == StateFailureMode.FailOpen, NoIds, Unavailable: true);
+        }
+
+        _metrics.Join(result.Unavailable ? (result.Allowed ? "allowed_unchecked" : "unavailable") : result.Allowed ? "allowed" : "denied");
+        return result;
+    }
+
+    private async ValueTask<MessageModerationResult> EnforceAsync(MessageEnvelope envelope, MessageEvaluation evaluation, CancellationToken cancellationToken)
+    {
+        var outcome = MessageOutcome.Delivered;
+        List<string>? rules = null;
+        List<Nudge>? nudges = null;
+        List<string>? escalations = null;
+        MessageContext? context = null;
+        foreach (var decision in evaluation.Decisions)
+        {
+            if (decision.Action == PolicyAction.Escalate)
+            {
+                // Shadow escalations are recorded too (flagged Shadow) so reviewers can measure a rule before enforcing it.
+                context ??= ContextFor(envelope, evaluation);
+                var escalation = EscalationEvents.FromDecision(decision, context, _engine.PolicyVersion, _timeProvider.GetUtcNow());
+                if (await RecordAsync(escalation, cancellationToken).ConfigureAwait(false))
+                {
+                    (escalations ??= []).Add(escalation.IdempotencyKey);
+                }
+
+                continue;
+            }
+
+            if (decision.Shadow)
+            {
+                continue;
+            }
+
+            switch (decision.Action)
+            {
+                case PolicyAction.Freeze:
+                    await _freezes.FreezeAsync(envelope.Room.Id, decision.RuleId, cancellationToken).ConfigureAwait(false);
+                    outcome = MessageOutcome.Frozen;
+                    AddRule(ref rules, decision.RuleId);
+                    break;
+                case PolicyAction.Block:
+                    outcome = outcome == MessageOutcome.Frozen ? outcome : MessageOutcome.Blocked;
+                    AddRule(ref rules, decision.RuleId);
+                    break;
+                case PolicyAction.Hold:
+                    outcome = outcome is MessageOutcome.Frozen or MessageOutcome.Blocked ? outcome : MessageOutcome.Held;
+                    AddRule(ref rules, decision.RuleId);
+                    break;
+                case PolicyAction.WarnSender when decision.Nudge is { Length: > 0 } text:
+                    (nudges ??= []).Add(new Nudge(decision.RuleId, text, true, [envelope.Sender.Id]));
+                    break;
+                case PolicyAction.WarnRecipient when decision.Nudge is { Length: > 0 } text:
+                    (nudges ??= []).Add(new Nudge(decision.RuleId, text, false, RecipientTargets(decision, envelope)));
+                    break;
+            }
+        }
+
+        return new MessageModerationResult
+        {
+            Outcome = outcome,
+            RuleIds = rules ?? NoIds,
+            Decisions = evaluation.Decisions,
+            Nudges = nudges ?? [],
+            EscalationIds = escalations ?? NoIds,
+            Evaluation = evaluation,
+        };
+    }
+
+    // Records the escalation once across all nodes, then hands it to the handlers. When the queue is down the
+    // escalation still goes to the handlers (their outbox deduplicates on the key) and is recorded after recovery.
+    private async ValueTask<bool> RecordAsync(EscalationEvent escalation, CancellationToken cancellationToken)
+    {
+        bool added;
+        try
+        {
+            added = await _queue.TryAddAsync(escalation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SafeChatStateUnavailableException)
+        {
+            Log.EscalationRecordDeferred(_logger, escalation.RuleId);
+            _unrecorded.Enqueue(escalation);
+            Dispatch(escalation);
+            return true;
+        }
+
+        if (added)
+        {
+            _metrics.EscalationRecorded(escalation.RuleId, escalation.Severity.ToString().ToLowerInvariant());
+            Dispatch(escalation);
+        }
+
+        return added;
+    }
+
+    private void Dispatch(EscalationEvent escalation)
+    {
+        if (!_dispatcher.TryDispatch(escalation))
+        {
+            Log.EscalationDispatchRefused(_logger, escalation.RuleId);
+        }
+    }
+
+    private async ValueTask MarkHealthyAsync(CancellationToken cancellationToken)
+    {
+        var failures = Interlocked.Exchange(ref _failuresSinceHealthy, 0);
+        if (failures > 0)
+        {
+            Log.StateRecovered(_logger, failures);
+        }
+
+        while (_unrecorded.TryPeek(out var pending))
+        {
+            try
+            {
+                if (await _queue.TryAddAsync(pending, cancellationToken).ConfigureAwait(false))
+                {
+                    _metrics.EscalationRecorded(pending.RuleId, pending.Severity.ToString().ToLowerInvariant());
+                }
+            }
+            catch (SafeChatStateUnavailableException)
+            {
+                return;
+            }
+
+            _unrecorded.TryDequeue(out _);
+        }
+    }
+
+    private void MarkFailing(SafeChatStateUnavailableException ex)
+    {
+        _metrics.StateFailure(_options.FailureMode == StateFailureMode.FailOpen ? "fail_open" : "fail_closed");
+        if (Interlocked.Increment(ref _failuresSinceHealthy) == 1)
+        {
+            // Once per outage: the exception's type, not its message, which could name an endpoint.
+            Log.StateUnavailable(_logger, ex.InnerException?.GetType().Name ?? ex.GetType().Name, _options.FailureMode);
+        }
+    }
+
+    private async ValueTask<IReadOnlyCollection<string>> ConnectedAsync(string userId, List<Participant> others, CancellationToken cancellationToken)
+    {
+        if (_connections is null || others.Count == 0)
+        {
+            return NoIds;
+        }
+
+        List<string>? connected = null;
+        foreach (var member in others)
+        {
+            if (await _connections.AreConnectedAsync(userId, member.Id, cancellationToken).ConfigureAwait(false))
+            {
+                (connected ??= []).Add(member.Id);
+            }
+        }
+
+        return connected ?? NoIds;
+    }
+
+    private MessageContext ContextFor(MessageEnvelope envelope, MessageEvaluation evaluation) => new()
+    {
+        Message = envelope.Message,
+        Room = envelope.Room,
+        Sender = envelope.Sender,
+        Recipients = envelope.Recipients,
+        MessageIndex = evaluation.MessageIndex,
+        Assessment = evaluation.Assessment,
+        MessageSignals = evaluation.Signals,
+        SenderCounters = evaluation.SenderCounters,
+        ModelVersion = _engine.Scorer.ModelVersion,
+    };
+
+    private static IReadOnlyList<string> RecipientTargets(Decision decision, MessageEnvelope envelope) =>
+        decision.TargetUserIds.Count > 0
+            ? decision.TargetUserIds
+            : [.. envelope.Recipients.Where(r => r is not null && !string.Equals(r.Id, envelope.Sender.Id, StringComparison.Ordinal)).Select(r => r.Id)];
+
+    private static void AddRule(ref List<string>? rules, string ruleId)
+    {
+        rules ??= [];
+        if (!rules.Contains(ruleId, StringComparer.Ordinal))
+        {
+            rules.Add(ruleId);
+        }
+    }
+
+    internal static string OutcomeName(MessageOutcome outcome) => outcome switch
+    {
+        MessageOutcome.Delivered => "delivered",
+        MessageOutcome.Blocked => "blocked",
+        MessageOutcome.Held => "held",
+        MessageOutcome.Frozen => "frozen",
+        MessageOutcome.DeliveredUnscored => "delivered_unscored",
+        MessageOutcome.Unavailable => "unavailable",
+        _ => "unknown",
+    };
+}

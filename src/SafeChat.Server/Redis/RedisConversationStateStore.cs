@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+using SafeChat.State;
+using StackExchange.Redis;
+
+namespace SafeChat.Server.Redis;
+
+/// <summary>
+/// An <see cref="IConversationStateStore"/> in Redis, shared by every node: the append (index, duplicate check, window
+/// and salient retention) and the first-alert claim each run as one Lua script, so nodes that receive messages of one
+/// conversation alternately still build one window with contiguous indices and exactly one first alert. Entries hold
+/// author ids, age bands and signal probabilities, never text. Keys expire after the conversation idle timeout.
+/// </summary>
+internal sealed class RedisConversationStateStore : IConversationStateStore
+{
+    // KEYS: meta, recent, salient, seen, seen order. Items are "index|salience|age|signalCount|base64 floats|author".
+    private const string AppendScript = """
+        local function salience(item)
+          return tonumber(string.match(item, '^[^|]*|([^|]*)|'))
+        end
+        local dup = tonumber(ARGV[6])
+        if dup > 0 then
+          local seen = redis.call('HGET', KEYS[4], ARGV[1])
+          if seen then
+            return {1, tonumber(seen), redis.call('HGET', KEYS[1], 'alert'), redis.call('LRANGE', KEYS[3], 0, -1), redis.call('LRANGE', KEYS[2], 0, -1)}
+          end
+        end
+        local index = redis.call('HINCRBY', KEYS[1], 'next', 1) - 1
+        if dup > 0 then
+          redis.call('HSET', KEYS[4], ARGV[1], index)
+          redis.call('RPUSH', KEYS[5], ARGV[1])
+          while redis.call('LLEN', KEYS[5]) > dup do
+            redis.call('HDEL', KEYS[4], redis.call('LPOP', KEYS[5]))
+          end
+        end
+        redis.call('RPUSH', KEYS[2], index .. '|' .. ARGV[2])
+        local window = tonumber(ARGV[3])
+        local maxSalient = tonumber(ARGV[4])
+        local threshold = tonumber(ARGV[5])
+        while redis.call('LLEN', KEYS[2]) > window do
+          local leaving = redis.call('LPOP', KEYS[2])
+          if maxSalient > 0 and salience(leaving) >= threshold then
+            redis.call('RPUSH', KEYS[3], leaving)
+            if redis.call('LLEN', KEYS[3]) > maxSalient then
+              local items = redis.call('LRANGE', KEYS[3], 0, -1)
+              local weakest = items[1]
+              local weakestSalience = salience(items[1])
+              for i = 2, #items do
+                local s = salience(items[i])
+                if s < weakestSalience then
+                  weakest = items[i]
+                  weakestSalience = s
+                end
+              end
+              redis.call('LREM', KEYS[3], 1, weakest)
+            end
+          end
+        end
+        for i = 1, 5 do
+          redis.call('PEXPIRE', KEYS[i], ARGV[7])
+        end
+        return {0, index, redis.call('HGET', KEYS[1], 'alert'), redis.call('LRANGE', KEYS[3], 0, -1), redis.call('LRANGE', KEYS[2], 0, -1)}
+        """;
+
+    private const string AlertScript = """
+        if redis.call('HSETNX', KEYS[1], 'alert', ARGV[1]) == 1 then
+          if redis.call('PTTL', KEYS[1]) < 0 then
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          end
+          return {1, tonumber(ARGV[1])}
+        end
+        return {0, tonumber(redis.call('HGET', KEYS[1], 'alert'))}
+        """;
+
+    private readonly SafeChatRedisConnection _redis;
+    private readonly TimeSpan _idleTimeout;
+
+    public RedisConversationStateStore(SafeChatRedisConnection redis, TimeSpan idleTimeout)
+    {
+        _redis = redis;
+        _idleTimeout = idleTimeout;
+    }
+
+    public async ValueTask<WindowAppendResult> AppendAsync(
+        string conversationId,
+        WindowAppend entry,
+        ConversationWindowLimits limits,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentException.ThrowIfNullOrEmpty(entry.MessageId, nameof(entry));
+        ArgumentException.ThrowIfNullOrEmpty(entry.AuthorId, nameof(entry));
+        ArgumentNullException.ThrowIfNull(entry.Signals, nameof(entry));
+        ArgumentNullException.ThrowIfNull(limits);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var body = Encode(entry);
+        var result = await _redis.RunAsync("conversation append", db => db.ScriptEvaluateAsync(
+            AppendScript,
+            Keys(conversationId),
+            [
+                entry.MessageId,
+                body,
+                Math.Max(1, limits.WindowSize),
+                Math.Max(0, limits.MaxSalientMessages),
+                limits.SalientThreshold.ToString("R", CultureInfo.InvariantCulture),
+                Math.Max(0, limits.DuplicateHistory),
+                Milliseconds(limits.IdleTimeout),
+            ])).ConfigureAwait(false);
+
+        var parts = (RedisResult[])result!;
+        var salient = (RedisResult[])parts[3]!;
+        var recent = (RedisResult[])parts[4]!;
+        var window = new WindowMessage[salient.Length + recent.Length];
+        for (var i = 0; i < salient.Length; i++)
+        {
+            window[i] = Decode((string)salient[i]!);
+        }
+
+        for (var i = 0; i < recent.Length; i++)
+        {
+            window[salient.Length + i] = Decode((string)recent[i]!);
+        }
+
+        return new WindowAppendResult((int)parts[1], (int)parts[0] == 1, window, parts[2].IsNull ? null : (int)parts[2]);
+    }
+
+    public async ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(messageIndex);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await _redis.RunAsync("alert claim", db => db.ScriptEvaluateAsync(
+            AlertScript,
+            [Keys(conversationId)[0]],
+            [messageIndex, Milliseconds(_idleTimeout)])).ConfigureAwait(false);
+        var parts = (RedisResult[])result!;
+        return new AlertClaim((int)parts[0] == 1, (int)parts[1]);
+    }
+
+    public async ValueTask RemoveAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        await _redis.RunAsync("conversation remove", db => db.KeyDeleteAsync(Keys(conversationId))).ConfigureAwait(false);
+    }
+
+    internal RedisKey[] Keys(string conversationId)
+    {
+        // The braces are a cluster hash tag: every key of a conversation lives on one slot, as a script needs.
+        var root = _redis.Prefix + "conv:{" + conversationId + "}:";
+        return [root + "meta", root + "recent", root + "salient", root + "seen", root + "seenq"];
+    }
+
+    private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)value.TotalMilliseconds);
+
+    private static string Encode(WindowAppend entry)
+    {
+        var signals = entry.Signals.Probabilities;
+        var harms = entry.Signals.HarmProbabilities;
+        var floats = new float[signals.Length + harms.Length];
+        signals.CopyTo(floats);
+        harms.CopyTo(floats.AsSpan(signals.Length));
+        var salience = 0f;
+        foreach (var p in signals)
+        {
+            salience = Math.Max(salience, p);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{salience:R}|{(int)entry.AuthorAge}|{signals.Length}|{Convert.ToBase64String(MemoryMarshal.AsBytes(floats.AsSpan()))}|{entry.AuthorId}");
+    }
+
+    private static WindowMessage Decode(string item)
+    {
+        var fields = item.Split('|', 6);
+        if (fields.Length != 6)
+        {
+            throw new InvalidOperationException("A SafeChat conversation window entry in Redis is malformed.");
+        }
+
+        var signalCount = int.Parse(fields[3], CultureInfo.InvariantCulture);
+        var floats = MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(fields[4])).ToArray();
+        var signals = floats.AsSpan(0, signalCount).ToArray();
+        var harms = floats.AsSpan(signalCount).ToArray();
+        return new WindowMessage(
+            int.Parse(fields[0], CultureInfo.InvariantCulture),
+            fields[5],
+            (AgeBand)int.Parse(fields[2], CultureInfo.InvariantCulture),
+            new MessageSignals(signals, harms));
+    }
+}
