@@ -1,3 +1,4 @@
+using SafeChat.Conversations;
 using SafeChat.Scoring;
 using SafeChat.Training.Data;
 
@@ -6,6 +7,9 @@ namespace SafeChat.Training;
 /// <summary>Builds the per-message training examples and their per-head labels.</summary>
 internal static class LineExamples
 {
+    /// <summary>At most this many weak-labelled Perverted-Justice offender lines per signal (the rest stay unlabeled).</summary>
+    internal const int WeakLinesPerSignal = 4000;
+
     /// <summary>Labels of a line written in a conversation of <paramref name="harm"/> by a predator or not.</summary>
     public static sbyte[] Labels(IReadOnlyList<string> signals, HarmLabel harm, bool predator)
     {
@@ -45,6 +49,7 @@ internal static class LineExamples
         Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
         labels[LineHeads.GroomingLineIndex] = 1;
         labels[LineHeads.SextortionLineIndex] = 0;
+        labels[LineHeads.MinorCueIndex] = -1;
         return labels;
     }
 
@@ -57,10 +62,11 @@ internal static class LineExamples
     {
         var labels = new sbyte[LineHeads.Count];
         Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
+        labels[LineHeads.MinorCueIndex] = -1;
         return labels;
     }
 
-    public static List<LineExample> Build(TrainingData data, TrainingFeaturizer featurizer, int folds, int pjLineSample, int seed, TextWriter log)
+    public static List<LineExample> Build(TrainingData data, TrainingFeaturizer featurizer, int folds, int pjLineSample, float weakLabelWeight, int seed, TextWriter log)
     {
         var examples = new List<LineExample>();
         var validationTexts = new HashSet<string>(StringComparer.Ordinal);
@@ -74,13 +80,17 @@ internal static class LineExamples
 
         var conversationTexts = new HashSet<string>(StringComparer.Ordinal);
         int spacedVariants = 0;
+        int minorCuePositives = 0;
         foreach (var c in data.Synthetic.Where(c => c.Part == DataPart.Train))
         {
             int fold = data.Fold(c, folds);
             foreach (var m in c.Messages)
             {
                 conversationTexts.Add(m.Text);
-                var labels = Labels(m.Signals, c.Label, c.Predators.Contains(m.Author));
+                bool predator = c.Predators.Contains(m.Author);
+                var labels = Labels(m.Signals, c.Label, predator);
+                labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
+                minorCuePositives += labels[LineHeads.MinorCueIndex] == 1 ? 1 : 0;
                 AddText(examples, featurizer, m.Text, labels, fold);
                 if (m.Signals.Count > 0 && c.Predators.Contains(m.Author) && LetterSpaced(m.Text) is { } spaced)
                 {
@@ -99,22 +109,52 @@ internal static class LineExamples
             }
 
             extra++;
-            AddText(examples, featurizer, line.Text, Labels(line.Signals, line.Harm, line.IsPredator), -1);
+            var lineLabels = Labels(line.Signals, line.Harm, line.IsPredator);
+            lineLabels[LineHeads.MinorCueIndex] = -1;
+            AddText(examples, featurizer, line.Text, lineLabels, -1);
         }
 
         var trainOffenders = data.PjOffenders.Where(o => o.Part == DataPart.Train).ToList();
         long offenderTotal = trainOffenders.Sum(o => (long)o.OffenderLines.Count);
         long decoyTotal = trainOffenders.Sum(o => (long)o.DecoyLines.Count);
         var random = new Random(seed);
-        int pjOffenderLines = 0, pjDecoyLines = 0;
-        foreach (var offender in trainOffenders)
+        int pjOffenderLines = 0, pjDecoyLines = 0, pjWeakLines = 0;
+        var weakCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Weak labels: sample each signal's matching lines at a rate that keeps about WeakLinesPerSignal of them,
+        // spread over all training offenders (not the first few files).
+        var matches = trainOffenders.Select(o => o.OffenderLines.Select(WeakSignalLabels.Match).ToList()).ToList();
+        var matchTotals = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var lineMatches in matches.SelectMany(m => m))
         {
+            foreach (var signal in lineMatches)
+            {
+                matchTotals[signal] = matchTotals.GetValueOrDefault(signal) + 1;
+            }
+        }
+
+        for (int o = 0; o < trainOffenders.Count; o++)
+        {
+            var offender = trainOffenders[o];
             int fold = Splits.Fold("pj|" + offender.Username, folds);
             double offenderRate = Math.Min(1.0, pjLineSample / (double)Math.Max(1, offenderTotal));
             double decoyRate = Math.Min(1.0, pjLineSample / (double)Math.Max(1, decoyTotal));
-            foreach (var line in offender.OffenderLines)
+            for (int l = 0; l < offender.OffenderLines.Count; l++)
             {
-                if (random.NextDouble() < offenderRate)
+                string line = offender.OffenderLines[l];
+                bool sampled = random.NextDouble() < offenderRate;
+                var matched = matches[o][l];
+                double keep = matched.Count == 0 ? 0 : matched.Max(s => WeakLinesPerSignal / (double)matchTotals[s]);
+                if (weakLabelWeight > 0 && matched.Count > 0 && random.NextDouble() < keep)
+                {
+                    foreach (var s in matched)
+                    {
+                        weakCounts[s] = weakCounts.GetValueOrDefault(s) + 1;
+                    }
+
+                    pjWeakLines++;
+                    AddText(examples, featurizer, line, WeakSignalLabels.Labels(matched), fold, weakLabelWeight);
+                }
+                else if (sampled)
                 {
                     pjOffenderLines++;
                     AddText(examples, featurizer, line, OffenderLabels(), fold);
@@ -123,10 +163,18 @@ internal static class LineExamples
 
             foreach (var line in offender.DecoyLines)
             {
-                if (random.NextDouble() < decoyRate)
+                bool minorCue = WeakSignalLabels.IsMinorCue(line);
+                if (minorCue || random.NextDouble() < decoyRate)
                 {
                     pjDecoyLines++;
-                    AddText(examples, featurizer, line, HarmNegativeOnlyLabels(), fold);
+                    var decoyLabels = HarmNegativeOnlyLabels();
+                    if (minorCue)
+                    {
+                        decoyLabels[LineHeads.MinorCueIndex] = 1;
+                        minorCuePositives++;
+                    }
+
+                    AddText(examples, featurizer, line, decoyLabels, fold);
                 }
             }
         }
@@ -164,9 +212,24 @@ internal static class LineExamples
             }
         }
 
-        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj decoy {pjDecoyLines}, " +
-                      $"dota {dotaLines}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
+        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
+                      $"dota {dotaLines}, minor_cue positives {minorCuePositives}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
+    }
+
+    /// <summary>
+    /// minor_cue label of a synthetic message: a known minor's line that says so is positive, other minor lines are
+    /// unlabeled (most are plain chat), a non-predator adult's line is negative, a predator's line is unlabeled.
+    /// </summary>
+    private static sbyte MinorCueLabel(ChatConversation c, ChatLine m, bool predator)
+    {
+        var age = c.Ages.TryGetValue(m.Author, out var band) ? band : AgeBand.Unknown;
+        if (age is AgeBand.Child or AgeBand.Teen)
+        {
+            return WeakSignalLabels.IsMinorCue(m.Text) ? (sbyte)1 : (sbyte)-1;
+        }
+
+        return age == AgeBand.Adult && !predator ? (sbyte)0 : (sbyte)-1;
     }
 
     /// <summary>
@@ -184,11 +247,11 @@ internal static class LineExamples
         return string.Join("  ", words.Select(w => string.Join(' ', w.ToCharArray())));
     }
 
-    private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold)
+    private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold, float weight = 1f)
     {
         foreach (var chunk in featurizer.Chunks(text))
         {
-            examples.Add(new LineExample { Features = chunk, Labels = labels, Fold = fold });
+            examples.Add(new LineExample { Features = chunk, Labels = labels, Fold = fold, Weight = weight });
         }
     }
 }

@@ -9,7 +9,7 @@ internal static class LineHeads
     public const string GroomingLine = "grooming_line";
     public const string SextortionLine = "sextortion_line";
 
-    public static IReadOnlyList<string> All { get; } = [.. SignalNames.All, GroomingLine, SextortionLine];
+    public static IReadOnlyList<string> All { get; } = [.. SignalNames.All, GroomingLine, SextortionLine, ModelLayout.MinorCueHead];
 
     public static int Count => All.Count;
 
@@ -18,6 +18,8 @@ internal static class LineHeads
     public static int GroomingLineIndex => SignalCount;
 
     public static int SextortionLineIndex => SignalCount + 1;
+
+    public static int MinorCueIndex => SignalCount + 2;
 }
 
 /// <summary>A trained sparse multi-label linear model: W is [D, K] row-major (as in the ONNX graph), b is [K].</summary>

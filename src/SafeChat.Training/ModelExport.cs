@@ -90,6 +90,8 @@ internal static class ModelExport
                 ["weights"] = "float16",
                 ["folds_for_aggregator"] = options.Folds,
                 ["pj_line_sample"] = options.PjLineSample,
+                ["weak_label_weight"] = options.WeakLabelWeight,
+                ["weak_lines_per_signal"] = LineExamples.WeakLinesPerSignal,
             },
         };
         ModelCardWriter.Save(directory, card);
@@ -179,14 +181,14 @@ internal static class ModelExport
             Licence = "Apache-2.0 (our own writing)",
             Usage = "train (85%) / validation (15%, by stable hash of the conversation id) from the train files; the heldout files for evaluation only",
             Counts = s.Counts("synthetic"),
-            Notes = "Annotated signals per predator message; hard negatives (parents, siblings, friends, tutors, gamers) in the same casual style.",
+            Notes = "Annotated signals per predator message; hard negatives (parents, siblings, friends, tutors, gamers) in the same casual style. minor_cue: known-minor lines matching the minor patterns are positives, non-predator adult lines negatives; the aggregator also replays each training conversation with its age bands hidden.",
         },
         new()
         {
             Name = "Perverted-Justice (Koutli)",
             Source = "github.com/helenkoutli/PervertedJusticeDataset @ 95499214",
             Licence = "none stated (research use); not redistributed",
-            Usage = "offender lines = grooming_line positives, decoy lines = negatives (sampled); re-interleaved pseudo-conversations for the aggregator; 20% of offenders held out, 15% validation",
+            Usage = "offender lines = grooming_line positives, decoy lines = negatives (sampled); WEAK SUPERVISION of the internal minor_cue head: training decoy lines matching a few high-precision patterns (\"im 13\", \"14/f\", \"8th grade\", \"my mom wont let me\", \"after school\") are minor_cue positives, other decoy lines unlabeled (signal weak labels for offender lines exist as --weak-label-weight, off in the shipped model); re-interleaved pseudo-conversations for the aggregator; 20% of offenders held out, 15% validation",
             Counts = s.Counts("pj"),
             Notes = "Decoys are adults posing as minors; conviction-archive cases (late-stage, explicit); turn order between the two sides is lost.",
         },
@@ -232,7 +234,7 @@ internal static class ModelExport
         "Synthetic conversations were written by one team from phrase banks; real predators phrase things in ways the banks do not cover.",
         "Real benign data is adult game chat (Dota 2) and IRC/Omegle chatter; warm family and teen chat is only synthetic.",
         "Sextortion training data is entirely synthetic: there is no public English sextortion chat corpus.",
-        "Age context (known adult author, known minor present) raises risk; where ages are unknown the model relies on the signals alone.",
+        "Age context (known adult author, known minor present) raises risk; where ages are unknown the aggregator uses the internal minor_cue head (the other participants' strongest line saying they are a minor), which was weak-labelled by patterns: minors who never mention age, school or parents give no cue, and adults role-playing or joking about being young do.",
     ];
 
     private static readonly string[] Limitations =

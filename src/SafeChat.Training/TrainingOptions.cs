@@ -30,6 +30,14 @@ internal sealed class TrainingOptions
 
     public int Folds { get; set; } = 3;
 
+    /// <summary>
+    /// Example weight of Perverted-Justice offender lines weak-labelled with signals by patterns (0 turns weak labels off).
+    /// </summary>
+    public float WeakLabelWeight { get; set; }
+
+    /// <summary>Also replay synthetic training conversations with their age bands hidden (aggregator rows).</summary>
+    public bool HiddenAgeReplays { get; set; } = true;
+
     /// <summary>L2 regularization of the line heads.</summary>
     public float LineL2 { get; set; } = 0.5f;
 
@@ -44,7 +52,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--line-only]";
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr)
@@ -113,6 +121,15 @@ internal sealed class TrainingOptions
                         options.MaxPositiveWeight = real;
                     }
 
+                    break;
+                case "--weak-label-weight":
+                    if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float weak) || weak < 0)
+                    {
+                        stderr.WriteLine($"train: option {arg} needs a non-negative number, got '{value}'.");
+                        return null;
+                    }
+
+                    options.WeakLabelWeight = weak;
                     break;
                 case "--seed" or "--pj-lines" or "--folds":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)

@@ -40,7 +40,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var training = new TrainingFeaturizer(featurizer);
         Progress($"vocabulary: {vocabulary.Length} bytes");
 
-        var examples = LineExamples.Build(data, training, options.Folds, options.PjLineSample, options.Seed, log);
+        var examples = LineExamples.Build(data, training, options.Folds, options.PjLineSample, options.WeakLabelWeight, options.Seed, log);
         Progress("featurized line examples");
         var lineTrainer = new LineTrainer(ml, log) { L2 = options.LineL2, MaxPositiveWeight = options.MaxPositiveWeight };
         if (options.LineOnly)
@@ -71,6 +71,13 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             var model = foldModels[data.Fold(c, options.Folds)];
             var units = c.Messages.Select(m => model.PredictChunks(training.Chunks(m.Text))).ToList();
             AggregatorRows.Add(c, units, rows);
+            if (options.HiddenAgeReplays && c.Source == "synthetic" && c.Ages.Count > 0)
+            {
+                // The same conversation with no age bands given (most platforms): age context must then come from
+                // the minor_cue head, and adult-only chats (dating, roommates) teach it that sexual talk without a
+                // minor is not grooming.
+                AggregatorRows.Add(WithoutAges(c), units, rows);
+            }
         }
 
         log.WriteLine($"aggregator rows: {rows.Count} ({string.Join(", ", rows.GroupBy(r => r.Source).Select(g => $"{g.Key} {g.Count()}"))})");
@@ -290,4 +297,17 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
     private void Progress(string message) =>
         log.WriteLine($"[{_clock.GetElapsedTime(_started).TotalSeconds,6:F1}s] {message}");
+
+    private static ChatConversation WithoutAges(ChatConversation c) => new()
+    {
+        Id = c.Id + "-no-ages",
+        Source = c.Source,
+        Label = c.Label,
+        Scenario = c.Scenario,
+        Messages = c.Messages,
+        Predators = c.Predators,
+        AlertBy = c.AlertBy,
+        Group = c.Group,
+        Part = c.Part,
+    };
 }

@@ -17,8 +17,19 @@ internal static class ModelLayout
     /// <summary>Line-level harm heads of the signals model, after the signals.</summary>
     public static IReadOnlyList<string> LineHarmHeads { get; } = ["grooming_line", "sextortion_line"];
 
+    /// <summary>
+    /// Internal context head after the line harm heads: how much a line reads like its writer is a minor ("im 13",
+    /// "8th grade", "my mom wont let me"). Grooming is an adult targeting a minor; the aggregator uses the other
+    /// participants' strongest minor cue. It travels as an extra trailing entry of
+    /// <see cref="MessageSignals.HarmProbabilities"/> (never a public signal).
+    /// </summary>
+    public const string MinorCueHead = "minor_cue";
+
+    /// <summary>Index of <see cref="MinorCueHead"/> within <see cref="MessageSignals.HarmProbabilities"/>.</summary>
+    public const int MinorCueHarmIndex = 2;
+
     /// <summary>The signals model's labels in output order.</summary>
-    public static IReadOnlyList<string> SignalsLabels { get; } = [.. SignalNames.All, .. LineHarmHeads];
+    public static IReadOnlyList<string> SignalsLabels { get; } = [.. SignalNames.All, .. LineHarmHeads, MinorCueHead];
 
     /// <summary>Hyperparameter keys the scorer checks against its own constants.</summary>
     public const string HashBitsKey = "hash_bits";

@@ -20,7 +20,7 @@ internal static class RiskFeatures
     private static readonly int GroomingSignalCount = SignalNames.Grooming.Count;
 
     /// <summary>Number of features.</summary>
-    public static int Count => (2 * BaseCount) + 1 + 3;
+    public static int Count => (2 * BaseCount) + 1 + 3 + 2;
 
     /// <summary>Features before the long-message share, its crosses and the age context.</summary>
     private static int BaseCount => (SignalNames.All.Count * 3) + 4 + 4 + 5 + 6;
@@ -35,8 +35,9 @@ internal static class RiskFeatures
     /// <param name="longMessageUnits">How many of the units are chunks of messages scored in several chunks (pasted logs).</param>
     /// <param name="authorAge">The author's age band.</param>
     /// <param name="othersIncludeMinor">Whether another author of the window is a known minor.</param>
+    /// <param name="othersMinorCue">The strongest minor cue (see <see cref="ModelLayout.MinorCueHead"/>) of the other authors.</param>
     /// <param name="features">Receives <see cref="Count"/> features.</param>
-    public static void Compute(IReadOnlyList<MessageSignals> units, int longMessageUnits, AgeBand authorAge, bool othersIncludeMinor, Span<float> features)
+    public static void Compute(IReadOnlyList<MessageSignals> units, int longMessageUnits, AgeBand authorAge, bool othersIncludeMinor, float othersMinorCue, Span<float> features)
     {
         ArgumentNullException.ThrowIfNull(units);
         if (features.Length < Count)
@@ -193,7 +194,28 @@ internal static class RiskFeatures
 
         features[k++] = authorAge == AgeBand.Adult ? 1f : 0f;
         features[k++] = authorAge is AgeBand.Child or AgeBand.Teen ? 1f : 0f;
-        features[k] = othersIncludeMinor ? 1f : 0f;
+        features[k++] = othersIncludeMinor ? 1f : 0f;
+        features[k++] = othersMinorCue;
+
+        // In a pasted log the minor's lines are inside the same (unknown) author's units.
+        features[k] = longMessageShare * MaxMinorCue(units);
+    }
+
+    /// <summary>The strongest minor cue of the units (0 when the model has no minor-cue head).</summary>
+    public static float MaxMinorCue(IReadOnlyList<MessageSignals> units)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        float max = 0;
+        for (int u = 0; u < units.Count; u++)
+        {
+            var harms = units[u].HarmProbabilities;
+            if (harms.Length > ModelLayout.MinorCueHarmIndex)
+            {
+                max = Math.Max(max, harms[ModelLayout.MinorCueHarmIndex]);
+            }
+        }
+
+        return max;
     }
 
     private static void InsertTopN(Span<float> top, float value)
@@ -266,7 +288,7 @@ internal static class RiskFeatures
             names.Add("long_x_" + names[i]);
         }
 
-        names.AddRange(["author_known_adult", "author_known_minor", "others_include_known_minor"]);
+        names.AddRange(["author_known_adult", "author_known_minor", "others_include_known_minor", "others_max_minor_cue", "long_x_own_max_minor_cue"]);
         return [.. names];
     }
 }

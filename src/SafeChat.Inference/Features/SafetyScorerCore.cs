@@ -44,10 +44,12 @@ internal sealed class SafetyScorerCore
         _risk = risk;
         Descriptor = descriptor;
         _signalCount = descriptor.SignalNames.Count;
-        if (signals.Outputs != _signalCount + HarmNames.All.Count)
+        int heads = ModelLayout.SignalsLabels.Count - SignalNames.All.Count;
+        if (signals.Outputs != _signalCount + heads)
         {
             throw new InvalidOperationException(
-                $"The signals model has {signals.Outputs} outputs; expected {_signalCount} signals + {HarmNames.All.Count} harm heads.");
+                $"The signals model has {signals.Outputs} outputs; expected {_signalCount} signals + {heads} line heads " +
+                $"({string.Join(", ", ModelLayout.SignalsLabels.Skip(SignalNames.All.Count))}).");
         }
     }
 

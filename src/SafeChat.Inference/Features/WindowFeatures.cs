@@ -16,6 +16,7 @@ internal sealed class WindowFeatures
     private readonly List<List<int>> _unitMessageIndex = [];
     private readonly List<int> _longMessageUnits = [];
     private float[] _features = [];
+    private float[] _minorCue = [];
 
     /// <summary>Authors in first-appearance order.</summary>
     public IReadOnlyList<string> Authors => _authors;
@@ -94,8 +95,27 @@ internal sealed class WindowFeatures
             _features = new float[Math.Max(_authors.Count, 4) * f];
         }
 
+        if (_minorCue.Length < _authors.Count)
+        {
+            _minorCue = new float[Math.Max(_authors.Count, 4)];
+        }
+
         for (int a = 0; a < _authors.Count; a++)
         {
+            _minorCue[a] = RiskFeatures.MaxMinorCue(_units[a]);
+        }
+
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            float othersCue = 0;
+            for (int b = 0; b < _authors.Count; b++)
+            {
+                if (b != a)
+                {
+                    othersCue = Math.Max(othersCue, _minorCue[b]);
+                }
+            }
+
             bool othersMinor = false;
             for (int b = 0; b < _authors.Count; b++)
             {
@@ -106,7 +126,7 @@ internal sealed class WindowFeatures
                 }
             }
 
-            RiskFeatures.Compute(_units[a], _longMessageUnits[a], _ages[a], othersMinor, _features.AsSpan(a * f, f));
+            RiskFeatures.Compute(_units[a], _longMessageUnits[a], _ages[a], othersMinor, othersCue, _features.AsSpan(a * f, f));
         }
     }
 }

@@ -33,7 +33,9 @@ namespace SafeChat.Inference.Text;
 /// with <c>@</c> is a handle and becomes <c>handle</c> (except the leet form <c>@dd</c>).</item>
 /// <item><b>Letter spacing.</b> Three or more single letters separated by the same punctuation with no spaces
 /// (<c>s.n.a.p</c>, <c>s-n-a-p</c>, <c>s_e_n_d</c>) are joined, and so are three or more single letters separated by
-/// spaces (<c>s n a p</c>) unless all of them are chat shorthand letters (<c>r u a</c>, <c>i c u</c> stay).</item>
+/// spaces (<c>s n a p</c>) unless all of them are chat shorthand letters (<c>r u a</c>, <c>i c u</c> stay). When such a
+/// run has single spaces inside words and wider gaps between them, the wider gaps are word breaks
+/// (<c>a d d  m e  o n  s n a p</c> → <c>add me on snap</c>).</item>
 /// <item><b>Words</b>, each in turn: homoglyphs are mapped to Latin (Latin small capitals always; Cyrillic, Greek,
 /// Armenian and Cherokee lookalikes only in mixed-script words, so Russian text stays Cyrillic), the word is
 /// lowercased (invariant), letters repeated three or more times are cut to two (<c>pleeeease</c> → <c>pleease</c>,
@@ -346,18 +348,21 @@ public static class TextNormalizer
         {
             var tokenizer = new Tokenizer(tokens, scratch);
             int start = 0;
+            int spaces = 0;
             while (start < text.Length)
             {
                 if (text[start] == ' ')
                 {
                     start++;
+                    spaces++;
                     continue;
                 }
 
                 int end = text[start..].IndexOf(' ');
                 end = end < 0 ? text.Length : start + end;
-                tokenizer.AddChunk(text[start..end]);
+                tokenizer.AddChunk(text[start..end], wideSpaceBefore: spaces >= 2);
                 start = end;
+                spaces = 0;
             }
 
             int count = tokenizer.JoinSpacedLetters();

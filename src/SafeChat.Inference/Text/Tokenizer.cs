@@ -22,6 +22,9 @@ internal struct Token
 
     /// <summary>Whether whitespace (or the start of the text) comes right before the token.</summary>
     public bool SpaceBefore;
+
+    /// <summary>Whether two or more whitespace characters come right before the token (a word break in spaced text).</summary>
+    public bool WideSpaceBefore;
 }
 
 /// <summary>
@@ -39,6 +42,7 @@ internal ref struct Tokenizer
     private readonly char[] _scratch;
     private int _count;
     private int _scratchLength;
+    private bool _pendingWideSpace;
 
     public Tokenizer(Token[] tokens, char[] scratch)
     {
@@ -47,8 +51,11 @@ internal ref struct Tokenizer
     }
 
     /// <summary>Tokenizes one chunk of text between spaces.</summary>
-    public void AddChunk(ReadOnlySpan<char> chunk)
+    /// <param name="chunk">Text without spaces.</param>
+    /// <param name="wideSpaceBefore">Whether two or more spaces came before the chunk.</param>
+    public void AddChunk(ReadOnlySpan<char> chunk, bool wideSpaceBefore = false)
     {
+        _pendingWideSpace = wideSpaceBefore;
         int lead = 0;
         while (lead < chunk.Length && OpeningPunctuation.Contains(chunk[lead]))
         {
@@ -118,6 +125,35 @@ internal ref struct Tokenizer
                 }
             }
 
+            if (letters >= 3 && !bySeparator && !AllShorthand(i, last) && HasMixedGaps(i, last))
+            {
+                // "a d d  m e  o n  s n a p": single spaces inside words, wider spaces between them.
+                int group = i;
+                for (int k = i + 1; k <= last + 1; k++)
+                {
+                    if (k <= last && !_tokens[k].WideSpaceBefore)
+                    {
+                        continue;
+                    }
+
+                    int start = _scratchLength;
+                    for (int m = group; m < k; m++)
+                    {
+                        _scratch[_scratchLength++] = _scratch[_tokens[m].Start];
+                    }
+
+                    _tokens[write++] = new Token
+                    {
+                        Start = start, Length = _scratchLength - start, Kind = TokenKind.Word,
+                        SpaceBefore = _tokens[group].SpaceBefore, WideSpaceBefore = _tokens[group].WideSpaceBefore,
+                    };
+                    group = k;
+                }
+
+                i = last + 1;
+                continue;
+            }
+
             if (letters >= 3 && (bySeparator || !AllShorthand(i, last)))
             {
                 int start = _scratchLength;
@@ -139,6 +175,28 @@ internal ref struct Tokenizer
         }
 
         return write;
+    }
+
+    private void MarkWideSpace(int index)
+    {
+        if (_pendingWideSpace)
+        {
+            _tokens[index].WideSpaceBefore = true;
+            _pendingWideSpace = false;
+        }
+    }
+
+    private readonly bool HasMixedGaps(int first, int last)
+    {
+        bool wide = false;
+        bool narrow = false;
+        for (int k = first + 1; k <= last; k++)
+        {
+            wide |= _tokens[k].WideSpaceBefore;
+            narrow |= !_tokens[k].WideSpaceBefore;
+        }
+
+        return wide && narrow;
     }
 
     private readonly bool IsSingleLetter(int index)
@@ -261,6 +319,7 @@ internal ref struct Tokenizer
         {
             Start = start, Length = _scratchLength - start, Kind = TokenKind.Punct, SpaceBefore = spaceBefore,
         };
+        MarkWideSpace(_count - 1);
         return i;
     }
 
@@ -285,10 +344,14 @@ internal ref struct Tokenizer
         {
             Start = start, Length = _scratchLength - start, Kind = TokenKind.Word, SpaceBefore = spaceBefore,
         };
+        MarkWideSpace(_count - 1);
     }
 
-    private void AddCanonical(byte id, TokenKind kind, bool spaceBefore) =>
+    private void AddCanonical(byte id, TokenKind kind, bool spaceBefore)
+    {
         _tokens[_count++] = new Token { Kind = kind, Canonical = id, SpaceBefore = spaceBefore };
+        MarkWideSpace(_count - 1);
+    }
 
     /// <summary>
     /// Whether a transformed (lowercase) word is a handle: <c>@</c> then ASCII letters, digits and underscores,

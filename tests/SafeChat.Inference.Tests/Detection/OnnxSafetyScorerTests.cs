@@ -123,6 +123,18 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
         Assert.True(p >= 0.5f, $"{signal} = {p:F3} for '{text}'");
     }
 
+    [Theory]
+    [InlineData("im 13 lol", true)]
+    [InlineData("my mom wont let me go", true)]
+    [InlineData("gg ez mid was trash", false)]
+    [InlineData("just got off work, traffic was awful", false)]
+    public void AnalyzeMessage_MinorCueHead_FiresOnLinesSayingTheWriterIsAMinor(string text, bool minor)
+    {
+        float cue = fixture.Scorer.AnalyzeMessage(text).HarmProbabilities[Features.ModelLayout.MinorCueHarmIndex];
+
+        Assert.True(minor ? cue >= 0.5f : cue < 0.5f, $"minor_cue = {cue:F3} for '{text}'");
+    }
+
     [Fact]
     public void Assess_SingleAmbiguousLine_DoesNotAlert()
     {

@@ -9,16 +9,37 @@ public sealed class RiskFeaturesTests
     [Fact]
     public void Compute_SameMessagesRepeatedLonger_FeaturesDoNotGrow()
     {
-        var unit = new MessageSignals([0.1f, 0.6f, 0.2f, 0.05f, 0.3f, 0.7f, 0.1f, 0.0f, 0.1f, 0.0f, 0.1f, 0.2f, 0.0f], [0.4f, 0.1f]);
+        var unit = new MessageSignals([0.1f, 0.6f, 0.2f, 0.05f, 0.3f, 0.7f, 0.1f, 0.0f, 0.1f, 0.0f, 0.1f, 0.2f, 0.0f], [0.4f, 0.1f, 0.3f]);
         var shortWindow = Enumerable.Repeat(unit, 20).ToList();
         var longWindow = Enumerable.Repeat(unit, 200).ToList();
         var a = new float[RiskFeatures.Count];
         var b = new float[RiskFeatures.Count];
 
-        RiskFeatures.Compute(shortWindow, 0, AgeBand.Unknown, false, a);
-        RiskFeatures.Compute(longWindow, 0, AgeBand.Unknown, false, b);
+        RiskFeatures.Compute(shortWindow, 0, AgeBand.Unknown, false, 0.2f, a);
+        RiskFeatures.Compute(longWindow, 0, AgeBand.Unknown, false, 0.2f, b);
 
         Assert.Equal(a, b, (x, y) => Math.Abs(x - y) < 1e-5f);
+    }
+
+    [Fact]
+    public void Build_TwoAuthors_OthersMinorCueIsTheOtherAuthorsStrongest()
+    {
+        float[] signals = new float[SignalNames.All.Count];
+        var adult = new MessageSignals(signals, [0.2f, 0.0f, 0.05f]);
+        var kid = new MessageSignals(signals, [0.0f, 0.0f, 0.9f]);
+        var window = new List<WindowMessage>
+        {
+            new(0, "adult", AgeBand.Unknown, adult),
+            new(1, "kid", AgeBand.Unknown, kid),
+        };
+        var features = new WindowFeatures();
+        int index = RiskFeatures.Names.ToList().IndexOf("others_max_minor_cue");
+
+        features.Build(window, _ => null);
+
+        Assert.True(index >= 0);
+        Assert.Equal(0.9f, features.Features[index], 5);                         // the adult sees the kid's cue
+        Assert.Equal(0.05f, features.Features[RiskFeatures.Count + index], 5);   // the kid sees the adult's
     }
 
     [Fact]

@@ -202,6 +202,9 @@ public class TextNormalizerTests
 
     [Theory]
     [InlineData("add me on s n a p", "add me on snap")]
+    [InlineData("a d d  m e  o n  s n a p", "add me on snap")]   // wider gaps between spaced words are word breaks
+    [InlineData("s e n d   p i c", "send pic")]
+    [InlineData("s  n  a  p", "snap")]                        // evenly wide gaps are still one word
     [InlineData("s.n.a.p", "snap")]
     [InlineData("s-n-a-p", "snap")]
     [InlineData("s_e_n_d", "send")]
