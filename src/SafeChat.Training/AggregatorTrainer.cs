@@ -80,25 +80,7 @@ internal sealed class AggregatorTrainer(MLContext ml, TextWriter log)
             }
 
             var view = ml.Data.LoadFromEnumerable(data, schema);
-            var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-            {
-                LabelColumnName = nameof(Row.Label),
-                FeatureColumnName = nameof(Row.Features),
-                ExampleWeightColumnName = nameof(Row.Weight),
-                L2Regularization = L2,
-                L1Regularization = 0f,
-                OptimizationTolerance = 1e-7f,
-                MaximumNumberOfIterations = 500,
-                NumberOfThreads = 1,
-            });
-            var model = trainer.Fit(view);
-            var linear = model.Model.SubModel;
-            for (int i = 0; i < f; i++)
-            {
-                weights[(i * k) + h] = linear.Weights[i];
-            }
-
-            bias[h] = linear.Bias;
+            bias[h] = LogisticHead.Fit(ml, view, L2, 1e-7f, 500, weights, k, h);
             log.WriteLine($"  aggregator {HarmNames.All[h],-10} rows {data.Count,7} pos {positives,9:F1} neg {negatives,9:F1}");
         }
 

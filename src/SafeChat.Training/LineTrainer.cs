@@ -93,27 +93,7 @@ internal sealed class LineTrainer(MLContext ml, TextWriter log)
             }
 
             var data = ml.Data.LoadFromEnumerable(rows, schema);
-            var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-            {
-                LabelColumnName = nameof(Row.Label),
-                FeatureColumnName = nameof(Row.Features),
-                ExampleWeightColumnName = nameof(Row.Weight),
-                L2Regularization = L2,
-                L1Regularization = 0f,
-                OptimizationTolerance = 1e-6f,
-                MaximumNumberOfIterations = 200,
-                NumberOfThreads = 1,
-                ShowTrainingStatistics = false,
-            });
-            var model = trainer.Fit(data);
-            var linear = model.Model.SubModel;
-            var w = linear.Weights;
-            for (int i = 0; i < d; i++)
-            {
-                weights[(i * k) + h] = w[i];
-            }
-
-            bias[h] = linear.Bias;
+            bias[h] = LogisticHead.Fit(ml, data, L2, 1e-6f, 200, weights, k, h);
             log.WriteLine($"  head {LineHeads.All[h],-16} pos {positives,8:F0} neg {negatives,9:F0} posWeight {positiveWeight,5:F1}");
         }
 
