@@ -71,7 +71,8 @@ public sealed class RedisOutageTests
         var host = await ChatTestHost.StartAsync(
             o => o.FailureMode = mode,
             redis: redis.Configuration,
-            services: s => s.AddFakeLogging());
+            services: s => s.AddFakeLogging(),
+            redisTimeout: RedisTestTimeouts.Outage);
         host.Rooms.Create("lobby-42", RoomKind.Public, new Participant("teen-42", AgeBand.Teen));
         return host;
     }

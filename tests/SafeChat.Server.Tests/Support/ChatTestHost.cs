@@ -111,7 +111,8 @@ public sealed class ChatTestHost : IAsyncDisposable
         string? redis = null,
         Action<IServiceCollection>? services = null,
         Action<ISafeChatServerBuilder>? safeChat = null,
-        string redisPrefix = "safechat:")
+        string redisPrefix = "safechat:",
+        TimeSpan? redisTimeout = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -130,8 +131,10 @@ public sealed class ChatTestHost : IAsyncDisposable
             {
                 o.Configuration = redis;
                 o.KeyPrefix = redisPrefix;
-                o.OperationTimeout = TimeSpan.FromMilliseconds(500);
-                o.ConnectTimeout = TimeSpan.FromMilliseconds(500);
+                // Generous by default: two cores run every test assembly at once, and a first connect can take
+                // seconds. Outage tests pass a short timeout so that a dead Redis is noticed quickly.
+                o.OperationTimeout = redisTimeout ?? RedisTestTimeouts.Default;
+                o.ConnectTimeout = redisTimeout ?? RedisTestTimeouts.Default;
             });
         }
 

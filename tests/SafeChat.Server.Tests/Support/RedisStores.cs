@@ -12,9 +12,18 @@ internal static class RedisStores
         {
             Configuration = server.Configuration,
             KeyPrefix = prefix,
-            OperationTimeout = TimeSpan.FromMilliseconds(500),
-            ConnectTimeout = TimeSpan.FromMilliseconds(500),
+            OperationTimeout = RedisTestTimeouts.Default,
+            ConnectTimeout = RedisTestTimeouts.Default,
         }));
 
     public static string UniquePrefix() => $"test-{Guid.NewGuid():N}:";
+}
+
+/// <summary>Redis timeouts for tests against a live server on a loaded machine.</summary>
+internal static class RedisTestTimeouts
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(5);
+
+    /// <summary>For tests that kill Redis on purpose and must notice it quickly.</summary>
+    public static readonly TimeSpan Outage = TimeSpan.FromMilliseconds(500);
 }
