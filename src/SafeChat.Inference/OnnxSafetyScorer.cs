@@ -187,6 +187,8 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 ArrayPool<int>.Shared.Return(lengths);
             }
         }
+
+        public void RunRow(ReadOnlySpan<long> ids, ReadOnlySpan<float> values, Span<float> output) => model.Run(ids, values, output);
     }
 
     private sealed class RiskRunner(OnnxLinearModel model) : IRiskModel

@@ -37,6 +37,21 @@ internal sealed class LineModel(float[] weights, float[] bias)
     public LineModel RoundedToHalf() =>
         new(Array.ConvertAll(Weights, w => (float)(Half)w), (float[])Bias.Clone());
 
+    /// <summary>The model with one more head appended as the last output column.</summary>
+    public LineModel WithHead(float[] headWeights, float headBias)
+    {
+        int k = Heads;
+        int d = Dimension;
+        var weights = new float[d * (k + 1)];
+        for (int i = 0; i < d; i++)
+        {
+            Array.Copy(Weights, i * k, weights, i * (k + 1), k);
+            weights[(i * (k + 1)) + k] = headWeights[i];
+        }
+
+        return new LineModel(weights, [.. Bias, headBias]);
+    }
+
     /// <summary>Managed scoring (for out-of-fold predictions during training; the runtime uses ONNX).</summary>
     public float[] Predict(SparseVector x)
     {
@@ -67,7 +82,15 @@ internal sealed class LineModel(float[] weights, float[] bias)
         for (int c = 0; c < chunks.Length; c++)
         {
             var p = Predict(chunks[c]);
-            result[c] = new MessageSignals(p[..LineHeads.SignalCount], [p[LineHeads.GroomingLineIndex], p[LineHeads.SextortionLineIndex]]);
+            // Every harm head the runtime passes on (line heads, minor cue): the aggregator must learn from the same
+            // inputs it gets at runtime. A chunk carries no transcript score.
+            var harms = p[LineHeads.SignalCount..];
+            if (harms.Length > ModelLayout.TranscriptHarmIndex)
+            {
+                harms[ModelLayout.TranscriptHarmIndex] = 0f;
+            }
+
+            result[c] = new MessageSignals(p[..LineHeads.SignalCount], harms);
         }
 
         return result;

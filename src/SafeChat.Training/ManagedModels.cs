@@ -37,6 +37,26 @@ internal sealed class ManagedSignalModel(LineModel model) : ISignalModel
             }
         }
     }
+
+    public void RunRow(ReadOnlySpan<long> ids, ReadOnlySpan<float> values, Span<float> output)
+    {
+        int k = model.Heads;
+        var z = output[..k];
+        model.Bias.CopyTo(z);
+        for (int j = 0; j < ids.Length; j++)
+        {
+            int row = (int)ids[j] * k;
+            for (int h = 0; h < k; h++)
+            {
+                z[h] += model.Weights[row + h] * values[j];
+            }
+        }
+
+        for (int h = 0; h < k; h++)
+        {
+            z[h] = 1f / (1f + MathF.Exp(-z[h]));
+        }
+    }
 }
 
 /// <summary>Managed twin of the aggregator ONNX graph.</summary>

@@ -35,7 +35,7 @@ internal static class ModelExport
             new OnnxModelInfo
             {
                 GraphName = ModelLayout.SignalsModelId,
-                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 13 grooming/sextortion signal probabilities + 2 line-level harm probabilities.",
+                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 13 grooming/sextortion signal probabilities + 2 line-level harm probabilities + internal minor_cue; the last output (transcript_grooming) is read only from a whole-message row (all distinct unigrams+bigrams of a pasted log of >= 40 tokens).",
                 Labels = labels,
                 WeightPrecision = OnnxWeightPrecision.Float16,
             });
@@ -69,6 +69,7 @@ internal static class ModelExport
                                    $"hashed with 32-bit FNV-1a over the little-endian bytes of a kind tag (1 unigram, 2 bigram) and the token ids, masked to 2^{FeatureHashing.HashBits} buckets; " +
                                    $"each feature valued 1/sqrt(#features); padded to {MessageFeaturizer.MaxFeaturesPerChunk} with (0, 0)",
                     ["long_messages"] = $"scored in chunks (at most {MessageFeaturizer.MaxChunksPerMessage}); the message result is the per-label maximum and the aggregator sees every chunk",
+                    ["transcript_rows"] = $"a message of >= {MessageFeaturizer.TranscriptMinTokens} tokens is also scored as one row of all its distinct unigram+bigram buckets, each valued 1/sqrt(#distinct); only output {ModelLayout.TranscriptHead} of that row is used (grooming risk of an author whose window is mostly pasted logs)",
                 },
             },
             Thresholds = thresholds,

@@ -91,11 +91,14 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var runners = foldModels.Select(m => new EvaluationRunner(CreateManagedScorer(featurizer, m, risk, provisional), provisional)).ToArray();
         var (thresholds, notes) = ChooseThresholds(c => runners[data.Fold(c, options.Folds)].Trace(c), data, risk);
         Progress($"thresholds: grooming {thresholds[HarmNames.Grooming]:F3}, sextortion {thresholds[HarmNames.Sextortion]:F3}");
+        var transcript = new TranscriptTrainer(ml, featurizer, log).Train(data, thresholds[HarmNames.Grooming]);
+        notes[HarmNames.Grooming] += "; " + transcript.Note;
+        Progress("transcript head trained");
         return new TrainedModels
         {
             Vocabulary = vocabulary,
             Featurizer = featurizer,
-            Signals = final,
+            Signals = final.WithHead(transcript.Weights, transcript.Bias),
             Risk = risk,
             Thresholds = thresholds,
             ValidationNotes = notes,

@@ -12,11 +12,15 @@ internal sealed class ChunkRegistry
 {
     private readonly ConditionalWeakTable<MessageSignals, MessageSignals[]> _chunks = new();
 
-    /// <summary>Combines chunk results into one message result (per-output maximum) and remembers the chunks.</summary>
-    public MessageSignals Combine(MessageSignals[] chunks)
+    /// <summary>
+    /// Combines chunk results into one message result (per-output maximum) and remembers the chunks. A whole-message
+    /// <paramref name="transcript"/> score, when given, replaces the combined entry at
+    /// <see cref="ModelLayout.TranscriptHarmIndex"/>.
+    /// </summary>
+    public MessageSignals Combine(MessageSignals[] chunks, float? transcript = null)
     {
         ArgumentNullException.ThrowIfNull(chunks);
-        if (chunks.Length == 1)
+        if (chunks.Length == 1 && transcript is null)
         {
             return chunks[0];
         }
@@ -38,6 +42,11 @@ internal sealed class ChunkRegistry
             {
                 harms[i] = Math.Max(harms[i], q[i]);
             }
+        }
+
+        if (transcript is float t && harms.Length > ModelLayout.TranscriptHarmIndex)
+        {
+            harms[ModelLayout.TranscriptHarmIndex] = t;
         }
 
         var combined = new MessageSignals(signals, harms);

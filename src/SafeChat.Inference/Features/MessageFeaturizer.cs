@@ -22,6 +22,12 @@ internal sealed class MessageFeaturizer
     /// <summary>At most this many chunks are scored per message (about 12,000 tokens); the rest is ignored.</summary>
     public const int MaxChunksPerMessage = 800;
 
+    /// <summary>
+    /// A message of at least this many tokens is read as a pasted chat log: besides its chunks it is scored once as a
+    /// whole document by the transcript head (see <see cref="WriteDocument"/>).
+    /// </summary>
+    public const int TranscriptMinTokens = 40;
+
     /// <summary>The vocabulary file name inside a model directory.</summary>
     public const string VocabularyFileName = "vocab.txt";
 
@@ -99,5 +105,39 @@ internal sealed class MessageFeaturizer
         ids[count..MaxFeaturesPerChunk].Clear();
         values[count..MaxFeaturesPerChunk].Clear();
         return count;
+    }
+
+    /// <summary>
+    /// Writes the document features of a whole message (the transcript head's input): the distinct hashed unigrams and
+    /// bigrams of its first <see cref="MaxChunksPerMessage"/> × <see cref="ChunkStride"/> tokens, sorted, each valued
+    /// 1/sqrt(#distinct features). Returns the number of features.
+    /// </summary>
+    public static int WriteDocument(IReadOnlyList<int> tokens, List<long> ids, List<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(values);
+        ids.Clear();
+        values.Clear();
+        int end = Math.Min(tokens.Count, MaxChunksPerMessage * ChunkStride);
+        var distinct = new HashSet<long>();
+        for (int i = 0; i < end; i++)
+        {
+            distinct.Add(FeatureHashing.Unigram(tokens[i]));
+            if (i + 1 < end)
+            {
+                distinct.Add(FeatureHashing.Bigram(tokens[i], tokens[i + 1]));
+            }
+        }
+
+        ids.AddRange(distinct);
+        ids.Sort();
+        float value = ids.Count == 0 ? 0f : 1f / MathF.Sqrt(ids.Count);
+        for (int i = 0; i < ids.Count; i++)
+        {
+            values.Add(value);
+        }
+
+        return ids.Count;
     }
 }

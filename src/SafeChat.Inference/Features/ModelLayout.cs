@@ -28,8 +28,19 @@ internal static class ModelLayout
     /// <summary>Index of <see cref="MinorCueHead"/> within <see cref="MessageSignals.HarmProbabilities"/>.</summary>
     public const int MinorCueHarmIndex = 2;
 
+    /// <summary>
+    /// Internal document head after <see cref="MinorCueHead"/>: grooming probability of a whole pasted chat log (one
+    /// message of at least <see cref="MessageFeaturizer.TranscriptMinTokens"/> tokens), scored once over the entire message
+    /// rather than per chunk. Chunk rows ignore it; it travels as the 4th entry of
+    /// <see cref="MessageSignals.HarmProbabilities"/> (0 for ordinary messages).
+    /// </summary>
+    public const string TranscriptHead = "transcript_grooming";
+
+    /// <summary>Index of <see cref="TranscriptHead"/> within <see cref="MessageSignals.HarmProbabilities"/>.</summary>
+    public const int TranscriptHarmIndex = 3;
+
     /// <summary>The signals model's labels in output order.</summary>
-    public static IReadOnlyList<string> SignalsLabels { get; } = [.. SignalNames.All, .. LineHarmHeads, MinorCueHead];
+    public static IReadOnlyList<string> SignalsLabels { get; } = [.. SignalNames.All, .. LineHarmHeads, MinorCueHead, TranscriptHead];
 
     /// <summary>Hyperparameter keys the scorer checks against its own constants.</summary>
     public const string HashBitsKey = "hash_bits";

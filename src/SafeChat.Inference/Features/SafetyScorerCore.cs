@@ -12,6 +12,9 @@ internal interface ISignalModel
 
     /// <summary>Scores <paramref name="rows"/> chunks. Buffers are row-major; <paramref name="output"/> holds rows × Outputs.</summary>
     void Run(long[] ids, float[] values, int rows, float[] output);
+
+    /// <summary>Scores one sparse row of any length (a whole-message document); <paramref name="output"/> holds Outputs.</summary>
+    void RunRow(ReadOnlySpan<long> ids, ReadOnlySpan<float> values, Span<float> output);
 }
 
 /// <summary>The dense risk aggregator: features [rows, F] → per-harm risk [rows, harms].</summary>
@@ -36,6 +39,7 @@ internal sealed class SafetyScorerCore
     private readonly ChunkRegistry _registry = new();
     private readonly ConcurrentBag<WindowFeatures> _windowPool = [];
     private readonly int _signalCount;
+    private readonly bool _hasTranscript;
 
     public SafetyScorerCore(MessageFeaturizer featurizer, ISignalModel signals, IRiskModel risk, ScorerDescriptor descriptor)
     {
@@ -45,12 +49,16 @@ internal sealed class SafetyScorerCore
         Descriptor = descriptor;
         _signalCount = descriptor.SignalNames.Count;
         int heads = ModelLayout.SignalsLabels.Count - SignalNames.All.Count;
-        if (signals.Outputs != _signalCount + heads)
+
+        // Fold models used during training have no transcript head (it is trained once, on whole documents).
+        if (signals.Outputs != _signalCount + heads && signals.Outputs != _signalCount + heads - 1)
         {
             throw new InvalidOperationException(
                 $"The signals model has {signals.Outputs} outputs; expected {_signalCount} signals + {heads} line heads " +
                 $"({string.Join(", ", ModelLayout.SignalsLabels.Skip(SignalNames.All.Count))}).");
         }
+
+        _hasTranscript = signals.Outputs == _signalCount + heads;
     }
 
     public ScorerDescriptor Descriptor { get; }
@@ -66,7 +74,7 @@ internal sealed class SafetyScorerCore
 
         var results = new MessageSignals[chunks];
         ScoreChunks([tokens], [0], chunks, results);
-        return _registry.Combine(results);
+        return _registry.Combine(results, ScoreTranscript(tokens));
     }
 
     public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts)
@@ -88,7 +96,7 @@ internal sealed class SafetyScorerCore
         for (int i = 0; i < texts.Count; i++)
         {
             int n = MessageFeaturizer.ChunkCount(tokens[i].Count);
-            results[i] = n == 0 ? MessageSignals.Empty(_signalCount) : _registry.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray());
+            results[i] = n == 0 ? MessageSignals.Empty(_signalCount) : _registry.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray(), ScoreTranscript(tokens[i]));
         }
 
         return results;
@@ -116,6 +124,7 @@ internal sealed class SafetyScorerCore
             try
             {
                 _risk.Run(features.FeatureBuffer, authors, output);
+                ApplyTranscripts(features, output.AsSpan(0, authors * k));
                 return RiskAssessmentBuilder.Build(features, output.AsSpan(0, authors * k), Descriptor.SignalNames);
             }
             finally
@@ -126,6 +135,50 @@ internal sealed class SafetyScorerCore
         finally
         {
             _windowPool.Add(features);
+        }
+    }
+
+    /// <summary>
+    /// An author whose window is mostly pasted chat logs (at least half of their units come from messages with a
+    /// transcript score) gets the strongest transcript score as grooming risk: a pasted log has no speakers, so the
+    /// per-author aggregator cannot tell who did what, while the document head reads the whole log at once.
+    /// </summary>
+    private static void ApplyTranscripts(WindowFeatures features, Span<float> output)
+    {
+        int k = HarmNames.All.Count;
+        const int grooming = 0; // HarmNames.All[0]
+        for (int a = 0; a < features.Authors.Count; a++)
+        {
+            var (share, transcript) = features.TranscriptOf(a);
+            if (share >= 0.5f)
+            {
+                output[(a * k) + grooming] = transcript;
+            }
+        }
+    }
+
+    /// <summary>The transcript head's score of a whole message, or null when it is too short or the model has no such head.</summary>
+    private float? ScoreTranscript(IReadOnlyList<int> tokens)
+    {
+        if (!_hasTranscript || tokens.Count < MessageFeaturizer.TranscriptMinTokens)
+        {
+            return null;
+        }
+
+        var ids = new List<long>();
+        var values = new List<float>();
+        MessageFeaturizer.WriteDocument(tokens, ids, values);
+        var output = ArrayPool<float>.Shared.Rent(_signals.Outputs);
+        try
+        {
+            _signals.RunRow(ids.ToArray(), values.ToArray(), output.AsSpan(0, _signals.Outputs));
+
+            // Never exactly 0: 0 marks "not a pasted log".
+            return Math.Max(output[_signalCount + ModelLayout.TranscriptHarmIndex], 1e-6f);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(output);
         }
     }
 
@@ -160,7 +213,13 @@ internal sealed class SafetyScorerCore
                 for (int r = 0; r < rows; r++)
                 {
                     var row = output.AsSpan(r * k, k);
-                    results[done + r] = new MessageSignals(row[.._signalCount].ToArray(), row[_signalCount..].ToArray());
+                    var harms = row[_signalCount..].ToArray();
+                    if (_hasTranscript)
+                    {
+                        harms[ModelLayout.TranscriptHarmIndex] = 0f; // a chunk is not a document
+                    }
+
+                    results[done + r] = new MessageSignals(row[.._signalCount].ToArray(), harms);
                 }
 
                 done += rows;

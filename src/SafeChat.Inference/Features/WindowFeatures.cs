@@ -15,6 +15,8 @@ internal sealed class WindowFeatures
     private readonly List<List<MessageSignals>> _units = [];
     private readonly List<List<int>> _unitMessageIndex = [];
     private readonly List<int> _longMessageUnits = [];
+    private readonly List<int> _transcriptUnits = [];
+    private readonly List<float> _transcript = [];
     private float[] _features = [];
     private float[] _minorCue = [];
 
@@ -33,6 +35,16 @@ internal sealed class WindowFeatures
     /// <summary>The features array (may be longer than needed).</summary>
     public float[] FeatureBuffer => _features;
 
+    /// <summary>
+    /// The share of an author's units that come from pasted logs (messages with a transcript score) and the strongest
+    /// transcript score among them.
+    /// </summary>
+    public (float Share, float Transcript) TranscriptOf(int author)
+    {
+        int units = _units[author].Count;
+        return units == 0 ? (0f, 0f) : (_transcriptUnits[author] / (float)units, _transcript[author]);
+    }
+
     /// <summary>Builds the features of a window. <paramref name="expand"/> returns the chunk units of a message, or null.</summary>
     public void Build(IReadOnlyList<WindowMessage> window, Func<MessageSignals, IReadOnlyList<MessageSignals>?> expand)
     {
@@ -41,6 +53,8 @@ internal sealed class WindowFeatures
         _authors.Clear();
         _ages.Clear();
         _longMessageUnits.Clear();
+        _transcriptUnits.Clear();
+        _transcript.Clear();
         foreach (var list in _units)
         {
             list.Clear();
@@ -61,6 +75,8 @@ internal sealed class WindowFeatures
                 _authors.Add(message.AuthorId);
                 _ages.Add(message.AuthorAge);
                 _longMessageUnits.Add(0);
+                _transcriptUnits.Add(0);
+                _transcript.Add(0f);
                 if (_units.Count <= a)
                 {
                     _units.Add([]);
@@ -73,6 +89,13 @@ internal sealed class WindowFeatures
             }
 
             var chunks = expand(message.Signals);
+            var harms = message.Signals.HarmProbabilities;
+            if (harms.Length > ModelLayout.TranscriptHarmIndex && harms[ModelLayout.TranscriptHarmIndex] > 0f)
+            {
+                _transcriptUnits[a] += chunks?.Count ?? 1;
+                _transcript[a] = Math.Max(_transcript[a], harms[ModelLayout.TranscriptHarmIndex]);
+            }
+
             if (chunks is null)
             {
                 _units[a].Add(message.Signals);

@@ -187,6 +187,54 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Assess_PastedGroomingLogWithoutSpeakers_AlertsFromTheTranscriptHead()
+    {
+        // A whole chat pasted as one message (how VTPAN segments and user reports arrive): no speaker markers.
+        string log = "hey whats up not much just got home from school cool how old are you again 13 why lol just wondering " +
+                     "you seem older than 13 honestly youre really mature for your age thanks i guess are your parents home " +
+                     "no my mom works late and my dad isnt around ok good so its just you there yeah im alone till like 9 " +
+                     "you should delete our chats after ok so your mom doesnt see them she wouldnt understand us ok i will " +
+                     "do you have a cam i wanna see you maybe later we could meet up sometime i can drive to you this weekend " +
+                     "dont tell anyone about me ok its our secret";
+        var signals = fixture.Scorer.AnalyzeMessage(log);
+        var risk = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, signals)]);
+
+        Assert.True(signals.HarmProbabilities.Length > 3 && signals.HarmProbabilities[3] > 0f, "a long message carries a transcript score");
+        Assert.True(
+            risk.Harms[HarmNames.Grooming] >= fixture.Threshold(HarmNames.Grooming),
+            $"grooming risk {risk.Harms[HarmNames.Grooming]:F3} < threshold {fixture.Threshold(HarmNames.Grooming):F3}");
+    }
+
+    [Fact]
+    public void Assess_PastedFamilyAndGameLogs_StayBelowTheThreshold()
+    {
+        string family = "mom are you picking me up today yes sweetie at 5 by the gym door ok can my friend come over after " +
+                        "if her mom says yes sure did you finish your science project almost i need to print it tonight " +
+                        "ok dad can help you with the printer are you home alone right now no grandma is here ok good " +
+                        "dont forget to feed the dog and lock the door when you leave love you see you at 5 love you too";
+        string game = "gg ez mid was so bad lol who picked that hero report our carry he fed 10 times open mid pls " +
+                      "no way we can win this one more game then i have to sleep add me for next match whats your steam " +
+                      "i just got the new skin from the battle pass its so sick dude that ult was insane nice play bro " +
+                      "lets queue again tomorrow after school ok ill be on at 6 cya";
+        foreach (string log in new[] { family, game })
+        {
+            var signals = fixture.Scorer.AnalyzeMessage(log);
+            var risk = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, signals)]);
+            Assert.True(
+                risk.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming),
+                $"grooming risk {risk.Harms[HarmNames.Grooming]:F3} >= threshold for: {log[..30]}");
+        }
+    }
+
+    [Fact]
+    public void AnalyzeMessage_ShortChatTurn_HasNoTranscriptScore()
+    {
+        var signals = fixture.Scorer.AnalyzeMessage("dont tell ur parents ok its our secret");
+
+        Assert.True(signals.HarmProbabilities.Length <= 3 || signals.HarmProbabilities[3] == 0f);
+    }
+
+    [Fact]
     public void Load_TamperedModelFile_FailsIntegrityCheck()
     {
         string root = Path.Combine(Path.GetTempPath(), "safechat-tamper-" + Guid.NewGuid().ToString("N"));
