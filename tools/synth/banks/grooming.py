@@ -474,3 +474,28 @@ BANKS["g.pred_pressure"] += [
 BANKS["g.peer"] += [
     "lol im in 7th too", "my sister goes to ur school i think", "im 15, ppl say i look 17 tho", "ugh my mom is so annoying too",
 ]
+BANKS["g.pred_intro"] += [
+    "hey u seem chill", "hi there, u new on the server?", "yo that emote was funny lol", "hey i like ur username",
+    "hello :) saw u online", "hey wanna be friends", "yo gg last round", "hi, i'm {name}, nice to meet u",
+    "sup, u from around here?", "hey ur the one with the cool avatar", "heyy ur in the same group as me",
+    "yo ur pretty good for a new player", "hey, quick question about the game", "hi! ur posts are funny", "hey stranger :)",
+    "Hello! I enjoy your videos very much.",
+]
+BANKS["g.pred_pressure"] += [
+    "u r overthinking it", "nobody will know, chill", "i thought u were mature", "ok then i guess i was wrong about u",
+    "ur so boring rn lol", "i did so much for u", "lots of girls ur age do this", "just trust me ok", "why r u scared of me",
+    "I thought you were different.", "its normal i promise", "dont make me beg lol",
+]
+BANKS["g.pred_chat"] += [
+    "lmao fr", "traffic was crazy today", "i had pizza again lol", "did u finish ur homework", "my dog is being weird",
+    "i love that show", "its raining here", "i'm gonna play later", "haha no way", "what music u into",
+    "i stayed up way too late", "i'm so hungry", "same tbh", "u watching anything good", "i got a new game",
+    "my phone is dying", "wbu", "nice nice", "ha true",
+]
+BANKS["g.peer"] += [
+    "lol same my parents r annoying", "8th grader here too lol", "ngl im only 14", "we have the same bday month lol",
+    "im a girl from {place} btw", "im 13 lol we r the same", "my school is so boring too", "i just turned 14",
+    "i'm in ur grade i think", "i'm not old lol i'm 15", "same age as u basically", "we could be in the same class lol",
+    "im on the volleyball team too", "my older bro plays that game too", "i'm 14 but i act older lol",
+    "lol ur like my age", "ik ur age, im 13 too", "im a freshman lol",
+]

@@ -258,3 +258,18 @@ BANKS["s.broken"] += [
     ("last time i tell u, pay", "payment_demand,deadline"),
     ("bro u wan ur school see this?", "threat_audience"),
 ]
+BANKS["s.open"] += [
+    "hi there, ur kinda cute", "u were in my recommended lol hi", "hey i think we matched lol", "hello! how's ur day",
+    "hiii i like ur posts", "hey we go to the same gym i think", "excuse me ur so cute", "hey is this {name}?",
+    "yo ur feed is fire", "hi, u seem nice",
+]
+BANKS["s.exchange"] += [
+    ("pls one pic, i'm lonely", "image_request"), ("ok ur turn babe", "image_request"),
+    ("lets video, i'll show first", "image_request"), ("my cam is on, where's urs", "image_request"),
+    ("send a quick one, it disappears anyway", "image_request"), ("no face? come on", "image_request"),
+    ("[snap]", ""), ("did u see mine", ""), ("u look good, send more", "image_request"),
+    ("go somewhere private and show me", "image_request"),
+]
+BANKS["s.pressure"] += [
+    "dont play dumb", "i can see ur online", "u know what to do", "stop wasting my time",
+]
