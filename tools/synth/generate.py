@@ -29,8 +29,8 @@ ALL_SIGNALS = GROOM_SIGNALS + SEXT_SIGNALS
 DEFAULT_SIGNAL = {"g." + s: s for s in GROOM_SIGNALS}
 DEFAULT_SIGNAL.update({"s." + s: s for s in SEXT_SIGNALS})
 
-COUNTS = {"train": {"grooming": 450, "sextortion": 300, "benign": 900},
-          "heldout": {"grooming": 200, "sextortion": 130, "benign": 400}}
+COUNTS = {"train": {"grooming": 380, "sextortion": 255, "benign": 760},
+          "heldout": {"grooming": 170, "sextortion": 110, "benign": 340}}
 SHARD_BYTES = 1_400_000
 ID_PREFIX = {"grooming": "syn-groom", "sextortion": "syn-sext", "benign": "syn-benign"}
 
@@ -49,12 +49,14 @@ GROOM_FAMILIES = [
     dict(name="discord-no-explicit", split="train", arch="no_explicit", topics=["f.game", "f.music", "f.daily"], venue="discord"),
     dict(name="understands-you-better", split="train", arch="understanding", topics=["f.school", "f.daily", "f.family"], venue="instagram"),
     dict(name="public-lobby-approach", split="train", arch="fast", topics=["f.game", "f.fortnite"], venue="game lobby", public=True),
+    dict(name="snap-fast-secret", split="train", arch="fast_snap_secret", topics=["f.snap", "f.daily", "f.school"], venue="tiktok"),
     # held-out-only templates
     dict(name="oldschool-im-asl", split="heldout", arch="classic_full", topics=["f.daily", "f.music"], venue="chatroom", im_style=True),
     dict(name="gacha-gifts-meeting", split="heldout", arch="gift_meeting", topics=["f.game", "f.daily"], venue="genshin"),
     dict(name="music-fan-mentor", split="heldout", arch="mentor", topics=["f.music", "f.school"], venue="discord"),
     dict(name="valorant-coach-slow-burn", split="heldout", arch="slow_no_explicit", topics=["f.game", "f.school"], venue="valorant"),
     dict(name="model-scout-dm", split="heldout", arch="model_scout", topics=["f.daily", "f.snap"], venue="tiktok"),
+    dict(name="roblox-risk-then-meet", split="heldout", arch="risk_meet", topics=["f.roblox", "f.game", "f.family"], venue="roblox"),
 ]
 
 GROOM_ARCH = {
@@ -72,11 +74,14 @@ GROOM_ARCH = {
     "mentor": ["flattery", "flattery", "understand", "off_platform", "secrecy", "image_request?"],
     "slow_no_explicit": ["flattery", "gifts?", "understand?", "secrecy", "off_platform", "meeting?"],
     "model_scout": ["flattery", "image_request", "flattery?", "secrecy", "off_platform", "image_request"],
+    "fast_snap_secret": ["age_probe?", "off_platform", "secrecy", "flattery?", "off_platform?", "secrecy?"],
+    "risk_meet": ["risk_check", "flattery?", "risk_check", "gifts?", "sexual?", "meeting", "secrecy?", "meeting?"],
 }
 SLOW_ARCHS = {"slow_burn", "slow_no_explicit"}
-NO_EXPLICIT_ARCHS = {"no_explicit", "slow_no_explicit"}
+NO_EXPLICIT_ARCHS = {"no_explicit", "slow_no_explicit", "fast_snap_secret"}
 EXPLICIT = {"image_request", "sexual", "meeting"}
 
+VIDEO_KW = ("video", "record", "call", "facetime", "cam", "clip", "stream", "second")
 SEXT_FAMILIES = [
     dict(name="insta-fake-girl-giftcards", split="train", arch="classic", pay="gift", topics=["f.daily", "f.sports"]),
     dict(name="snap-fake-girl-cashapp", split="train", arch="classic", pay="cash", topics=["f.snap", "f.daily"]),
@@ -85,6 +90,7 @@ SEXT_FAMILIES = [
     dict(name="deepfake-nudify-leverage", split="train", arch="deepfake", pay="any", topics=["f.daily"]),
     dict(name="allcaps-ruin-your-life", split="train", arch="all_caps", pay="any", topics=["f.daily", "f.sports"]),
     dict(name="demand-more-images", split="train", arch="more_images", pay="images", topics=["f.snap", "f.school"]),
+    dict(name="insta-videocall-recorded", split="train", arch="classic", pay="cash", topics=["f.daily", "f.music"], claim_kw=VIDEO_KW),
     # held-out-only templates
     dict(name="cold-business-paypal", split="heldout", arch="business", pay="any", topics=[]),
     dict(name="broken-english-collage", split="heldout", arch="broken", pay="any", topics=["f.daily"]),
@@ -97,6 +103,7 @@ ROLES = {
     "teen": ((13, 17), "handle"), "tween": ((10, 13), "handle"), "adult": ((21, 48), "adult"),
     "coach": ((24, 55), "adult"), "tutor": ((19, 34), "adult"), "teacher": ((26, 60), "adult"),
     "gamer": ((11, 29), "handle"), "uncle": ((28, 45), "adult"), "sibling": ((12, 19), "handle"),
+    "roomadult": ((19, 45), "adult"), "cousin": ((16, 24), "handle"), "collegesib": ((18, 23), "handle"),
 }
 BENIGN_FAMILIES = [
     dict(name="parent-home-alone", key="home_alone", split="train", roles=["parent", "kid"], topics=["f.family", "f.school", "f.daily"]),
@@ -113,6 +120,9 @@ BENIGN_FAMILIES = [
     dict(name="raffle-giftcard-payments", key="raffle", split="train", roles=["adult", "adult", "teen", "adult"], topics=["f.adults", "f.daily"], group=True),
     dict(name="lobby-codes-and-tags", key="lobby", split="train", roles=["gamer", "gamer", "gamer", "gamer"], topics=["f.game", "f.minecraft", "f.fortnite"], group=True),
     dict(name="parent-pickup-bus", key="pickup", split="train", roles=["parent", "teen"], topics=["f.family", "f.school"]),
+    dict(name="adult-chatroom-banter", key="adult_room", split="train", roles=["roomadult"] * 5, topics=["f.adults", "f.music", "f.daily"], group=True, public=True),
+    dict(name="cousin-robux-grandmas", key="cousin_robux", split="train", roles=["cousin", "tween"], topics=["f.roblox", "f.family", "f.game"]),
+    dict(name="teen-friends-crushes", key="teen_life", split="train", roles=["teen", "teen"], topics=["f.school", "f.snap", "f.music", "f.daily"]),
     # held-out-only templates
     dict(name="babysitter-checkin", key="babysitter", split="heldout", roles=["adult", "teen"], topics=["f.family", "f.daily"]),
     dict(name="uncle-vbucks-birthday", key="aunt", split="heldout", roles=["uncle", "tween"], topics=["f.fortnite", "f.family"]),
@@ -122,6 +132,9 @@ BENIGN_FAMILIES = [
     dict(name="valorant-bet-trash-talk", key="bet", split="heldout", roles=["gamer", "gamer"], topics=["f.game"]),
     dict(name="adult-roommates-bills", key="roommates", split="heldout", roles=["adult", "adult"], topics=["f.adults", "f.daily"]),
     dict(name="school-group-project", key="project", split="heldout", roles=["teen", "teen", "teen"], topics=["f.school", "f.daily"], group=True),
+    dict(name="family-shorthand-chat", key="family_shorthand", split="heldout", roles=["parent", "kid", "grandparent", "parent"], topics=["f.family", "f.school", "f.daily"], group=True),
+    dict(name="youth-group-parents-logistics", key="youth_group", split="heldout", roles=["coach", "parent", "parent", "teen", "teen"], topics=["f.sports", "f.family"], group=True),
+    dict(name="college-sibling-checkin", key="college_sib", split="heldout", roles=["collegesib", "teen"], topics=["f.family", "f.school", "f.music"]),
 ]
 
 # --------------------------------------------------------------------------------------
@@ -723,6 +736,8 @@ def build_sextortion(ctx, rng, fam, split):
     if arch == "threat_first":
         first = rng.choice(["image_claim", "threat_audience"])
     claim_filter = (lambda e: any(k in e for k in DEEPFAKE_KW)) if arch == "deepfake" else None
+    if fam.get("claim_kw"):
+        claim_filter = lambda e: any(k in e for k in fam["claim_kw"])  # noqa: E731
     threat(first, claim_filter if first == "image_claim" else None)
     victim_turn() if rng.random() < 0.5 else c.say_bank([vic], "s.victim_chat", pred=lambda e: e in ("wait what", "who is this", "what", "wtf"))
     order = ["threat_audience", "payment_demand", "deadline"]
@@ -785,7 +800,9 @@ def build_benign(ctx, rng, fam, split):
             (lo, hi), kind = ROLES[fam["roles"][-1]]
             ids.append(c.add_person(kind, rng.randint(lo, hi), "benign"))
     a, b, others = ids[0], ids[1], ids[2:]
-    if fam.get("group"):
+    if fam.get("public"):
+        c.room = pick_room(rng, {"public": 0.7, "group": 0.3})
+    elif fam.get("group"):
         c.room = pick_room(rng, {"group": 0.7, "public": 0.2, "private": 0.1})
     else:
         c.room = pick_room(rng, {"direct": 0.55, "private": 0.35, "group": 0.1})
@@ -1075,10 +1092,11 @@ reached, the last predator signal message. Always at or after the first signal m
 
 ## How it is generated
 
-`tools/synth/banks/*.py` hold hand-written banks: predator moves per signal (40-50 variants each),
+`tools/synth/banks/*.py` hold hand-written banks: predator moves per signal (70-85 variants each: direct,
+indirect/implied, hedged, joking, typo-ish, 2020s app and 2000s IM register, formal/broken English),
 multi-signal combo lines, peer-posing lines, child replies per move (compliant / hesitant / pushing
 back), sextortion approach / exchange / claim / audience / demand / deadline / pressure / victim
-pleading or refusing, broken-English and business-style threats, 22 benign hard-negative families
+pleading or refusing, broken-English and business-style threats, 28 benign hard-negative families
 (key lines + replies) and topic fillers (roblox, fortnite, minecraft, games, school, music, family,
 adult small talk, sports, art, snap streaks) that are shared by *all* labels, so topic words carry
 no label. Lines contain slots (`{platform}`, `{game}`, `{item}`, `{money}`, `{place}`, `{handle}`,
@@ -1103,7 +1121,7 @@ The split is made on the banks **before** generation (`tools/synth/split.py`):
 - every phrase bank's variants are ordered by `sha256("<bank>\\0<variant>")`; the first round(n/3)
   are held out and never used for train (this includes persona/handle-part banks, so held-out
   usernames are built from held-out parts);
-- 5 of 15 grooming, 3 of 10 sextortion and 8 of 22 benign scenario templates are held-out-only
+- 6 of 17 grooming, 3 of 11 sextortion and 11 of 28 benign scenario templates are held-out-only
   (benign held-out-only families' banks are marked `@heldout` and go entirely to held-out); half of
   the held-out conversations come from these templates, the other half from the train templates
   rendered with held-out variants only;
@@ -1136,6 +1154,13 @@ def README_TAIL(meta):
   of the SDK; it is not part of this generated corpus.
 - Some predator lines in the sextortion flirt stage carry grooming-style signals (`image_request`,
   `sexual`, `off_platform`) because that is what the fake "girl" is doing.
+- Hard negatives that use grooming words on purpose: `adult-chatroom-banter` (adults 19-45 only,
+  public/group room, "asl", "u single?", "wanna pm"), `teen-friends-crushes` (same-age teens:
+  crushes, snap, sneaking out), `cousin-robux-grandmas`, and held-out-only `family-shorthand-chat`,
+  `youth-group-parents-logistics`, `college-sibling-checkin`. Positives with very few explicit
+  words: `snap-fast-secret` (off-platform + secrecy only) and held-out-only `roblox-risk-then-meet`.
+- Conversation counts were lowered (train 380/255/760, held-out 170/110/340 grooming/sextortion/
+  benign) to keep the corpus near 12 MB after the banks were widened; benign stays 2x grooming.
 """
 
 

@@ -41,8 +41,8 @@ BANKS = {
     "[image]", "mom is at work", "i got robux with it", "can we facetime sunday", "ty!!", "lol i wont tell"],
 "b.tutor.key": [
     "send a photo of question 4", "can you send a pic of your worksheet", "turn on your camera so I can see the board",
-    "what grade are you in again? so i pick the right material", "send me a pic of your notes",
-    "you're really mature in how you approach this", "share your screen please", "lets meet at the library on {day} at {clock}",
+    "which grade are you in again? so i pick the right material", "send me a pic of your notes",
+    "you're really mature in how you approach this", "share your screen please", "we can do the session at the public library on {day} at {clock}",
     "is your mom there? i need to confirm the time", "send me ur answer for 7b", "ok great, now question 5",
     "you did so well today", "don't forget the quiz {day}", "i'll email ur dad the invoice", "can you hear me?",
     "your mom paid for next month thanks", "text me if you get stuck",
@@ -67,7 +67,7 @@ BANKS = {
 ],
 "b.teacher.resp": ["thank you", "ok", "thanks ms", "i will", "sorry its late", "[image]", "ok i'll tell my mom", "yes"],
 "b.friends.key": [
-    "add me on discord", "whats ur snap", "add me on {platform}", "dont tell anyone but i like her",
+    "add me on disc", "whats ur snap", "add me on {platform}", "dont tell anyone but i like her",
     "dont tell anyone but i like {name}", "delete that pic lol", "keep it a secret ok", "send me a pic of the homework",
     "r u home alone? can i come over", "ur parents strict? mine r so annoying", "wanna meet at {place} on {day}",
     "which bus r u taking tmrw", "my mom checks my phone so dont send anything weird lol", "add my alt",
@@ -102,7 +102,7 @@ BANKS = {
 "b.trash.resp": ["cope", "ratio", "ur mad", "lol bet", "im better", "ok and", "shut up", "stfu", "gg", "no u",
     "cry", "lag", "skill issue", "L", "whatever", "dont post it bro lmao"],
 "b.dating.key": [
-    "send me a pic", "wanna meet {day}?", "whats ur address ill pick u up at {clock}", "u looked great in that pic",
+    "send me a pic", "wanna meet {day}?", "text me ur address ill pick u up at {clock}", "u looked great in that pic",
     "are u home alone tonight? come over lol", "dont tell my sister we're dating yet", "can we facetime later",
     "im 34 btw, u?", "add me on {platform}", "i'll pay for dinner", "send me ur location when u leave",
     "u free {day}", "lets get drinks at {place}", "miss u", "how was work",
@@ -132,7 +132,7 @@ BANKS = {
 
 # ---------------- held-out-only families (marked @heldout: every variant is held out) ----------------
 "b.babysitter.key@heldout": [
-    "are the kids asleep?", "is the back door locked", "send me a pic of them in bed lol so cute", "bedtime is 8:30",
+    "are the kids asleep?", "did u lock the back door", "send me a pic of them in bed lol so cute", "bedtime is 8:30",
     "dont let them have candy", "we'll be home by {clock}", "did they eat", "the code for the door is {num}{num}",
     "you can order pizza, money is on the counter", "text if anything happens", "thanks so much for tonight",
 ],
@@ -176,7 +176,107 @@ BANKS = {
 "b.roommates.resp@heldout": ["ya home", "sent", "[image]", "wasnt me", "ok", "lol fine"],
 "b.project.key@heldout": [
     "send pic of ur notes", "dont tell mrs k we split it up", "add me on {platform} for the group",
-    "meet at the library {day}", "whats ur email", "due by midnight!!", "send me ur part",
+    "study room at the library, {day}?", "whats ur email", "due by midnight!!", "send me ur part",
 ],
 "b.project.resp@heldout": ["[image]", "ok", "added", "ok sent", "bet", "whats urs"],
+
+# ---------------- new train families (wider hard negatives) ----------------
+"b.adult_room.key": [
+    "asl? 34/m/ohio lol", "any ladies here tonight", "im 29/f bored at work", "u single?", "wanna pm? || sure || ok sent u a dm",
+    "lol ur dirty", "whos up late again", "34 m here, anyone wanna chat", "any guys from {place} in here",
+    "thats what she said lol", "ok who spilled wine on the keyboard", "ur trouble i can tell lol",
+    "r u married or just bored lol", "how old r u? || 41 || same lol old timers club", "mods r sleeping, behave lol",
+    "send the meme not ur face lmao", "im 27 and my back hurts already", "wat r u drinking tonight",
+    "anyone wanna flirt or is everyone just lurking", "hey stranger, asl", "u sound cute for a 38 yr old lol",
+    "r u alone tonight or is the hubby there? lol jk", "she's taken guys chill", "ok whos the new guy, asl",
+    "get a room u two lol", "pm me if ur from {place}, need bar recs", "brb kids need me lol",
+    "im 45 and still in chatrooms lmao", "dont be shy, everyone says hi", "lol u wish",
+],
+"b.adult_room.resp": ["lol", "27/f", "39 m", "taken lol", "haha maybe", "lmaooo", "pm sent", "ew lol", "same",
+    "brb", "no u", "im 33 dont judge", "single and thriving", "hi all", "lol behave", "hahaha"],
+"b.cousin_robux.key": [
+    "yo cuz sent u {bigamount} robux happy early bday", "did the robux go thru? || ya!! || bet",
+    "r u going to grandmas saturday", "lets meet at grandmas and play {game} on the big tv",
+    "dont tell aunt {name} i gave u vbucks lol she'll say im spoiling u", "whats ur roblox user again",
+    "send me a pic of ur new avatar", "ill bring my switch to grandmas", "im picking u up at 2, ask ur mom",
+    "r u home alone? ill come get u for grandmas", "add me on {platform} so we can squad up",
+    "ur so good now lowkey better than me", "i got u the battle pass, no big deal", "keep it quiet, its for ur bday",
+    "grandma says bring a jacket lol", "how old r u now 12? u were like 5 yesterday",
+    "can u sleep over at grandmas friday", "i'll give u my old {item}",
+],
+"b.cousin_robux.resp": ["thx cuz!!", "yes it went thru", "[image]", "ok", "ya im coming", "ok ill ask mom",
+    "im 12 lol", "bet", "love u", "my user is {handle}", "lol ok", "W"],
+"b.teen_life.key": [
+    "omg {name} looked at me in bio", "do u think he likes me back", "send me the pic u took, the cute one",
+    "dont tell anyone i like him ok", "r u sneaking out tonight?? || maybe lol || ur crazy",
+    "add him on snap, his sc is {handle}", "delete that pic its so ugly", "my mom took my phone again ugh",
+    "r ur parents home? can i come over", "meet at the park at 8?", "he asked for my snap omg",
+    "i kissed him lol dont tell", "she sent him a pic in her swimsuit and now everyones talking",
+    "whats ur streak with him", "is ur mom still mad", "ur so pretty he'd be dumb not to like u",
+    "can i sleep at urs saturday", "tell ur mom we're studying", "screenshot it and send me", "ok but what do i say back",
+    "we r going to the mall friday, u in?", "bring ur hoodie i'm cold lol", "im telling u he's obsessed w u",
+],
+"b.teen_life.resp": ["omgg", "stopp", "i wont tell", "lmaooo", "ya", "idk", "[screenshot]", "no way",
+    "i swear", "he def does", "ok", "ur lying", "bet", "\U0001F62D\U0001F62D", "yes!!", "ugh same"],
+# ---------------- new held-out-only families ----------------
+"b.family_shorthand.key@heldout": [
+    "r u home alone? dad is at work till 7", "dont tell dad about the surprise lol", "send me a pic of ur homework pls",
+    "ill pick u up at 6 by the gym", "love u bug", "did u eat? || ya || wat did u eat", "grandma says call her",
+    "where r u rn? share ur location", "ur bro is picking u up 2day", "lock the door and dont answer it",
+    "mom can u get me {item} || maybe if u clean ur room", "who r u texting at midnight young lady", "phone off at 10 ok",
+    "send a pic of the bus number", "r u at {name}s? text me when u get there", "grandma: HOW DO I SEND PICTURE",
+    "proud of u sweetie", "dont forget ur meds", "can u keep a secret? we're getting a puppy", "ok i'm outside",
+],
+"b.family_shorthand.resp@heldout": ["k", "ya", "ok mom", "luv u", "[image]", "omw", "im home", "k dad", "ya i ate",
+    "pizza", "omg a puppy??", "i wont tell", "sry", "ok grandma", "5 min"],
+"b.youth_group.key@heldout": [
+    "parents, practice moved to {clock} at the north field", "the address for saturday is in the pinned msg",
+    "can a parent post a team photo for the slideshow", "keep it secret, its a surprise for coach!!",
+    "who can drive 3 kids to the away game", "reminder: permission slips due {day}", "pls send pics from the retreat to me",
+    "pickup is at the church lot at 5", "how old is ur son, for the age bracket", "great job everyone, so proud of u all",
+    "dont tell coach about the cake", "hoodie sizes by friday pls", "we meet at {place} at {clock}, dont be late",
+    "my daughter needs a ride, anyone near {place}", "text me when ur kids are picked up", "the bus leaves at {clock} sharp",
+],
+"b.youth_group.resp@heldout": ["we'll be there", "i can drive", "[image]", "he's 13", "thanks!", "medium pls",
+    "picked up", "ok", "sent!", "love this group", "my lips r sealed"],
+"b.college_sib.key@heldout": [
+    "r u alone or is mom home", "dont tell mom im coming home friday, surprise", "send me a pic of ur prom outfit",
+    "ill venmo u gas money if u pick me up at the station", "ur so grown up now its weird", "how old r u again 15?? crazy",
+    "delete the video of me falling lol", "add me on {platform} i made a new one", "i'll meet u at the coffee place",
+    "is dad still strict abt ur phone", "ill buy u something from the campus store", "dont tell anyone i failed that exam",
+],
+"b.college_sib.resp@heldout": ["ok lol", "mom is home", "[image]", "yes!!", "omg ok", "i wont tell", "im 15 lol",
+    "bet", "miss u", "sent", "no way"],
 }
+
+# ---------------- extra hard negatives for existing families (look like signals, are not) ----------------
+BANKS["b.home_alone.key"] += [
+    "ur dad and i r out till 11, u ok alone?", "dont let anyone in, not even {name}", "is ur door shut? the dog keeps getting in ur room",
+    "send me a pic so i know u got home", "delete the voicemail i left lol i was singing",
+]
+BANKS["b.sibling.key"] += [
+    "ur secret crush is safe with me lmao", "pls dont snitch", "send me ur location i'm coming to get u",
+    "wat r u wearing to the dance, can i borrow ur shoes",
+]
+BANKS["b.grandparent.key"] += [
+    "Are you alone at home? Your mother said she would be late.", "I'll send you something special, don't tell your brother",
+    "Can you send me a photo? I miss your face",
+]
+BANKS["b.tutor.key"] += [
+    "can u turn ur camera on, i cant see ur worksheet", "is anyone home to let me in on {day}", "send a pic of ur whiteboard",
+]
+BANKS["b.coach.key"] += [
+    "keep ur phone on, i'll text when the bus gets in", "send me a team pic for the newsletter", "r ur parents picking u up or should i wait",
+]
+BANKS["b.friends.key"] += [
+    "u got snap? add me", "whats ur sc lol", "dm me on insta", "dont screenshot my story",
+]
+BANKS["b.teen_flirt.key"] += [
+    "have u ever kissed anyone lol", "ur actually so cute in that pic", "wanna meet at the mall saturday",
+]
+BANKS["b.dating.key"] += [
+    "what r u wearing tonight? so i match lol", "im at ur door, come down", "send me a pic of ur outfit",
+]
+BANKS["b.trash.key"] += ["pay up loser u lost the bet", "i'll clip ur fail and post it lmao"]
+BANKS["b.aunt.key@heldout"] += ["r ur parents home? i wanna drop off ur present", "dont tell ur sister i got u more vbucks lol"]
+BANKS["b.cousins.key@heldout"] += ["delete this chat so she doesnt see it", "pick u up at 6, dont tell nana"]

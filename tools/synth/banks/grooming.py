@@ -49,7 +49,7 @@ BANKS = {
     "ill give u free robux every week if u want", "i have a spare steam card, want it?",
     "i'll get you a new phone so ur parents cant check it", "let me buy you that skin u wanted",
     "i topped up ur account lol check", "here's a code for {bigamount} vbucks", "i can pay for ur subscription",
-    "i'll send you a gift, whats ur address", "want me to buy u the new {game} dlc",
+    "i'll send you a gift, where do i ship it", "want me to buy u the new {game} dlc",
     "i got u the {item}, dont thank me lol", "i could give u {bigamount} {currency}, i have tons",
     "i'll buy u a gaming chair lol", "ill get you whatever u want from the shop", "want a {money} amazon card?",
     "i can send u cash on cashapp for food", "i'll buy you the season pass no problem",
@@ -288,3 +288,214 @@ BANKS = {
     ("u r 12? i'm 13 haha", "age_probe"), ("im 17 but thats not that old right", ""),
 ],
 }
+
+# ----------------------------------------------------------------------------------
+# Wider phrasing (added for generalisation to other authors' phrasing): other verbs and
+# structures, indirect/implied, hedged, joking, typo-ish, 2020s app register, 2000s IM
+# register, formal / broken English. Same defaults as the banks above.
+# ----------------------------------------------------------------------------------
+BANKS["g.sexual"] += [
+    "wat r u wearing", "wat do u sleep in", "so what do u wear to bed lol", "r u in ur pjs or less",
+    "have u ever kissed anyone? like properly", "ever been kissed or nah", "u ever made out with someone",
+    "send one in ur bra", "whats under that hoodie, show me", "do u touch urself",
+    "im so hard thinking about u", "u make me so turned on ngl", "do u ever get horny", "r u a good girl or a naughty one",
+    "bet u look good with nothing on", "i was thinking about u in the shower lol", "whats under the blanket rn",
+    "u wanna know what id do to u", "tell me something dirty, i wont judge", "do boys ever touch u",
+    "have u ever let someone see u naked", "r u still pure lol", "how far have u gone with a boy",
+    "if i was there id cuddle u in bed all night", "u ever sleep with nothing on", "i want u so bad",
+    "Do you know how attractive you are? I think about you a lot at night.", "u like when guys talk dirty?",
+    "can i teach u how to kiss", "wanna play truth or dare, the adult version", "rate ur body 1-10 lol",
+    "does ur body look different now, like grown up", "ur making me feel some type of way", "wish i could touch u",
+    "be honest do u get wet thinking about boys", "i bet ur legs look amazing in shorts", "take ur shirt off for me lol jk unless",
+    "u ever seen what a man looks like down there", "I want to be your boyfriend in every way, you understand?",
+    "hav u evr done it", "ur so sexy for real, ur body is perfect", "how big r ur boobs lol",
+]
+BANKS["g.meeting"] += [
+    "so when r we gonna hang irl", "wanna link up this weekend", "i could swing by after ur practice",
+    "where abouts do u live, like which part of town", "whats the closest mall to u", "do u walk home from school or bus",
+    "i'm gonna be near {place} saturday, come say hi", "lets meet at the park, just u and me", "i could pick u up, i have a car",
+    "tell ur parents ur sleeping at a friends and come over", "u can stay at mine, i have a spare room",
+    "what time do u get out on fridays", "i'll get us a hotel room lol no big deal", "which gate do u leave school from",
+    "drop me ur addy", "send ur location pin", "can u get out of the house tonight", "i'll meet u round the corner so nobody sees",
+    "we should grab food at {place} sometime", "i'll be the guy in the black car", "come to the movies with me {day}",
+    "ur like 20 min from me, i checked", "I am coming to your city next week, we can meet and talk",
+    "how about i come to ur next game and we hang after", "can u take the train by urself", "i'll pay for ur uber",
+    "wanna come over and play {game} on my big tv", "meet me behind the school at {clock}", "dont bring ur friends this time",
+    "what street r u on again", "i can wait outside ur house", "when can i see u for real", "lets meet up, u wont regret it",
+    "u should come to my place, my roommate is gone", "if i drove up tmrw would u come out",
+]
+BANKS["g.risk_check"] += [
+    "ur parents around rn?", "who else is on ur account", "anyone looking over ur shoulder lol", "is the coast clear",
+    "can u talk or is ur mom there", "r u in bed rn? alone?", "does anybody else know ur password", "hows ur mom with ur phone, strict?",
+    "do u have to give ur phone up at night", "r u by urself this weekend", "is ur sister asleep", "whose phone is this, urs or ur moms",
+    "do ur parents know u have {platform}", "does ur mom follow u on here", "u home alone tonight or nah",
+    "is anyone gonna walk in", "do they check ur history", "can ur parents see this chat", "wat time do ur folks get back",
+    "is ur dad the type to snoop", "u got privacy in ur room?", "how late do ur parents work", "do u have a lock on ur door",
+    "r ur parents divorced? who do u live with", "is ur family home for the holidays or away",
+    "Are you alone now? It is better we talk when nobody is near you.", "does anyone share ur ipad", "r u somewhere private",
+    "is ur mom the kind that reads ur texts", "who do u live with", "wats ur mom doing rn", "does ur phone have screen time on it",
+    "r ur parents asleep yet", "nobodys gonna see ur phone right", "do u have ur own laptop or a family one",
+]
+BANKS["g.gifts"] += [
+    "lemme buy u something, anything", "i got extra robux just sitting there lol u want them", "whats ur wishlist, ill cover it",
+    "ill pay for ur nitro for a year", "check ur inbox, got u a lil something", "i'll drop u {bigamount} vbucks if u play duos",
+    "u want the starter pack? on me", "how much is that skin? ill send it", "i can venmo u for lunch money",
+    "want me to order u food? ill pay", "ill get u airpods, ur old ones r trash", "just sent u a roblox card, redeem it quick",
+    "i'll fund ur account if u stay on with me", "u can have my spare iphone", "I will buy you gifts, anything you like, just ask",
+    "u like sephora? ill send u a card", "i got u a surprise, whats ur shoe size", "the whole bundle is urs, on me lol",
+    "do u want {currency} or a gift card", "i'll buy u that admin pass", "i paid for ur battle pass already, its in",
+    "ill send u money for the concert tix", "u need anything? ill buy it", "what do u want for ur bday, serious",
+    "i'll pay for ur game if u add me", "I can send {money} to you, no problem", "u should let me spoil u",
+    "ill get u premium on spotify", "i'll trade u my rare {item} for nothing lol", "im rich lol want some {currency}",
+    "i'll send u a new phone, just use it for me", "ill give u the code later if ur nice",
+]
+BANKS["g.secrecy"] += [
+    "this stays between us", "no screenshots of this ok", "keep this on the low", "ur mom doesnt need to know about me",
+    "if anyone asks, i'm just a friend from school", "lets keep us private", "clear ur chat after we talk",
+    "dont mention me to ur friends", "nobody would understand what we have", "ur good at secrets right? good",
+    "turn on disappearing msgs", "dont show this to anyone pls", "if this got out we'd both be in deep trouble",
+    "ur parents would freak so dont say anything", "archive our chat so no one sees", "tell them im 15 if they ask",
+    "just between me n u ;)", "pinky promise u wont tell", "ppl wouldnt get it, so shhh", "dont let ur bff see our messages",
+    "If someone asks, you say you do not know me.", "say im ur cousin if ur mom asks", "delete my number after lol",
+    "if u tell anyone i'll get in big trouble and so will u", "hide the app in a folder", "dont post about me",
+    "use a different name for me in ur contacts", "this is just for us, nobody else", "u didnt hear it from me ok",
+    "dont talk abt me at school", "swear ull keep quiet abt this", "rename me to like jessica in ur phone",
+]
+BANKS["g.off_platform"] += [
+    "u got snap?", "whats ur sc", "drop ur insta", "dm me on disc", "lets take this to {platform}",
+    "add me back on snap its {handle}", "do u have telegram", "hmu on {platform}, this app is buggy",
+    "this chat is watched, use {platform}", "i sent u a friend req on {platform}", "whats ur number, ill text u",
+    "can we talk somewhere else", "download kik real quick", "we can vc on {platform} later", "join my private server",
+    "i made us a private discord", "ur on tiktok? whats ur @", "text me instead, this game logs chats",
+    "i'll send u my whatsapp", "do u use signal", "lets facetime", "u should download {platform}, easier to chat",
+    "Please add me on {platform}, I will explain there.", "come to my dms", "switch to {platform}, its easier",
+    "this app deletes msgs anyway, go to {platform}", "find me on sc, same name", "whats ur ig, ill follow",
+    "add me on xbox, well party chat", "send me ur cell", "lets talk on the other app",
+    "we can chat on {platform} where no mods are",
+]
+BANKS["g.image_request"] += [
+    "pic?", "lemme see u", "send a selfie rn", "can i see ur face", "show me ur outfit today",
+    "snap me a pic", "whats ur fit rn send it", "send a mirror pic", "i wanna see what u look like",
+    "u should send a cute pic for me", "turn ur cam on", "wanna cam?", "send one from ur bed",
+    "post a pic just for me", "send one in ur swimsuit", "show me ur room lol and u in it",
+    "Can you send me a picture? Just so I know you are real.", "got any pics from the beach", "send a pic after ur shower",
+    "lemme see ur legs lol", "vid call?", "send a full body one", "send a pic without the hoodie",
+]
+BANKS["g.flattery"] += [
+    "u got such a pretty face fr", "ngl ur kinda perfect", "ur lowkey the best part of my day", "u act so grown up",
+    "ur not like these immature kids", "the boys at ur school r blind lol", "i never met anyone like u",
+    "ur mind is so mature", "Your maturity is very rare for your age.", "ur goated at this game and cute too",
+    "u deserve way better than ur friends", "i could talk to u for hours", "ur ten times smarter than ur teachers",
+    "ur parents dont see how special u r", "only i really get u", "u glow in every pic",
+]
+BANKS["g.age_probe"] += [
+    "wait r u even old enough for this game lol", "what grade r u going into", "a/s/l pls", "asl? im 19/m",
+    "how old do u have to be for ur school", "ur bday when? how old u gonna be", "r u a minor lol",
+    "which year r u, 7th?", "you look young in ur pfp, age?", "Excuse me, how old are you?",
+    "r u younger than 14", "ur in what class at school", "still in middle school or nah", "are you 18? lol no way",
+]
+BANKS["g.combo"] += [
+    ("r u alone? wanna cam", "risk_check,image_request"),
+    ("add my snap and delete this chat", "off_platform,secrecy"),
+    ("how old r u? u look so grown in ur pfp", "age_probe,flattery"),
+    ("ill send {bigamount} robux if u add me on {platform}", "gifts,off_platform"),
+    ("dont tell ur parents but i'll pick u up friday", "secrecy,meeting"),
+    ("ur mom asleep? tell me what u wear to bed", "risk_check,sexual"),
+    ("when ur alone take one in just ur bra", "risk_check,image_request,sexual"),
+    ("i'll buy u the pass if nobody hears about it from u", "gifts,secrecy"),
+    ("ur so mature, i want to meet u, just us", "flattery,meeting"),
+    ("hmu on snap when ur parents r asleep", "off_platform,risk_check"),
+    ("keep it secret and i'll send u a gift card", "secrecy,gifts"),
+    ("ur so pretty, have u ever kissed anyone", "flattery,sexual"),
+    ("add me on {platform} and send a selfie there", "off_platform,image_request"),
+    ("nobody home? cool, turn ur cam on", "risk_check,image_request"),
+    ("a/s/l? u sound cute", "age_probe,flattery"),
+    ("delete this then send me ur addy", "secrecy,meeting"),
+    ("u r mature enough to keep a secret right", "flattery,secrecy"),
+    ("ill get u vbucks if u come meet me", "gifts,meeting"),
+]
+BANKS["g.pred_intro"] += [
+    "yo ur cracked at this", "hey saw ur build, sick", "hiii ur in my lobby again lol", "sup u play a lot huh",
+    "hey new here? i can show u around", "yo wanna duo", "hey ur art is fire", "hello friend",
+]
+BANKS["g.pred_pressure"] += [
+    "come onnn", "dont be like that", "i thought we were close", "its not a big deal", "everyone does it",
+    "after all i did for u?", "u said u trusted me", "fine ill just talk to someone else", "why r u being weird now",
+    "I was nice to you, now be nice to me", "relax its just us", "dont be a baby lol",
+]
+BANKS["g.peer"] += [
+    "im 14 too lol", "ur in 8th? same", "i go to a diff school near u", "lol same age", "im a freshman too",
+    "my mom is strict too", "im 13 turning 14", "we r basically the same age",
+]
+BANKS["g.age_probe"] += [
+    "so like how old r we talkin", "u look 12 in that pic lol r u", "what grade, dont lie", "how young r u actually",
+    "ur voice cracked lol how old", "born in what year?", "r u old enough to have snap lol", "how many years old r u lol",
+    "13 or 14?", "u a high schooler or younger", "I would like to know your age please.", "r u like a kid kid or a teen",
+    "age b4 we play?", "wats ur age hun", "so ur still a minor right", "ur in 7th grade? thats so young lol",
+]
+BANKS["g.flattery"] += [
+    "honestly u have better taste than ppl my age", "ur like wise for a kid", "u deserve to be treated like an adult",
+    "ur cute when ur mad lol", "nobody gets u like i do fr", "ur parents would never understand u like this",
+    "u seem so much older than 14", "ur really pretty in ur new pfp", "i could tell u were special from ur first msg",
+    "adults underestimate u, i dont", "u shine brighter than everyone in this server", "ur honestly so beautiful it hurts",
+    "u make my day every time", "talking to u is the best thing in my life rn", "ur smile in that pic omg",
+]
+BANKS["g.image_request"] += [
+    "what do u look like? pic", "got a recent pic", "can u take one rn, just for me", "show me how u look today",
+    "send pics or it didnt happen lol", "lemme see that outfit on u", "send a video of u saying hi",
+    "i wanna see u in ur school uniform", "Could you please send me a photo of yourself?", "snap a pic of u in bed",
+]
+BANKS["g.combo"] += [
+    ("ur 13? thats fine, just dont tell ur mom we talk", "age_probe,secrecy"),
+    ("can u sneak out? ill pick u up, nobody has to know", "meeting,secrecy"),
+    ("u home alone? hop on {platform} vc", "risk_check,off_platform"),
+    ("send a pic in ur pjs, ur parents asleep right?", "image_request,sexual,risk_check"),
+    ("cant stop thinking about ur body, add me on snap", "sexual,off_platform"),
+    ("ill pay for ur uber if u come over", "gifts,meeting"),
+    ("u look so grown up, wat r u wearing", "flattery,sexual"),
+    ("delete our dms and add my other acc", "secrecy,off_platform"),
+    ("if ur mom checks ur phone she cant see snap right", "risk_check,off_platform"),
+    ("ill get u the {item}, just send a pic first", "gifts,image_request"),
+    ("wanna cam? r u alone", "image_request,risk_check"),
+    ("u seem mature enough for adult stuff", "flattery,sexual"),
+]
+BANKS["g.pred_chat"] += [
+    "lol same", "what u up to", "u eat yet", "that song slaps", "im so bored at work", "my boss is annoying lol",
+    "u watch that show?", "haha ur funny", "i just got home", "hows ur day been", "same here tbh", "ok true",
+]
+BANKS["g.pred_intro"] += [
+    "hey ur good at obby lol", "hi saw u in the comments", "hey hey, nice clip", "hello, new friend?",
+    "yo u were in my squad earlier", "hi sorry random but ur builds r insane",
+]
+BANKS["g.pred_pressure"] += [
+    "u owe me tbh", "i bought u stuff, come on", "i'll be sad if u dont", "please, just once", "u trust me or not?",
+    "its only weird if u make it weird",
+]
+BANKS["g.peer"] += [
+    "lol im in 7th too", "my sister goes to ur school i think", "im 15, ppl say i look 17 tho", "ugh my mom is so annoying too",
+]
+BANKS["g.pred_intro"] += [
+    "hey u seem chill", "hi there, u new on the server?", "yo that emote was funny lol", "hey i like ur username",
+    "hello :) saw u online", "hey wanna be friends", "yo gg last round", "hi, i'm {name}, nice to meet u",
+    "sup, u from around here?", "hey ur the one with the cool avatar", "heyy ur in the same group as me",
+    "yo ur pretty good for a new player", "hey, quick question about the game", "hi! ur posts are funny", "hey stranger :)",
+    "Hello! I enjoy your videos very much.",
+]
+BANKS["g.pred_pressure"] += [
+    "u r overthinking it", "nobody will know, chill", "i thought u were mature", "ok then i guess i was wrong about u",
+    "ur so boring rn lol", "i did so much for u", "lots of girls ur age do this", "just trust me ok", "why r u scared of me",
+    "I thought you were different.", "its normal i promise", "dont make me beg lol",
+]
+BANKS["g.pred_chat"] += [
+    "lmao fr", "traffic was crazy today", "i had pizza again lol", "did u finish ur homework", "my dog is being weird",
+    "i love that show", "its raining here", "i'm gonna play later", "haha no way", "what music u into",
+    "i stayed up way too late", "i'm so hungry", "same tbh", "u watching anything good", "i got a new game",
+    "my phone is dying", "wbu", "nice nice", "ha true",
+]
+BANKS["g.peer"] += [
+    "lol same my parents r annoying", "8th grader here too lol", "ngl im only 14", "we have the same bday month lol",
+    "im a girl from {place} btw", "im 13 lol we r the same", "my school is so boring too", "i just turned 14",
+    "i'm in ur grade i think", "i'm not old lol i'm 15", "same age as u basically", "we could be in the same class lol",
+    "im on the volleyball team too", "my older bro plays that game too", "i'm 14 but i act older lol",
+    "lol ur like my age", "ik ur age, im 13 too", "im a freshman lol",
+]

@@ -129,3 +129,147 @@ BANKS = {
     ("I HAVE UR VIDEO IDIOT", "image_claim"), ("SEND {money} OR UR DONE", "payment_demand,threat_audience"),
 ],
 }
+
+# ----------------------------------------------------------------------------------
+# Wider phrasing (added for generalisation): other structures, indirect, hedged, typo-ish,
+# app register, formal / broken English. Same defaults as the banks above.
+# ----------------------------------------------------------------------------------
+BANKS["s.deadline"] += [
+    "u got an hour", "clock starts now", "dont take forever", "i'll wait 5 min no more", "be quick",
+    "if i dont hear back in 10 its going out", "u have till i finish this smoke", "times almost up buddy",
+    "ur running out of time", "make it fast", "need it in the next 30 mins", "every min counts rn",
+    "2 hours max", "before school tmrw or its up", "i'll check back at 9, better be done", "asap",
+    "tonight. not tomorrow. tonight", "dont make me count again", "u got till the timer ends [screenshot]",
+    "You have exactly one hour from this message.", "I will not wait long.", "last warning, 5 mins",
+    "im being nice giving u 20 min", "hurry its almost midnight", "u got 1 min to reply", "whats taking so long",
+    "i'll give u till ur mom gets off work", "quickk", "ur wasting time", "by the end of lunch or its done",
+    "ten minutes. go", "the upload is scheduled for 11", "3 2 1...", "time is money lol hurry",
+]
+BANKS["s.payment_demand"] += [
+    "how much can u send rn", "just send what u have, start with {money}", "u can fix this with {money}",
+    "buy a steam card at the gas station, {money}", "read me the code off the back", "put {money} on my cashapp and its gone",
+    "send 100 now and 100 later", "get ur parents card, i dont care", "i want {money} by paypal, friends option",
+    "send it in crypto, i'll give u the address", "u know the price, {money}", "transfer it now",
+    "pay and i block u forever", "i'll take apple cards, {money} total", "ok {money} then, final price",
+    "send the money and ur free", "venmo works, {money}", "how much is in ur account? screenshot it",
+    "Send {money} to the account I give you and the matter is closed.", "You will pay {money}. No negotiation.",
+    "send 3 new pics and i delete these", "get back on cam or pay, ur choice", "i want another video tonight",
+    "go to the store and get a google play card", "u got birthday money right? send it", "sell ur skins, send the cash",
+    "zelle or cashapp whichever", "pay half now", "drop {money} in this wallet [link]", "i take robux cards too lol",
+    "pay up", "just pay it", "open cashapp now", "{money}, not a dollar less",
+]
+BANKS["s.image_claim"] += [
+    "u forgot i can screen record huh", "i got every second of that call", "check ur dms, recognize this?",
+    "those pics didnt disappear for me lol", "saved all of it", "i have the clip, ur face is clear",
+    "remember what u sent last night? i do", "i kept copies", "i backed it all up to my drive", "i have u on camera",
+    "ur video is on my laptop", "its all recorded bro", "I have recorded you. Every second.", "look familiar? [image]",
+    "i made it with ai but nobody will know", "took ur selfie and made it nude lol", "i have ur pic, with ur name",
+    "got ur snaps saved with a second phone", "i have 3 videos of u", "that pic u sent? i still got it",
+    "ur not gonna like what i have", "i screen recorded the facetime", "i have the pics from ur story plus the ones u sent",
+    "u thought it was private lol", "i saved everything, even the chat", "Video is saved on my cloud.",
+    "i got what i needed from u", "its all on my phone now", "wanna see what i saved? [video]", "i have it all",
+]
+BANKS["s.threat_audience"] += [
+    "ur mom gonna love this", "imagine ur teachers seeing this lol", "i'll put it on reddit with ur @",
+    "i'll send it to ur entire following", "i can dm every kid at ur school", "ur grandma is on facebook right? lol",
+    "gonna post it on ur tiktok comments", "i'll make a burner and send it to ur class", "this goes to ur family group chat",
+    "i'll drop it in ur team discord", "everyone u follow is gonna see", "ur crush gets it first", "i'll tag u in it",
+    "ur name + this pic on google forever", "I will send to your whole family and all your contacts.",
+    "i'll show ur principal", "i'll send to ur job", "ur church friends will see it", "ill leak it to every group chat",
+    "i'll make sure ur dad sees it", "i'll mail it to ur house", "i'll post it and @ ur school",
+    "i found ur moms fb, want me to send?", "everybody at practice will know", "i'll send it to ur little sister",
+    "i'll spread it everywhere", "i got ur friends list, all of them gonna see", "want ur whole school to see?",
+    "ur reputation is done if this gets out", "i'll upload it to a site with ur full name and school",
+]
+BANKS["s.pressure"] += [
+    "reply", "u still there?", "dont go quiet on me", "u really wanna test me?", "im not bluffing",
+    "blocking me wont help", "i got ur address too", "ur making it worse", "think fast", "just do it and its over",
+    "crying wont fix it", "I am not joking with you.", "read my messages", "u cant hide", "no one can help u",
+    "telling ur parents makes it worse", "i know ur full name", "say something",
+]
+BANKS["s.open"] += [
+    "hiii sorry if this is weird", "heyyy u popped up on my explore", "omg ur so cute, hi", "hey do u play {game}? me too",
+    "hello how are u", "hey we met at the party right?", "hi i'm {name}, just moved here", "yo whats good",
+    "hey, ur friends with {name} right", "heyy i like ur vibe", "hi sorry wrong person... but ur cute lol",
+    "Hello, I saw your profile and wanted to say hi.", "hey hey", "ur pfp is cute lol hi",
+]
+BANKS["s.flirt"] += [
+    "wyd rn? im bored in bed", "r u single or taken", "i like talking to u", "u got a gf? lol",
+    "ur voice must be cute", "i'm home alone tonight", "u seem different from other boys", "i kinda like u ngl",
+    "do u like my pics", "im 16 btw, u?", "lets video chat, i get shy tho", ("what r u wearing lol", "sexual"),
+    "i just wanna see u", "u ever sent pics before?", "u can trust me, i dont show anyone", "wanna see something?",
+    "im so bored, entertain me", "u r cute af", "r u alone rn?", "i can show u more if u want",
+]
+BANKS["s.exchange"] += [
+    ("ur turn, dont be shy", "image_request"), ("show me urs now", "image_request"),
+    ("switch to video, i wanna see u", "image_request"), ("send one without ur shirt", "image_request,sexual"),
+    ("cam on, i'm waiting", "image_request"), ("lower lol", "sexual"), ("show more", "image_request"),
+    ("lets go on {platform} video", "off_platform,image_request"), ("u promised u'd send one", "image_request"),
+    ("with ur face this time", "image_request"), ("[video call]", ""), ("omg send another", "image_request"),
+]
+BANKS["s.broken"] += [
+    ("my friend i have all ur video, u must send money now now", "image_claim,payment_demand,deadline"),
+    ("i will send to ur family if u dont pay me", "threat_audience,payment_demand"),
+    ("u think i am joke? i post it in 10 minute", "deadline,threat_audience"),
+    ("i have screenshot of ur follower. all will see u", "threat_audience"),
+    ("pay me {money} and i delete, i promise u", "payment_demand"),
+    ("Your video is with me. Transfer {money} within one hour.", "image_claim,payment_demand,deadline"),
+    ("Failure to pay will result in distribution to your contacts.", "threat_audience,payment_demand"),
+    ("We have your recording. Reply with the gift card code.", "image_claim,payment_demand"),
+    ("bro i no get time, send now", "deadline,payment_demand"),
+    ("look ur pic here, it go viral today", "image_claim,threat_audience"),
+    ("U BETTER PAY", "payment_demand"), ("ONE HOUR", "deadline"), ("UR MOM WILL SEE", "threat_audience"),
+]
+BANKS["s.open"] += [
+    "heyy we have like 30 mutuals lol", "hi! ur from {place} right", "hey sorry i accidentally followed lol hi",
+    "hello handsome, u look kind", "hey cutie wyd", "omg ur friend said u were cute and ur actually cute",
+]
+BANKS["s.flirt"] += [
+    "i like older guys but ur cute", "r u shy? its cute", "i wish u were here rn", "tell me a secret",
+    ("do u wanna see me in my bikini", "image_request"), "im in my room alone lol", "ur making me blush",
+    ("lets trade pics? only cute ones lol", "image_request"), "i never met someone like u", "r u brave?",
+]
+BANKS["s.exchange"] += [
+    ("take it in the mirror", "image_request"), ("u dont trust me? i sent mine", "image_request"),
+    ("u saw mine, fair is fair", "image_request"), ("stand up and show me", "image_request"),
+    ("go to {platform} so i can see u live", "off_platform,image_request"), ("ur so hot omg more", "sexual,image_request"),
+    ("u can do better than that", "image_request"), ("now just for me, no clothes lol", "image_request,sexual"),
+]
+BANKS["s.pressure"] += [
+    "u cant undo this", "u should have thought before u sent it", "dont test me", "i see u read it",
+    "whos gonna believe u now", "stop stalling", "ur parents will be so disappointed", "its ur own fault",
+    "i'm ready to press send", "i'm watching ur followers rn",
+]
+BANKS["s.broken"] += [
+    ("u dont want ur family see ur video no? so u pay", "threat_audience,payment_demand"),
+    ("i wait only 20 minute, after i upload", "deadline,threat_audience"),
+    ("sent me {money} gift card now and everything finish", "payment_demand"),
+    ("I hold your pictures. Pay the amount requested.", "image_claim,payment_demand"),
+    ("Your school will receive the files at 9 pm.", "threat_audience,deadline"),
+    ("u play with me? i destroy ur life man", "threat_audience"),
+    ("all ur contact i have already, dont play", "threat_audience"),
+    ("I GOT ALL UR PICS", "image_claim"), ("PAY OR EVERYONE SEES", "payment_demand,threat_audience"),
+    ("Time is running. Confirm payment.", "deadline,payment_demand"),
+    ("ur video its with me, u must cooperate", "image_claim"),
+    ("i am not ur friend, i am business", "payment_demand"),
+    ("quick send the code, i wait", "payment_demand,deadline"),
+    ("The recording exists. Act accordingly.", "image_claim"),
+    ("i go send to ur father facebook", "threat_audience"),
+    ("last time i tell u, pay", "payment_demand,deadline"),
+    ("bro u wan ur school see this?", "threat_audience"),
+]
+BANKS["s.open"] += [
+    "hi there, ur kinda cute", "u were in my recommended lol hi", "hey i think we matched lol", "hello! how's ur day",
+    "hiii i like ur posts", "hey we go to the same gym i think", "excuse me ur so cute", "hey is this {name}?",
+    "yo ur feed is fire", "hi, u seem nice",
+]
+BANKS["s.exchange"] += [
+    ("pls one pic, i'm lonely", "image_request"), ("ok ur turn babe", "image_request"),
+    ("lets video, i'll show first", "image_request"), ("my cam is on, where's urs", "image_request"),
+    ("send a quick one, it disappears anyway", "image_request"), ("no face? come on", "image_request"),
+    ("[snap]", ""), ("did u see mine", ""), ("u look good, send more", "image_request"),
+    ("go somewhere private and show me", "image_request"),
+]
+BANKS["s.pressure"] += [
+    "dont play dumb", "i can see ur online", "u know what to do", "stop wasting my time",
+]
