@@ -84,6 +84,14 @@ internal sealed class AggregatorTrainer(MLContext ml, TextWriter log)
             log.WriteLine($"  aggregator {HarmNames.All[h],-10} rows {data.Count,7} pos {positives,9:F1} neg {negatives,9:F1}");
         }
 
+        for (int h = 0; h < k; h++)
+        {
+            int harm = h;
+            var top = Enumerable.Range(0, f).OrderByDescending(i => Math.Abs(weights[(i * k) + harm])).Take(20)
+                .Select(i => $"{RiskFeatures.Names[i]} {weights[(i * k) + harm]:+0.00;-0.00}");
+            log.WriteLine($"  aggregator {HarmNames.All[h]} bias {bias[h]:F2}, largest weights: {string.Join(", ", top)}");
+        }
+
         return new AggregatorModel(weights, bias);
     }
 }

@@ -42,7 +42,14 @@ internal sealed class TrainingOptions
     public float LineL2 { get; set; } = 0.5f;
 
     /// <summary>Upper bound of the positive example weight of the line heads.</summary>
-    public float MaxPositiveWeight { get; set; } = 30f;
+    public float MaxPositiveWeight { get; set; } = 100f;
+
+    /// <summary>
+    /// Weight of each Perverted-Justice pseudo-conversation in the aggregator's training, relative to a synthetic one
+    /// (1 = equal). PJ chats are 2000s IM with adult decoys; a low weight keeps the aggregator from leaning on the
+    /// line-level style head they reward.
+    /// </summary>
+    public float AggregatorPjWeight { get; set; } = 0.2f;
 
     /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
     public bool LineOnly { get; set; }
@@ -52,7 +59,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--line-only]";
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr)
@@ -122,14 +129,22 @@ internal sealed class TrainingOptions
                     }
 
                     break;
-                case "--weak-label-weight":
+                case "--weak-label-weight" or "--aggregator-pj-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float weak) || weak < 0)
                     {
                         stderr.WriteLine($"train: option {arg} needs a non-negative number, got '{value}'.");
                         return null;
                     }
 
-                    options.WeakLabelWeight = weak;
+                    if (arg == "--weak-label-weight")
+                    {
+                        options.WeakLabelWeight = weak;
+                    }
+                    else
+                    {
+                        options.AggregatorPjWeight = weak;
+                    }
+
                     break;
                 case "--seed" or "--pj-lines" or "--folds":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)

@@ -70,7 +70,15 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         {
             var model = foldModels[data.Fold(c, options.Folds)];
             var units = c.Messages.Select(m => model.PredictChunks(training.Chunks(m.Text))).ToList();
+            int first = rows.Count;
             AggregatorRows.Add(c, units, rows);
+            if (c.Source == "pj" && options.AggregatorPjWeight != 1f)
+            {
+                for (int r = first; r < rows.Count; r++)
+                {
+                    rows[r] = rows[r] with { Weight = rows[r].Weight * options.AggregatorPjWeight };
+                }
+            }
             if (options.HiddenAgeReplays && c.Source == "synthetic" && c.Ages.Count > 0)
             {
                 // The same conversation with no age bands given (most platforms): age context must then come from
@@ -168,7 +176,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var validation = AggregatorConversations(data, DataPart.Validation).ToList();
         var limits = new Dictionary<string, double>[]
         {
-            new() { ["synthetic"] = 0.04, ["dota"] = 0.004 },
+            new() { ["synthetic"] = 0.02, ["dota"] = 0.004 },
             new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005 },
         };
         var thresholds = new Dictionary<string, float>();

@@ -124,6 +124,7 @@ internal sealed class SafetyScorerCore
             try
             {
                 _risk.Run(features.FeatureBuffer, authors, output);
+                ApplyEvidenceGate(features, output.AsSpan(0, authors * k));
                 ApplyTranscripts(features, output.AsSpan(0, authors * k));
                 return RiskAssessmentBuilder.Build(features, output.AsSpan(0, authors * k), Descriptor.SignalNames);
             }
@@ -135,6 +136,46 @@ internal sealed class SafetyScorerCore
         finally
         {
             _windowPool.Add(features);
+        }
+    }
+
+    /// <summary>
+    /// An unexplained grooming risk is multiplied by this (see <see cref="ApplyEvidenceGate"/>): below the model's alert
+    /// threshold and below every threshold of the policy presets (lowest 0.5), while the ranking among such authors is kept.
+    /// </summary>
+    public const float UnexplainedRiskScale = 0.45f;
+
+
+    /// <summary>
+    /// A grooming alert must be explained by what the author did: an author with no fired grooming signal in the window
+    /// stays below every grooming threshold (risk scaled by <see cref="UnexplainedRiskScale"/>, so the ranking among
+    /// such authors is kept). The exception is a one-to-one chat with no age bands where the other side reads as a minor
+    /// (<see cref="ModelLayout.MinorCueHead"/>): there the line-level grooming head alone may alert (2000s-IM grooming
+    /// whose moves the signal heads miss), while multi-party adult chat rooms full of sexual talk stay quiet.
+    /// Sextortion is not gated: its conversation head rarely fires on benign chat.
+    /// </summary>
+    private static void ApplyEvidenceGate(WindowFeatures features, Span<float> output)
+    {
+        int k = HarmNames.All.Count;
+        int groomingSignals = SignalNames.Grooming.Count;
+        for (int a = 0; a < features.Authors.Count; a++)
+        {
+            bool groomingFired = false;
+            foreach (var unit in features.Units[a])
+            {
+                var p = unit.Probabilities;
+                for (int i = 0; i < p.Length && i < groomingSignals && !groomingFired; i++)
+                {
+                    groomingFired = p[i] >= RiskFeatures.FiredThreshold;
+                }
+            }
+
+            // Old-style IM grooming: a one-to-one chat, no age bands given, the other side reads as a minor.
+            bool lift = features.Authors.Count == 2 && !features.AnyKnownAge && features.OthersMinorEvidence(a) >= RiskFeatures.FiredThreshold;
+            if (!groomingFired && !lift)
+            {
+                output[a * k] *= UnexplainedRiskScale;
+            }
         }
     }
 

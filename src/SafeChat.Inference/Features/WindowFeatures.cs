@@ -45,6 +45,34 @@ internal sealed class WindowFeatures
         return units == 0 ? (0f, 0f) : (_transcriptUnits[author] / (float)units, _transcript[author]);
     }
 
+    /// <summary>Whether any author of the window has a known age band.</summary>
+    public bool AnyKnownAge => _ages.Any(a => a != AgeBand.Unknown);
+
+    /// <summary>
+    /// How strongly another participant of the window is a minor: 1 when one has a known child or teen age band, else
+    /// the strongest <see cref="ModelLayout.MinorCueHead"/> score among the others' units.
+    /// </summary>
+    public float OthersMinorEvidence(int author)
+    {
+        float evidence = 0f;
+        for (int b = 0; b < _authors.Count; b++)
+        {
+            if (b == author)
+            {
+                continue;
+            }
+
+            if (_ages[b] is AgeBand.Child or AgeBand.Teen)
+            {
+                return 1f;
+            }
+
+            evidence = Math.Max(evidence, _minorCue[b]);
+        }
+
+        return evidence;
+    }
+
     /// <summary>Builds the features of a window. <paramref name="expand"/> returns the chunk units of a message, or null.</summary>
     public void Build(IReadOnlyList<WindowMessage> window, Func<MessageSignals, IReadOnlyList<MessageSignals>?> expand)
     {

@@ -227,6 +227,35 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Assess_AdultChatRoomBanterWithoutMinors_NoAuthorReachesTheGroomingThreshold()
+    {
+        // Several adults in a public room, flirting and joking; ages unknown, nobody reads as a minor.
+        var room = new List<(string, AgeBand, string)>
+        {
+            ("nightowl_34", Unknown, "evening room, any ladies here tonight lol"),
+            ("kaylee_b", Unknown, "depends who is asking"),
+            ("nightowl_34", Unknown, "34/m bored after work, u?"),
+            ("kaylee_b", Unknown, "29 f, just got off a double shift"),
+            ("marco77", Unknown, "lol here we go again"),
+            ("nightowl_34", Unknown, "u single?"),
+            ("kaylee_b", Unknown, "wouldnt u like to know"),
+            ("marco77", Unknown, "he asks everyone that every night"),
+            ("nightowl_34", Unknown, "ur dirty marco"),
+            ("tess_k", Unknown, "who spilled wine on the keyboard, this chat is wild"),
+            ("marco77", Unknown, "my wife says hi to all of u lol"),
+            ("nightowl_34", Unknown, "wanna pm kaylee?"),
+            ("kaylee_b", Unknown, "maybe later, watching the game"),
+            ("tess_k", Unknown, "go birds"),
+        };
+
+        var replay = fixture.Replay(room);
+
+        Assert.All(replay, r => Assert.True(
+            r.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming),
+            $"grooming risk {r.Harms[HarmNames.Grooming]:F3} >= threshold"));
+    }
+
+    [Fact]
     public void AnalyzeMessage_ShortChatTurn_HasNoTranscriptScore()
     {
         var signals = fixture.Scorer.AnalyzeMessage("dont tell ur parents ok its our secret");
