@@ -31,6 +31,9 @@ internal sealed class TrainingData
 
     public List<ChatConversation> Pan12Sample { get; } = [];
 
+    /// <summary>Hand-written external check conversations (measurement only).</summary>
+    public List<ChatConversation> External { get; } = [];
+
     private readonly Dictionary<string, int> _scenarioOrder = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -126,6 +129,15 @@ internal sealed class TrainingData
             {
                 c.Part = DataPart.Heldout;
                 data.Pan12Sample.Add(c);
+            }
+        }
+
+        foreach (var path in options.External)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(path, "external"))
+            {
+                c.Part = DataPart.Heldout;
+                data.External.Add(c);
             }
         }
 

@@ -21,6 +21,9 @@ internal sealed class TrainingOptions
 
     public List<string> Heldout { get; } = [];
 
+    /// <summary>Hand-written external check sets: measured with the shipped models, never trained or tuned on.</summary>
+    public List<string> External { get; } = [];
+
     public string OutputDirectory { get; set; } = "models";
 
     public int Seed { get; set; } = 42;
@@ -58,7 +61,7 @@ internal sealed class TrainingOptions
     public string CommandLine { get; set; } = string.Empty;
 
     public const string Usage =
-        "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--pj DIR] [--vtpan CSV] " +
+        "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
         "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--line-only]";
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
@@ -112,6 +115,7 @@ internal sealed class TrainingOptions
                 case "--conversations": options.Conversations.Add(value); multi = options.Conversations; break;
                 case "--lines": options.Lines.Add(value); multi = options.Lines; break;
                 case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
+                case "--external": options.External.Add(value); multi = options.External; break;
                 case "--line-l2" or "--max-positive-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
                     {
@@ -179,7 +183,7 @@ internal sealed class TrainingOptions
             return null;
         }
 
-        foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout)
+        foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
                      .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
         {
             if (!File.Exists(path))

@@ -40,6 +40,14 @@ internal static class HeldoutEvaluation
             }
         }
 
+        if (data.External.Count > 0)
+        {
+            results.Add(new("external check set (hand-written, independent writers): grooming vs benign hard negatives", HarmNames.Grooming, Streaming, runner.Measure(data.External, 0)));
+            results.Add(new("external check set (hand-written, independent writers): sextortion vs benign hard negatives", HarmNames.Sextortion, Streaming, runner.Measure(data.External, 1)));
+            var (flagged, total) = runner.FlaggedAnyHarm(data.External.Where(c => c.Label == HarmLabel.Benign));
+            log.WriteLine($"external check set benign flagged (any harm): {flagged}/{total} = {flagged / (double)Math.Max(1, total):P1}");
+        }
+
         var vtpan = data.Vtpan.Where(c => c.Part == DataPart.Heldout).ToList();
         if (vtpan.Count > 0)
         {
