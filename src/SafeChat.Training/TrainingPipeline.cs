@@ -66,9 +66,11 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         Progress("final line model trained");
 
         var rows = new List<AggregatorRow>();
+        var rowFolds = new List<int>();
         foreach (var c in AggregatorConversations(data, DataPart.Train))
         {
-            var model = foldModels[data.Fold(c, options.Folds)];
+            int conversationFold = data.Fold(c, options.Folds);
+            var model = foldModels[conversationFold];
             var units = c.Messages.Select(m => model.PredictChunks(training.Chunks(m.Text))).ToList();
             int first = rows.Count;
             AggregatorRows.Add(c, units, rows);
@@ -86,6 +88,11 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 // minor is not grooming.
                 AggregatorRows.Add(WithoutAges(c), units, rows);
             }
+
+            while (rowFolds.Count < rows.Count)
+            {
+                rowFolds.Add(conversationFold);
+            }
         }
 
         log.WriteLine($"aggregator rows: {rows.Count} ({string.Join(", ", rows.GroupBy(r => r.Source).Select(g => $"{g.Key} {g.Count()}"))})");
@@ -93,11 +100,24 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var risk = aggregatorTrainer.Train(rows);
         Progress("aggregator trained");
 
-        // Validation conversations are replayed with the fold model that never saw their scenario (or group), so the
-        // thresholds are set on line scores as unfamiliar as the held-out data's.
+        // Thresholds are set on conversations as unfamiliar as held-out data: validation conversations are replayed with
+        // the line model of the fold that never saw their scenario (or group), and every synthetic/hand-written TRAINING
+        // conversation with that fold's line model AND an aggregator trained without its fold (out-of-fold), so the
+        // false-positive limits are measured on benign families the models did not learn from.
         var provisional = new Dictionary<string, float> { [HarmNames.Grooming] = 0.5f, [HarmNames.Sextortion] = 0.5f };
         var runners = foldModels.Select(m => new EvaluationRunner(CreateManagedScorer(featurizer, m, risk, provisional), provisional)).ToArray();
-        var (thresholds, notes) = ChooseThresholds(c => runners[data.Fold(c, options.Folds)].Trace(c), data, risk);
+        var oofRunners = new EvaluationRunner[options.Folds];
+        for (int f = 0; f < options.Folds; f++)
+        {
+            int fold = f;
+            var foldRows = rows.Where((_, i) => rowFolds[i] != fold).ToList();
+            var foldRisk = new AggregatorTrainer(ml, TextWriter.Null).Train(foldRows);
+            oofRunners[f] = new EvaluationRunner(CreateManagedScorer(featurizer, foldModels[f], foldRisk, provisional), provisional);
+        }
+
+        Progress("out-of-fold aggregators trained");
+        var (thresholds, notes) = ChooseThresholds(
+            c => (c.Part == DataPart.Train ? oofRunners : runners)[data.Fold(c, options.Folds)].Trace(c), data, risk);
         Progress($"thresholds: grooming {thresholds[HarmNames.Grooming]:F3}, sextortion {thresholds[HarmNames.Sextortion]:F3}");
         var transcript = new TranscriptTrainer(ml, featurizer, log).Train(data, thresholds[HarmNames.Grooming]);
         notes[HarmNames.Grooming] += "; " + transcript.Note;
@@ -168,15 +188,24 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         return VocabularyBuilder.ToFileBytes(vocabulary);
     }
 
+    /// <summary>
+    /// Largest share of synthetic/hand-written benign conversations (validation + out-of-fold training, i.e. families the
+    /// scoring models did not learn from) the grooming threshold may flag. The target is at most 8% of hard negatives.
+    /// </summary>
+    public const double SyntheticFprLimit = 0.05;
+
     /// <summary>In-time recall kept on validation positives when the false-positive limits allow a higher threshold.</summary>
     public const double ValidationInTimeRecall = 0.93;
 
     private (Dictionary<string, float> Thresholds, Dictionary<string, string> Notes) ChooseThresholds(Func<ChatConversation, ReplayTrace> trace, TrainingData data, AggregatorModel risk)
     {
         var validation = AggregatorConversations(data, DataPart.Validation).ToList();
+
+        // Synthetic and hand-written conversations: validation plus out-of-fold training conversations.
+        var synthetic = validation.Where(c => c.Source == "synthetic").Concat(data.Synthetic.Where(c => c.Part == DataPart.Train)).ToList();
         var limits = new Dictionary<string, double>[]
         {
-            new() { ["synthetic"] = 0.02, ["dota"] = 0.004 },
+            new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.004 },
             new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005 },
         };
         var thresholds = new Dictionary<string, float>();
@@ -189,7 +218,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             float byLimits = 0.05f;
             foreach (var (source, limit) in limits[h])
             {
-                IReadOnlyList<float> scores = validation.Where(c => c.Source == source && c.Label == HarmLabel.Benign)
+                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : validation).Where(c => c.Source == source && c.Label == HarmLabel.Benign)
                     .Select(c => trace(c).Max(harm)).ToList();
                 float needed = EvaluationRunner.ChooseThreshold([(scores, limit)]);
                 perGroup.Add($"{source} benign <= {limit:P1} of {scores.Count} needs {needed:F3}");
@@ -198,7 +227,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
             // The highest threshold that still alerts in time on ValidationInTimeRecall of the synthetic positives:
             // when the limits allow more, the margin absorbs benign situations the validation split does not contain.
-            var inTime = validation.Where(c => c.Source == "synthetic" && c.Label == label && c.AlertBy.HasValue)
+            var inTime = synthetic.Where(c => c.Label == label && c.AlertBy.HasValue)
                 .Select(c =>
                 {
                     var risk = trace(c).Risk[harm];
@@ -210,7 +239,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             float chosen = Math.Clamp(Math.Max(byLimits, Math.Min(byRecall, 0.9f)), 0.05f, 0.99f);
             thresholds[HarmNames.All[h]] = chosen;
             notes[HarmNames.All[h]] = $"max(false-positive limits on validation [{string.Join("; ", perGroup)}], " +
-                $"highest threshold keeping {ValidationInTimeRecall:P0} in-time recall on {inTime.Count} validation synthetic positives (out-of-scenario line scores) = {byRecall:F3} (capped at 0.9))";
+                $"highest threshold keeping {ValidationInTimeRecall:P0} in-time recall on {inTime.Count} synthetic/hand-written positives (validation + out-of-fold training) = {byRecall:F3} (capped at 0.9))";
             log.WriteLine($"threshold {HarmNames.All[h]}: {chosen:F3} = {notes[HarmNames.All[h]]}");
             if (h == 0)
             {

@@ -152,7 +152,8 @@ internal sealed class SafetyScorerCore
     /// such authors is kept). The exception is a one-to-one chat with no age bands where the other side reads as a minor
     /// (<see cref="ModelLayout.MinorCueHead"/>): there the line-level grooming head alone may alert (2000s-IM grooming
     /// whose moves the signal heads miss), while multi-party adult chat rooms full of sexual talk stay quiet.
-    /// Sextortion is not gated: its conversation head rarely fires on benign chat.
+    /// Known ages also gate grooming: with no possible minor target (see <see cref="WindowFeatures.HasPossibleGroomingTarget"/>)
+    /// the same scaling applies. Sextortion is not gated: adults are extorted too, and its head rarely fires on benign chat.
     /// </summary>
     private static void ApplyEvidenceGate(WindowFeatures features, Span<float> output)
     {
@@ -172,7 +173,9 @@ internal sealed class SafetyScorerCore
 
             // Old-style IM grooming: a one-to-one chat, no age bands given, the other side reads as a minor.
             bool lift = features.Authors.Count == 2 && !features.AnyKnownAge && features.OthersMinorEvidence(a) >= RiskFeatures.FiredThreshold;
-            if (!groomingFired && !lift)
+            // Grooming is an adult (or older person) targeting a minor: with known ages and no possible minor target
+            // (everyone else a known adult, or a known minor among known minors) the author's grooming risk stays low.
+            if ((!groomingFired && !lift) || !features.HasPossibleGroomingTarget(a))
             {
                 output[a * k] *= UnexplainedRiskScale;
             }

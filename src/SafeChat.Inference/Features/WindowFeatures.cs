@@ -45,6 +45,36 @@ internal sealed class WindowFeatures
         return units == 0 ? (0f, 0f) : (_transcriptUnits[author] / (float)units, _transcript[author]);
     }
 
+    /// <summary>
+    /// Whether the author could be grooming someone in this window by the known age bands: false when every other
+    /// author is a known adult, or when the author is a known minor and every other author is a known minor too (a teen
+    /// with a known child is still a possible case).
+    /// Unknown ages always leave the possibility open. (Bands are taken as given: hosts should pass only assured ages.)
+    /// </summary>
+    public bool HasPossibleGroomingTarget(int author)
+    {
+        bool authorMinor = _ages[author] is AgeBand.Child or AgeBand.Teen;
+        bool others = false;
+        for (int b = 0; b < _authors.Count; b++)
+        {
+            if (b == author)
+            {
+                continue;
+            }
+
+            others = true;
+            var age = _ages[b];
+            bool minorTarget = age is AgeBand.Child or AgeBand.Teen;
+            if (age == AgeBand.Unknown || (!authorMinor && minorTarget) || (_ages[author] == AgeBand.Teen && age == AgeBand.Child))
+            {
+                return true;
+            }
+        }
+
+        // Alone in the window (no reply yet) or only known adults / (for a minor author) only known minors.
+        return !others;
+    }
+
     /// <summary>Whether any author of the window has a known age band.</summary>
     public bool AnyKnownAge => _ages.Any(a => a != AgeBand.Unknown);
 

@@ -256,6 +256,29 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Assess_KnownAdultsFlirting_NoGroomingAlert()
+    {
+        var chat = new List<(string, AgeBand, string)>
+        {
+            ("devon_31", Adult, "hey saw ur profile, u into hiking too?"),
+            ("mara.k", Adult, "haha yes every weekend"),
+            ("devon_31", Adult, "ur really pretty btw"),
+            ("mara.k", Adult, "thank u :)"),
+            ("devon_31", Adult, "u alone tonight? we could video call"),
+            ("mara.k", Adult, "maybe, my roommate is out"),
+            ("devon_31", Adult, "send a pic of ur outfit lol"),
+            ("mara.k", Adult, "[photo]"),
+            ("devon_31", Adult, "wow. add me on snap its easier"),
+            ("mara.k", Adult, "ok whats ur user"),
+            ("devon_31", Adult, "lets meet saturday at the brewery"),
+        };
+
+        var replay = fixture.Replay(chat);
+
+        Assert.All(replay, r => Assert.True(r.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming)));
+    }
+
+    [Fact]
     public void AnalyzeMessage_ShortChatTurn_HasNoTranscriptScore()
     {
         var signals = fixture.Scorer.AnalyzeMessage("dont tell ur parents ok its our secret");

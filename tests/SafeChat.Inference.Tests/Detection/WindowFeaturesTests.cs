@@ -1,0 +1,39 @@
+using SafeChat.Conversations;
+using SafeChat.Inference.Features;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Tests.Detection;
+
+public sealed class WindowFeaturesTests
+{
+    [Theory]
+    [InlineData(AgeBand.Adult, AgeBand.Adult, false)] // adults among adults: nobody to groom
+    [InlineData(AgeBand.Teen, AgeBand.Teen, false)] // same-age peers
+    [InlineData(AgeBand.Child, AgeBand.Teen, false)]
+    [InlineData(AgeBand.Adult, AgeBand.Teen, true)]
+    [InlineData(AgeBand.Adult, AgeBand.Child, true)]
+    [InlineData(AgeBand.Unknown, AgeBand.Teen, true)]
+    [InlineData(AgeBand.Adult, AgeBand.Unknown, true)] // an unknown age leaves the possibility open
+    [InlineData(AgeBand.Teen, AgeBand.Child, true)] // a teen with a known child is still a possible case
+    public void HasPossibleGroomingTarget_KnownBands_FollowsTheDefinition(AgeBand author, AgeBand other, bool expected)
+    {
+        var features = new WindowFeatures();
+        features.Build(
+            [
+                new WindowMessage(0, "a", author, MessageSignals.Empty(SignalNames.All.Count)),
+                new WindowMessage(1, "b", other, MessageSignals.Empty(SignalNames.All.Count)),
+            ],
+            _ => null);
+
+        Assert.Equal(expected, features.HasPossibleGroomingTarget(0));
+    }
+
+    [Fact]
+    public void HasPossibleGroomingTarget_AuthorAloneInTheWindow_IsPossible()
+    {
+        var features = new WindowFeatures();
+        features.Build([new WindowMessage(0, "a", AgeBand.Adult, MessageSignals.Empty(SignalNames.All.Count))], _ => null);
+
+        Assert.True(features.HasPossibleGroomingTarget(0));
+    }
+}
