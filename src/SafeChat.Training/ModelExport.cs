@@ -149,6 +149,9 @@ internal static class ModelExport
                              "rows between the first signal and alert_by left out; all other authors and benign conversations negative",
                 ["threshold_rule"] = string.Join("; ", models.ValidationNotes.Select(p => $"{p.Key}: {p.Value}")),
                 ["window"] = Replay.WindowSize,
+                ["evidence_gate"] = $"runtime (SafetyScorerCore): an author's grooming risk is multiplied by {SafetyScorerCore.UnexplainedRiskScale} when none of their units in the window fires a grooming signal (>= {RiskFeatures.FiredThreshold}), " +
+                                    "unless the chat is one-to-one, no age band is known and the other side's minor_cue >= 0.5; the same scaling applies when known age bands leave no possible minor target",
+                ["pasted_logs"] = "an author whose units come mostly from messages of >= 40 tokens gets the transcript_grooming output of safechat-signals-v1 as grooming risk",
             },
         };
         ModelCardWriter.Save(directory, card);
@@ -177,10 +180,12 @@ internal static class ModelExport
     [
         new()
         {
-            Name = "SafeChat synthetic conversations",
-            Source = "data/synthetic (written for SafeChat by the team; tools/synth/generate.py)",
+            Name = "SafeChat synthetic and hand-written conversations and lines",
+            Source = "data/synthetic (written for SafeChat by the team from phrase banks; tools/synth/generate.py) and data/handwritten (conversations and annotated single lines written one by one by several writers)",
             Licence = "Apache-2.0 (our own writing)",
-            Usage = "train (85%) / validation (15%, by stable hash of the conversation id) from the train files; the heldout files for evaluation only",
+            Usage = "train (85%) / validation (15%, by stable hash of the conversation id) from the train files; the synthetic heldout files for evaluation only; " +
+                    "thresholds also use out-of-fold replays of the training conversations (line model and aggregator trained without their scenario fold); " +
+                    "joined into one text, grooming (positive) and benign (negative) conversations also train the transcript head",
             Counts = s.Counts("synthetic"),
             Notes = "Annotated signals per predator message; hard negatives (parents, siblings, friends, tutors, gamers) in the same casual style. minor_cue: known-minor lines matching the minor patterns are positives, non-predator adult lines negatives; the aggregator also replays each training conversation with its age bands hidden.",
         },
@@ -189,7 +194,7 @@ internal static class ModelExport
             Name = "Perverted-Justice (Koutli)",
             Source = "github.com/helenkoutli/PervertedJusticeDataset @ 95499214",
             Licence = "none stated (research use); not redistributed",
-            Usage = "offender lines = grooming_line positives, decoy lines = negatives (sampled); WEAK SUPERVISION of the internal minor_cue head: training decoy lines matching a few high-precision patterns (\"im 13\", \"14/f\", \"8th grade\", \"my mom wont let me\", \"after school\") are minor_cue positives, other decoy lines unlabeled (signal weak labels for offender lines exist as --weak-label-weight, off in the shipped model); re-interleaved pseudo-conversations for the aggregator; 20% of offenders held out, 15% validation",
+            Usage = "offender lines = grooming_line positives, decoy lines = negatives (sampled); WEAK SUPERVISION of the internal minor_cue head: training decoy lines matching a few high-precision patterns (\"im 13\", \"14/f\", \"8th grade\", \"my mom wont let me\", \"after school\") are minor_cue positives, other decoy lines unlabeled (signal weak labels for offender lines exist as --weak-label-weight, off in the shipped model); re-interleaved pseudo-conversations for the aggregator (each weighted 0.2 of a synthetic conversation) and, joined into one text, as transcript-head positives; 20% of offenders held out, 15% validation",
             Counts = s.Counts("pj"),
             Notes = "Decoys are adults posing as minors; conviction-archive cases (late-stage, explicit); turn order between the two sides is lost.",
         },
@@ -198,7 +203,7 @@ internal static class ModelExport
             Name = "PAN12 / VTPAN segments (Constien val_seg.csv, English)",
             Source = "github.com/YuliaConstien/Cybergrooming_Detection_IM @ f9d36eba",
             Licence = "none stated; PAN12 terms (research use)",
-            Usage = "benign chunks as line negatives; whole segments as aggregator examples; 20% held out, 15% validation (stable hash of row id)",
+            Usage = "benign chunks as line negatives; whole segments as aggregator examples and as transcript-head documents (its L2 and threshold chosen on the validation rows); 20% held out, 15% validation (stable hash of row id)",
             Counts = s.Counts("vtpan"),
             Notes = "Positives are Perverted-Justice chats, negatives mostly IRC/Omegle chatter; one string per chat, no authors.",
         },
@@ -207,7 +212,7 @@ internal static class ModelExport
             Name = "CONDA Dota 2 in-game chat",
             Source = "github.com/usydnlp/CONDA @ 3fb90675",
             Licence = "none stated (research data); ask the authors before commercial use",
-            Usage = "benign negatives (toxic, never grooming); whole matches split 65/15/20",
+            Usage = "benign negatives (toxic, never grooming) for the line heads, the aggregator and (joined into one text) the transcript head; whole matches split 65/15/20",
             Counts = s.Counts("dota"),
         },
         new()
@@ -226,15 +231,24 @@ internal static class ModelExport
             Usage = "evaluation / format check only",
             Counts = s.Counts("pan12-sample"),
         },
+        new()
+        {
+            Name = "SafeChat external check set",
+            Source = "data/external-check (hand-written for SafeChat by writers who never saw the training data or banks)",
+            Licence = "Apache-2.0 (our own writing)",
+            Usage = "evaluation only (--external); never trained on, never used to choose a threshold",
+            Counts = s.Counts("external"),
+        },
     ];
 
     private static readonly string[] KnownBiases =
     [
         "English only; trained on US/UK-style chat shorthand. Other languages (the Spanish sextortion smoke test) are not detected reliably.",
         "Real grooming data comes from Perverted-Justice stings: the 'victims' are adult decoys and the cases are late-stage and explicit; subtle or aborted grooming is under-represented.",
-        "Synthetic conversations were written by one team from phrase banks; real predators phrase things in ways the banks do not cover.",
+        "Our own conversations were written by one team (phrase-bank templates plus hand-written conversations and lines by a few writers); real predators phrase things in ways we did not.",
         "Real benign data is adult game chat (Dota 2) and IRC/Omegle chatter; warm family and teen chat is only synthetic.",
         "Sextortion training data is entirely synthetic: there is no public English sextortion chat corpus.",
+        "Known age bands are trusted: with every other participant a known adult (or a known minor among known minors) grooming risk is kept below alerting, so a minor registered as an adult is not protected by the grooming alert (pass only assured ages; the policy layer treats self-declared adults as unknown).",
         "Age context (known adult author, known minor present) raises risk; where ages are unknown the aggregator uses the internal minor_cue head (the other participants' strongest line saying they are a minor), which was weak-labelled by patterns: minors who never mention age, school or parents give no cue, and adults role-playing or joking about being young do.",
     ];
 
@@ -244,6 +258,8 @@ internal static class ModelExport
         "Sees one conversation window (the last 50 messages); one adult reaching many minors (fan-out) needs per-user aggregation outside this model.",
         "A candidate generator: alerts need human review before any report or account action.",
         "Linear models over hashed n-grams: paraphrases far from the training phrasing, sarcasm and long-range context can be missed.",
+        "A grooming alert needs at least one fired grooming signal by that author in the window (except a one-to-one chat with no age bands where the other side reads as a minor); grooming written entirely in moves the signal heads miss is ranked but not alerted.",
+        "Family, coach and tutor chats that contain the same moves as grooming (secrets about presents, 'are you home alone', photo requests) remain the main source of false alerts.",
     ];
 }
 

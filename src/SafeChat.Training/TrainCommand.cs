@@ -124,18 +124,28 @@ public static class TrainCommand
         sb.AppendLine("  Microsoft.ML.Tokenizers `WordPieceTokenizer` with a vocabulary built from the normalized training text (`vocab.txt`) →");
         sb.AppendLine("  token unigrams + bigrams per chunk of ≤ 20 tokens (stride 15), FNV-1a hashed into 2^17 buckets, valued 1/sqrt(#features).");
         sb.AppendLine("  Long messages (a pasted chat log) are scored chunk by chunk; the aggregator sees every chunk as a unit.");
-        sb.AppendLine("- **safechat-signals-v1**: one ML.NET L-BFGS logistic regression per label (13 signals + `grooming_line` + `sextortion_line`),");
-        sb.AppendLine("  weights copied into a sparse Gather/Mul/ReduceSum ONNX graph (float16 weights). Signal heads learn from the annotated");
-        sb.AppendLine("  synthetic lines (benign look-alikes from parents, siblings, friends, tutors as negatives) and Dota 2 lines. Perverted-Justice");
-        sb.AppendLine("  decoy lines and VTPAN benign chunks are negatives for the harm heads only: as signal negatives they taught the `sexual` and");
-        sb.AppendLine("  `meeting` heads that sexual or meeting words mean \"no signal\" (held-out message AP of `sexual` 0.04 → 0.11 without them).");
+        sb.AppendLine("- **safechat-signals-v1**: one ML.NET L-BFGS logistic regression per label (13 signals + `grooming_line` + `sextortion_line`");
+        sb.AppendLine("  + internal `minor_cue`), weights copied into a sparse Gather/Mul/ReduceSum ONNX graph (float16 weights). Signal heads learn");
+        sb.AppendLine("  from the annotated synthetic lines, the hand-written conversations and ~2,500 hand-written annotated lines (positives in many");
+        sb.AppendLine("  registers; look-alikes from parents, siblings, friends, coaches, tutors, gamers and adults as negatives) and Dota 2 lines.");
+        sb.AppendLine("  Perverted-Justice decoy lines and VTPAN benign chunks are negatives for the harm heads only.");
+        sb.AppendLine("- **Transcript head** (last output of the same graph, `transcript_grooming`): a message of ≥ 40 tokens is a pasted chat log");
+        sb.AppendLine("  with no speakers; it is also scored as ONE row of all its distinct unigram/bigram buckets. Trained on whole documents:");
+        sb.AppendLine("  VTPAN training segments, Perverted-Justice pseudo-conversations joined into one text (positives), our grooming/benign");
+        sb.AppendLine("  conversations and Dota 2 matches joined into one text; L2 and its threshold are chosen on validation VTPAN rows and the");
+        sb.AppendLine("  threshold is mapped onto the grooming threshold by a bias shift. An author whose window is mostly pasted logs gets it as risk.");
         sb.AppendLine("- **safechat-risk-v1**: per-author window features (per-signal max, top-2 mean, capped counts, the 1st–3rd strongest different");
-        sb.AppendLine("  signals per harm, top-k/mean line scores, age context; no length feature) → dense logistic ONNX graph; conversation risk =");
-        sb.AppendLine("  riskiest author. Trained on replays of training conversations with OUT-OF-FOLD line scores; synthetic conversations are");
-        sb.AppendLine("  folded by scenario, so the aggregator learns what line scores look like on unfamiliar phrasing (held-out conditions).");
-        sb.AppendLine("  Pasted logs (one long message) get their own weights (every base feature crossed with the share of long-message units)");
-        sb.AppendLine("  and a bias shift that maps their validation threshold onto the chat threshold (see the thresholds below).");
-        sb.AppendLine("- Data never used for training: NPS (licence), the PAN12 test sample, every held-out split, the synthetic heldout files.");
+        sb.AppendLine("  signals per harm, top-k/mean line scores, age context, the other side's minor cue; no length feature) → dense logistic");
+        sb.AppendLine("  ONNX graph; conversation risk = riskiest author. Trained on replays of training conversations with OUT-OF-FOLD line");
+        sb.AppendLine("  scores (synthetic folded by scenario); Perverted-Justice pseudo-conversations weigh 0.2 of one of ours each.");
+        sb.AppendLine("- **Runtime gates** (`SafetyScorerCore`): a grooming alert needs a fired grooming signal by that author (one-to-one chats with");
+        sb.AppendLine("  no age bands where the other side reads as a minor excepted), and known age bands must leave a possible minor target");
+        sb.AppendLine("  (not all-adult, not same-band minors); otherwise the author's grooming risk is scaled by 0.45, below every threshold.");
+        sb.AppendLine("- **Thresholds** use validation conversations AND out-of-fold replays of the training conversations (line model and");
+        sb.AppendLine("  aggregator both trained without that scenario fold), so the false-positive limit is measured on families the models did");
+        sb.AppendLine("  not learn from.");
+        sb.AppendLine("- Data never used for training: NPS (licence), the PAN12 test sample, every held-out split, the synthetic heldout files,");
+        sb.AppendLine("  the hand-written external check set (`--external`).");
         sb.AppendLine();
         sb.AppendLine("## Command");
         sb.AppendLine();
@@ -143,7 +153,7 @@ public static class TrainCommand
         sb.AppendLine(options.CommandLine);
         sb.AppendLine("```");
         sb.AppendLine();
-        sb.AppendLine("## Alert thresholds (chosen on validation data carved from the training files, never on held-out data)");
+        sb.AppendLine("## Alert thresholds (chosen on validation and out-of-fold training data, never on held-out or external data)");
         sb.AppendLine();
         foreach (var (harm, threshold) in models.Thresholds.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

@@ -323,6 +323,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         Add("dota", data.Dota);
         Add("nps", data.Nps);
         Add("pan12-sample", data.Pan12Sample);
+        Add("external", data.External);
         var pj = new Dictionary<string, long>();
         foreach (var o in data.PjOffenders)
         {
