@@ -8,7 +8,7 @@ namespace SafeChat.Benchmarks;
 /// <summary>
 /// The shipped detection models through <see cref="OnnxSafetyScorer"/>: one ~60-character message (normalization,
 /// tokenization, featurization, ONNX run; the on-device path), a batch of 64 (the server path), and one window
-/// assessment over 50 already-scored messages.
+/// assessment over 50 already-scored messages; plus a pasted chat log of 2,000 words (chunks + the transcript head).
 /// </summary>
 [MemoryDiagnoser]
 public class ScorerBenchmarks
@@ -25,6 +25,7 @@ public class ScorerBenchmarks
     private OnnxSafetyScorer _scorer = null!;
     private string[] _batch = [];
     private WindowMessage[] _window = [];
+    private string _pastedLog = string.Empty;
 
     [GlobalSetup]
     public void Setup()
@@ -34,6 +35,7 @@ public class ScorerBenchmarks
         _window = Enumerable.Range(0, 50)
             .Select(i => new WindowMessage(i, i % 2 == 0 ? "adult_user" : "kid_user", i % 2 == 0 ? AgeBand.Unknown : AgeBand.Teen, _scorer.AnalyzeMessage(Texts[i % Texts.Length])))
             .ToArray();
+        _pastedLog = string.Join(' ', Enumerable.Range(0, 320).Select(i => Texts[i % Texts.Length]));
     }
 
     [GlobalCleanup]
@@ -47,4 +49,7 @@ public class ScorerBenchmarks
 
     [Benchmark]
     public RiskAssessment Assess50MessageWindow() => _scorer.Assess(_window);
+
+    [Benchmark]
+    public MessageSignals PastedLog2000Words() => _scorer.AnalyzeMessage(_pastedLog);
 }
