@@ -269,24 +269,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             return "pasted-log regime not calibrated (no validation VTPAN segments)";
         }
 
-        float best = 0.5f;
-        double bestF = -1;
-        foreach (float candidate in items.Select(i => i.Score).Distinct().OrderBy(v => v))
-        {
-            int tp = items.Count(i => i.Positive && i.Score >= candidate);
-            int fp = items.Count(i => !i.Positive && i.Score >= candidate);
-            if (fp > LongMessageMaxFpr * negatives || tp == 0)
-            {
-                continue;
-            }
-
-            double f = Metrics.FBeta(tp / (double)(tp + fp), tp / (double)positives, 0.5);
-            if (f > bestF)
-            {
-                bestF = f;
-                best = candidate;
-            }
-        }
+        var (best, bestF) = Metrics.BestF05Threshold(items, LongMessageMaxFpr);
 
         static double Logit(float p) => Math.Log(Math.Clamp(p, 1e-6f, 1 - 1e-6f) / (1 - Math.Clamp(p, 1e-6f, 1 - 1e-6f)));
         float shift = (float)(Logit(chatThreshold) - Logit(best));

@@ -74,7 +74,7 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
             var weights = new float[FeatureHashing.Dimension];
             float bias = LogisticHead.Fit(ml, view, l2, 1e-6f, 300, weights, 1, 0);
             var scored = validation.Select(d => (Score: Predict(weights, bias, d.Features), d.Positive)).ToList();
-            double ap = AveragePrecision(scored);
+            double ap = Metrics.AveragePrecision([.. scored.Select(i => new ScoredConversation(i.Positive, i.Score, null, null, null))]);
             log.WriteLine($"transcript head: L2 {l2} validation VTPAN AP {ap:F3}");
             if (ap > best.Ap)
             {
@@ -83,7 +83,7 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
         }
 
         var items = validation.Select(d => (Score: Predict(best.Weights, best.Bias, d.Features), d.Positive)).ToList();
-        var (threshold, f05) = BestF05(items);
+        var (threshold, f05) = Metrics.BestF05Threshold(items, MaxValidationFpr);
         float shift = (float)(Logit(groomingThreshold) - Logit(threshold));
         string note = $"transcript head (pasted logs >= {MessageFeaturizer.TranscriptMinTokens} tokens): L2 {best.L2} by validation AP {best.Ap:F3}; " +
                       $"best-F0.5 threshold on {items.Count} validation VTPAN segments (benign flagged <= {MaxValidationFpr:P0}) = {threshold:F3} " +
@@ -136,49 +136,6 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
         }
 
         return 1f / (1f + MathF.Exp(-z));
-    }
-
-    private static double AveragePrecision(List<(float Score, bool Positive)> items)
-    {
-        int positives = items.Count(i => i.Positive);
-        double hits = 0, sum = 0;
-        int rank = 0;
-        foreach (var item in items.OrderByDescending(i => i.Score).ThenBy(i => i.Positive))
-        {
-            rank++;
-            if (item.Positive)
-            {
-                hits++;
-                sum += hits / rank;
-            }
-        }
-
-        return positives == 0 ? 0 : sum / positives;
-    }
-
-    private static (float Threshold, double F05) BestF05(List<(float Score, bool Positive)> items)
-    {
-        int positives = items.Count(i => i.Positive), negatives = items.Count - positives;
-        float best = 0.5f;
-        double bestF = -1;
-        foreach (float candidate in items.Select(i => i.Score).Distinct().OrderBy(v => v))
-        {
-            int tp = items.Count(i => i.Positive && i.Score >= candidate);
-            int fp = items.Count(i => !i.Positive && i.Score >= candidate);
-            if (tp == 0 || fp > MaxValidationFpr * negatives)
-            {
-                continue;
-            }
-
-            double f = Metrics.FBeta(tp / (double)(tp + fp), tp / (double)positives, 0.5);
-            if (f > bestF)
-            {
-                bestF = f;
-                best = candidate;
-            }
-        }
-
-        return (best, bestF);
     }
 
     private static double Logit(float p)

@@ -120,6 +120,35 @@ internal static class Metrics
         return (1 + b2) * precision * recall / ((b2 * precision) + recall);
     }
 
+    /// <summary>
+    /// The score threshold with the best F0.5 (alert when score ≥ threshold) among those that flag at most
+    /// <paramref name="maxFpr"/> of the negatives; (0.5, -1) when none qualifies.
+    /// </summary>
+    public static (float Threshold, double F05) BestF05Threshold(IReadOnlyList<(float Score, bool Positive)> items, double maxFpr)
+    {
+        int positives = items.Count(i => i.Positive), negatives = items.Count - positives;
+        float best = 0.5f;
+        double bestF = -1;
+        foreach (float candidate in items.Select(i => i.Score).Distinct().OrderBy(v => v))
+        {
+            int tp = items.Count(i => i.Positive && i.Score >= candidate);
+            int fp = items.Count(i => !i.Positive && i.Score >= candidate);
+            if (tp == 0 || fp > maxFpr * negatives)
+            {
+                continue;
+            }
+
+            double f = FBeta(tp / (double)(tp + fp), tp / (double)positives, 0.5);
+            if (f > bestF)
+            {
+                bestF = f;
+                best = candidate;
+            }
+        }
+
+        return (best, bestF);
+    }
+
     /// <summary>Average precision (area under the step precision/recall curve), ties broken pessimistically.</summary>
     public static double AveragePrecision(IReadOnlyList<ScoredConversation> items)
     {
