@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SafeChat.Conversations;
+using SafeChat.Engine;
 using SafeChat.Policies;
 using SafeChat.Scoring;
 
@@ -8,9 +9,10 @@ namespace SafeChat.Client;
 
 /// <summary>
 /// The on-device SDK: checks each message before it is sent and when it arrives, with the host's
-/// <see cref="ISafetyScorer"/> and a policy, and returns decisions and nudges. It keeps a small, bounded window per
-/// conversation. Only signals leave the device, through an optional <see cref="ISignalReporter"/>; message text and raw
-/// user ids never do. Thread-safe.
+/// <see cref="ISafetyScorer"/> and a policy, and returns decisions and nudges. It is a thin adapter over the same
+/// <see cref="SafeChatEngine"/> the server and the CLI run (window, salient messages, assessment, alerting, policy), so a
+/// conversation gets the same signals, risk and decisions on the device as anywhere else. Only signals leave the device,
+/// through an optional <see cref="ISignalReporter"/>; message text and raw user ids never do. Thread-safe.
 /// </summary>
 public sealed class SafeChatClient
 {
@@ -20,10 +22,7 @@ public sealed class SafeChatClient
     private readonly TimeProvider _timeProvider;
     private readonly SafeChatClientOptions _options;
     private readonly byte[] _salt;
-    private readonly object _gate = new();
-    private readonly Dictionary<string, ConversationWindow> _windows = new(StringComparer.Ordinal);
-    private readonly LocalCounters _counters = new();
-    private long _useClock;
+    private readonly SafeChatEngine _engine;
     private int _reporterFailures;
 
     /// <summary>Creates a client.</summary>
@@ -46,22 +45,11 @@ public sealed class SafeChatClient
         _reporter = reporter;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _salt = _options.InstallSalt is { } salt ? (byte[])salt.Clone() : CreateInstallSalt();
+        _engine = new SafeChatEngine(_scorer, _options.Engine, _policy, timeProvider: _timeProvider);
     }
 
     /// <summary>Reports the reporter failed to take (it threw). The chat is never affected.</summary>
     public int ReporterFailures => Volatile.Read(ref _reporterFailures);
-
-    /// <summary>The number of conversations whose window is kept now.</summary>
-    public int TrackedConversations
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _windows.Count;
-            }
-        }
-    }
 
     /// <summary>Creates a random 32-byte salt; persist it per install and pass it as <see cref="SafeChatClientOptions.InstallSalt"/>.</summary>
     public static byte[] CreateInstallSalt()
@@ -110,13 +98,8 @@ public sealed class SafeChatClient
     }
 
     /// <summary>Drops the window of a conversation (for example when the user leaves it).</summary>
-    public void ForgetConversation(string roomId)
-    {
-        lock (_gate)
-        {
-            _windows.Remove(roomId);
-        }
-    }
+    public ValueTask ForgetConversationAsync(string roomId, CancellationToken cancellationToken = default) =>
+        _engine.EndConversationAsync(roomId, cancellationToken);
 
     private async ValueTask<ClientCheck> CheckAsync(
         ClientConversation conversation,
@@ -127,39 +110,16 @@ public sealed class SafeChatClient
         IReadOnlyCollection<string> connected,
         CancellationToken cancellationToken)
     {
-        var signals = _scorer.AnalyzeMessage(message.Text ?? string.Empty);
-        var fired = FiredSignals(signals);
-        var features = MessageFeatureDetector.Detect(message);
-        var now = _timeProvider.GetUtcNow();
-        RiskAssessment assessment;
-        int index;
-        UserCounters counters;
-        lock (_gate)
+        // The message's room id is the engine's conversation key: the conversation's room is authoritative.
+        var envelope = new MessageEnvelope(message with { RoomId = conversation.Room.Id }, conversation.Room, sender, recipients)
         {
-            var window = WindowFor(conversation.Room.Id);
-            index = window.Append(message.SenderId, sender.AgeBand, signals);
-            assessment = _scorer.Assess(window.Messages);
-            counters = direction == MessageDirection.Outgoing
-                ? _counters.RecordOutgoing(conversation.Room.Id, recipients, now)
-                : new UserCounters();
-        }
-
-        var context = new MessageContext
-        {
-            Message = message,
-            Room = conversation.Room,
-            Sender = sender,
-            Recipients = recipients,
             ConnectedRecipientIds = connected,
-            MessageIndex = index,
-            Assessment = assessment,
-            SenderHarms = assessment.Authors.FirstOrDefault(a => a.AuthorId == sender.Id)?.Harms ?? new Dictionary<string, float>(),
-            MessageSignals = fired,
-            SenderCounters = counters,
-            Features = features,
-            ModelVersion = _scorer.Descriptor.ModelVersion,
         };
-        var decisions = await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false);
+        var evaluation = await _engine.ProcessAsync(envelope, cancellationToken).ConfigureAwait(false);
+        var decisions = evaluation.Decisions;
+        var assessment = evaluation.Assessment;
+        var fired = evaluation.Signals;
+        var index = evaluation.MessageIndex;
         var nudges = NudgesFor(decisions, direction, conversation.LocalUser.Id);
         await ReportAsync(conversation, sender, direction, index, fired, assessment, decisions, cancellationToken).ConfigureAwait(false);
         return new ClientCheck(direction, decisions, nudges, assessment, fired);
@@ -216,22 +176,6 @@ public sealed class SafeChatClient
         return hex.ToString();
     }
 
-    private string[] FiredSignals(MessageSignals signals)
-    {
-        var names = _scorer.Descriptor.SignalNames;
-        var probabilities = signals.Probabilities;
-        List<string>? fired = null;
-        for (var i = 0; i < probabilities.Length && i < names.Count; i++)
-        {
-            if (probabilities[i] >= _options.SignalThreshold)
-            {
-                (fired ??= []).Add(names[i]);
-            }
-        }
-
-        return fired is null ? [] : fired.ToArray();
-    }
-
     private static string[] NudgesFor(IReadOnlyList<Decision> decisions, MessageDirection direction, string localUserId)
     {
         var wanted = direction == MessageDirection.Outgoing ? PolicyAction.WarnSender : PolicyAction.WarnRecipient;
@@ -240,24 +184,6 @@ public sealed class SafeChatClient
             .Select(d => d.Nudge!)
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-    }
-
-    private ConversationWindow WindowFor(string roomId)
-    {
-        if (!_windows.TryGetValue(roomId, out var window))
-        {
-            if (_windows.Count >= _options.MaxConversations)
-            {
-                var oldest = _windows.OrderBy(p => p.Value.LastUsed).First().Key;
-                _windows.Remove(oldest);
-            }
-
-            window = new ConversationWindow(_options.WindowSize);
-            _windows.Add(roomId, window);
-        }
-
-        window.LastUsed = ++_useClock;
-        return window;
     }
 
     private static void Check(ClientConversation conversation, ChatMessage message)
@@ -270,99 +196,6 @@ public sealed class SafeChatClient
         if (message is null)
         {
             throw new ArgumentNullException(nameof(message));
-        }
-    }
-
-    /// <summary>The last few messages of one conversation: who said them and what fired, never the text.</summary>
-    private sealed class ConversationWindow(int capacity)
-    {
-        private readonly List<WindowMessage> _messages = new(capacity);
-        private int _nextIndex;
-
-        public long LastUsed { get; set; }
-
-        public IReadOnlyList<WindowMessage> Messages => _messages;
-
-        public int Append(string authorId, AgeBand authorAge, MessageSignals signals)
-        {
-            if (_messages.Count == capacity)
-            {
-                _messages.RemoveAt(0);
-            }
-
-            var index = _nextIndex++;
-            _messages.Add(new WindowMessage(index, authorId, authorAge, signals));
-            return index;
-        }
-    }
-
-    /// <summary>The local user's own counters (the server keeps the cross-user ones).</summary>
-    private sealed class LocalCounters
-    {
-        private const int MaxTracked = 512;
-        private readonly Queue<DateTimeOffset> _sentLastHour = new();
-        private readonly Dictionary<string, DateTimeOffset> _minorsContacted = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, DateTimeOffset> _conversations = new(StringComparer.Ordinal);
-
-        public UserCounters RecordOutgoing(string roomId, IReadOnlyList<Participant> recipients, DateTimeOffset now)
-        {
-            while (_sentLastHour.Count > 0 && now - _sentLastHour.Peek() >= TimeSpan.FromHours(1))
-            {
-                _sentLastHour.Dequeue();
-            }
-
-            if (_sentLastHour.Count < MaxTracked)
-            {
-                _sentLastHour.Enqueue(now);
-            }
-
-            foreach (var recipient in recipients)
-            {
-                if (recipient.IsMinor)
-                {
-                    Touch(_minorsContacted, recipient.Id, now);
-                }
-            }
-
-            Touch(_conversations, roomId, now);
-            return new UserCounters
-            {
-                MessagesLastHour = _sentLastHour.Count,
-                DistinctMinorsContacted24h = CountRecent(_minorsContacted, now),
-                DistinctConversations24h = CountRecent(_conversations, now),
-            };
-        }
-
-        private static void Touch(Dictionary<string, DateTimeOffset> seen, string id, DateTimeOffset now)
-        {
-            if (!seen.ContainsKey(id) && seen.Count >= MaxTracked)
-            {
-                foreach (var stale in seen.Where(p => now - p.Value >= TimeSpan.FromHours(24)).Select(p => p.Key).ToArray())
-                {
-                    seen.Remove(stale);
-                }
-
-                if (seen.Count >= MaxTracked)
-                {
-                    return;
-                }
-            }
-
-            seen[id] = now;
-        }
-
-        private static int CountRecent(Dictionary<string, DateTimeOffset> seen, DateTimeOffset now)
-        {
-            var count = 0;
-            foreach (var time in seen.Values)
-            {
-                if (now - time < TimeSpan.FromHours(24))
-                {
-                    count++;
-                }
-            }
-
-            return count;
         }
     }
 }

@@ -1,3 +1,5 @@
+using SafeChat.Engine;
+
 namespace SafeChat.Client;
 
 /// <summary>How the sender's id appears in a <see cref="SignalReport"/>.</summary>
@@ -12,14 +14,12 @@ public enum SenderIdReporting
 /// <summary>Options for <see cref="SafeChatClient"/>. Defaults suit a phone or a game client.</summary>
 public sealed class SafeChatClientOptions
 {
-    /// <summary>Messages kept per conversation for scoring (default 30).</summary>
-    public int WindowSize { get; set; } = 30;
-
-    /// <summary>Conversations kept at once; the least recently used is forgotten first (default 64).</summary>
-    public int MaxConversations { get; set; } = 64;
-
-    /// <summary>A signal counts as fired on a message when its probability reaches this (default 0.5).</summary>
-    public float SignalThreshold { get; set; } = 0.5f;
+    /// <summary>
+    /// The engine's settings: window, salient messages, signal threshold, alert thresholds, state caps. The client runs
+    /// the same <see cref="SafeChatEngine"/> as the server and the CLI, so these mean exactly what they mean there. The
+    /// defaults are the engine's, with state caps sized for a phone (64 conversations, 256 users).
+    /// </summary>
+    public SafeChatEngineOptions Engine { get; set; } = new() { MaxConversations = 64, MaxUsers = 256 };
 
     /// <summary>
     /// The per-install salt for hashing sender ids in reports (at least 16 bytes). Persist one from
@@ -36,20 +36,12 @@ public sealed class SafeChatClientOptions
 
     internal void Validate()
     {
-        if (WindowSize < 1)
+        if (Engine is null)
         {
-            throw new ArgumentOutOfRangeException(nameof(WindowSize), WindowSize, "WindowSize must be at least 1.");
+            throw new ArgumentNullException(nameof(Engine), "Engine options must be set.");
         }
 
-        if (MaxConversations < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxConversations), MaxConversations, "MaxConversations must be at least 1.");
-        }
-
-        if (SignalThreshold is < 0f or > 1f || float.IsNaN(SignalThreshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SignalThreshold), SignalThreshold, "SignalThreshold must be in [0, 1].");
-        }
+        Engine.Validate();
 
         if (InstallSalt is { Length: < 16 })
         {

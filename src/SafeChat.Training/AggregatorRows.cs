@@ -14,6 +14,8 @@ namespace SafeChat.Training;
 /// </summary>
 internal static class AggregatorRows
 {
+    private static readonly ScorerDescriptor Descriptor = new("aggregator-rows", "replay", SignalNames.All, new Dictionary<string, float>());
+
     public static void Add(ChatConversation conversation, IReadOnlyList<MessageSignals[]> unitsPerMessage, List<AggregatorRow> rows)
     {
         int n = conversation.Messages.Count;
@@ -22,40 +24,38 @@ internal static class AggregatorRows
             return;
         }
 
-        var registry = new ChunkRegistry();
         var combined = new MessageSignals[n];
         for (int i = 0; i < n; i++)
         {
-            combined[i] = unitsPerMessage[i].Length == 0 ? MessageSignals.Empty(SignalNames.All.Count) : registry.Combine(unitsPerMessage[i]);
+            combined[i] = unitsPerMessage[i].Length == 0 ? MessageSignals.Empty(SignalNames.All.Count) : ModelLayout.Combine(unitsPerMessage[i]);
         }
 
         int stride = conversation.Source == "vtpan" ? n : n <= 60 ? 1 : n <= 150 ? 2 : 3;
-        var window = new List<WindowMessage>(Replay.WindowSize);
         var features = new WindowFeatures();
         int firstRow = rows.Count;
         int? firstSignal = conversation.FirstSignalIndex;
-        var cuts = new List<int>();
+        var cuts = new HashSet<int>();
         for (int t = Math.Min(stride, n) - 1; t < n - 1; t += stride)
         {
             cuts.Add(t);
         }
 
         cuts.Add(n - 1);
-        foreach (int t in cuts)
+
+        // The windows come from the engine itself, salient older messages included, exactly as at runtime.
+        EngineReplay.Run(Descriptor, null, conversation, combined, step =>
         {
-            window.Clear();
-            int start = Math.Max(0, t - Replay.WindowSize + 1);
-            for (int i = start; i <= t; i++)
+            int t = step.MessageIndex;
+            if (!cuts.Contains(t))
             {
-                var author = conversation.Messages[i].Author;
-                window.Add(new WindowMessage(i, author, conversation.Ages.GetValueOrDefault(author, AgeBand.Unknown), combined[i]));
+                return;
             }
 
-            features.Build(window, registry.Expand);
+            features.Build(step.Window);
             int f = RiskFeatures.Count;
             for (int a = 0; a < features.Authors.Count; a++)
             {
-                var labels = Labels(conversation, features.Authors[a], t, firstSignal, window);
+                var labels = Labels(conversation, features.Authors[a], t, firstSignal, step.Window);
                 if (labels[0] < 0 && labels[1] < 0)
                 {
                     continue;
@@ -63,7 +63,7 @@ internal static class AggregatorRows
 
                 rows.Add(new AggregatorRow(features.Features.Slice(a * f, f).ToArray(), labels, 1f, conversation.Source));
             }
-        }
+        });
 
         int count = rows.Count - firstRow;
         for (int r = firstRow; r < rows.Count; r++)
@@ -72,7 +72,7 @@ internal static class AggregatorRows
         }
     }
 
-    private static sbyte[] Labels(ChatConversation c, string author, int t, int? firstSignal, List<WindowMessage> window)
+    private static sbyte[] Labels(ChatConversation c, string author, int t, int? firstSignal, IReadOnlyList<WindowMessage> window)
     {
         if (c.Label == HarmLabel.Benign || !c.Predators.Contains(author))
         {

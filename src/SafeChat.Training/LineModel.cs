@@ -81,16 +81,9 @@ internal sealed class LineModel(float[] weights, float[] bias)
         var result = new MessageSignals[chunks.Length];
         for (int c = 0; c < chunks.Length; c++)
         {
-            var p = Predict(chunks[c]);
-            // Every harm head the runtime passes on (line heads, minor cue): the aggregator must learn from the same
-            // inputs it gets at runtime. A chunk carries no transcript score.
-            var harms = p[LineHeads.SignalCount..];
-            if (harms.Length > ModelLayout.TranscriptHarmIndex)
-            {
-                harms[ModelLayout.TranscriptHarmIndex] = 0f;
-            }
-
-            result[c] = new MessageSignals(p[..LineHeads.SignalCount], harms);
+            // Every head the runtime passes on (line heads, minor cue): the aggregator must learn from the same inputs
+            // it gets at runtime. A chunk carries no transcript score.
+            result[c] = ModelLayout.FromOutputRow(Predict(chunks[c]), LineHeads.SignalCount);
         }
 
         return result;

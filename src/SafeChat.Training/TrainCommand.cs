@@ -105,6 +105,9 @@ public static class TrainCommand
             {
                 max = Math.Max(max, Math.Abs(a[i].HarmProbabilities[h] - b[i].HarmProbabilities[h]));
             }
+
+            max = Math.Max(max, Math.Abs(a[i].MinorCue - b[i].MinorCue));
+            max = Math.Max(max, Math.Abs(a[i].TranscriptGrooming - b[i].TranscriptGrooming));
         }
 
         return max;

@@ -218,7 +218,7 @@ public class SafeChatClientTests
     [Fact]
     public async Task CheckIncoming_LongConversation_WindowStaysBounded()
     {
-        var client = Client(options: new SafeChatClientOptions { WindowSize = 8 });
+        var client = Client(options: new SafeChatClientOptions { Engine = new() { WindowSize = 8, MaxSalientMessages = 0 } });
         var conversation = TeenDevice(RoomKind.Group, connected: true);
 
         for (var i = 0; i < 50; i++)
@@ -232,40 +232,29 @@ public class SafeChatClientTests
     [Fact]
     public async Task CheckIncoming_ManyConversations_KeepsOnlyTheMostRecentWindows()
     {
-        var client = Client(options: new SafeChatClientOptions { MaxConversations = 4 });
+        var client = Client(options: new SafeChatClientOptions { Engine = new() { MaxConversations = 4 } });
 
         for (var i = 0; i < 20; i++)
         {
             await client.CheckIncomingAsync(TeenDevice(RoomKind.Group, connected: true, roomId: $"c-{i}"), From(Stranger, "hello", roomId: $"c-{i}"));
         }
 
-        Assert.Equal(4, client.TrackedConversations);
-        client.ForgetConversation("c-19");
-        Assert.Equal(3, client.TrackedConversations);
+        // The most recent conversation kept its window; the first one was forgotten and starts again.
+        await client.CheckIncomingAsync(TeenDevice(RoomKind.Group, connected: true, roomId: "c-19"), From(Stranger, "hello again", roomId: "c-19"));
+        Assert.Equal(2, _scorer.LastWindowSize);
+        await client.CheckIncomingAsync(TeenDevice(RoomKind.Group, connected: true, roomId: "c-0"), From(Stranger, "hello again", roomId: "c-0"));
+        Assert.Equal(1, _scorer.LastWindowSize);
+
+        await client.ForgetConversationAsync("c-19");
+        await client.CheckIncomingAsync(TeenDevice(RoomKind.Group, connected: true, roomId: "c-19"), From(Stranger, "hello", roomId: "c-19"));
+        Assert.Equal(1, _scorer.LastWindowSize);
     }
 
     [Fact]
     public void Constructor_InvalidOptions_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Client(options: new SafeChatClientOptions { WindowSize = 0 }));
+        Assert.ThrowsAny<ArgumentException>(() => Client(options: new SafeChatClientOptions { Engine = new() { WindowSize = 0 } }));
         Assert.Throws<ArgumentException>(() => Client(options: new SafeChatClientOptions { InstallSalt = new byte[4] }));
-    }
-
-    [Theory]
-    [InlineData("check https://example.test/x", true, false)]
-    [InlineData("go to www.example", true, false)]
-    [InlineData("my site is coolgames.gg", true, false)]
-    [InlineData("add me @shadow_fox99", false, true)]
-    [InlineData("call 555-123-4567", false, true)]
-    [InlineData("email me at someone@example.com", true, false)]
-    [InlineData("gg wp, 3 kills and 12 points", false, false)]
-    public void Detect_Text_FindsLinksAndHandles(string text, bool link, bool handle)
-    {
-        var features = MessageFeatureDetector.Detect(new ChatMessage("m", "r", "u", text, Start));
-
-        Assert.Equal(link, features.HasLink);
-        Assert.Equal(handle, features.HasContactHandle);
-        Assert.Equal(text.Length, features.Length);
     }
 
     private sealed class RecordingReporter : ISignalReporter

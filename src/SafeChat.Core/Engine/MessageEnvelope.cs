@@ -36,4 +36,10 @@ public sealed record MessageEnvelope
     /// server path). When null the engine calls <see cref="ISafetyScorer.AnalyzeMessage"/>.
     /// </summary>
     public MessageSignals? PrecomputedSignals { get; init; }
+
+    /// <summary>
+    /// The recipients the sender is connected to, when the host already knows them (the client SDK passes its
+    /// conversation's connections). When null the engine asks its <see cref="Conversations.IConnectionDirectory"/>.
+    /// </summary>
+    public IReadOnlyCollection<string>? ConnectedRecipientIds { get; init; }
 }

@@ -246,6 +246,11 @@ public sealed class SafeChatEngine
 
     private async ValueTask<IReadOnlyCollection<string>> ConnectedRecipientsAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
     {
+        if (envelope.ConnectedRecipientIds is { } known)
+        {
+            return known;
+        }
+
         if (_connections is null || envelope.Recipients.Count == 0)
         {
             return [];

@@ -176,7 +176,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
         private void KeepIfSalient(WindowMessage leaving, ConversationWindowLimits limits)
         {
-            if (limits.MaxSalientMessages <= 0 || MaxProbability(leaving.Signals) < limits.SalientThreshold)
+            if (limits.MaxSalientMessages <= 0 || leaving.Signals.Salience < limits.SalientThreshold)
             {
                 return;
             }
@@ -189,10 +189,10 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             // Over the cap: drop the weakest salient message, the oldest among equals, so the strongest early moves stay.
             var weakest = 0;
-            var weakestProbability = MaxProbability(_salient[0].Signals);
+            var weakestProbability = _salient[0].Signals.Salience;
             for (var i = 1; i < _salient.Count; i++)
             {
-                var probability = MaxProbability(_salient[i].Signals);
+                var probability = _salient[i].Signals.Salience;
                 if (probability < weakestProbability)
                 {
                     weakest = i;
@@ -239,18 +239,5 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             return window;
         }
 
-        private static float MaxProbability(MessageSignals signals)
-        {
-            var max = 0f;
-            foreach (var probability in signals.Probabilities)
-            {
-                if (probability > max)
-                {
-                    max = probability;
-                }
-            }
-
-            return max;
-        }
     }
 }

@@ -20,24 +20,73 @@ internal static class ModelLayout
     /// <summary>
     /// Internal context head after the line harm heads: how much a line reads like its writer is a minor ("im 13",
     /// "8th grade", "my mom wont let me"). Grooming is an adult targeting a minor; the aggregator uses the other
-    /// participants' strongest minor cue. It travels as an extra trailing entry of
-    /// <see cref="MessageSignals.HarmProbabilities"/> (never a public signal).
+    /// participants' strongest minor cue. It travels as <see cref="MessageSignals.MinorCue"/> (never a public signal).
     /// </summary>
     public const string MinorCueHead = "minor_cue";
 
-    /// <summary>Index of <see cref="MinorCueHead"/> within <see cref="MessageSignals.HarmProbabilities"/>.</summary>
-    public const int MinorCueHarmIndex = 2;
+    /// <summary>Index of <see cref="MinorCueHead"/> among the signals model's outputs after the signals.</summary>
+    public const int MinorCueHeadIndex = 2;
 
     /// <summary>
     /// Internal document head after <see cref="MinorCueHead"/>: grooming probability of a whole pasted chat log (one
     /// message of at least <see cref="MessageFeaturizer.TranscriptMinTokens"/> tokens), scored once over the entire message
-    /// rather than per chunk. Chunk rows ignore it; it travels as the 4th entry of
-    /// <see cref="MessageSignals.HarmProbabilities"/> (0 for ordinary messages).
+    /// rather than per chunk. Chunk rows ignore it; it travels as <see cref="MessageSignals.TranscriptGrooming"/>
+    /// (0 for ordinary messages).
     /// </summary>
     public const string TranscriptHead = "transcript_grooming";
 
-    /// <summary>Index of <see cref="TranscriptHead"/> within <see cref="MessageSignals.HarmProbabilities"/>.</summary>
-    public const int TranscriptHarmIndex = 3;
+    /// <summary>Index of <see cref="TranscriptHead"/> among the signals model's outputs after the signals.</summary>
+    public const int TranscriptHeadIndex = 3;
+
+    /// <summary>
+    /// Builds a message's (or chunk's) <see cref="MessageSignals"/> from one row of the signals model's outputs:
+    /// the signals, then <see cref="LineHarmHeads"/>, then <see cref="MinorCueHead"/>. A chunk row carries no transcript score.
+    /// </summary>
+    public static MessageSignals FromOutputRow(ReadOnlySpan<float> row, int signalCount)
+    {
+        int harms = LineHarmHeads.Count;
+        float minorCue = row.Length > signalCount + MinorCueHeadIndex ? row[signalCount + MinorCueHeadIndex] : 0f;
+        return new MessageSignals(row[..signalCount].ToArray(), row.Slice(signalCount, harms).ToArray(), minorCue, 0f, null);
+    }
+
+    /// <summary>
+    /// Combines the chunk results of one message into the message's result: the per-output maximum, the chunks kept as
+    /// <see cref="MessageSignals.Chunks"/>, and the whole-message <paramref name="transcript"/> score when there is one.
+    /// A single chunk with no transcript score is the message's result as it is.
+    /// </summary>
+    public static MessageSignals Combine(IReadOnlyList<MessageSignals> chunks, float? transcript = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        if (chunks.Count == 1 && transcript is null)
+        {
+            return chunks[0];
+        }
+
+        int s = chunks[0].Probabilities.Length;
+        int h = chunks[0].HarmProbabilities.Length;
+        var signals = new float[s];
+        var harms = new float[h];
+        float minorCue = 0f;
+        foreach (var chunk in chunks)
+        {
+            var p = chunk.Probabilities;
+            for (int i = 0; i < s; i++)
+            {
+                signals[i] = Math.Max(signals[i], p[i]);
+            }
+
+            var q = chunk.HarmProbabilities;
+            for (int i = 0; i < h; i++)
+            {
+                harms[i] = Math.Max(harms[i], q[i]);
+            }
+
+            minorCue = Math.Max(minorCue, chunk.MinorCue);
+        }
+
+        // Combined results always keep their chunks (even one), so the assessment counts them as a long message's units.
+        return new MessageSignals(signals, harms, minorCue, transcript ?? 0f, chunks);
+    }
 
     /// <summary>The signals model's labels in output order.</summary>
     public static IReadOnlyList<string> SignalsLabels { get; } = [.. SignalNames.All, .. LineHarmHeads, MinorCueHead, TranscriptHead];

@@ -208,11 +208,7 @@ internal static class RiskFeatures
         float max = 0;
         for (int u = 0; u < units.Count; u++)
         {
-            var harms = units[u].HarmProbabilities;
-            if (harms.Length > ModelLayout.MinorCueHarmIndex)
-            {
-                max = Math.Max(max, harms[ModelLayout.MinorCueHarmIndex]);
-            }
+            max = Math.Max(max, units[u].MinorCue);
         }
 
         return max;

@@ -36,7 +36,6 @@ internal sealed class SafetyScorerCore
     private readonly MessageFeaturizer _featurizer;
     private readonly ISignalModel _signals;
     private readonly IRiskModel _risk;
-    private readonly ChunkRegistry _registry = new();
     private readonly ConcurrentBag<WindowFeatures> _windowPool = [];
     private readonly int _signalCount;
     private readonly bool _hasTranscript;
@@ -74,7 +73,7 @@ internal sealed class SafetyScorerCore
 
         var results = new MessageSignals[chunks];
         ScoreChunks([tokens], [0], chunks, results);
-        return _registry.Combine(results, ScoreTranscript(tokens));
+        return ModelLayout.Combine(results, ScoreTranscript(tokens));
     }
 
     public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts)
@@ -96,7 +95,7 @@ internal sealed class SafetyScorerCore
         for (int i = 0; i < texts.Count; i++)
         {
             int n = MessageFeaturizer.ChunkCount(tokens[i].Count);
-            results[i] = n == 0 ? MessageSignals.Empty(_signalCount) : _registry.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray(), ScoreTranscript(tokens[i]));
+            results[i] = n == 0 ? MessageSignals.Empty(_signalCount) : ModelLayout.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray(), ScoreTranscript(tokens[i]));
         }
 
         return results;
@@ -117,7 +116,7 @@ internal sealed class SafetyScorerCore
 
         try
         {
-            features.Build(window, _registry.Expand);
+            features.Build(window);
             int authors = features.Authors.Count;
             int k = HarmNames.All.Count;
             var output = ArrayPool<float>.Shared.Rent(authors * k);
@@ -218,7 +217,7 @@ internal sealed class SafetyScorerCore
             _signals.RunRow(ids.ToArray(), values.ToArray(), output.AsSpan(0, _signals.Outputs));
 
             // Never exactly 0: 0 marks "not a pasted log".
-            return Math.Max(output[_signalCount + ModelLayout.TranscriptHarmIndex], 1e-6f);
+            return Math.Max(output[_signalCount + ModelLayout.TranscriptHeadIndex], 1e-6f);
         }
         finally
         {
@@ -256,14 +255,8 @@ internal sealed class SafetyScorerCore
                 _signals.Run(ids, values, rows, output);
                 for (int r = 0; r < rows; r++)
                 {
-                    var row = output.AsSpan(r * k, k);
-                    var harms = row[_signalCount..].ToArray();
-                    if (_hasTranscript)
-                    {
-                        harms[ModelLayout.TranscriptHarmIndex] = 0f; // a chunk is not a document
-                    }
-
-                    results[done + r] = new MessageSignals(row[.._signalCount].ToArray(), harms);
+                    // A chunk is not a document: FromOutputRow leaves the transcript score out.
+                    results[done + r] = ModelLayout.FromOutputRow(output.AsSpan(r * k, k), _signalCount);
                 }
 
                 done += rows;

@@ -103,11 +103,10 @@ internal sealed class WindowFeatures
         return evidence;
     }
 
-    /// <summary>Builds the features of a window. <paramref name="expand"/> returns the chunk units of a message, or null.</summary>
-    public void Build(IReadOnlyList<WindowMessage> window, Func<MessageSignals, IReadOnlyList<MessageSignals>?> expand)
+    /// <summary>Builds the features of a window. A message scored in chunks contributes its <see cref="MessageSignals.Chunks"/> as units.</summary>
+    public void Build(IReadOnlyList<WindowMessage> window)
     {
         ArgumentNullException.ThrowIfNull(window);
-        ArgumentNullException.ThrowIfNull(expand);
         _authors.Clear();
         _ages.Clear();
         _longMessageUnits.Clear();
@@ -146,15 +145,15 @@ internal sealed class WindowFeatures
                 _ages[a] = message.AuthorAge;
             }
 
-            var chunks = expand(message.Signals);
-            var harms = message.Signals.HarmProbabilities;
-            if (harms.Length > ModelLayout.TranscriptHarmIndex && harms[ModelLayout.TranscriptHarmIndex] > 0f)
+            var chunks = message.Signals.Chunks;
+            float transcript = message.Signals.TranscriptGrooming;
+            if (transcript > 0f)
             {
-                _transcriptUnits[a] += chunks?.Count ?? 1;
-                _transcript[a] = Math.Max(_transcript[a], harms[ModelLayout.TranscriptHarmIndex]);
+                _transcriptUnits[a] += Math.Max(chunks.Count, 1);
+                _transcript[a] = Math.Max(_transcript[a], transcript);
             }
 
-            if (chunks is null)
+            if (chunks.Count == 0)
             {
                 _units[a].Add(message.Signals);
                 _unitMessageIndex[a].Add(message.Index);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using SafeChat.Conversations;
 using SafeChat.Scoring;
 using SafeChat.State;
@@ -15,7 +14,9 @@ namespace SafeChat.Server.Redis;
 /// </summary>
 internal sealed class RedisConversationStateStore : IConversationStateStore
 {
-    // KEYS: meta, recent, salient, seen, seen order. Items are "index|salience|age|signalCount|base64 floats|author".
+    private const string CodecField = "c1";
+
+    // KEYS: meta, recent, salient, seen, seen order. Items are "index|salience|age|codec|base64 MessageSignalsCodec bytes|author".
     private const string AppendScript = """
         local function salience(item)
           return tonumber(string.match(item, '^[^|]*|([^|]*)|'))
@@ -155,38 +156,25 @@ internal sealed class RedisConversationStateStore : IConversationStateStore
 
     private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)value.TotalMilliseconds);
 
-    private static string Encode(WindowAppend entry)
-    {
-        var signals = entry.Signals.Probabilities;
-        var harms = entry.Signals.HarmProbabilities;
-        var floats = new float[signals.Length + harms.Length];
-        signals.CopyTo(floats);
-        harms.CopyTo(floats.AsSpan(signals.Length));
-        var salience = 0f;
-        foreach (var p in signals)
-        {
-            salience = Math.Max(salience, p);
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{salience:R}|{(int)entry.AuthorAge}|{signals.Length}|{Convert.ToBase64String(MemoryMarshal.AsBytes(floats.AsSpan()))}|{entry.AuthorId}");
-    }
+    // The signals travel as MessageSignalsCodec bytes (chunks and cues included), so a window read back from Redis is
+    // the window the engine appended: a conversation is assessed the same on many nodes as on one.
+    private static string Encode(WindowAppend entry) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{entry.Signals.Salience:R}|{(int)entry.AuthorAge}|{CodecField}|{Convert.ToBase64String(MessageSignalsCodec.Encode(entry.Signals))}|{entry.AuthorId}");
 
     private static WindowMessage Decode(string item)
     {
         var fields = item.Split('|', 6);
-        if (fields.Length != 6)
+        if (fields.Length != 6 || fields[3] != CodecField)
         {
             throw new InvalidOperationException("A SafeChat conversation window entry in Redis is malformed.");
         }
 
-        var signalCount = int.Parse(fields[3], CultureInfo.InvariantCulture);
-        var floats = MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(fields[4])).ToArray();
-        var signals = floats.AsSpan(0, signalCount).ToArray();
-        var harms = floats.AsSpan(signalCount).ToArray();
         return new WindowMessage(
             int.Parse(fields[0], CultureInfo.InvariantCulture),
             fields[5],
             (AgeBand)int.Parse(fields[2], CultureInfo.InvariantCulture),
-            new MessageSignals(signals, harms));
+            MessageSignalsCodec.Decode(Convert.FromBase64String(fields[4])));
     }
 }

@@ -28,23 +28,20 @@ internal sealed class ReplayTrace
     }
 }
 
-/// <summary>Replays conversations through an <see cref="ISafetyScorer"/> the way the engine does (streaming window).</summary>
+/// <summary>
+/// Replays conversations through an <see cref="ISafetyScorer"/> on the shipped engine (<see cref="EngineReplay"/>): the
+/// same window, salient messages and assessment as <c>safechat score</c> and the SDKs.
+/// </summary>
 internal static class Replay
 {
-    /// <summary>The engine window: the last this-many messages are assessed.</summary>
-    public const int WindowSize = 50;
+    /// <summary>The engine's default window: the last this-many messages (plus salient older ones) are assessed.</summary>
+    public static int WindowSize => EngineReplay.Options().WindowSize;
 
     public static ReplayTrace Run(ISafetyScorer scorer, ChatConversation conversation)
     {
-        var texts = conversation.Messages.Select(m => m.Text).ToList();
-        var signals = new List<MessageSignals>(texts.Count);
-        for (int i = 0; i < texts.Count; i += 64)
-        {
-            signals.AddRange(scorer.AnalyzeBatch(texts.GetRange(i, Math.Min(64, texts.Count - i))));
-        }
-
+        var signals = EngineReplay.ScoreMessages(scorer, conversation);
         int k = HarmNames.All.Count;
-        int n = texts.Count;
+        int n = signals.Length;
         var risk = new float[k][];
         var top = new string?[k][];
         for (int h = 0; h < k; h++)
@@ -53,17 +50,10 @@ internal static class Replay
             top[h] = new string?[n];
         }
 
-        var window = new List<WindowMessage>(WindowSize);
-        for (int t = 0; t < n; t++)
+        EngineReplay.Run(scorer.Descriptor, scorer.Assess, conversation, signals, step =>
         {
-            window.Clear();
-            for (int i = Math.Max(0, t - WindowSize + 1); i <= t; i++)
-            {
-                var author = conversation.Messages[i].Author;
-                window.Add(new WindowMessage(i, author, conversation.Ages.GetValueOrDefault(author, AgeBand.Unknown), signals[i]));
-            }
-
-            var assessment = scorer.Assess(window);
+            int t = step.MessageIndex;
+            var assessment = step.Evaluation.Assessment;
             for (int h = 0; h < k; h++)
             {
                 string harm = HarmNames.All[h];
@@ -79,7 +69,7 @@ internal static class Replay
                     }
                 }
             }
-        }
+        });
 
         return new ReplayTrace { Risk = risk, TopAuthor = top };
     }

@@ -130,7 +130,7 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
     [InlineData("just got off work, traffic was awful", false)]
     public void AnalyzeMessage_MinorCueHead_FiresOnLinesSayingTheWriterIsAMinor(string text, bool minor)
     {
-        float cue = fixture.Scorer.AnalyzeMessage(text).HarmProbabilities[Features.ModelLayout.MinorCueHarmIndex];
+        float cue = fixture.Scorer.AnalyzeMessage(text).MinorCue;
 
         Assert.True(minor ? cue >= 0.5f : cue < 0.5f, $"minor_cue = {cue:F3} for '{text}'");
     }
@@ -199,7 +199,8 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
         var signals = fixture.Scorer.AnalyzeMessage(log);
         var risk = fixture.Scorer.Assess([new WindowMessage(0, "unknown", Unknown, signals)]);
 
-        Assert.True(signals.HarmProbabilities.Length > 3 && signals.HarmProbabilities[3] > 0f, "a long message carries a transcript score");
+        Assert.True(signals.TranscriptGrooming > 0f, "a long message carries a transcript score");
+        Assert.Equal(HarmNames.All.Count, signals.HarmProbabilities.Length);
         Assert.True(
             risk.Harms[HarmNames.Grooming] >= fixture.Threshold(HarmNames.Grooming),
             $"grooming risk {risk.Harms[HarmNames.Grooming]:F3} < threshold {fixture.Threshold(HarmNames.Grooming):F3}");
@@ -283,7 +284,7 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
     {
         var signals = fixture.Scorer.AnalyzeMessage("dont tell ur parents ok its our secret");
 
-        Assert.True(signals.HarmProbabilities.Length <= 3 || signals.HarmProbabilities[3] == 0f);
+        Assert.Equal(0f, signals.TranscriptGrooming);
     }
 
     [Fact]

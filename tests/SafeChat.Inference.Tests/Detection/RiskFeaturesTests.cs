@@ -9,7 +9,7 @@ public sealed class RiskFeaturesTests
     [Fact]
     public void Compute_SameMessagesRepeatedLonger_FeaturesDoNotGrow()
     {
-        var unit = new MessageSignals([0.1f, 0.6f, 0.2f, 0.05f, 0.3f, 0.7f, 0.1f, 0.0f, 0.1f, 0.0f, 0.1f, 0.2f, 0.0f], [0.4f, 0.1f, 0.3f]);
+        var unit = new MessageSignals([0.1f, 0.6f, 0.2f, 0.05f, 0.3f, 0.7f, 0.1f, 0.0f, 0.1f, 0.0f, 0.1f, 0.2f, 0.0f], [0.4f, 0.1f], minorCue: 0.3f, transcriptGrooming: 0f, chunks: null);
         var shortWindow = Enumerable.Repeat(unit, 20).ToList();
         var longWindow = Enumerable.Repeat(unit, 200).ToList();
         var a = new float[RiskFeatures.Count];
@@ -25,8 +25,8 @@ public sealed class RiskFeaturesTests
     public void Build_TwoAuthors_OthersMinorCueIsTheOtherAuthorsStrongest()
     {
         float[] signals = new float[SignalNames.All.Count];
-        var adult = new MessageSignals(signals, [0.2f, 0.0f, 0.05f]);
-        var kid = new MessageSignals(signals, [0.0f, 0.0f, 0.9f]);
+        var adult = new MessageSignals(signals, [0.2f, 0.0f], minorCue: 0.05f, transcriptGrooming: 0f, chunks: null);
+        var kid = new MessageSignals(signals, [0.0f, 0.0f], minorCue: 0.9f, transcriptGrooming: 0f, chunks: null);
         var window = new List<WindowMessage>
         {
             new(0, "adult", AgeBand.Unknown, adult),
@@ -35,7 +35,7 @@ public sealed class RiskFeaturesTests
         var features = new WindowFeatures();
         int index = RiskFeatures.Names.ToList().IndexOf("others_max_minor_cue");
 
-        features.Build(window, _ => null);
+        features.Build(window);
 
         Assert.True(index >= 0);
         Assert.Equal(0.9f, features.Features[index], 5);                         // the adult sees the kid's cue

@@ -1,4 +1,5 @@
 using SafeChat.Conversations;
+using SafeChat.Engine;
 using SafeChat.Inference;
 using SafeChat.Scoring;
 
@@ -11,20 +12,22 @@ public sealed class ScorerFixture : IDisposable
 
     public float Threshold(string harm) => Scorer.Descriptor.AlertThresholds[harm];
 
-    /// <summary>Replays a conversation like the engine: after each message, assess the last 50 messages.</summary>
+    /// <summary>Replays a conversation through the engine itself and returns its assessment after each message.</summary>
     public List<RiskAssessment> Replay(IReadOnlyList<(string Author, AgeBand Age, string Text)> messages)
     {
-        var signals = Scorer.AnalyzeBatch(messages.Select(m => m.Text).ToList());
+        var engine = new SafeChatEngine(Scorer);
+        var people = messages.GroupBy(m => m.Author).Select(g => new Participant(g.Key, g.First().Age)).ToArray();
+        var room = new Room("replay", people.Length == 2 ? RoomKind.Direct : RoomKind.Group);
         var result = new List<RiskAssessment>();
-        for (int t = 0; t < messages.Count; t++)
+        for (int i = 0; i < messages.Count; i++)
         {
-            var window = new List<WindowMessage>();
-            for (int i = Math.Max(0, t - 49); i <= t; i++)
-            {
-                window.Add(new WindowMessage(i, messages[i].Author, messages[i].Age, signals[i]));
-            }
-
-            result.Add(Scorer.Assess(window));
+            var sender = people.First(p => p.Id == messages[i].Author);
+            var envelope = new MessageEnvelope(
+                new ChatMessage(i.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Id, sender.Id, messages[i].Text, DateTimeOffset.UnixEpoch.AddSeconds(i)),
+                room,
+                sender,
+                people.Where(p => p != sender).ToArray());
+            result.Add(engine.ProcessAsync(envelope).AsTask().GetAwaiter().GetResult().Assessment);
         }
 
         return result;

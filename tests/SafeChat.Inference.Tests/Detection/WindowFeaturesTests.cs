@@ -22,8 +22,7 @@ public sealed class WindowFeaturesTests
             [
                 new WindowMessage(0, "a", author, MessageSignals.Empty(SignalNames.All.Count)),
                 new WindowMessage(1, "b", other, MessageSignals.Empty(SignalNames.All.Count)),
-            ],
-            _ => null);
+            ]);
 
         Assert.Equal(expected, features.HasPossibleGroomingTarget(0));
     }
@@ -32,7 +31,7 @@ public sealed class WindowFeaturesTests
     public void HasPossibleGroomingTarget_AuthorAloneInTheWindow_IsPossible()
     {
         var features = new WindowFeatures();
-        features.Build([new WindowMessage(0, "a", AgeBand.Adult, MessageSignals.Empty(SignalNames.All.Count))], _ => null);
+        features.Build([new WindowMessage(0, "a", AgeBand.Adult, MessageSignals.Empty(SignalNames.All.Count))]);
 
         Assert.True(features.HasPossibleGroomingTarget(0));
     }

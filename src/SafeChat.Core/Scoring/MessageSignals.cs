@@ -1,0 +1,80 @@
+namespace SafeChat.Scoring;
+
+/// <summary>
+/// Per-message output of a scorer, as plain data: one probability per signal, one line-level probability per harm,
+/// two named context cues, and (for a message scored in several chunks) the per-chunk results. Everything a later stage
+/// needs travels in this record, so it survives a round trip through any state store (see <see cref="MessageSignalsCodec"/>).
+/// Immutable once built.
+/// </summary>
+public sealed class MessageSignals
+{
+    private static readonly IReadOnlyList<MessageSignals> NoChunks = [];
+
+    private readonly float[] _signals;
+    private readonly float[] _harms;
+
+    /// <summary>Creates a result with no cues and no chunks. Arrays are owned by this instance afterwards.</summary>
+    /// <param name="signalProbabilities">Aligned with <see cref="ScorerDescriptor.SignalNames"/>.</param>
+    /// <param name="harmProbabilities">Aligned with <see cref="HarmNames.All"/>: how much this line alone reads like each harm.</param>
+    public MessageSignals(float[] signalProbabilities, float[] harmProbabilities)
+        : this(signalProbabilities, harmProbabilities, 0f, 0f, null)
+    {
+    }
+
+    /// <summary>Creates a result. Arrays are owned by this instance afterwards.</summary>
+    /// <param name="signalProbabilities">Aligned with <see cref="ScorerDescriptor.SignalNames"/>.</param>
+    /// <param name="harmProbabilities">Aligned with <see cref="HarmNames.All"/>: how much this line alone reads like each harm.</param>
+    /// <param name="minorCue">How much the line reads as written by a minor, in [0,1] (see <see cref="MinorCue"/>).</param>
+    /// <param name="transcriptGrooming">The whole-message grooming score of a pasted log, or 0 (see <see cref="TranscriptGrooming"/>).</param>
+    /// <param name="chunks">The per-chunk results of a message scored in several chunks; null or empty otherwise.</param>
+    public MessageSignals(
+        float[] signalProbabilities,
+        float[] harmProbabilities,
+        float minorCue,
+        float transcriptGrooming,
+        IReadOnlyList<MessageSignals>? chunks)
+    {
+        _signals = signalProbabilities ?? throw new ArgumentNullException(nameof(signalProbabilities));
+        _harms = harmProbabilities ?? throw new ArgumentNullException(nameof(harmProbabilities));
+        MinorCue = minorCue;
+        TranscriptGrooming = transcriptGrooming;
+        Chunks = chunks is null || chunks.Count == 0 ? NoChunks : chunks;
+        float salience = 0f;
+        foreach (var p in _signals)
+        {
+            salience = Math.Max(salience, p);
+        }
+
+        Salience = salience;
+    }
+
+    /// <summary>Signal probabilities, aligned with <see cref="ScorerDescriptor.SignalNames"/>.</summary>
+    public ReadOnlySpan<float> Probabilities => _signals;
+
+    /// <summary>Per-harm line probabilities, aligned with <see cref="HarmNames.All"/>.</summary>
+    public ReadOnlySpan<float> HarmProbabilities => _harms;
+
+    /// <summary>
+    /// How much the line reads as written by a minor ("im 13", "8th grade", "my mom wont let me"), in [0,1]. Never a
+    /// public signal: the assessment uses the other participants' strongest cue, because grooming targets a minor.
+    /// </summary>
+    public float MinorCue { get; }
+
+    /// <summary>
+    /// The grooming probability of the whole message read as one pasted chat log (a message long enough to hold one),
+    /// or 0 for an ordinary message. 0 means "not a pasted log".
+    /// </summary>
+    public float TranscriptGrooming { get; }
+
+    /// <summary>
+    /// The results of each chunk, when the message was long enough to be scored in several; empty otherwise. The
+    /// assessment counts a long message's chunks as separate units, like the messages a pasted log contains.
+    /// </summary>
+    public IReadOnlyList<MessageSignals> Chunks { get; }
+
+    /// <summary>The highest signal probability: how much an older message is worth keeping beyond the window.</summary>
+    public float Salience { get; }
+
+    /// <summary>An empty result (for an empty message).</summary>
+    public static MessageSignals Empty(int signalCount) => new(new float[signalCount], new float[HarmNames.All.Count]);
+}

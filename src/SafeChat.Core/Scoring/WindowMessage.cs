@@ -1,0 +1,10 @@
+using SafeChat.Conversations;
+
+namespace SafeChat.Scoring;
+
+/// <summary>A message in the engine's window, as the scorer sees it: no text, only who said it and what fired.</summary>
+/// <param name="Index">The message's 0-based position in the conversation.</param>
+/// <param name="AuthorId">The sender.</param>
+/// <param name="AuthorAge">The sender's age band, where known.</param>
+/// <param name="Signals">The message's signals.</param>
+public readonly record struct WindowMessage(int Index, string AuthorId, AgeBand AuthorAge, MessageSignals Signals);
