@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using SafeChat.Conversations;
 using SafeChat.Policies;
 using SafeChat.Scoring;
+using SafeChat.Testing;
 
 namespace SafeChat.Client.Tests;
 
@@ -10,7 +11,7 @@ public class SafeChatClientTests
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 18, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Start);
-    private readonly MarkerScorer _scorer = new();
+    private readonly MarkerScorer _scorer = new(groomingThreshold: 0.5f, sextortionThreshold: 0.5f);
     private readonly RecordingReporter _reporter = new();
 
     private static readonly Participant Teen = new("teen-user-7731", AgeBand.Teen, AgeAssurance.SelfDeclared);
@@ -150,7 +151,7 @@ public class SafeChatClientTests
         Assert.Equal("c-01", incoming.ConversationId);
         Assert.Matches("^[0-9a-f]{32}$", incoming.SenderIdHash);
         Assert.Equal(1f, incoming.Harms[HarmNames.Grooming]);
-        Assert.Equal("marker-test@0001", incoming.ModelVersion);
+        Assert.Equal(_scorer.Descriptor.ModelVersion, incoming.ModelVersion);
         Assert.StartsWith("strict-minors@", incoming.PolicyVersion, StringComparison.Ordinal);
         Assert.NotEqual(incoming.SenderIdHash, _reporter.Reports[1].SenderIdHash);
     }

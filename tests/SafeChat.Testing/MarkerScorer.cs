@@ -8,20 +8,27 @@ namespace SafeChat.Testing;
 /// A deterministic scorer for testing the engine's plumbing (not detection): a marker such as <c>[secrecy]</c> in a
 /// message fires that signal with probability 0.9, <c>[secrecy:0.4]</c> with 0.4. An author's risk for a harm is
 /// 0.25 per distinct signal of that harm that fired (≥ 0.5) on their messages in the window, capped at 1.
-/// Alert thresholds: grooming 0.75 (three distinct signals), sextortion 0.5 (two).
+/// Alert thresholds by default: grooming 0.75 (three distinct signals), sextortion 0.5 (two). The one fake scorer
+/// shared by every test project.
 /// </summary>
-internal sealed class MarkerScorer : ISafetyScorer
+public sealed class MarkerScorer : ISafetyScorer
 {
     public const float DefaultMarkerProbability = 0.9f;
     private int _analyzeCalls;
     private int _batchCalls;
     private int _longestText;
 
-    public ScorerDescriptor Descriptor { get; } = new(
-        "marker-test",
-        "marker-test-1",
-        SignalNames.All,
-        new Dictionary<string, float> { [HarmNames.Grooming] = 0.75f, [HarmNames.Sextortion] = 0.5f });
+    /// <summary>Creates the scorer with its alert thresholds.</summary>
+    public MarkerScorer(float groomingThreshold = 0.75f, float sextortionThreshold = 0.5f)
+    {
+        Descriptor = new ScorerDescriptor(
+            "marker-test",
+            "marker-test-1",
+            SignalNames.All,
+            new Dictionary<string, float> { [HarmNames.Grooming] = groomingThreshold, [HarmNames.Sextortion] = sextortionThreshold });
+    }
+
+    public ScorerDescriptor Descriptor { get; }
 
     public int AnalyzeCalls => Volatile.Read(ref _analyzeCalls);
 
@@ -33,6 +40,9 @@ internal sealed class MarkerScorer : ISafetyScorer
 
     /// <summary>The last window passed to <see cref="Assess"/> (for single-threaded tests).</summary>
     public IReadOnlyList<WindowMessage> LastWindow { get; private set; } = [];
+
+    /// <summary>The size of <see cref="LastWindow"/>.</summary>
+    public int LastWindowSize => LastWindow.Count;
 
     public MessageSignals AnalyzeMessage(string text)
     {
