@@ -137,7 +137,7 @@ public sealed class SafeChatClient
         lock (_gate)
         {
             var window = WindowFor(conversation.Room.Id);
-            index = window.Append(message.SenderId, sender.AgeBand, signals);
+            index = window.Append(message.SenderId, sender.AgeBand, sender.AgeAssurance, signals);
             assessment = _scorer.Assess(window.Messages);
             counters = direction == MessageDirection.Outgoing
                 ? _counters.RecordOutgoing(conversation.Room.Id, recipients, now)
@@ -283,7 +283,7 @@ public sealed class SafeChatClient
 
         public IReadOnlyList<WindowMessage> Messages => _messages;
 
-        public int Append(string authorId, AgeBand authorAge, MessageSignals signals)
+        public int Append(string authorId, AgeBand authorAge, AgeAssurance authorAssurance, MessageSignals signals)
         {
             if (_messages.Count == capacity)
             {
@@ -291,7 +291,7 @@ public sealed class SafeChatClient
             }
 
             var index = _nextIndex++;
-            _messages.Add(new WindowMessage(index, authorId, authorAge, signals));
+            _messages.Add(new WindowMessage(index, authorId, authorAge, signals, authorAssurance));
             return index;
         }
     }

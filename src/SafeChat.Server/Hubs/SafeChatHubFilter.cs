@@ -66,7 +66,7 @@ public sealed class SafeChatHubFilter : IHubFilter
             var join = await _moderator.ModerateJoinAsync(room, caller, members, cancellationToken).ConfigureAwait(false);
             if (!join.Allowed)
             {
-                throw join.Unavailable
+                throw join.Unavailable && join.RuleIds.Count == 0
                     ? new SafeChatHubException("unavailable", [], "The safety check is unavailable; try again shortly.")
                     : new SafeChatHubException("join-denied", join.RuleIds, "You can't join this room.");
             }

@@ -168,8 +168,12 @@ internal sealed class RedisConversationStateStore : IConversationStateStore
             salience = Math.Max(salience, p);
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{salience:R}|{(int)entry.AuthorAge}|{signals.Length}|{Convert.ToBase64String(MemoryMarshal.AsBytes(floats.AsSpan()))}|{entry.AuthorId}");
+        return string.Create(CultureInfo.InvariantCulture, $"{salience:R}|{AgeField(entry.AuthorAge, entry.AuthorAssurance)}|{signals.Length}|{Convert.ToBase64String(MemoryMarshal.AsBytes(floats.AsSpan()))}|{entry.AuthorId}");
     }
+
+    // The age field packs the band (low 4 bits) and the assurance (next bits); entries written before the assurance
+    // was kept read as assurance Unknown.
+    private static int AgeField(AgeBand band, AgeAssurance assurance) => (int)band | ((int)assurance << 4);
 
     private static WindowMessage Decode(string item)
     {
@@ -183,10 +187,12 @@ internal sealed class RedisConversationStateStore : IConversationStateStore
         var floats = MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(fields[4])).ToArray();
         var signals = floats.AsSpan(0, signalCount).ToArray();
         var harms = floats.AsSpan(signalCount).ToArray();
+        var age = int.Parse(fields[2], CultureInfo.InvariantCulture);
         return new WindowMessage(
             int.Parse(fields[0], CultureInfo.InvariantCulture),
             fields[5],
-            (AgeBand)int.Parse(fields[2], CultureInfo.InvariantCulture),
-            new MessageSignals(signals, harms));
+            (AgeBand)(age & 0xF),
+            new MessageSignals(signals, harms),
+            (AgeAssurance)(age >> 4));
     }
 }
