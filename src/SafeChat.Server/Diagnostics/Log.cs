@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "SafeChat could not record an escalation for rule {RuleId} in the moderation queue; it was handed to the escalation handlers and will be recorded when the backend recovers.")]
     public static partial void EscalationRecordDeferred(ILogger logger, string ruleId);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "SafeChat Redis circuit breaker opened after {Failures} consecutive failed operation(s); Redis calls fail fast for {BreakDuration} before a probe.")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "SafeChat Redis circuit breaker opened after {Failures} consecutive failed operation(s); Redis calls fail fast for {BreakDuration} before a probe.")]
     public static partial void RedisCircuitOpened(ILogger logger, int failures, TimeSpan breakDuration);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "SafeChat Redis circuit breaker closed: a probe succeeded.")]
