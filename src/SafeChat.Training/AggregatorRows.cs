@@ -48,7 +48,7 @@ internal static class AggregatorRows
             for (int i = start; i <= t; i++)
             {
                 var author = conversation.Messages[i].Author;
-                window.Add(new WindowMessage(i, author, conversation.Ages.GetValueOrDefault(author, AgeBand.Unknown), combined[i]));
+                window.Add(new WindowMessage(i, author, conversation.Ages.GetValueOrDefault(author, AgeBand.Unknown), combined[i], AgeAssurance.Verified));
             }
 
             features.Build(window, registry.Expand);

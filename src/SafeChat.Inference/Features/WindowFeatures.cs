@@ -214,7 +214,10 @@ internal sealed class WindowFeatures
                 }
             }
 
-            RiskFeatures.Compute(_units[a], _longMessageUnits[a], _ages[a], othersMinor, othersCue, _features.AsSpan(a * f, f));
+            // The author's own minor band enters the model only when assured: an unassured "14" could be an adult's claim
+            // and must not lower their risk. Other authors' minor bands count whatever their assurance (they only protect).
+            var authorAge = (_ages[a] is AgeBand.Child or AgeBand.Teen) && !_assured[a] ? AgeBand.Unknown : _ages[a];
+            RiskFeatures.Compute(_units[a], _longMessageUnits[a], authorAge, othersMinor, othersCue, _features.AsSpan(a * f, f));
         }
     }
 }

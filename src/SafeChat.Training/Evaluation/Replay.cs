@@ -60,7 +60,7 @@ internal static class Replay
             for (int i = Math.Max(0, t - WindowSize + 1); i <= t; i++)
             {
                 var author = conversation.Messages[i].Author;
-                window.Add(new WindowMessage(i, author, conversation.Ages.GetValueOrDefault(author, AgeBand.Unknown), signals[i]));
+                window.Add(new WindowMessage(i, author, conversation.Ages.GetValueOrDefault(author, AgeBand.Unknown), signals[i], AgeAssurance.Verified));
             }
 
             var assessment = scorer.Assess(window);
