@@ -318,7 +318,7 @@ public sealed class SafeChatClient
 
             foreach (var recipient in recipients)
             {
-                if (recipient.IsMinor)
+                if (recipient.IsMinorForProtection)
                 {
                     Touch(_minorsContacted, recipient.Id, now);
                 }

@@ -356,7 +356,7 @@ public sealed class SafeChatEngine
         List<string>? minors = null;
         foreach (var recipient in envelope.Recipients)
         {
-            if (recipient is { IsMinor: true } && !string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal))
+            if (recipient is { IsMinorForProtection: true } && !string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal))
             {
                 (minors ??= []).Add(recipient.Id);
             }
