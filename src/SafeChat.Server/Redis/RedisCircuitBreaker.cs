@@ -1,18 +1,5 @@
 namespace SafeChat.Server.Redis;
 
-/// <summary>The state of <see cref="RedisCircuitBreaker"/>.</summary>
-internal enum CircuitState
-{
-    /// <summary>Calls go to Redis.</summary>
-    Closed = 0,
-
-    /// <summary>Calls fail at once without reaching Redis, until the break duration has passed.</summary>
-    Open = 1,
-
-    /// <summary>One probe call goes to Redis; the others fail at once. Its result closes or re-opens the circuit.</summary>
-    HalfOpen = 2,
-}
-
 /// <summary>
 /// A small circuit breaker around Redis calls: after <c>failureThreshold</c> consecutive failures it opens, and every
 /// call fails at once (no network, no timeout) for the break duration; then one probe is let through, which closes the
