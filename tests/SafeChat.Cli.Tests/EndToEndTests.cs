@@ -124,6 +124,38 @@ public sealed class EndToEndTests : IClassFixture<EndToEndTests.ShippedScorer>
         }
     }
 
+    [Fact]
+    public async Task Score_StrictMinorsGroomerDeclaredFourteen_SameDecisionsAsDeclaredAdultOrUnknown()
+    {
+        // tests/fixtures/age-claims.jsonl: one 12-message grooming DM to a 12-year-old, with the sender declared 35,
+        // 14 (self_declared), 14 (no assurance) and no age. A typed-in "14" must not switch any protection off.
+        var app = new CliApplication(DefaultScorer.Create, DefaultPolicy.Load, TimeProvider.System);
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var exit = await app.RunAsync(
+            ["score", CliRunner.Fixture("age-claims.jsonl"), "--policy", "strict-minors"], new MemoryStream(), output, error, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        var results = new CliRun(exit, System.Text.Encoding.UTF8.GetString(output.ToArray()), error.ToString()).Results
+            .ToDictionary(r => r.GetProperty("id").GetString()!);
+        string Verdict(string id)
+        {
+            var result = results[id];
+            var decisions = result.GetProperty("decisions").EnumerateArray()
+                .Select(d => $"{d.GetProperty("rule").GetString()}:{d.GetProperty("action").GetString()}@{d.GetProperty("message_index").GetInt32()}");
+            return $"flagged={result.GetProperty("flagged").GetBoolean()} first={result.GetProperty("first_alert_index")} {string.Join(" ", decisions)}";
+        }
+
+        var adult = Verdict("declared-35");
+        Assert.Contains("dm-non-connected-adult-to-minor:block@0", adult, StringComparison.Ordinal);
+        Assert.Contains("grooming-escalate:escalate@", adult, StringComparison.Ordinal);
+        Assert.Contains("grooming-secrecy-nudge:warn-recipient@", adult, StringComparison.Ordinal);
+        Assert.Equal(adult, Verdict("declared-14-self"));
+        Assert.Equal(adult, Verdict("declared-14-no-assurance"));
+        Assert.Equal(adult, Verdict("age-unknown"));
+    }
+
     /// <summary>One load of the embedded models for the whole class (session creation is the slow part).</summary>
     public sealed class ShippedScorer : IDisposable
     {

@@ -91,6 +91,59 @@ public class SafeChatClientTests
     }
 
     [Fact]
+    public async Task CheckIncoming_GroomerClaimingFourteen_SameDecisionsAsFromAnAdult()
+    {
+        async Task<string[]> Run(Participant sender)
+        {
+            var client = Client();
+            var conversation = new ClientConversation(new Room($"c-{sender.Id}", RoomKind.Group), Teen, [sender]) { ConnectedUserIds = [sender.Id] };
+            var seen = new List<string>();
+            var index = 0;
+            foreach (var line in new[] { "nice game today", "how old r u [age_probe]", "ur so mature [flattery]", "i can get u robux [gifts]", "this is our secret ok [secrecy]", "lol ok" })
+            {
+                _time.Advance(TimeSpan.FromMinutes(1));
+                var check = await client.CheckIncomingAsync(conversation, From(sender, line, conversation.Room.Id));
+                seen.AddRange(check.Decisions.Select(d => $"{index}:{d.RuleId}:{PolicyNames.Of(d.Action)}"));
+                index++;
+            }
+
+            return [.. seen];
+        }
+
+        var fromAdult = await Run(new Participant("groomer-a", AgeBand.Adult, AgeAssurance.SelfDeclared));
+        var claimsFourteen = await Run(new Participant("groomer-a", AgeBand.Teen, AgeAssurance.SelfDeclared));
+
+        Assert.Contains(fromAdult, d => d.EndsWith(":grooming-escalate:escalate", StringComparison.Ordinal));
+        Assert.Contains(fromAdult, d => d.EndsWith(":grooming-secrecy-nudge:warn-recipient", StringComparison.Ordinal));
+        Assert.Equal(fromAdult, claimsFourteen);
+    }
+
+    [Fact]
+    public async Task CheckIncoming_NonConnectedUserClaimingFourteenDmsTeen_Blocked()
+    {
+        var claimsFourteen = new Participant("claims-14", AgeBand.Teen, AgeAssurance.SelfDeclared);
+        var conversation = new ClientConversation(new Room("dm-14", RoomKind.Direct), Teen, [claimsFourteen]);
+
+        var check = await Client().CheckIncomingAsync(conversation, From(claimsFourteen, "hey, saw you in the lobby", "dm-14"));
+
+        Assert.True(check.IsBlocked);
+        Assert.Contains(check.Decisions, d => d.RuleId == "dm-non-connected-adult-to-minor" && d.Action == PolicyAction.Block);
+    }
+
+    [Fact]
+    public async Task CheckIncoming_VerifiedTeenDmsVerifiedTeen_NotBlocked()
+    {
+        var peer = new Participant("peer-15", AgeBand.Teen, AgeAssurance.Verified);
+        var me = new Participant("me-14", AgeBand.Teen, AgeAssurance.Verified);
+        var conversation = new ClientConversation(new Room("dm-peer", RoomKind.Direct), me, [peer]);
+
+        var check = await Client().CheckIncomingAsync(conversation, From(peer, "gg, rematch?", "dm-peer"));
+
+        Assert.True(check.ShouldDeliver);
+        Assert.Empty(check.Decisions);
+    }
+
+    [Fact]
     public async Task CheckIncoming_Sextortion_NudgesWithTakeItDownAndEscalatesCritical()
     {
         var client = Client();

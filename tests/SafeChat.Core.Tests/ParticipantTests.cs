@@ -17,3 +17,32 @@ public class ParticipantTests
         Assert.Equal(expected, Participant.BandForAge(age));
     }
 }
+
+public class ParticipantAssuranceTests
+{
+    [Theory]
+    [InlineData(AgeBand.Teen, AgeAssurance.Unknown, true)]
+    [InlineData(AgeBand.Teen, AgeAssurance.SelfDeclared, true)]
+    [InlineData(AgeBand.Teen, AgeAssurance.Estimated, false)]
+    [InlineData(AgeBand.Child, AgeAssurance.Verified, false)]
+    [InlineData(AgeBand.Adult, AgeAssurance.Verified, true)]
+    [InlineData(AgeBand.Unknown, AgeAssurance.Unknown, true)]
+    public void MayBeAdult_OnlyAssuredMinorBandsRuleOutAnAdult(AgeBand band, AgeAssurance assurance, bool expected)
+    {
+        var participant = new Participant("p", band, assurance);
+
+        Assert.Equal(expected, participant.MayBeAdult);
+        Assert.Equal(participant.IsMinor && expected, participant.IsUnassuredMinor);
+    }
+
+    [Theory]
+    [InlineData(AgeBand.Child, AgeAssurance.SelfDeclared, true)]
+    [InlineData(AgeBand.Teen, AgeAssurance.Unknown, true)]
+    [InlineData(AgeBand.Teen, AgeAssurance.Verified, true)]
+    [InlineData(AgeBand.Adult, AgeAssurance.SelfDeclared, false)]
+    [InlineData(AgeBand.Unknown, AgeAssurance.Unknown, false)]
+    public void IsMinorForProtection_AnyMinorClaimIsProtected(AgeBand band, AgeAssurance assurance, bool expected)
+    {
+        Assert.Equal(expected, new Participant("p", band, assurance).IsMinorForProtection);
+    }
+}

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace SafeChat.Samples.ChatServer.Tests;
 
-/// <summary>The three browser checks of the sample, in Debian's Chromium against the real default scorer.</summary>
+/// <summary>The browser checks of the sample, in Debian's Chromium against the real default scorer.</summary>
 public sealed class BrowserChecks(ChatAppFixture app) : IClassFixture<ChatAppFixture>
 {
     [ChromiumFact]
@@ -21,6 +21,22 @@ public sealed class BrowserChecks(ChatAppFixture app) : IClassFixture<ChatAppFix
         await Assertions.Expect(notice).ToContainTextAsync("private-room-minor-join");
         Assert.Equal("no room", await teen.Page.TextContentAsync("#current-room"));
         await teen.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChatAppFixture.ScreenshotDirectory, "join-denied.png") });
+    }
+
+    [ChromiumFact]
+    public async Task JoinRoom_AdultSigningInAsFourteenIntoTwelveYearOldsPrivateRoom_IsDeniedOnThePage()
+    {
+        await using var context = await app.Browser.NewContextAsync();
+        var child = await ChatPage.OpenAsync(context, app.BaseUrl, "maya", 12);
+        await child.JoinAndWaitAsync("treehouse", "private");
+        var claims14 = await ChatPage.OpenAsync(context, app.BaseUrl, "skater_jay", 14);
+
+        await claims14.JoinAsync("treehouse", "private");
+
+        // The typed-in "14" is self-declared: it could be an adult's claim, so the adult rule still keeps them out.
+        var notice = claims14.Page.Locator("#notices li[data-kind='join-denied']");
+        await Assertions.Expect(notice).ToContainTextAsync("private-room-adult-join");
+        Assert.Equal("no room", await claims14.Page.TextContentAsync("#current-room"));
     }
 
     [ChromiumFact]

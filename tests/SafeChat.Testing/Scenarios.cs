@@ -51,7 +51,8 @@ public static class Scenarios
                 foreach (var p in people.EnumerateArray())
                 {
                     int? age = p.TryGetProperty("age", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt32() : null;
-                    participants.Add(new Participant(p.GetProperty("id").GetString()!, Participant.BandForAge(age)));
+                    // The demo's ages are facts of the scenario (as a dataset's are), so they count as verified.
+                    participants.Add(new Participant(p.GetProperty("id").GetString()!, Participant.BandForAge(age), age is null ? AgeAssurance.Unknown : AgeAssurance.Verified));
                 }
             }
 
@@ -115,7 +116,7 @@ public static class Scenarios
         return new ScenarioConversation(
             "pasted-log",
             new Room("room-pasted-log", RoomKind.Direct),
-            [new Participant("mod_anna", AgeBand.Adult), new Participant("reporter", AgeBand.Teen)],
+            [new Participant("mod_anna", AgeBand.Adult, AgeAssurance.Verified), new Participant("reporter", AgeBand.Teen, AgeAssurance.Verified)],
             messages);
     }
 }

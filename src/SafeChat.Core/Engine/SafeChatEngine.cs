@@ -158,7 +158,7 @@ public sealed class SafeChatEngine
 
         var append = await _conversations.AppendAsync(
             message.RoomId,
-            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals),
+            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance),
             _limits,
             cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
@@ -209,6 +209,48 @@ public sealed class SafeChatEngine
         }
 
         return _policy is null ? new ValueTask<IReadOnlyList<Decision>>(NoDecisions) : _policy.EvaluateJoinAsync(context, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decides a message with only the parts of the policy that need no shared state: for when the state backend is
+    /// down and the host fails open. Touches no store: no window, no counters, no fire-once latches, no scoring. Age,
+    /// room, connection and message-feature rules still give their enforcement decisions (block, hold, allow); risk,
+    /// signal and counter conditions see nothing. Empty without a policy or when the policy is not an
+    /// <see cref="IStatelessMessagePolicy"/>.
+    /// </summary>
+    /// <param name="envelope">The message with its room, sender and recipients.</param>
+    /// <param name="connectedRecipientIds">The recipients the sender is connected to (pass none when that is unknown: the protective reading).</param>
+    public IReadOnlyList<Decision> EvaluateWithoutState(MessageEnvelope envelope, IReadOnlyCollection<string> connectedRecipientIds)
+    {
+        ValidateEnvelope(envelope);
+        if (_policy is not IStatelessMessagePolicy stateless)
+        {
+            return NoDecisions;
+        }
+
+        var context = new MessageContext
+        {
+            Message = envelope.Message,
+            Room = envelope.Room,
+            Sender = envelope.Sender,
+            Recipients = envelope.Recipients,
+            ConnectedRecipientIds = connectedRecipientIds ?? [],
+            Features = MessageFeatureExtractor.Extract(envelope.Message, TextForScoring(envelope.Message.Text)),
+            ModelVersion = _scorer.Descriptor.ModelVersion,
+        };
+        return stateless.EvaluateMessageWithoutState(context) ?? NoDecisions;
+    }
+
+    /// <summary>Decides a join with only the parts of the policy that need no shared state (see <see cref="EvaluateWithoutState"/>).</summary>
+    /// <param name="context">The room, the joiner and the members.</param>
+    public IReadOnlyList<Decision> EvaluateJoinWithoutState(JoinContext context)
+    {
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        return _policy is IStatelessMessagePolicy stateless ? stateless.EvaluateJoinWithoutState(context) ?? NoDecisions : NoDecisions;
     }
 
     /// <summary>Forgets a conversation's state (for example when the host deletes the room).</summary>
@@ -319,7 +361,7 @@ public sealed class SafeChatEngine
         List<string>? minors = null;
         foreach (var recipient in envelope.Recipients)
         {
-            if (recipient is { IsMinor: true } && !string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal))
+            if (recipient is { IsMinorForProtection: true } && !string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal))
             {
                 (minors ??= []).Add(recipient.Id);
             }

@@ -73,6 +73,41 @@ public sealed class PolicyDefinition
             ? AgeBand.Unknown
             : participant.AgeBand;
     }
+
+    /// <summary>
+    /// Every age band a rule may see for <paramref name="participant"/>. Usually just <see cref="EffectiveAgeBand"/>. For
+    /// an unassured minor claim (<see cref="Participant.IsUnassuredMinor"/>: self-declared, or no assurance) it also holds
+    /// <see cref="AgeBand.Unknown"/> and the band an adult with the same assurance gets (adult, or unknown below
+    /// <see cref="TrustAdultAgeFrom"/>), since the claim proves nothing. A protective rule matches when any of these bands
+    /// matches; a rule that allows or stops matches only when all of them do. So a claim can only add protection.
+    /// </summary>
+    public IReadOnlyList<AgeBand> PossibleAgeBands(Participant participant)
+    {
+        var mask = AgeBandMask(participant);
+        var bands = new List<AgeBand>(3);
+        foreach (var band in new[] { AgeBand.Child, AgeBand.Teen, AgeBand.Adult, AgeBand.Unknown })
+        {
+            if ((mask & (1 << (int)band)) != 0)
+            {
+                bands.Add(band);
+            }
+        }
+
+        return bands;
+    }
+
+    /// <summary>The bands of <see cref="PossibleAgeBands"/> as a bit mask (bit <c>1 &lt;&lt; (int)band</c>).</summary>
+    internal int AgeBandMask(Participant participant)
+    {
+        var mask = 1 << (int)EffectiveAgeBand(participant);
+        if (participant.IsUnassuredMinor)
+        {
+            mask |= 1 << (int)AgeBand.Unknown;
+            mask |= 1 << (int)(participant.AgeAssurance < TrustAdultAgeFrom ? AgeBand.Unknown : AgeBand.Adult);
+        }
+
+        return mask;
+    }
 }
 
 /// <summary>Default cooldowns for rules that do not set their own.</summary>

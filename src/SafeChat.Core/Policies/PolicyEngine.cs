@@ -13,8 +13,15 @@ namespace SafeChat.Policies;
 /// becomes true and then stay latched per (rule, conversation, subject) until the condition clears (a risk below
 /// threshold minus the hysteresis margin) and the cooldown has passed. Shadow rules are evaluated and latched the same
 /// way, and their decisions carry <see cref="Decision.Shadow"/>; they never stop later rules.
+/// <para>
+/// Ages can only add protection: a participant is matched against a rule's age conditions with every band of
+/// <see cref="PolicyDefinition.PossibleAgeBands"/> (an unassured minor claim is also "unknown" and, per
+/// <see cref="PolicyDefinition.TrustAdultAgeFrom"/>, "adult"). A rule matches when any of those bands matches, unless the
+/// rule allows (an <c>allow</c> action): then every band must match. A rule stops later rules only when it matched for
+/// every band, so an unassured claim never skips a later, stricter rule.
+/// </para>
 /// </remarks>
-public sealed class PolicyEngine : IMessagePolicy
+public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
 {
     private static readonly Decision[] NoDecisions = [];
     private readonly CompiledRule[] _messageRules;
@@ -61,7 +68,31 @@ public sealed class PolicyEngine : IMessagePolicy
             context.Recipients,
             context.ConnectedRecipientIds,
             context);
-        return EvaluateAsync(_messageRules, subject, cancellationToken);
+        return EvaluateAsync(_messageRules, subject, stateless: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Decision> EvaluateMessageWithoutState(MessageContext context)
+    {
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Sender, context.Recipients, context.ConnectedRecipientIds, context);
+        return Completed(EvaluateAsync(_messageRules, subject, stateless: true, CancellationToken.None));
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Decision> EvaluateJoinWithoutState(JoinContext context)
+    {
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Joiner, context.Members, context.ConnectedMemberIds, null);
+        return Completed(EvaluateAsync(_joinRules, subject, stateless: true, CancellationToken.None));
     }
 
     /// <inheritdoc />
@@ -73,28 +104,32 @@ public sealed class PolicyEngine : IMessagePolicy
         }
 
         var subject = new Subject(context.Room.Kind, context.Room.Id, context.Joiner, context.Members, context.ConnectedMemberIds, null);
-        return EvaluateAsync(_joinRules, subject, cancellationToken);
+        return EvaluateAsync(_joinRules, subject, stateless: false, cancellationToken);
     }
 
-    private async ValueTask<IReadOnlyList<Decision>> EvaluateAsync(CompiledRule[] rules, Subject subject, CancellationToken cancellationToken)
+    private static IReadOnlyList<Decision> Completed(ValueTask<IReadOnlyList<Decision>> evaluation) =>
+        evaluation.IsCompletedSuccessfully ? evaluation.Result : evaluation.AsTask().GetAwaiter().GetResult();
+
+    private async ValueTask<IReadOnlyList<Decision>> EvaluateAsync(CompiledRule[] rules, Subject subject, bool stateless, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         List<Decision>? decisions = null;
-        var senderBand = Policy.EffectiveAgeBand(subject.Sender);
+        var senderBands = Policy.AgeBandMask(subject.Sender);
         foreach (var rule in rules)
         {
-            if (!rule.PassesGate(subject.RoomKind, senderBand, subject.Sender.AgeAssurance))
+            var gate = rule.Gate(subject.RoomKind, senderBands, subject.Sender.AgeAssurance);
+            if (gate == AgeMatch.None || (rule.Permissive && gate != AgeMatch.Certain))
             {
                 continue;
             }
 
-            var outcome = Evaluate(rule, subject, out var riskValue, out var matched);
+            var outcome = Evaluate(rule, subject, out var riskValue, out var matched, out var certainTarget);
             var key = rule.HasFireOnceActions
                 ? new PolicyStateKey(rule.Id, rule.Scope == StateScope.Subject ? string.Empty : subject.RoomId, subject.Sender.Id)
                 : default;
             if (outcome != Outcome.Match)
             {
-                if (outcome == Outcome.Cleared && rule.HasFireOnceActions)
+                if (outcome == Outcome.Cleared && rule.HasFireOnceActions && !stateless)
                 {
                     await _stateStore.MarkClearedAsync(key, cancellationToken).ConfigureAwait(false);
                 }
@@ -109,6 +144,7 @@ public sealed class PolicyEngine : IMessagePolicy
             }
 
             if (rule.HasFireOnceActions
+                && !stateless
                 && await _stateStore.TryFireAsync(key, _timeProvider.GetUtcNow(), rule.Cooldown, cancellationToken).ConfigureAwait(false))
             {
                 foreach (var action in rule.FireOnceActions)
@@ -118,7 +154,9 @@ public sealed class PolicyEngine : IMessagePolicy
                 }
             }
 
-            if (rule.Stop && !rule.Shadow)
+            // Stop only when the rule matched for every band a participant may have: an unassured age claim must not
+            // skip a later, stricter rule.
+            if (rule.Stop && !rule.Shadow && gate == AgeMatch.Certain && certainTarget)
             {
                 break;
             }
@@ -127,10 +165,11 @@ public sealed class PolicyEngine : IMessagePolicy
         return decisions is null ? NoDecisions : decisions.ToArray();
     }
 
-    private Outcome Evaluate(CompiledRule rule, in Subject subject, out float? riskValue, out List<string>? targets)
+    private Outcome Evaluate(CompiledRule rule, in Subject subject, out float? riskValue, out List<string>? targets, out bool certainTarget)
     {
         riskValue = null;
         targets = null;
+        certainTarget = true;
         var outcome = Outcome.Match;
         if (subject.Message is { } message)
         {
@@ -157,21 +196,25 @@ public sealed class PolicyEngine : IMessagePolicy
             best = rule.RiskOutcome(riskValue, AgeBand.Unknown);
         }
 
+        certainTarget = !rule.HasRecipientFilter;
+
         // Indexed loop: foreach over IReadOnlyList would allocate an enumerator per rule.
         var recipients = subject.Recipients;
         for (var i = 0; i < recipients.Count; i++)
         {
             var recipient = recipients[i];
-            var band = Policy.EffectiveAgeBand(recipient);
-            if (!rule.PassesRecipient(band, recipient.AgeAssurance, rule.NeedsConnection && subject.ConnectedIds.Contains(recipient.Id)))
+            var match = rule.RecipientMatch(Policy.AgeBandMask(recipient), recipient.AgeAssurance, rule.NeedsConnection && subject.ConnectedIds.Contains(recipient.Id));
+            if (match == AgeMatch.None || (rule.Permissive && match != AgeMatch.Certain))
             {
                 continue;
             }
 
-            var result = rule.RiskOutcome(riskValue, band);
+            // Thresholds are read at the claimed band: a minor claim gets the (lower) minor threshold.
+            var result = rule.RiskOutcome(riskValue, Policy.EffectiveAgeBand(recipient));
             if (result == Outcome.Match)
             {
                 (targets ??= []).Add(recipient.Id);
+                certainTarget |= match == AgeMatch.Certain;
             }
 
             best = result > best ? result : best;
@@ -202,6 +245,17 @@ public sealed class PolicyEngine : IMessagePolicy
         Cleared = 0,
         Holding = 1,
         Match = 2,
+    }
+
+    /// <summary>How a participant's possible age bands meet a rule's age condition.</summary>
+    internal enum AgeMatch
+    {
+        /// <summary>No possible band matches.</summary>
+        None = 0,
+        /// <summary>Some, but not all, possible bands match (an unassured claim).</summary>
+        Possible = 1,
+        /// <summary>Every possible band matches.</summary>
+        Certain = 2,
     }
 
     private readonly record struct Subject(
@@ -260,6 +314,7 @@ public sealed class PolicyEngine : IMessagePolicy
             NeedsRecipients = HasRecipientFilter || RiskHarm is not null;
             LevelActions = rule.Actions.Where(a => !IsFireOnce(a.Action)).ToArray();
             FireOnceActions = rule.Actions.Where(a => IsFireOnce(a.Action)).ToArray();
+            Permissive = rule.Actions.Any(a => a.Action == PolicyAction.Allow);
             Cooldown = rule.Cooldown ?? DefaultCooldown(policy.Cooldowns, FireOnceActions);
         }
 
@@ -289,13 +344,21 @@ public sealed class PolicyEngine : IMessagePolicy
 
         public TimeSpan Cooldown { get; }
 
-        public bool PassesGate(RoomKind room, AgeBand senderBand, AgeAssurance senderAssurance) =>
-            Has(_roomMask, (int)room) && Has(_senderAgeMask, (int)senderBand) && Has(_senderAssuranceMask, (int)senderAssurance);
+        /// <summary>True when an action of the rule allows (it must then match for every possible age band).</summary>
+        public bool Permissive { get; }
+
+        public AgeMatch Gate(RoomKind room, int senderBands, AgeAssurance senderAssurance) =>
+            Has(_roomMask, (int)room) && Has(_senderAssuranceMask, (int)senderAssurance) ? Bands(_senderAgeMask, senderBands) : AgeMatch.None;
 
         public bool NeedsConnection => _connected is not null;
 
-        public bool PassesRecipient(AgeBand band, AgeAssurance assurance, bool connected) =>
-            Has(_recipientAgeMask, (int)band) && Has(_recipientAssuranceMask, (int)assurance) && (_connected is null || _connected == connected);
+        public AgeMatch RecipientMatch(int bands, AgeAssurance assurance, bool connected) =>
+            Has(_recipientAssuranceMask, (int)assurance) && (_connected is null || _connected == connected) ? Bands(_recipientAgeMask, bands) : AgeMatch.None;
+
+        private static AgeMatch Bands(int ruleMask, int bands) =>
+            (ruleMask & bands) == 0 ? AgeMatch.None
+            : (bands & ~ruleMask) == 0 ? AgeMatch.Certain
+            : AgeMatch.Possible;
 
         public bool PassesMessageConditions(MessageContext message)
         {

@@ -46,7 +46,8 @@ public interface IConversationStateStore
 /// <param name="AuthorId">The sender.</param>
 /// <param name="AuthorAge">The sender's age band.</param>
 /// <param name="Signals">The message's signals, as the scorer produced them.</param>
-public readonly record struct WindowAppend(string MessageId, string AuthorId, AgeBand AuthorAge, MessageSignals Signals);
+/// <param name="AuthorAssurance">How the sender's age band is known; stores keep it with the entry (see <see cref="Scoring.WindowMessage.AuthorAssurance"/>).</param>
+public readonly record struct WindowAppend(string MessageId, string AuthorId, AgeBand AuthorAge, MessageSignals Signals, AgeAssurance AuthorAssurance = AgeAssurance.Unknown);
 
 /// <summary>How much state a conversation keeps and for how long.</summary>
 /// <param name="WindowSize">How many most recent messages the window keeps.</param>

@@ -134,7 +134,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             var index = _nextIndex++;
             Remember(entry.MessageId, index, limits.DuplicateHistory);
-            var message = new WindowMessage(index, entry.AuthorId, entry.AuthorAge, entry.Signals);
+            var message = new WindowMessage(index, entry.AuthorId, entry.AuthorAge, entry.Signals, entry.AuthorAssurance);
 
             var windowSize = Math.Max(1, limits.WindowSize);
             if (_recent.Length != windowSize)

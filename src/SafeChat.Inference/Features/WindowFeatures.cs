@@ -12,6 +12,7 @@ internal sealed class WindowFeatures
 {
     private readonly List<string> _authors = [];
     private readonly List<AgeBand> _ages = [];
+    private readonly List<bool> _assured = [];
     private readonly List<List<MessageSignals>> _units = [];
     private readonly List<List<int>> _unitMessageIndex = [];
     private readonly List<int> _longMessageUnits = [];
@@ -49,11 +50,14 @@ internal sealed class WindowFeatures
     /// Whether the author could be grooming someone in this window by the known age bands: false when every other
     /// author is a known adult, or when the author is a known minor and every other author is a known minor too (a teen
     /// with a known child is still a possible case).
-    /// Unknown ages always leave the possibility open. (Bands are taken as given: hosts should pass only assured ages.)
+    /// Unknown ages always leave the possibility open. An author's minor band counts only when it is assured (estimated or
+    /// verified, <see cref="Participant.IsAgeAssured"/>): a self-declared "14" could be an adult's claim, so such an author
+    /// is gated like an unknown-age one. Other authors' minor bands count whatever their assurance (a claim only protects).
     /// </summary>
     public bool HasPossibleGroomingTarget(int author)
     {
-        bool authorMinor = _ages[author] is AgeBand.Child or AgeBand.Teen;
+        bool authorMinor = _assured[author] && (_ages[author] is AgeBand.Child or AgeBand.Teen);
+        bool authorTeen = _assured[author] && _ages[author] == AgeBand.Teen;
         bool others = false;
         for (int b = 0; b < _authors.Count; b++)
         {
@@ -65,7 +69,7 @@ internal sealed class WindowFeatures
             others = true;
             var age = _ages[b];
             bool minorTarget = age is AgeBand.Child or AgeBand.Teen;
-            if (age == AgeBand.Unknown || (!authorMinor && minorTarget) || (_ages[author] == AgeBand.Teen && age == AgeBand.Child))
+            if (age == AgeBand.Unknown || (!authorMinor && minorTarget) || (authorTeen && age == AgeBand.Child))
             {
                 return true;
             }
@@ -109,6 +113,7 @@ internal sealed class WindowFeatures
         ArgumentNullException.ThrowIfNull(window);
         _authors.Clear();
         _ages.Clear();
+        _assured.Clear();
         _longMessageUnits.Clear();
         _transcriptUnits.Clear();
         _transcript.Clear();
@@ -131,6 +136,7 @@ internal sealed class WindowFeatures
                 a = _authors.Count;
                 _authors.Add(message.AuthorId);
                 _ages.Add(message.AuthorAge);
+                _assured.Add(message.AuthorAssurance >= Participant.MinorAgeTrustedFrom);
                 _longMessageUnits.Add(0);
                 _transcriptUnits.Add(0);
                 _transcript.Add(0f);
@@ -143,6 +149,7 @@ internal sealed class WindowFeatures
             else if (_ages[a] == AgeBand.Unknown && message.AuthorAge != AgeBand.Unknown)
             {
                 _ages[a] = message.AuthorAge;
+                _assured[a] = message.AuthorAssurance >= Participant.MinorAgeTrustedFrom;
             }
 
             var chunks = message.Signals.Chunks;
@@ -206,7 +213,10 @@ internal sealed class WindowFeatures
                 }
             }
 
-            RiskFeatures.Compute(_units[a], _longMessageUnits[a], _ages[a], othersMinor, othersCue, _features.AsSpan(a * f, f));
+            // The author's own minor band enters the model only when assured: an unassured "14" could be an adult's claim
+            // and must not lower their risk. Other authors' minor bands count whatever their assurance (they only protect).
+            var authorAge = (_ages[a] is AgeBand.Child or AgeBand.Teen) && !_assured[a] ? AgeBand.Unknown : _ages[a];
+            RiskFeatures.Compute(_units[a], _longMessageUnits[a], authorAge, othersMinor, othersCue, _features.AsSpan(a * f, f));
         }
     }
 }

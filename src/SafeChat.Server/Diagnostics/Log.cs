@@ -14,6 +14,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "SafeChat could not record an escalation for rule {RuleId} in the moderation queue; it was handed to the escalation handlers and will be recorded when the backend recovers.")]
     public static partial void EscalationRecordDeferred(ILogger logger, string ruleId);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "SafeChat Redis circuit breaker opened after {Failures} consecutive failed operation(s); Redis calls fail fast for {BreakDuration} before a probe.")]
+    public static partial void RedisCircuitOpened(ILogger logger, int failures, TimeSpan breakDuration);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "SafeChat Redis circuit breaker closed: a probe succeeded.")]
+    public static partial void RedisCircuitClosed(ILogger logger);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "SafeChat did not deliver a message: {Outcome} [{RuleIds}].")]
+    public static partial void MessageRefused(ILogger logger, string outcome, string ruleIds);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "SafeChat refused a join: {Outcome} [{RuleIds}].")]
+    public static partial void JoinRefused(ILogger logger, string outcome, string ruleIds);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "SafeChat escalation dispatcher refused an escalation for rule {RuleId} (queue full or shutting down).")]
     public static partial void EscalationDispatchRefused(ILogger logger, string ruleId);
 }

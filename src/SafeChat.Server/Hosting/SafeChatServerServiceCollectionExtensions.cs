@@ -11,6 +11,7 @@ using SafeChat.Policies;
 using SafeChat.Scoring;
 using SafeChat.Server;
 using SafeChat.Server.Diagnostics;
+using SafeChat.Server.Hosting;
 using SafeChat.Server.Hubs;
 using SafeChat.Server.Moderation;
 using SafeChat.State;
@@ -45,6 +46,7 @@ public static class SafeChatServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddLogging();
+        DecorateLoggerFactory(services);
         services.TryAddSingleton<SafeChatServerMetrics>();
         services.TryAddSingleton<ISafetyScorer>(_ => OnnxSafetyScorer.LoadDefault());
 
@@ -111,4 +113,41 @@ public static class SafeChatServerServiceCollectionExtensions
         });
         return new SafeChatServerBuilder(services);
     }
+
+    // A refused message or join reaches the client as a SafeChatHubException, which SignalR would log as an error with a
+    // stack trace; the wrapper drops those entries (the hub filter logs one Information line per refusal instead).
+    private static void DecorateLoggerFactory(IServiceCollection services)
+    {
+        var index = -1;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(ILoggerFactory) && !services[i].IsKeyedService)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            return;
+        }
+
+        var original = services[index];
+        if (original.ImplementationType == typeof(HubRefusalLoggerFactory) || services.Any(d => d.ServiceType == typeof(HubRefusalLoggerFactoryMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<HubRefusalLoggerFactoryMarker>();
+        services[index] = ServiceDescriptor.Singleton<ILoggerFactory>(sp => original switch
+        {
+            { ImplementationInstance: ILoggerFactory instance } => new HubRefusalLoggerFactory(instance, ownsInner: false),
+            { ImplementationFactory: { } factory } => new HubRefusalLoggerFactory((ILoggerFactory)factory(sp), ownsInner: true),
+            { ImplementationType: { } type } => new HubRefusalLoggerFactory((ILoggerFactory)ActivatorUtilities.CreateInstance(sp, type), ownsInner: true),
+            _ => throw new InvalidOperationException("The registered ILoggerFactory has no implementation."),
+        });
+    }
+
+    private sealed class HubRefusalLoggerFactoryMarker;
 }

@@ -2,9 +2,12 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SafeChat.Conversations;
 using SafeChat.Engine;
+using SafeChat.Server.Diagnostics;
 using SafeChat.Server.Moderation;
 
 namespace SafeChat.Server.Hubs;
@@ -15,6 +18,8 @@ namespace SafeChat.Server.Hubs;
 /// <see cref="ISafeChatHubResolver"/>, asks the <see cref="SafeChatModerator"/>, sends nudges, and runs the method only
 /// when the message may be delivered or the join is allowed (otherwise it throws a <see cref="SafeChatHubException"/>,
 /// which the client receives). Unmarked methods pass straight through. AddSafeChatServer adds it to every hub.
+/// A refusal is an expected outcome: it is logged as one Information line (outcome and rule ids, never user ids or text),
+/// and AddSafeChatServer keeps SignalR from logging the <see cref="SafeChatHubException"/> as an error with a stack trace.
 /// </summary>
 public sealed class SafeChatHubFilter : IHubFilter
 {
@@ -25,10 +30,16 @@ public sealed class SafeChatHubFilter : IHubFilter
     private readonly SafeChatModerator _moderator;
     private readonly TimeProvider _timeProvider;
     private readonly SafeChatServerOptions _options;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the filter.</summary>
-    public SafeChatHubFilter(SafeChatModerator moderator, TimeProvider timeProvider, IOptions<SafeChatServerOptions> options)
+    /// <param name="moderator">The moderation step.</param>
+    /// <param name="timeProvider">The clock for message times.</param>
+    /// <param name="options">The server options.</param>
+    /// <param name="logger">Where refusals are logged (Information, no ids or text); none when null.</param>
+    public SafeChatHubFilter(SafeChatModerator moderator, TimeProvider timeProvider, IOptions<SafeChatServerOptions> options, ILogger<SafeChatHubFilter>? logger = null)
     {
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _moderator = moderator ?? throw new ArgumentNullException(nameof(moderator));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
@@ -52,13 +63,13 @@ public sealed class SafeChatHubFilter : IHubFilter
         var arguments = invocationContext.HubMethodArguments;
         if (arguments[binding.RoomIndex] is not string { Length: > 0 } roomId)
         {
-            throw new SafeChatHubException("invalid", [], $"The argument '{binding.RoomParameter}' must be a non-empty room id.");
+            throw Refused(new SafeChatHubException("invalid", [], $"The argument '{binding.RoomParameter}' must be a non-empty room id."), binding.IsJoin);
         }
 
         var caller = await resolver.ResolveCallerAsync(invocationContext, cancellationToken).ConfigureAwait(false)
-            ?? throw new SafeChatHubException("invalid", [], "The caller is not known to the chat service.");
+            ?? throw Refused(new SafeChatHubException("invalid", [], "The caller is not known to the chat service."), binding.IsJoin);
         var room = await resolver.ResolveRoomAsync(invocationContext, roomId, cancellationToken).ConfigureAwait(false)
-            ?? throw new SafeChatHubException("invalid", [], "The room does not exist.");
+            ?? throw Refused(new SafeChatHubException("invalid", [], "The room does not exist."), binding.IsJoin);
         var members = await resolver.ResolveMembersAsync(invocationContext, roomId, cancellationToken).ConfigureAwait(false) ?? [];
 
         if (binding.IsJoin)
@@ -66,9 +77,11 @@ public sealed class SafeChatHubFilter : IHubFilter
             var join = await _moderator.ModerateJoinAsync(room, caller, members, cancellationToken).ConfigureAwait(false);
             if (!join.Allowed)
             {
-                throw join.Unavailable
-                    ? new SafeChatHubException("unavailable", [], "The safety check is unavailable; try again shortly.")
-                    : new SafeChatHubException("join-denied", join.RuleIds, "You can't join this room.");
+                throw Refused(
+                    join.Unavailable && join.RuleIds.Count == 0
+                        ? new SafeChatHubException("unavailable", [], "The safety check is unavailable; try again shortly.")
+                        : new SafeChatHubException("join-denied", join.RuleIds, "You can't join this room."),
+                    isJoin: true);
             }
 
             return await next(invocationContext).ConfigureAwait(false);
@@ -85,10 +98,28 @@ public sealed class SafeChatHubFilter : IHubFilter
         await SendNudgesAsync(invocationContext, result).ConfigureAwait(false);
         if (!result.Deliver)
         {
-            throw SafeChatHubException.ForMessage(result);
+            throw Refused(SafeChatHubException.ForMessage(result), isJoin: false);
         }
 
         return await next(invocationContext).ConfigureAwait(false);
+    }
+
+    private SafeChatHubException Refused(SafeChatHubException refusal, bool isJoin)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var rules = string.Join(",", refusal.RuleIds);
+            if (isJoin)
+            {
+                Log.JoinRefused(_logger, refusal.Outcome, rules);
+            }
+            else
+            {
+                Log.MessageRefused(_logger, refusal.Outcome, rules);
+            }
+        }
+
+        return refusal;
     }
 
     private async ValueTask SendNudgesAsync(HubInvocationContext invocationContext, MessageModerationResult result)

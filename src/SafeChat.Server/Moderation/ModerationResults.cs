@@ -14,7 +14,10 @@ public enum MessageOutcome
     Held = 2,
     /// <summary>Not delivered: the conversation is frozen (by this message or an earlier one) until a reviewer lifts it.</summary>
     Frozen = 3,
-    /// <summary>Delivered unscored because the state backend was unavailable (<see cref="StateFailureMode.FailOpen"/>).</summary>
+    /// <summary>
+    /// Delivered unscored because the state backend was unavailable (<see cref="StateFailureMode.FailOpen"/>). The policy's
+    /// stateless rules (ages, rooms, connections, links and images) were still applied and did not block or hold it.
+    /// </summary>
     DeliveredUnscored = 4,
     /// <summary>Not delivered because the state backend was unavailable (<see cref="StateFailureMode.FailClosed"/>).</summary>
     Unavailable = 5,

@@ -85,10 +85,9 @@ public sealed class SafeChatModerator
         catch (SafeChatStateUnavailableException ex)
         {
             MarkFailing(ex);
-            result = new MessageModerationResult
-            {
-                Outcome = _options.FailureMode == StateFailureMode.FailClosed ? MessageOutcome.Unavailable : MessageOutcome.DeliveredUnscored,
-            };
+            result = _options.FailureMode == StateFailureMode.FailClosed
+                ? new MessageModerationResult { Outcome = MessageOutcome.Unavailable }
+                : await FailOpenAsync(envelope, cancellationToken).ConfigureAwait(false);
         }
 
         _metrics.Message(OutcomeName(result.Outcome));
@@ -128,11 +127,74 @@ public sealed class SafeChatModerator
         catch (SafeChatStateUnavailableException ex)
         {
             MarkFailing(ex);
-            result = new JoinModerationResult(_options.FailureMode == StateFailureMode.FailOpen, NoIds, Unavailable: true);
+            if (_options.FailureMode == StateFailureMode.FailOpen)
+            {
+                // Fail open keeps the rules that need no shared state: a stateless deny-join still denies.
+                var others = members.Where(m => m is not null && !string.Equals(m.Id, joiner.Id, StringComparison.Ordinal)).ToList();
+                var decisions = _engine.EvaluateJoinWithoutState(new JoinContext
+                {
+                    Room = room,
+                    Joiner = joiner,
+                    Members = others,
+                    ConnectedMemberIds = await ConnectedOrNoneAsync(joiner.Id, others, cancellationToken).ConfigureAwait(false),
+                });
+                var denied = decisions.Where(d => !d.Shadow && d.Action == PolicyAction.DenyJoin).Select(d => d.RuleId).Distinct(StringComparer.Ordinal).ToList();
+                result = new JoinModerationResult(denied.Count == 0, denied, Unavailable: true);
+            }
+            else
+            {
+                result = new JoinModerationResult(false, NoIds, Unavailable: true);
+            }
         }
 
-        _metrics.Join(result.Unavailable ? (result.Allowed ? "allowed_unchecked" : "unavailable") : result.Allowed ? "allowed" : "denied");
+        _metrics.Join(result.Unavailable
+            ? (result.Allowed ? "allowed_unchecked" : result.RuleIds.Count > 0 ? "denied" : "unavailable")
+            : result.Allowed ? "allowed" : "denied");
         return result;
+    }
+
+    // The fail-open path: the state backend is down, so nothing stateful runs (no window, no counters, no latches, no
+    // freezes, no escalations), but the policy's stateless rules (ages, rooms, connections, links and images) still
+    // block or hold. A connection lookup that fails counts as "not connected", the protective reading.
+    private async ValueTask<MessageModerationResult> FailOpenAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var recipients = envelope.Recipients.Where(r => r is not null && !string.Equals(r.Id, envelope.Sender.Id, StringComparison.Ordinal)).ToList();
+        var connected = await ConnectedOrNoneAsync(envelope.Sender.Id, recipients, cancellationToken).ConfigureAwait(false);
+        var decisions = _engine.EvaluateWithoutState(envelope, connected);
+        var outcome = MessageOutcome.DeliveredUnscored;
+        List<string>? rules = null;
+        foreach (var decision in decisions)
+        {
+            if (decision.Shadow)
+            {
+                continue;
+            }
+
+            if (decision.Action == PolicyAction.Block)
+            {
+                outcome = MessageOutcome.Blocked;
+                AddRule(ref rules, decision.RuleId);
+            }
+            else if (decision.Action == PolicyAction.Hold)
+            {
+                outcome = outcome == MessageOutcome.Blocked ? outcome : MessageOutcome.Held;
+                AddRule(ref rules, decision.RuleId);
+            }
+        }
+
+        return new MessageModerationResult { Outcome = outcome, RuleIds = rules ?? NoIds, Decisions = decisions };
+    }
+
+    private async ValueTask<IReadOnlyCollection<string>> ConnectedOrNoneAsync(string userId, List<Participant> others, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ConnectedAsync(userId, others, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SafeChatStateUnavailableException)
+        {
+            return NoIds;
+        }
     }
 
     private async ValueTask<MessageModerationResult> EnforceAsync(MessageEnvelope envelope, MessageEvaluation evaluation, CancellationToken cancellationToken)

@@ -161,7 +161,10 @@ internal sealed class RedisConversationStateStore : IConversationStateStore
     private static string Encode(WindowAppend entry) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{entry.Signals.Salience:R}|{(int)entry.AuthorAge}|{CodecField}|{Convert.ToBase64String(MessageSignalsCodec.Encode(entry.Signals))}|{entry.AuthorId}");
+            $"{entry.Signals.Salience:R}|{AgeField(entry.AuthorAge, entry.AuthorAssurance)}|{CodecField}|{Convert.ToBase64String(MessageSignalsCodec.Encode(entry.Signals))}|{entry.AuthorId}");
+
+    // The age field packs the band (low 4 bits) and the assurance (next bits).
+    private static int AgeField(AgeBand band, AgeAssurance assurance) => (int)band | ((int)assurance << 4);
 
     private static WindowMessage Decode(string item)
     {
@@ -171,10 +174,12 @@ internal sealed class RedisConversationStateStore : IConversationStateStore
             throw new InvalidOperationException("A SafeChat conversation window entry in Redis is malformed.");
         }
 
+        var age = int.Parse(fields[2], CultureInfo.InvariantCulture);
         return new WindowMessage(
             int.Parse(fields[0], CultureInfo.InvariantCulture),
             fields[5],
-            (AgeBand)int.Parse(fields[2], CultureInfo.InvariantCulture),
-            MessageSignalsCodec.Decode(Convert.FromBase64String(fields[4])));
+            (AgeBand)(age & 0xF),
+            MessageSignalsCodec.Decode(Convert.FromBase64String(fields[4])),
+            (AgeAssurance)(age >> 4));
     }
 }

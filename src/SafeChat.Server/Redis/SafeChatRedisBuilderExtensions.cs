@@ -71,6 +71,12 @@ internal sealed class SafeChatRedisOptionsValidator(IServiceProviderIsService se
 
         CheckRange(failures, nameof(options.OperationTimeout), options.OperationTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60));
         CheckRange(failures, nameof(options.ConnectTimeout), options.ConnectTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60));
+        if (options.BreakerFailureThreshold is < 1 or > 1000)
+        {
+            failures.Add($"SafeChatRedisOptions.BreakerFailureThreshold must be between 1 and 1000 (was {options.BreakerFailureThreshold}).");
+        }
+
+        CheckRange(failures, nameof(options.BreakerDuration), options.BreakerDuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         CheckRange(failures, nameof(options.EscalationRetention), options.EscalationRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
         CheckRange(failures, nameof(options.PolicyStateIdleExpiry), options.PolicyStateIdleExpiry, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
         CheckRange(failures, nameof(options.FreezeRetention), options.FreezeRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SafeChat.Server.Diagnostics;
 using StackExchange.Redis;
 
 namespace SafeChat.Server.Redis;
@@ -7,7 +10,8 @@ namespace SafeChat.Server.Redis;
 /// <summary>
 /// The Redis connection SafeChat's stores share: the host's <see cref="IConnectionMultiplexer"/> from DI when there is
 /// one, else one multiplexer created on first use from <see cref="SafeChatRedisOptions.Configuration"/> and disposed with
-/// the host. Turns connection failures and timeouts into <see cref="SafeChatStateUnavailableException"/>.
+/// the host. Turns connection failures and timeouts into <see cref="SafeChatStateUnavailableException"/>, and runs every
+/// call through a <see cref="RedisCircuitBreaker"/> so that a hung Redis fails fast once the breaker has opened.
 /// </summary>
 internal sealed class SafeChatRedisConnection : IDisposable
 {
@@ -18,6 +22,10 @@ internal sealed class SafeChatRedisConnection : IDisposable
     {
         Options = options.Value;
         Prefix = Options.KeyPrefix;
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("SafeChat.Server.Redis") ?? NullLogger.Instance;
+        Breaker = new RedisCircuitBreaker(Options.BreakerFailureThreshold, Options.BreakerDuration, services.GetService<TimeProvider>() ?? TimeProvider.System);
+        Breaker.Opened += failures => Log.RedisCircuitOpened(logger, failures, Options.BreakerDuration);
+        Breaker.Closed += () => Log.RedisCircuitClosed(logger);
         var shared = services.GetService<IConnectionMultiplexer>();
         if (shared is not null)
         {
@@ -35,6 +43,9 @@ internal sealed class SafeChatRedisConnection : IDisposable
 
     public IDatabase Database => _multiplexer.Value.GetDatabase();
 
+    /// <summary>The circuit breaker every call goes through.</summary>
+    public RedisCircuitBreaker Breaker { get; }
+
     public static ConfigurationOptions CreateConfiguration(SafeChatRedisOptions options)
     {
         var configuration = ConfigurationOptions.Parse(options.Configuration!);
@@ -51,25 +62,39 @@ internal sealed class SafeChatRedisConnection : IDisposable
     /// <summary>Runs one Redis operation, mapping backend outages to <see cref="SafeChatStateUnavailableException"/>.</summary>
     public async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> action)
     {
+        if (!Breaker.TryEnter(out var probe))
+        {
+            throw new SafeChatStateUnavailableException($"Redis is unavailable for SafeChat's {operation} (circuit open).", new RedisCircuitOpenException());
+        }
+
+        var reported = false;
         try
         {
-            return await action(Database).ConfigureAwait(false);
+            var result = await action(Database).ConfigureAwait(false);
+            Breaker.OnSuccess(probe);
+            reported = true;
+            return result;
         }
-        catch (RedisConnectionException ex)
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
+            || (ex is RedisServerException server && IsTransient(server.Message)))
         {
+            Breaker.OnFailure(probe);
+            reported = true;
             throw Unavailable(operation, ex);
         }
-        catch (RedisTimeoutException ex)
+        catch (RedisException)
         {
-            throw Unavailable(operation, ex);
+            // Redis answered (a script or command error): the backend is up.
+            Breaker.OnSuccess(probe);
+            reported = true;
+            throw;
         }
-        catch (RedisServerException ex) when (IsTransient(ex.Message))
+        finally
         {
-            throw Unavailable(operation, ex);
-        }
-        catch (ObjectDisposedException ex)
-        {
-            throw Unavailable(operation, ex);
+            if (!reported)
+            {
+                Breaker.OnAbandoned(probe);
+            }
         }
     }
 

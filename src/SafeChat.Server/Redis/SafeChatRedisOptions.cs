@@ -21,6 +21,19 @@ public sealed class SafeChatRedisOptions
     /// <summary>How long to wait for a connection. Default 2 s; 10 ms to 60 s. Applies to a multiplexer SafeChat creates.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How many consecutive failed Redis operations (timeouts, lost connections) open the circuit breaker. While it is open
+    /// every operation fails at once, without waiting for <see cref="OperationTimeout"/>, and the server applies
+    /// <see cref="SafeChatServerOptions.FailureMode"/>. Default 3; 1 to 1,000.
+    /// </summary>
+    public int BreakerFailureThreshold { get; set; } = 3;
+
+    /// <summary>
+    /// How long the circuit breaker stays open before it lets one probe operation through (success closes it, failure
+    /// opens it again). Default 5 s; 100 ms to 10 min.
+    /// </summary>
+    public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long an escalation stays in the moderation queue. Default 365 days (evidence preservation).</summary>
     public TimeSpan EscalationRetention { get; set; } = TimeSpan.FromDays(365);
 

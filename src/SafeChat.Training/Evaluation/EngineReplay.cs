@@ -48,7 +48,9 @@ internal static class EngineReplay
         {
             if (!participants.ContainsKey(line.Author))
             {
-                participants[line.Author] = new Participant(line.Author, conversation.Ages.GetValueOrDefault(line.Author, AgeBand.Unknown));
+                // A dataset's ages are facts about the conversation, not typed-in claims: they count as verified.
+                var band = conversation.Ages.GetValueOrDefault(line.Author, AgeBand.Unknown);
+                participants[line.Author] = new Participant(line.Author, band, band == AgeBand.Unknown ? AgeAssurance.Unknown : AgeAssurance.Verified);
             }
         }
 

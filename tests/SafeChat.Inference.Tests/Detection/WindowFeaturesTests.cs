@@ -20,8 +20,25 @@ public sealed class WindowFeaturesTests
         var features = new WindowFeatures();
         features.Build(
             [
-                new WindowMessage(0, "a", author, MessageSignals.Empty(SignalNames.All.Count)),
-                new WindowMessage(1, "b", other, MessageSignals.Empty(SignalNames.All.Count)),
+                new WindowMessage(0, "a", author, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.Estimated),
+                new WindowMessage(1, "b", other, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.Estimated),
+            ]);
+
+        Assert.Equal(expected, features.HasPossibleGroomingTarget(0));
+    }
+
+    [Theory]
+    [InlineData(AgeAssurance.SelfDeclared, true)] // a typed-in "14" could be an adult: the gate stays open
+    [InlineData(AgeAssurance.Unknown, true)]
+    [InlineData(AgeAssurance.Estimated, false)]
+    [InlineData(AgeAssurance.Verified, false)]
+    public void HasPossibleGroomingTarget_TeenAuthorWithTeen_GatesOnlyForAnAssuredAuthor(AgeAssurance authorAssurance, bool expected)
+    {
+        var features = new WindowFeatures();
+        features.Build(
+            [
+                new WindowMessage(0, "a", AgeBand.Teen, MessageSignals.Empty(SignalNames.All.Count), authorAssurance),
+                new WindowMessage(1, "b", AgeBand.Teen, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.SelfDeclared),
             ]);
 
         Assert.Equal(expected, features.HasPossibleGroomingTarget(0));

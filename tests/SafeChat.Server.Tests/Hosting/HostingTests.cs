@@ -64,6 +64,26 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Start_RedisBreakerSettingsOutOfRange_FailsNamingBoth()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<ISafetyScorer, KeywordScorer>();
+        builder.Services.AddSafeChatServer().AddRedis(o =>
+        {
+            o.Configuration = "127.0.0.1:1";
+            o.BreakerFailureThreshold = 0;
+            o.BreakerDuration = TimeSpan.FromMilliseconds(1);
+        });
+        await using var app = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("SafeChatRedisOptions.BreakerFailureThreshold must be between 1 and 1000 (was 0)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SafeChatRedisOptions.BreakerDuration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_WebhooksWithShortSecret_FailsNamingTheSetting()
     {
         var builder = WebApplication.CreateSlimBuilder();

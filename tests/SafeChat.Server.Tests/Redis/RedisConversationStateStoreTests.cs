@@ -59,6 +59,23 @@ public sealed class RedisConversationStateStoreTests(RedisFixture redis)
     }
 
     [RedisFact]
+    public async Task Append_AgeAssurance_RoundTripsForEveryBandAndLevel()
+    {
+        using var connection = RedisStores.Connect(redis.Server, RedisStores.UniquePrefix());
+        var store = new RedisConversationStateStore(connection, Limits.IdleTimeout);
+        var signals = MessageSignals.Empty(SignalNames.All.Count);
+        var pairs = Enum.GetValues<AgeBand>().SelectMany(b => Enum.GetValues<AgeAssurance>().Select(a => (Band: b, Assurance: a))).ToList();
+        var windows = new List<WindowMessage>();
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var result = await store.AppendAsync($"room-{i}", new WindowAppend("m", $"author-{i}", pairs[i].Band, signals, pairs[i].Assurance), Limits);
+            windows.Add(Assert.Single(result.Window));
+        }
+
+        Assert.Equal(pairs, windows.Select(w => (w.AuthorAge, w.AuthorAssurance)).ToList());
+    }
+
+    [RedisFact]
     public async Task Append_TwoNodesConcurrently_GetContiguousUniqueIndices()
     {
         var prefix = RedisStores.UniquePrefix();

@@ -90,6 +90,9 @@ public sealed class TestChatHub(TestRooms rooms) : Hub
     [SafeChatMessage(RoomParameter = "room", TextParameter = "body")]
     public Task<string> SendWithId(string room, string body, string messageId) => Task.FromResult("delivered " + messageId);
 
+    [SafeChatMessage]
+    public Task<string> Crash(string roomId, string text) => throw new InvalidOperationException("the hub method itself failed");
+
     public string Ping() => "pong";
 }
 

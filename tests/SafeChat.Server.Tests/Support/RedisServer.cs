@@ -73,7 +73,40 @@ public sealed class RedisServer : IDisposable
         _process = null;
     }
 
-    public void Dispose() => Kill();
+    /// <summary>Freezes the redis-server process (SIGSTOP): connections stay open but nothing answers, like a hung server.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>Resumes a paused redis-server (SIGCONT).</summary>
+    public void Resume() => Signal(SigCont);
+
+    public void Dispose()
+    {
+        if (IsRunning)
+        {
+            Signal(SigCont);
+        }
+
+        Kill();
+    }
+
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+
+    private void Signal(int signal)
+    {
+        if (_process is null || _process.HasExited)
+        {
+            throw new InvalidOperationException("redis-server is not running.");
+        }
+
+        if (SysKill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({signal}) failed with errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.");
+        }
+    }
 
     private void WaitUntilAccepting()
     {
