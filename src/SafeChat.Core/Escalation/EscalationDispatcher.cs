@@ -42,8 +42,10 @@ public sealed class EscalationDispatcher : IAsyncDisposable
     private readonly CancellationTokenSource _abandon = new();
     private readonly object _randomGate = new();
     private readonly Random _random = new();
+    private readonly TaskCompletionSource<bool> _noDispatchInFlight = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _draining;
     private int _disposed;
+    private int _dispatching;
 
     /// <summary>
     /// Creates a dispatcher over a new <see cref="InMemoryEscalationStore"/>, which is <b>not durable</b>: escalations
@@ -152,38 +154,49 @@ public sealed class EscalationDispatcher : IAsyncDisposable
             throw new ArgumentNullException(nameof(escalation));
         }
 
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            _metrics.Dropped(escalation, "disposed");
-            throw new ObjectDisposedException(nameof(EscalationDispatcher), $"The dispatcher is disposed; the escalation for rule '{escalation.RuleId}' was not accepted.");
-        }
-
-        bool added;
+        Interlocked.Increment(ref _dispatching);
         try
         {
-            added = await _store.AddAsync(escalation, _handlerNames, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _metrics.Dropped(escalation, "cancelled");
-            throw;
-        }
-        catch (Exception)
-        {
-            _metrics.Dropped(escalation, "store_error");
-            _metrics.StoreError("add");
-            throw;
-        }
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                _metrics.Dropped(escalation, "disposed");
+                throw new ObjectDisposedException(nameof(EscalationDispatcher), $"The dispatcher is disposed; the escalation for rule '{escalation.RuleId}' was not accepted.");
+            }
 
-        if (!added)
-        {
-            _metrics.Duplicate(escalation);
-            return false;
-        }
+            bool added;
+            try
+            {
+                added = await _store.AddAsync(escalation, _handlerNames, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _metrics.Dropped(escalation, "cancelled");
+                throw;
+            }
+            catch (Exception)
+            {
+                _metrics.Dropped(escalation, "store_error");
+                _metrics.StoreError("add");
+                throw;
+            }
 
-        _metrics.Accepted(escalation);
-        Wake();
-        return true;
+            if (!added)
+            {
+                _metrics.Duplicate(escalation);
+                return false;
+            }
+
+            _metrics.Accepted(escalation);
+            Wake();
+            return true;
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _dispatching) == 0 && Volatile.Read(ref _disposed) != 0)
+            {
+                _noDispatchInFlight.TrySetResult(true);
+            }
+        }
     }
 
     /// <summary>Wakes every handler loop to look at the store now (for example after an operator requeued a dead letter).</summary>
@@ -205,6 +218,19 @@ public sealed class EscalationDispatcher : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        // A DispatchAsync already past its check finishes first, so that the lanes see what it stored.
+        if (Volatile.Read(ref _dispatching) != 0)
+        {
+            try
+            {
+                await _noDispatchInFlight.Task.WaitAsync(_options.DrainTimeout, _timeProvider).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A dispatch still waiting for room in a full store: it stays in the store, or is refused.
+            }
         }
 
         _draining = true;
