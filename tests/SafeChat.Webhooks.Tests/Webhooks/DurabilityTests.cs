@@ -5,11 +5,12 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using SafeChat.Escalation;
 using SafeChat.Webhooks.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace SafeChat.Webhooks.Tests.Webhooks;
 
 /// <summary>An escalation accepted is an escalation kept: kill -9 after acceptance, and a burst against slow handlers.</summary>
-public sealed class DurabilityTests : IDisposable
+public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
 {
     private const string Secret = "kill-test-secret-0123456789";
     private readonly TempDirectory _dir = new();
@@ -69,8 +70,10 @@ public sealed class DurabilityTests : IDisposable
         var slow = new SlowHandler();
         await using var dispatcher = new EscalationDispatcher(outbox, [webhook, slow], meterFactory: _meters);
 
+        var watch = Stopwatch.StartNew();
         var accepted = await Task.WhenAll(Enumerable.Range(0, Count).Select(i =>
             dispatcher.DispatchAsync(Fixtures.Escalation(conversation: $"room-{i}")).AsTask()));
+        output.WriteLine($"{Count} accepted (committed) in {watch.ElapsedMilliseconds} ms"); // informational, not asserted
 
         // Every DispatchAsync returned after its escalation was committed: all of them are in the outbox already.
         Assert.All(accepted, Assert.True);
@@ -80,6 +83,7 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(Count, escalations.GetMeasurementSnapshot().Count);
 
         await Eventually.TrueAsync(async () => (await outbox.CountAsync()).Delivered == 2 * Count, "all delivered to both handlers", timeoutMs: 120_000);
+        output.WriteLine($"all delivered to both handlers after {watch.ElapsedMilliseconds} ms");
         Assert.Equal(Count, receiver.Accepted.Count);
         Assert.Equal(Count, receiver.Requests.Count);
         Assert.Equal(Count, slow.Keys.Distinct().Count());
