@@ -174,7 +174,8 @@ public sealed class WebhookEscalationHandlerTests : IDisposable
             Respond = (_, _) => Task.FromResult(500),
         }.Start();
         using var outbox = new SqliteOutbox(_dir.File("outbox.db"), timeProvider: _time);
-        using var handler = new WebhookEscalationHandler(Options(receiver.Port), timeProvider: _time);
+        // Fake time is advanced while requests are in flight: a long request timeout, so each attempt reaches the receiver.
+        using var handler = new WebhookEscalationHandler(Options(receiver.Port, requestTimeout: TimeSpan.FromDays(1)), timeProvider: _time);
         await using var dispatcher = new EscalationDispatcher(outbox, [handler], Retries(maxAttempts: 3), _time, _meters);
         var escalation = Fixtures.Escalation();
 
