@@ -258,6 +258,12 @@ public sealed class SqliteOutbox : IEscalationStore, IRetentionTarget, IDisposab
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (!op.Completion.IsCompleted)
+            {
+                // Let writers that are starting right now (a burst) queue up, so that they share this commit.
+                await Task.Yield();
+            }
+
             while (!op.Completion.IsCompleted)
             {
                 var batch = new List<WriteOp>();
