@@ -1,3 +1,4 @@
+using SafeChat.Escalation;
 using SafeChat.Policies;
 using SafeChat.Scoring;
 
@@ -7,6 +8,16 @@ namespace SafeChat.Engine;
 public sealed class MessageEvaluation
 {
     /// <summary>Creates an evaluation.</summary>
+    /// <param name="messageIndex">The message's 0-based index in its conversation.</param>
+    /// <param name="isDuplicate">True when the message id had already been processed.</param>
+    /// <param name="assessment">The conversation's risk after this message.</param>
+    /// <param name="signals">The signal names that fired on this message.</param>
+    /// <param name="raisedAlert">True when this message raised the conversation's first alert.</param>
+    /// <param name="firstAlertIndex">The index of the message that raised the first alert so far.</param>
+    /// <param name="decisions">The policy's decisions.</param>
+    /// <param name="senderCounters">The sender's counters after this message.</param>
+    /// <param name="context">The context the engine built for the policy; null for a duplicate.</param>
+    /// <param name="escalations">The escalations built from the escalate decisions; empty when null.</param>
     public MessageEvaluation(
         int messageIndex,
         bool isDuplicate,
@@ -15,7 +26,9 @@ public sealed class MessageEvaluation
         bool raisedAlert,
         int? firstAlertIndex,
         IReadOnlyList<Decision> decisions,
-        UserCounters senderCounters)
+        UserCounters senderCounters,
+        MessageContext? context = null,
+        IReadOnlyList<EscalationEvent>? escalations = null)
     {
         MessageIndex = messageIndex;
         IsDuplicate = isDuplicate;
@@ -25,6 +38,8 @@ public sealed class MessageEvaluation
         FirstAlertIndex = firstAlertIndex;
         Decisions = decisions ?? throw new ArgumentNullException(nameof(decisions));
         SenderCounters = senderCounters ?? throw new ArgumentNullException(nameof(senderCounters));
+        Context = context;
+        Escalations = escalations ?? [];
     }
 
     /// <summary>The message's 0-based index in its conversation (for a duplicate, the index it first got).</summary>
@@ -53,4 +68,18 @@ public sealed class MessageEvaluation
 
     /// <summary>The sender's cross-conversation counters after this message.</summary>
     public UserCounters SenderCounters { get; }
+
+    /// <summary>
+    /// The message context the engine built and gave the policy (message, room, sender, recipients, connected
+    /// recipients, assessment, the sender's harms and counters, features, model version). Null for a duplicate, which
+    /// is not evaluated again.
+    /// </summary>
+    public MessageContext? Context { get; }
+
+    /// <summary>
+    /// The escalations this message raised, ready to dispatch: one per distinct idempotency key among the policy's
+    /// <see cref="PolicyAction.Escalate"/> decisions (shadow ones included, flagged <see cref="EscalationEvent.Shadow"/>).
+    /// Hand each to <see cref="EscalationDispatcher.DispatchAsync"/>; empty when nothing escalated.
+    /// </summary>
+    public IReadOnlyList<EscalationEvent> Escalations { get; }
 }

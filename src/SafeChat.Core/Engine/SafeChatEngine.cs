@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using SafeChat.Conversations;
+using SafeChat.Escalation;
 using SafeChat.Policies;
 using SafeChat.Scoring;
 using SafeChat.State;
@@ -191,11 +192,13 @@ public sealed class SafeChatEngine
         }
 
         var fired = FiredSignals(signals);
+        var context = await BuildContextAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
         var decisions = _policy is null
             ? NoDecisions
-            : await EvaluatePolicyAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
+            : await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
+        var escalations = EscalationEvents.FromDecisions(decisions, context, _policy?.Version, now);
 
-        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters);
+        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
     }
 
     /// <summary>Asks the policy whether a user may join a room; no decisions without a policy.</summary>
@@ -259,7 +262,8 @@ public sealed class SafeChatEngine
     public ValueTask EndConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
         _conversations.RemoveAsync(conversationId, cancellationToken);
 
-    private async ValueTask<IReadOnlyList<Decision>> EvaluatePolicyAsync(
+    // The one MessageContext of a message: the policy sees it, escalations are built from it, and MessageEvaluation carries it.
+    private async ValueTask<MessageContext> BuildContextAsync(
         MessageEnvelope envelope,
         string scoredText,
         int messageIndex,
@@ -268,7 +272,7 @@ public sealed class SafeChatEngine
         UserCounters senderCounters,
         CancellationToken cancellationToken)
     {
-        var context = new MessageContext
+        return new MessageContext
         {
             Message = envelope.Message,
             Room = envelope.Room,
@@ -283,7 +287,6 @@ public sealed class SafeChatEngine
             Features = MessageFeatureExtractor.Extract(envelope.Message, scoredText),
             ModelVersion = _scorer.Descriptor.ModelVersion,
         };
-        return await _policy!.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
     }
 
     private async ValueTask<IReadOnlyCollection<string>> ConnectedRecipientsAsync(MessageEnvelope envelope, CancellationToken cancellationToken)

@@ -38,13 +38,3 @@ public sealed record EscalationEvent(
     /// <summary>True when raised by a shadow-mode rule.</summary>
     public bool Shadow { get; init; }
 }
-
-/// <summary>An in-process escalation hook. Handlers are isolated: one that throws never blocks the others.</summary>
-public interface IEscalationHandler
-{
-    /// <summary>A short name for metrics and logs.</summary>
-    string Name { get; }
-
-    /// <summary>Handles one escalation.</summary>
-    ValueTask HandleAsync(EscalationEvent escalation, CancellationToken cancellationToken = default);
-}

@@ -88,6 +88,41 @@ public static class EscalationEvents
         };
     }
 
+    /// <summary>
+    /// Turns every <see cref="PolicyAction.Escalate"/> decision of a message into an escalation (see
+    /// <see cref="FromDecision"/>); other decisions are ignored. Decisions that give the same idempotency key give one
+    /// escalation. The engine calls this to fill <c>MessageEvaluation.Escalations</c>.
+    /// </summary>
+    /// <param name="decisions">The policy's decisions for the message.</param>
+    /// <param name="context">The message context the policy saw.</param>
+    /// <param name="policyVersion">The policy's <c>IMessagePolicy.Version</c>.</param>
+    /// <param name="raisedAt">Now, from the engine's <see cref="TimeProvider"/>.</param>
+    public static IReadOnlyList<EscalationEvent> FromDecisions(IReadOnlyList<Decision> decisions, MessageContext context, string? policyVersion, DateTimeOffset raisedAt)
+    {
+        if (decisions is null)
+        {
+            throw new ArgumentNullException(nameof(decisions));
+        }
+
+        List<EscalationEvent>? escalations = null;
+        foreach (var decision in decisions)
+        {
+            if (decision is null || decision.Action != PolicyAction.Escalate)
+            {
+                continue;
+            }
+
+            var escalation = FromDecision(decision, context, policyVersion, raisedAt);
+            escalations ??= [];
+            if (!escalations.Exists(e => string.Equals(e.IdempotencyKey, escalation.IdempotencyKey, StringComparison.Ordinal)))
+            {
+                escalations.Add(escalation);
+            }
+        }
+
+        return escalations is null ? [] : escalations;
+    }
+
     private static void AddDistinct(List<string> list, string value)
     {
         if (!list.Contains(value, StringComparer.Ordinal))

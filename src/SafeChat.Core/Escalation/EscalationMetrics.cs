@@ -13,11 +13,17 @@ internal sealed class EscalationMetrics : IDisposable
     public const string MeterName = "SafeChat";
     public const string EscalationsName = "safechat.escalations";
     public const string HandlerFailuresName = "safechat.escalations.handler_failures";
+    public const string DeliveriesName = "safechat.escalations.deliveries";
+    public const string DeadLettersName = "safechat.escalations.dead_letters";
+    public const string StoreErrorsName = "safechat.escalations.store_errors";
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _handlerFailures;
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _storeErrors;
 
     public EscalationMetrics(IMeterFactory? meterFactory)
     {
@@ -31,13 +37,36 @@ internal sealed class EscalationMetrics : IDisposable
             _meter = meterFactory.Create(new MeterOptions(MeterName));
         }
 
-        _escalations = _meter.CreateCounter<long>(EscalationsName, "{escalation}", "Escalations offered to the dispatcher, by outcome (accepted or dropped).");
-        _handlerFailures = _meter.CreateCounter<long>(HandlerFailuresName, "{failure}", "Escalations a handler did not complete: exception, timeout, queue_full or shutdown.");
+        _escalations = _meter.CreateCounter<long>(EscalationsName, "{escalation}", "Escalations offered to the dispatcher, by outcome (accepted, duplicate or dropped).");
+        _handlerFailures = _meter.CreateCounter<long>(HandlerFailuresName, "{failure}", "Handler attempts that did not complete: exception, refused, timeout or shutdown.");
+        _deliveries = _meter.CreateCounter<long>(DeliveriesName, "{attempt}", "Delivery attempts per handler, by outcome (delivered, retry, dead_letter).");
+        _deadLetters = _meter.CreateCounter<long>(DeadLettersName, "{escalation}", "Escalations a handler gave up on (a permanent failure or too many attempts).");
+        _storeErrors = _meter.CreateCounter<long>(StoreErrorsName, "{error}", "Escalation store operations that failed (for example the outbox file could not be written).");
     }
 
     public void Accepted(EscalationEvent escalation) => Escalation(escalation, "accepted", null);
 
+    public void Duplicate(EscalationEvent escalation) => Escalation(escalation, "duplicate", null);
+
     public void Dropped(EscalationEvent escalation, string reason) => Escalation(escalation, "dropped", reason);
+
+    public void Delivery(string handler, string outcome, string status)
+    {
+        if (_deliveries.Enabled)
+        {
+            _deliveries.Add(1, new TagList { { "handler", handler }, { "outcome", outcome }, { "status", status } });
+        }
+    }
+
+    public void DeadLetter(string handler, string status)
+    {
+        if (_deadLetters.Enabled)
+        {
+            _deadLetters.Add(1, new TagList { { "handler", handler }, { "status", status } });
+        }
+    }
+
+    public void StoreError(string operation) => _storeErrors.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
     public void HandlerFailed(string handler, EscalationEvent escalation, string reason)
     {

@@ -11,9 +11,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "SafeChat state backend recovered after {FailedOperations} failed operation(s).")]
     public static partial void StateRecovered(ILogger logger, long failedOperations);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "SafeChat could not record an escalation for rule {RuleId} in the moderation queue; it was handed to the escalation handlers and will be recorded when the backend recovers.")]
-    public static partial void EscalationRecordDeferred(ILogger logger, string ruleId);
-
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "SafeChat Redis circuit breaker opened after {Failures} consecutive failed operation(s); Redis calls fail fast for {BreakDuration} before a probe.")]
     public static partial void RedisCircuitOpened(ILogger logger, int failures, TimeSpan breakDuration);
 
@@ -26,6 +23,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "SafeChat refused a join: {Outcome} [{RuleIds}].")]
     public static partial void JoinRefused(ILogger logger, string outcome, string ruleIds);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "SafeChat escalation dispatcher refused an escalation for rule {RuleId} (queue full or shutting down).")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "SafeChat escalation dispatcher refused an escalation for rule {RuleId} (the escalation store failed or the dispatcher is shutting down); it was not accepted.")]
     public static partial void EscalationDispatchRefused(ILogger logger, string ruleId);
 }

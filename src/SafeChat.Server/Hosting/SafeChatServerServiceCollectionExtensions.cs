@@ -82,10 +82,15 @@ public static class SafeChatServerServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         });
+        // Escalations: one store (in memory unless AddWebhooks brings the durable SQLite outbox), the moderation queue as one handler.
+        services.TryAddSingleton<IEscalationStore>(_ => new InMemoryEscalationStore());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationHandler, ModerationQueueEscalationHandler>(sp =>
+            new ModerationQueueEscalationHandler(sp.GetRequiredService<IEscalationQueue>(), sp.GetRequiredService<SafeChatServerMetrics>())));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value;
             return new EscalationDispatcher(
+                sp.GetRequiredService<IEscalationStore>(),
                 sp.GetServices<IEscalationHandler>(),
                 options.Dispatcher,
                 sp.GetRequiredService<TimeProvider>(),
@@ -93,12 +98,10 @@ public static class SafeChatServerServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new SafeChatModerator(
             sp.GetRequiredService<SafeChatEngine>(),
-            sp.GetRequiredService<IEscalationQueue>(),
             sp.GetRequiredService<IConversationFreezeStore>(),
             sp.GetRequiredService<EscalationDispatcher>(),
             sp.GetService<IConnectionDirectory>(),
             sp.GetRequiredService<IOptions<SafeChatServerOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SafeChatServerMetrics>(),
             sp.GetRequiredService<ILogger<SafeChatModerator>>()));
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,10 +11,10 @@ namespace SafeChat.Server;
 public static class SafeChatWebhookBuilderExtensions
 {
     /// <summary>
-    /// Registers the webhook escalation handler (it writes each escalation to the SQLite outbox at
-    /// <paramref name="outboxPath"/>) and a hosted delivery worker that sends the outbox to
-    /// <see cref="WebhookOptions.Endpoint"/> with retries. A receiver that is down never slows chat: escalations wait in
-    /// the outbox and are delivered when it is back.
+    /// Makes the SQLite file at <paramref name="outboxPath"/> the escalation store (so an accepted escalation survives a
+    /// crash and is resumed at the next start) and registers the webhook escalation handler, which the dispatcher feeds
+    /// from that outbox and retries (<c>SafeChatServerOptions.Dispatcher</c>). A receiver that is down never slows chat:
+    /// escalations wait in the outbox and are delivered when it is back.
     /// </summary>
     public static ISafeChatServerBuilder AddWebhooks(this ISafeChatServerBuilder builder, string outboxPath, Action<WebhookOptions> configure)
     {
@@ -26,12 +25,11 @@ public static class SafeChatWebhookBuilderExtensions
         services.AddOptions<WebhookOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton(sp => new SqliteOutbox(outboxPath, timeProvider: sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IEscalationHandler>(sp => new WebhookEscalationHandler(sp.GetRequiredService<SqliteOutbox>()));
-        services.TryAddSingleton(sp => new WebhookDeliveryWorker(
-            sp.GetRequiredService<SqliteOutbox>(),
+        services.Replace(ServiceDescriptor.Singleton<IEscalationStore>(sp => sp.GetRequiredService<SqliteOutbox>()));
+        services.AddSingleton<IEscalationHandler>(sp => new WebhookEscalationHandler(
             sp.GetRequiredService<IOptions<WebhookOptions>>().Value,
-            meterFactory: sp.GetRequiredService<IMeterFactory>()));
-        services.AddHostedService<WebhookDeliveryService>();
+            timeProvider: sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<EscalationDispatcherStarter>();
         return builder;
     }
 
@@ -51,10 +49,15 @@ public static class SafeChatWebhookBuilderExtensions
         }
     }
 
-    private sealed class WebhookDeliveryService(WebhookDeliveryWorker worker) : IHostedService
+    // Builds the dispatcher when the host starts, so that it resumes what the outbox still owes the handlers.
+    private sealed class EscalationDispatcherStarter(EscalationDispatcher dispatcher) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => worker.StartAsync(cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            dispatcher.Wake();
+            return Task.CompletedTask;
+        }
 
-        public Task StopAsync(CancellationToken cancellationToken) => worker.StopAsync(cancellationToken);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SafeChat.Conversations;
@@ -11,44 +10,38 @@ namespace SafeChat.Server.Moderation;
 
 /// <summary>
 /// The server's moderation step, shared by the SignalR hub filter and any other transport: it checks freezes, runs the
-/// engine and the policy, enforces block / hold / freeze, records escalations once in the <see cref="IEscalationQueue"/>
-/// and hands them to the escalation handlers, and applies <see cref="SafeChatServerOptions.FailureMode"/> when the state
-/// backend is down. Thread-safe; register it as a singleton (AddSafeChatServer does).
+/// engine and the policy, enforces block / hold / freeze, hands the engine's escalations
+/// (<see cref="MessageEvaluation.Escalations"/>) to the <see cref="EscalationDispatcher"/> (the moderation queue is one of
+/// its handlers), and applies <see cref="SafeChatServerOptions.FailureMode"/> when the state backend is down.
+/// Thread-safe; register it as a singleton (AddSafeChatServer does).
 /// </summary>
 public sealed class SafeChatModerator
 {
     private static readonly IReadOnlyList<string> NoIds = [];
 
     private readonly SafeChatEngine _engine;
-    private readonly IEscalationQueue _queue;
     private readonly IConversationFreezeStore _freezes;
     private readonly EscalationDispatcher _dispatcher;
     private readonly IConnectionDirectory? _connections;
     private readonly SafeChatServerOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly SafeChatServerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly ConcurrentQueue<EscalationEvent> _unrecorded = new();
     private long _failuresSinceHealthy;
 
     internal SafeChatModerator(
         SafeChatEngine engine,
-        IEscalationQueue queue,
         IConversationFreezeStore freezes,
         EscalationDispatcher dispatcher,
         IConnectionDirectory? connections,
         IOptions<SafeChatServerOptions> options,
-        TimeProvider timeProvider,
         SafeChatServerMetrics metrics,
         ILogger<SafeChatModerator> logger)
     {
         _engine = engine;
-        _queue = queue;
         _freezes = freezes;
         _dispatcher = dispatcher;
         _connections = connections;
         _options = options.Value;
-        _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
     }
@@ -80,7 +73,7 @@ public sealed class SafeChatModerator
                 result = await EnforceAsync(envelope, evaluation, cancellationToken).ConfigureAwait(false);
             }
 
-            await MarkHealthyAsync(cancellationToken).ConfigureAwait(false);
+            MarkHealthy();
         }
         catch (SafeChatStateUnavailableException ex)
         {
@@ -122,7 +115,7 @@ public sealed class SafeChatModerator
             var decisions = await _engine.EvaluateJoinAsync(context, cancellationToken).ConfigureAwait(false);
             var denied = decisions.Where(d => !d.Shadow && d.Action == PolicyAction.DenyJoin).Select(d => d.RuleId).Distinct(StringComparer.Ordinal).ToList();
             result = new JoinModerationResult(denied.Count == 0, denied);
-            await MarkHealthyAsync(cancellationToken).ConfigureAwait(false);
+            MarkHealthy();
         }
         catch (SafeChatStateUnavailableException ex)
         {
@@ -202,24 +195,10 @@ public sealed class SafeChatModerator
         var outcome = MessageOutcome.Delivered;
         List<string>? rules = null;
         List<Nudge>? nudges = null;
-        List<string>? escalations = null;
-        MessageContext? context = null;
         foreach (var decision in evaluation.Decisions)
         {
-            if (decision.Action == PolicyAction.Escalate)
-            {
-                // Shadow escalations are recorded too (flagged Shadow) so reviewers can measure a rule before enforcing it.
-                context ??= ContextFor(envelope, evaluation);
-                var escalation = EscalationEvents.FromDecision(decision, context, _engine.PolicyVersion, _timeProvider.GetUtcNow());
-                if (await RecordAsync(escalation, cancellationToken).ConfigureAwait(false))
-                {
-                    (escalations ??= []).Add(escalation.IdempotencyKey);
-                }
-
-                continue;
-            }
-
-            if (decision.Shadow)
+            // Escalations (shadow ones too, flagged Shadow) come ready-made in evaluation.Escalations.
+            if (decision.Action == PolicyAction.Escalate || decision.Shadow)
             {
                 continue;
             }
@@ -254,68 +233,41 @@ public sealed class SafeChatModerator
             RuleIds = rules ?? NoIds,
             Decisions = evaluation.Decisions,
             Nudges = nudges ?? [],
-            EscalationIds = escalations ?? NoIds,
+            EscalationIds = await DispatchAsync(evaluation.Escalations, cancellationToken).ConfigureAwait(false),
             Evaluation = evaluation,
         };
     }
 
-    // Records the escalation once across all nodes, then hands it to the handlers. When the queue is down the
-    // escalation still goes to the handlers (their outbox deduplicates on the key) and is recorded after recovery.
-    private async ValueTask<bool> RecordAsync(EscalationEvent escalation, CancellationToken cancellationToken)
+    // Returns once each escalation is in the dispatcher's store (durable with AddWebhooks): the keys newly accepted.
+    private async ValueTask<IReadOnlyList<string>> DispatchAsync(IReadOnlyList<EscalationEvent> escalations, CancellationToken cancellationToken)
     {
-        bool added;
-        try
+        List<string>? accepted = null;
+        foreach (var escalation in escalations)
         {
-            added = await _queue.TryAddAsync(escalation, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SafeChatStateUnavailableException)
-        {
-            Log.EscalationRecordDeferred(_logger, escalation.RuleId);
-            _unrecorded.Enqueue(escalation);
-            Dispatch(escalation);
-            return true;
+            try
+            {
+                if (await _dispatcher.DispatchAsync(escalation, cancellationToken).ConfigureAwait(false))
+                {
+                    (accepted ??= []).Add(escalation.IdempotencyKey);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The store refused it (a full disk, a disposed dispatcher): counted on safechat.escalations as
+                // dropped; the message is still moderated.
+                Log.EscalationDispatchRefused(_logger, escalation.RuleId);
+            }
         }
 
-        if (added)
-        {
-            _metrics.EscalationRecorded(escalation.RuleId, escalation.Severity.ToString().ToLowerInvariant());
-            Dispatch(escalation);
-        }
-
-        return added;
+        return accepted ?? NoIds;
     }
 
-    private void Dispatch(EscalationEvent escalation)
-    {
-        if (!_dispatcher.TryDispatch(escalation))
-        {
-            Log.EscalationDispatchRefused(_logger, escalation.RuleId);
-        }
-    }
-
-    private async ValueTask MarkHealthyAsync(CancellationToken cancellationToken)
+    private void MarkHealthy()
     {
         var failures = Interlocked.Exchange(ref _failuresSinceHealthy, 0);
         if (failures > 0)
         {
             Log.StateRecovered(_logger, failures);
-        }
-
-        while (_unrecorded.TryPeek(out var pending))
-        {
-            try
-            {
-                if (await _queue.TryAddAsync(pending, cancellationToken).ConfigureAwait(false))
-                {
-                    _metrics.EscalationRecorded(pending.RuleId, pending.Severity.ToString().ToLowerInvariant());
-                }
-            }
-            catch (SafeChatStateUnavailableException)
-            {
-                return;
-            }
-
-            _unrecorded.TryDequeue(out _);
         }
     }
 
@@ -347,19 +299,6 @@ public sealed class SafeChatModerator
 
         return connected ?? NoIds;
     }
-
-    private MessageContext ContextFor(MessageEnvelope envelope, MessageEvaluation evaluation) => new()
-    {
-        Message = envelope.Message,
-        Room = envelope.Room,
-        Sender = envelope.Sender,
-        Recipients = envelope.Recipients,
-        MessageIndex = evaluation.MessageIndex,
-        Assessment = evaluation.Assessment,
-        MessageSignals = evaluation.Signals,
-        SenderCounters = evaluation.SenderCounters,
-        ModelVersion = _engine.Scorer.ModelVersion,
-    };
 
     private static IReadOnlyList<string> RecipientTargets(Decision decision, MessageEnvelope envelope) =>
         decision.TargetUserIds.Count > 0

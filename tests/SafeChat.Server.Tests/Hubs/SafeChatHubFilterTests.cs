@@ -93,7 +93,7 @@ public sealed class SafeChatHubFilterTests
         }
 
         var queue = host.Services.GetRequiredService<IEscalationQueue>();
-        var escalation = Assert.Single(await queue.ListAsync(null, 10));
+        var escalation = Assert.Single(await EscalationQueueWait.ListAsync(queue));
         Assert.Equal("grooming-escalate", escalation.Escalation.RuleId);
         Assert.Equal("adult-1", escalation.Escalation.SubjectUserId);
         Assert.Equal(EscalationStatus.Open, escalation.Status);
@@ -123,7 +123,7 @@ public sealed class SafeChatHubFilterTests
         Assert.Contains("safechat:frozen [freeze-sextortion]", frozen.Message, StringComparison.Ordinal);
         Assert.Contains("safechat:frozen", stillFrozen.Message, StringComparison.Ordinal);
         var queue = host.Services.GetRequiredService<IEscalationQueue>();
-        var escalation = Assert.Single(await queue.ListAsync(null, 10));
+        var escalation = Assert.Single(await EscalationQueueWait.ListAsync(queue));
         Assert.Equal(EscalationUpdateResult.Updated, await queue.ReviewAsync(escalation.Id, new EscalationReview(ReviewOutcome.FalsePositive, "mod", null, DateTimeOffset.UnixEpoch)));
         // A false positive reviewed through the API lifts the freeze; here the store is driven directly.
         await host.Services.GetRequiredService<IConversationFreezeStore>().UnfreezeAsync("dm");

@@ -22,15 +22,19 @@ public sealed class WebhookDownTests : IDisposable
     public async Task Escalation_WebhookReceiverDown_ChatKeepsFlowingAndDeliveryHappensWhenItReturns()
     {
         var port = FreePort();
-        await using var host = await ChatTestHost.StartAsync(safeChat: s => s.AddWebhooks(_outboxPath, o =>
-        {
-            o.Endpoint = new Uri($"http://127.0.0.1:{port}/hooks/safechat");
-            o.Secret = "a-test-secret-of-enough-length";
-            o.InitialBackoff = TimeSpan.FromMilliseconds(100);
-            o.MaxBackoff = TimeSpan.FromMilliseconds(200);
-            o.PollInterval = TimeSpan.FromMilliseconds(100);
-            o.RequestTimeout = TimeSpan.FromSeconds(2);
-        }));
+        await using var host = await ChatTestHost.StartAsync(
+            configure: o =>
+            {
+                o.Dispatcher.InitialBackoff = TimeSpan.FromMilliseconds(100);
+                o.Dispatcher.MaxBackoff = TimeSpan.FromMilliseconds(200);
+                o.Dispatcher.PollInterval = TimeSpan.FromMilliseconds(100);
+            },
+            safeChat: s => s.AddWebhooks(_outboxPath, o =>
+            {
+                o.Endpoint = new Uri($"http://127.0.0.1:{port}/hooks/safechat");
+                o.Secret = "a-test-secret-of-enough-length";
+                o.RequestTimeout = TimeSpan.FromSeconds(2);
+            }));
         host.Rooms.Create("lobby", RoomKind.Public, new Participant("teen-1", AgeBand.Teen));
         await using var adult = await host.ConnectAsync("adult-1", 33);
 
@@ -39,7 +43,7 @@ public sealed class WebhookDownTests : IDisposable
             Assert.Equal("delivered", await adult.InvokeAsync<string>("Send", "lobby", line));
         }
 
-        var escalation = Assert.Single(await host.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10));
+        var escalation = Assert.Single(await EscalationQueueWait.ListAsync(host.Services.GetRequiredService<IEscalationQueue>()));
         var outbox = host.Services.GetRequiredService<SqliteOutbox>();
         var pending = await WaitForAsync(() => outbox.GetAsync(escalation.Id), e => e is { Attempts: > 0 });
         Assert.Equal(OutboxStatus.Pending, pending!.Status);

@@ -26,7 +26,7 @@ public sealed class SharedMultiplexerTests(RedisFixture redis)
                 await adult.InvokeAsync<string>("Send", "lobby", line);
             }
 
-            Assert.Single(await host.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10));
+            Assert.Single(await EscalationQueueWait.ListAsync(host.Services.GetRequiredService<IEscalationQueue>()));
         }
 
         Assert.True(multiplexer.IsConnected);

@@ -33,8 +33,8 @@ public sealed class TwoNodeTests(RedisFixture redis)
             Assert.Equal("delivered", await (i % 2 == 0 ? onA : onB).InvokeAsync<string>("Send", "lobby-7", lines[i]));
         }
 
-        var recordedOnA = await nodeA.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10);
-        var recordedOnB = await nodeB.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10);
+        var recordedOnA = await EscalationQueueWait.ListAsync(nodeA.Services.GetRequiredService<IEscalationQueue>());
+        var recordedOnB = await EscalationQueueWait.ListAsync(nodeB.Services.GetRequiredService<IEscalationQueue>());
         var escalation = Assert.Single(recordedOnA);
         Assert.Equal("grooming-escalate", escalation.Escalation.RuleId);
         Assert.Equal(escalation.Id, Assert.Single(recordedOnB).Id);
@@ -73,7 +73,7 @@ public sealed class TwoNodeTests(RedisFixture redis)
             Assert.Equal("delivered", await connection.InvokeAsync<string>("Send", "arena", text));
         }
 
-        var escalation = Assert.Single(await nodeA.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10));
+        var escalation = Assert.Single(await EscalationQueueWait.ListAsync(nodeA.Services.GetRequiredService<IEscalationQueue>()));
         Assert.Equal("grooming-escalate", escalation.Escalation.RuleId);
         Assert.Equal("adult-3", escalation.Escalation.SubjectUserId);
         await WaitUntilAsync(() => !handled.IsEmpty);
@@ -103,7 +103,7 @@ public sealed class TwoNodeTests(RedisFixture redis)
             await (i % 2 == 0 ? onA : onB).InvokeAsync<string>("Send", $"lobby-{i}", "hi, good game");
         }
 
-        var escalations = await nodeB.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10);
+        var escalations = await EscalationQueueWait.ListAsync(nodeB.Services.GetRequiredService<IEscalationQueue>());
         var fanOut = Assert.Single(escalations);
         Assert.Equal("fan-out-adult-to-minors", fanOut.Escalation.RuleId);
         Assert.Equal("adult-9", fanOut.Escalation.SubjectUserId);

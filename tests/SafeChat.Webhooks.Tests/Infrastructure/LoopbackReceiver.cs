@@ -32,6 +32,9 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
     /// <summary>Decides the response for the n-th request (0-based); 200 when null.</summary>
     public Func<int, ReceivedRequest, Task<int>>? Respond { get; set; }
 
+    /// <summary>A Retry-After (seconds) sent with every non-2xx answer, when set.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
     public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
 
     /// <summary>Bodies of distinct idempotency keys the receiver acted on (first delivery only).</summary>
@@ -102,10 +105,10 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
             context.Request.Headers[WebhookSignature.IdempotencyKeyHeader],
             context.Request.Headers[WebhookSignature.TimestampHeader],
             context.Request.Headers[WebhookSignature.SignatureHeader],
-            context.Request.Headers[WebhookSignature.AttemptHeader],
             context.Request.ContentType,
             body,
-            WebhookSignature.Check(_secret, context.Request.Headers[WebhookSignature.TimestampHeader], body,
+            WebhookSignature.Check(_secret, context.Request.Headers[WebhookSignature.TimestampHeader],
+                context.Request.Headers[WebhookSignature.IdempotencyKeyHeader], body,
                 context.Request.Headers[WebhookSignature.SignatureHeader], TimeSpan.FromMinutes(5), _timeProvider));
         _requests.Enqueue(request);
 
@@ -116,6 +119,11 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
         }
 
         context.Response.StatusCode = request.Signature == WebhookSignatureStatus.Valid ? status : 401;
+        if (RetryAfterSeconds is { } retryAfter && status is < 200 or >= 300)
+        {
+            context.Response.Headers["Retry-After"] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         context.Response.Close();
     }
 }
@@ -124,7 +132,6 @@ internal sealed record ReceivedRequest(
     string? IdempotencyKey,
     string? Timestamp,
     string? SignatureHeader,
-    string? Attempt,
     string? ContentType,
     byte[] Body,
     WebhookSignatureStatus Signature);

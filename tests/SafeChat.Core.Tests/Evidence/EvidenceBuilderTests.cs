@@ -4,9 +4,9 @@ using SafeChat.Conversations;
 using SafeChat.Evidence;
 using SafeChat.Policies;
 using SafeChat.Scoring;
-using SafeChat.Webhooks.Tests.Infrastructure;
+using SafeChat.Core.Tests.Support;
 
-namespace SafeChat.Webhooks.Tests.Evidence;
+namespace SafeChat.Core.Tests.Evidence;
 
 public class EvidenceBuilderTests
 {

@@ -3,7 +3,7 @@ using SafeChat.Escalation;
 using SafeChat.Policies;
 using SafeChat.Scoring;
 
-namespace SafeChat.Webhooks.Tests.Infrastructure;
+namespace SafeChat.Core.Tests.Support;
 
 /// <summary>Hand-written fixtures: a short grooming-style thread between an adult and a teen.</summary>
 internal static class Fixtures

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace SafeChat.Webhooks.Tests.Infrastructure;
+namespace SafeChat.Core.Tests.Support;
 
 /// <summary>Meters scoped to one test, so MetricCollector sees only that test's measurements.</summary>
 internal sealed class TestMeterFactory : IMeterFactory

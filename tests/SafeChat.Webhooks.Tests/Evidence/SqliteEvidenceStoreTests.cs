@@ -7,7 +7,7 @@ using SafeChat.Webhooks.Tests.Infrastructure;
 
 namespace SafeChat.Webhooks.Tests.Evidence;
 
-public sealed class EvidenceStoreTests : IDisposable
+public sealed class SqliteEvidenceStoreTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(Fixtures.Start);
@@ -116,25 +116,6 @@ public sealed class EvidenceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task InMemoryStore_SameOperations_SameChainSemantics()
-    {
-        var store = new InMemoryEvidenceStore(timeProvider: _time);
-        await FillAsync(store, 3);
-        await store.ReleaseHoldAsync(1);
-        Assert.Equal(1, await store.PurgeExpiredAsync());
-
-        var records = await store.ListAsync();
-        Assert.True((await store.VerifyAsync()).IsValid);
-
-        // Tamper with a copy of the records: a changed payload is found at its entry.
-        var tampered = records.ToList();
-        tampered[1] = tampered[1] with { PayloadJson = tampered[1].PayloadJson!.Replace("lol ty", "hi", StringComparison.Ordinal) };
-        var verification = EvidenceChain.Verify(tampered);
-        Assert.False(verification.IsValid);
-        Assert.Equal(2, verification.FirstBrokenSequence);
-    }
-
-    [Fact]
     public async Task SqliteAndInMemory_SameInputs_SameHashes()
     {
         using var sqlite = new SqliteEvidenceStore(DbPath, timeProvider: _time);
@@ -146,26 +127,5 @@ public sealed class EvidenceStoreTests : IDisposable
 
         Assert.Equal(a.EntryHash, b.EntryHash);
         Assert.Equal(a.EntryHash, (await sqlite.ListAsync())[0].EntryHash);
-    }
-
-    [Fact]
-    public async Task EvidenceEscalationHandler_HighSeverity_AppendsBundleOnHold()
-    {
-        var store = new InMemoryEvidenceStore(timeProvider: _time);
-        var handler = new EvidenceEscalationHandler(new FixedThreads(), new EvidenceBuilder(timeProvider: _time), store);
-
-        await handler.HandleAsync(Fixtures.Escalation());
-        await handler.HandleAsync(Fixtures.Escalation(severity: Policies.Severity.Low));
-        await handler.HandleAsync(Fixtures.Escalation() with { Shadow = true });
-
-        var record = Assert.Single(await store.ListAsync());
-        Assert.Equal(Fixtures.Escalation().IdempotencyKey, record.IdempotencyKey);
-        Assert.Equal(_time.GetUtcNow().AddDays(365), record.HoldUntil);
-    }
-
-    private sealed class FixedThreads : IEvidenceThreadSource
-    {
-        public ValueTask<EvidenceThread?> GetThreadAsync(EscalationEvent escalation, CancellationToken cancellationToken = default) =>
-            new(new EvidenceThread(Fixtures.Thread(escalation.ConversationId), Fixtures.Adult, Fixtures.Teen));
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SafeChat.Webhooks.Tests.Infrastructure;
+namespace SafeChat.Core.Tests.Support;
 
 internal static class Eventually
 {

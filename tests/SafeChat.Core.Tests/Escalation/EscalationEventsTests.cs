@@ -2,9 +2,9 @@ using SafeChat.Conversations;
 using SafeChat.Escalation;
 using SafeChat.Policies;
 using SafeChat.Scoring;
-using SafeChat.Webhooks.Tests.Infrastructure;
+using SafeChat.Core.Tests.Support;
 
-namespace SafeChat.Webhooks.Tests.Escalation;
+namespace SafeChat.Core.Tests.Escalation;
 
 public class EscalationEventsTests
 {

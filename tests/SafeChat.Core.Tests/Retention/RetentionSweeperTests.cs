@@ -2,43 +2,36 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SafeChat.Evidence;
 using SafeChat.Retention;
-using SafeChat.Webhooks.Tests.Infrastructure;
+using SafeChat.Core.Tests.Support;
 
-namespace SafeChat.Webhooks.Tests.Retention;
+namespace SafeChat.Core.Tests.Retention;
 
 public sealed class RetentionSweeperTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(Fixtures.Start);
     private readonly TestMeterFactory _meters = new();
 
-    public void Dispose()
-    {
-        _meters.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _meters.Dispose();
 
     [Fact]
-    public async Task Start_TimePasses_PurgesExpiredRecordsAndKeepsHeldEvidence()
+    public async Task Start_TimePasses_PurgesEvidenceWhoseHoldEndedAndKeepsHeldEvidence()
     {
         using var purged = new MetricCollector<long>(_meters, "SafeChat", "safechat.retention.purged");
-        using var outbox = new SqliteOutbox(_dir.File("outbox.db"), timeProvider: _time);
         var evidence = new InMemoryEvidenceStore(timeProvider: _time);
-        var escalation = Fixtures.Escalation();
-        await outbox.EnqueueAsync(escalation);
-        await outbox.MarkDeliveredAsync((await outbox.GetAsync(escalation.IdempotencyKey))!.Id, 1, _time.GetUtcNow(), default);
-        await evidence.AppendAsync(new EvidenceBuilder(timeProvider: _time).Build(escalation, Fixtures.Thread(), Fixtures.Adult, Fixtures.Teen));
+        var builder = new EvidenceBuilder(timeProvider: _time);
+        await evidence.AppendAsync(builder.Build(Fixtures.Escalation(conversation: "room-1"), Fixtures.Thread("room-1"), Fixtures.Adult, Fixtures.Teen));
+        await evidence.AppendAsync(builder.Build(Fixtures.Escalation(conversation: "room-2"), Fixtures.Thread("room-2"), Fixtures.Adult, Fixtures.Teen));
+        await evidence.ReleaseHoldAsync(1);
 
-        await using var sweeper = new RetentionSweeper([new FailingTarget(), outbox, evidence], TimeSpan.FromDays(1), _time, _meters);
+        await using var sweeper = new RetentionSweeper([new FailingTarget(), evidence], TimeSpan.FromDays(1), _time, _meters);
         sweeper.Start();
         await Eventually.TrueAsync(
-            async () => await outbox.GetAsync(escalation.IdempotencyKey) is null,
-            "the delivered row is purged after 30 days",
+            async () => (await evidence.GetAsync(1))!.IsPurged,
+            "the released entry is purged at the next sweep",
             tick: () => _time.Advance(TimeSpan.FromDays(1)));
 
-        Assert.True(_time.GetUtcNow() >= Fixtures.Start.AddDays(30));
-        Assert.False((await evidence.GetAsync(1))!.IsPurged); // still on its one-year hold
-        Assert.Contains(purged.GetMeasurementSnapshot(), m => (string?)m.Tags["target"] == "outbox" && m.Value == 1);
+        Assert.False((await evidence.GetAsync(2))!.IsPurged); // still on its one-year hold
+        Assert.Contains(purged.GetMeasurementSnapshot(), m => (string?)m.Tags["target"] == "evidence" && m.Value == 1);
     }
 
     [Fact]
