@@ -70,6 +70,7 @@ internal sealed class TrainingOptions
         safechat-train — train the SafeChat signal and risk models (ML.NET), export them as ONNX with model cards,
         and print held-out metrics. Separate from the safechat tool so that scoring never downloads ML.NET.
 
+
         """ + Usage + """
 
 
