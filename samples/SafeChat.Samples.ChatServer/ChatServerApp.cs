@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.SignalR;
-using SafeChat.Inference;
-using SafeChat.Scoring;
 using SafeChat.Server;
 using SafeChat.Server.Hubs;
 
@@ -29,11 +27,9 @@ public static class ChatServerApp
             .AddScheme<AuthenticationSchemeOptions, ModeratorApiKeyHandler>(ModeratorApiKeyHandler.SchemeName, null);
 
         var safeChat = builder.Configuration.GetSection("SafeChat");
-        if (safeChat["ModelsDirectory"] is { Length: > 0 } models)
-        {
-            // Models trained with `safechat train`; without this setting the models shipped in SafeChat.Inference are used.
-            builder.Services.AddSingleton<ISafetyScorer>(_ => OnnxSafetyScorer.Load(models));
-        }
+        // Models trained with `safechat-train` when SafeChat:ModelsDirectory is set; otherwise the models shipped in
+        // SafeChat.Inference.
+        builder.Services.AddSafeChatOnnxScorer(o => o.ModelsDirectory = safeChat["ModelsDirectory"]);
 
         var server = builder.Services.AddSafeChatServer(o =>
         {

@@ -21,15 +21,12 @@ internal sealed class CliApplication(
         Usage:
           safechat score INPUT [--model DIR] [--policy FILE|PRESET] [--skip-invalid]
           safechat policy validate FILE|PRESET
-          safechat train --out DIR [--seed N] [data options]   (run 'safechat train --help')
           safechat --help
           safechat --version
 
         Commands:
           score   Read conversations as JSONL from INPUT (a path, or - for stdin) and write one JSON result
                   per conversation to stdout, in input order. A summary line goes to stderr.
-          train   Train the signal and risk models from conversation JSONL and the research corpora (paths
-                  are arguments), write ONNX plus model cards into --out, and print held-out metrics.
           policy validate
                   Load a policy file (or preset) and report every error as file:line:column: path: reason.
 
@@ -38,6 +35,8 @@ internal sealed class CliApplication(
           --policy FILE     Apply a policy file or a preset (strict-minors, standard); its decisions
                             appear in each result.
           --skip-invalid    Report each invalid line on stderr and go on, instead of stopping at the first one.
+
+        Training moved to its own tool: dotnet tool install -g SafeChat.Training, then safechat-train --help.
 
         Exit codes: 0 success, 1 invalid input or load failure, 2 usage error.
         """;
@@ -74,19 +73,14 @@ internal sealed class CliApplication(
             case "score":
                 return await ScoreAsync(args.AsSpan(1).ToArray(), stdin, stdout, stderr, cancellationToken);
             case "train":
-                return await TrainAsync(args.AsSpan(1).ToArray(), stdout, stderr);
+                await stderr.WriteLineAsync("error: training moved to the safechat-train tool (dotnet tool install -g SafeChat.Training; safechat-train --help).");
+                return ExitUsage;
             case "policy":
                 return await PolicyAsync(args.AsSpan(1).ToArray(), stdout, stderr, cancellationToken);
             default:
                 await stderr.WriteLineAsync($"error: unknown command '{args[0]}'. Run 'safechat --help'.");
                 return ExitUsage;
         }
-    }
-
-    private static async Task<int> TrainAsync(string[] args, Stream stdout, TextWriter stderr)
-    {
-        await using var writer = new StreamWriter(stdout, leaveOpen: true) { AutoFlush = true };
-        return await SafeChat.Training.TrainCommand.RunAsync(args, writer, stderr);
     }
 
     private static async Task<int> PolicyAsync(string[] args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)

@@ -94,7 +94,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     }
 
     /// <summary>Loads the models from a directory holding <c>safechat-signals-v1/</c> and <c>safechat-risk-v1/</c>.</summary>
-    /// <param name="modelsDirectory">The <c>models</c> directory written by <c>safechat train</c>.</param>
+    /// <param name="modelsDirectory">The <c>models</c> directory written by <c>safechat-train</c>.</param>
     /// <exception cref="ModelCardException">A card is missing, malformed, or does not match this scorer.</exception>
     /// <exception cref="ModelIntegrityException">A model file is missing or its sha256 differs from the card.</exception>
     public static OnnxSafetyScorer Load(string modelsDirectory)

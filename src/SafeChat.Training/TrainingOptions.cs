@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SafeChat.Training;
 
-/// <summary>Options of <c>safechat train</c>.</summary>
+/// <summary>Options of <c>safechat-train</c>.</summary>
 internal sealed class TrainingOptions
 {
     public string? PervertedJusticeDirectory { get; set; }
@@ -61,13 +61,39 @@ internal sealed class TrainingOptions
     public string CommandLine { get; set; } = string.Empty;
 
     public const string Usage =
-        "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
+        "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
         "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--line-only]";
+
+    /// <summary>What <c>safechat-train --help</c> prints.</summary>
+    public const string Help =
+        """
+        safechat-train — train the SafeChat signal and risk models (ML.NET), export them as ONNX with model cards,
+        and print held-out metrics. Separate from the safechat tool so that scoring never downloads ML.NET.
+
+
+        """ + Usage + """
+
+
+        Data (paths; --conversations is required, the list options take several files):
+          --conversations FILE...   labelled conversation JSONL (synthetic and hand-written)
+          --lines FILE...           labelled single lines (signal examples)
+          --heldout FILE...         held-out conversations: measured, never trained on
+          --external FILE...        external check sets: measured with the exported models only
+          --pj DIR --vtpan CSV --dota JSONL --nps JSONL --pan12-sample JSONL
+                                    research corpora (models/EVALUATION.md shows the shipped models' command)
+        Output and tuning:
+          --out DIR                 where models/<model-id>/ and EVALUATION.md go (default: models)
+          --seed N                  random seed (default 42); a re-run with the same inputs is byte-identical
+          --pj-lines N --folds N --line-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
+          --line-only               train only the line model and print its held-out message metrics
+
+        Exit codes: 0 success, 1 invalid data or failed export, 2 usage error.
+        """;
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr)
     {
-        var options = new TrainingOptions { CommandLine = "safechat train " + string.Join(' ', args.Select(Quote)) };
+        var options = new TrainingOptions { CommandLine = "safechat-train " + string.Join(' ', args.Select(Quote)) };
         List<string>? multi = null;
         for (int i = 0; i < args.Length; i++)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using SafeChat.Scoring;
 using SafeChat.Server;
 using SafeChat.Server.Moderation;
 
@@ -12,7 +13,7 @@ public static class SafeChatApplicationBuilderExtensions
     /// Checks that <c>AddSafeChatServer</c> ran and builds the moderator now (so a bad policy, scorer or backend
     /// configuration fails at start, not on the first message).
     /// </summary>
-    /// <exception cref="InvalidOperationException">AddSafeChatServer was not called.</exception>
+    /// <exception cref="InvalidOperationException">AddSafeChatServer was not called, or no <c>ISafetyScorer</c> is registered.</exception>
     public static IApplicationBuilder UseSafeChat(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -27,7 +28,7 @@ public static class SafeChatApplicationBuilderExtensions
     /// — all three need the moderator role — and <c>POST escalations/{id}/appeal</c> (body <c>{"reason":...}</c>, any
     /// authenticated user). The host supplies authentication.
     /// </summary>
-    /// <exception cref="InvalidOperationException">AddSafeChatServer was not called.</exception>
+    /// <exception cref="InvalidOperationException">AddSafeChatServer was not called, or no <c>ISafetyScorer</c> is registered.</exception>
     public static RouteGroupBuilder MapSafeChatModerationApi(this IEndpointRouteBuilder endpoints, string prefix = "/safechat/moderation")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -42,6 +43,12 @@ public static class SafeChatApplicationBuilderExtensions
         {
             throw new InvalidOperationException(
                 $"Unable to find the required SafeChat services. Call 'services.AddSafeChatServer(...)' (builder.Services.AddSafeChatServer) before calling '{caller}'.");
+        }
+
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(ISafetyScorer)))
+        {
+            throw new InvalidOperationException(
+                $"No ISafetyScorer is registered. Call 'services.AddSafeChatOnnxScorer()' (package SafeChat.Inference) for the shipped ONNX models, or register your own ISafetyScorer, before calling '{caller}'.");
         }
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using SafeChat.Conversations;
 using SafeChat.Engine;
 using SafeChat.Escalation;
-using SafeChat.Inference;
 using SafeChat.Policies;
 using SafeChat.Scoring;
 using SafeChat.Server;
@@ -25,9 +24,10 @@ public static class SafeChatServerServiceCollectionExtensions
     /// Adds SafeChat to an ASP.NET Core host: the engine, the policy (the <c>strict-minors</c> preset unless configured),
     /// in-memory state for one node, the moderation queue, the escalation dispatcher (every registered
     /// <see cref="IEscalationHandler"/>), the moderation API's authorization policies, and the SignalR hub filter on every
-    /// hub. Options are validated when the host starts. The scorer is the shipped ONNX model
-    /// (<see cref="OnnxSafetyScorer.LoadDefault"/>) unless the host registers its own <see cref="ISafetyScorer"/>. The host
-    /// registers an <see cref="ISafeChatHubResolver"/>; chain <c>AddRedis</c> for several nodes.
+    /// hub. Options are validated when the host starts. The host chooses the scorer: register an
+    /// <see cref="ISafetyScorer"/> (<c>services.AddSafeChatOnnxScorer()</c> from the SafeChat.Inference package for the
+    /// shipped ONNX models, or your own). The host also registers an <see cref="ISafeChatHubResolver"/>; chain
+    /// <c>AddRedis</c> for several nodes.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configure">Changes the options.</param>
@@ -48,7 +48,6 @@ public static class SafeChatServerServiceCollectionExtensions
         services.AddLogging();
         DecorateLoggerFactory(services);
         services.TryAddSingleton<SafeChatServerMetrics>();
-        services.TryAddSingleton<ISafetyScorer>(_ => OnnxSafetyScorer.LoadDefault());
 
         services.TryAddSingleton<IConversationStateStore>(sp =>
         {

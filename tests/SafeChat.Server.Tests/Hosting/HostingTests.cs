@@ -29,6 +29,36 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void UseSafeChat_NoScorerRegistered_ThrowsNamingAddSafeChatOnnxScorer()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSafeChatServer();
+        using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.UseSafeChat());
+
+        Assert.Contains("No ISafetyScorer is registered", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddSafeChatOnnxScorer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UseSafeChat_OnnxScorerAddedByHost_EngineUsesIt()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSafeChatOnnxScorer();
+        builder.Services.AddSafeChatServer();
+        await using var app = builder.Build();
+
+        app.UseSafeChat();
+
+        var scorer = app.Services.GetRequiredService<ISafetyScorer>();
+        Assert.IsType<SafeChat.Inference.OnnxSafetyScorer>(scorer);
+        Assert.Same(scorer, app.Services.GetRequiredService<SafeChat.Inference.OnnxSafetyScorer>());
+    }
+
+    [Fact]
     public async Task Start_InvalidOptions_FailsNamingEverySetting()
     {
         var builder = WebApplication.CreateSlimBuilder();

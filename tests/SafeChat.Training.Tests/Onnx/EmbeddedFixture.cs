@@ -5,8 +5,8 @@ using SafeChat.Training.Onnx;
 namespace SafeChat.Training.Tests.Onnx;
 
 /// <summary>
-/// Writes the tiny model checked in under <c>Fixtures/embedded-model</c> (embedded as manifest resources with the
-/// prefix <c>SafeChat.Training.Tests.EmbeddedModel.</c>). To regenerate, call <see cref="Write"/> on that folder.
+/// Writes the tiny model checked in under <c>tests/SafeChat.Inference.Tests/Fixtures/embedded-model</c> (embedded there as
+/// manifest resources). ModelCardTests checks the checked-in files are what this writes.
 /// </summary>
 internal static class EmbeddedFixture
 {

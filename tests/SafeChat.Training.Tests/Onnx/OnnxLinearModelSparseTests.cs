@@ -8,102 +8,12 @@ namespace SafeChat.Training.Tests.Onnx;
 public sealed class OnnxLinearModelSparseTests
 {
     [Fact]
-    public void Run_SingleRow_MatchesHandComputation()
-    {
-        using var model = OnnxLinearModel.FromBytes(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
-        long[] ids = [1, 3, 5, 3];
-        float[] values = [1.0f, 0.5f, 2.0f, 0.25f];
-        var probabilities = new float[SparseModelFixture.LabelCount];
-
-        model.Run(ids, values, probabilities);
-
-        Assert.Equal(OnnxLinearModelKind.Sparse, model.Kind);
-        Assert.Equal(SparseModelFixture.FeatureCount, model.FeatureCount);
-        Assert.Equal(SparseModelFixture.LabelCount, model.OutputCount);
-        SparseModelFixture.AssertClose(SparseModelFixture.Expected(ids, values), probabilities);
-    }
-
-    [Fact]
-    public void Run_EmptyRow_ReturnsSigmoidOfBias()
-    {
-        using var model = OnnxLinearModel.FromBytes(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
-        var probabilities = new float[SparseModelFixture.LabelCount];
-
-        model.Run([], [], probabilities);
-
-        SparseModelFixture.AssertClose(SparseModelFixture.Expected([], []), probabilities);
-    }
-
-    [Fact]
-    public void RunBatch_RowsOfDifferentLengths_EachRowMatchesHandComputation()
-    {
-        using var model = OnnxLinearModel.FromBytes(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
-        long[][] rowIds = [[2], [1, 3, 5, 4, 2], [], [5, 5]];
-        float[][] rowValues = [[1.5f], [0.2f, -1.0f, 0.7f, 1.0f, 0.3f], [], [0.5f, 0.5f]];
-        var ids = rowIds.SelectMany(r => r).ToArray();
-        var values = rowValues.SelectMany(r => r).ToArray();
-        var lengths = rowIds.Select(r => r.Length).ToArray();
-        var probabilities = new float[rowIds.Length * SparseModelFixture.LabelCount];
-
-        model.RunBatch(ids, values, lengths, probabilities);
-
-        for (var r = 0; r < rowIds.Length; r++)
-        {
-            var row = probabilities.AsSpan(r * SparseModelFixture.LabelCount, SparseModelFixture.LabelCount);
-            SparseModelFixture.AssertClose(SparseModelFixture.Expected(rowIds[r], rowValues[r]), row);
-        }
-    }
-
-    [Fact]
-    public void Run_ConcurrentCallers_EveryResultMatchesHandComputation()
-    {
-        using var model = OnnxLinearModel.FromBytes(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
-
-        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
-        {
-            var length = 1 + i % 7;
-            var ids = Enumerable.Range(0, length).Select(j => (long)(1 + (i + j) % (SparseModelFixture.FeatureCount - 1))).ToArray();
-            var values = Enumerable.Range(0, length).Select(j => (i % 5 - 2) * 0.25f + j * 0.1f).ToArray();
-            var probabilities = new float[SparseModelFixture.LabelCount];
-
-            model.Run(ids, values, probabilities);
-
-            SparseModelFixture.AssertClose(SparseModelFixture.Expected(ids, values), probabilities);
-        });
-    }
-
-    [Fact]
-    public void Run_IdOutsideFeatureRange_ThrowsNamingThePosition()
-    {
-        using var model = OnnxLinearModel.FromBytes(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
-        var probabilities = new float[SparseModelFixture.LabelCount];
-
-        var tooLarge = Assert.Throws<ArgumentOutOfRangeException>(() => model.Run([1, SparseModelFixture.FeatureCount], [1f, 1f], probabilities));
-        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => model.Run([-1], [1f], probabilities));
-
-        Assert.Contains("ids[1]", tooLarge.Message, StringComparison.Ordinal);
-        Assert.Contains("ids[0]", negative.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void RunBatch_BadArguments_ThrowClearErrors()
-    {
-        using var model = OnnxLinearModel.FromBytes(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
-        var probabilities = new float[2 * SparseModelFixture.LabelCount];
-
-        Assert.Throws<ArgumentException>("values", () => model.RunBatch([1, 2], [1f], [2], probabilities));
-        Assert.Throws<ArgumentException>("rowLengths", () => model.RunBatch([1, 2], [1f, 1f], [1, 2], probabilities));
-        Assert.Throws<ArgumentException>("probabilities", () => model.RunBatch([1, 2], [1f, 1f], [1, 1], new float[3]));
-        Assert.Throws<InvalidOperationException>(() => model.RunDense([1f], 1, probabilities));
-    }
-
-    [Fact]
     public void WriteSparseLinear_SameInputsTwice_SameSha256()
     {
-        var first = OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info());
+        var first = OnnxModelWriter.WriteSparseLinear(SparseModelSpec.Model, SparseModelSpec.Info());
         var second = OnnxModelWriter.WriteSparseLinear(
             new SparseLinearWeights(SparseModelFixture.FeatureCount, SparseModelFixture.LabelCount, SparseModelFixture.Weights.ToArray(), SparseModelFixture.Bias.ToArray()),
-            SparseModelFixture.Info());
+            SparseModelSpec.Info());
 
         Assert.Equal(Convert.ToHexString(SHA256.HashData(first)), Convert.ToHexString(SHA256.HashData(second)));
     }
@@ -111,7 +21,7 @@ public sealed class OnnxLinearModelSparseTests
     [Fact]
     public void WriteSparseLinear_Metadata_IsReadableByOnnxRuntime()
     {
-        using var session = new InferenceSession(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
+        using var session = new InferenceSession(OnnxModelWriter.WriteSparseLinear(SparseModelSpec.Model, SparseModelSpec.Info()));
 
         var metadata = session.ModelMetadata;
         Assert.Equal(OnnxModelWriter.ProducerName, metadata.ProducerName);
@@ -128,7 +38,7 @@ public sealed class OnnxLinearModelSparseTests
     [Fact]
     public void WriteSparseLinear_LogitsOutput_IsBeforeSigmoid()
     {
-        using var session = new InferenceSession(OnnxModelWriter.WriteSparseLinear(SparseModelFixture.Model, SparseModelFixture.Info()));
+        using var session = new InferenceSession(OnnxModelWriter.WriteSparseLinear(SparseModelSpec.Model, SparseModelSpec.Info()));
         long[] ids = [2, 4];
         float[] values = [1f, -0.5f];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, 2]);
@@ -194,7 +104,7 @@ public sealed class OnnxLinearModelSparseTests
         var shortBias = Assert.Throws<ArgumentException>(() => OnnxModelWriter.WriteSparseLinear(
             new SparseLinearWeights(SparseModelFixture.FeatureCount, SparseModelFixture.LabelCount, SparseModelFixture.Weights, new float[2]), new OnnxModelInfo()));
         var labels = Assert.Throws<ArgumentException>(() => OnnxModelWriter.WriteSparseLinear(
-            SparseModelFixture.Model, new OnnxModelInfo { Labels = ["only", "two"] }));
+            SparseModelSpec.Model, new OnnxModelInfo { Labels = ["only", "two"] }));
         var tooLargeForHalf = SparseModelFixture.Weights.ToArray();
         tooLargeForHalf[4] = 1e6f;
         var half = Assert.Throws<ArgumentException>(() => OnnxModelWriter.WriteSparseLinear(

@@ -1,4 +1,4 @@
-namespace SafeChat.Training.Tests.Onnx;
+namespace SafeChat.Inference.Tests.Onnx;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

@@ -1,8 +1,9 @@
-using SafeChat.Training.Onnx;
+namespace SafeChat.Inference.Tests.Onnx;
 
-namespace SafeChat.Training.Tests.Onnx;
-
-/// <summary>Small sparse models with known weights, and the hand computation they must match.</summary>
+/// <summary>
+/// The small sparse model of Fixtures/sparse-model: known weights, and the hand computation it must match. Also compiled
+/// into SafeChat.Training.Tests, which writes that model with the ONNX writer.
+/// </summary>
 internal static class SparseModelFixture
 {
     public const int FeatureCount = 6;
@@ -22,18 +23,6 @@ internal static class SparseModelFixture
     ];
 
     public static readonly float[] Bias = [-0.5f, 0.1f, 0.3f];
-
-    public static SparseLinearWeights Model => new(FeatureCount, LabelCount, Weights, Bias);
-
-    public static OnnxModelInfo Info(OnnxWeightPrecision precision = OnnxWeightPrecision.Float32) => new()
-    {
-        GraphName = "test-signals",
-        ModelVersion = 3,
-        DocString = "Test sparse model.",
-        Labels = Labels,
-        Properties = new Dictionary<string, string> { ["tokenizer"] = "hashed-ngrams" },
-        WeightPrecision = precision,
-    };
 
     public static float[] Expected(ReadOnlySpan<long> ids, ReadOnlySpan<float> values)
         => Expected(ids, values, Weights, Bias, LabelCount);
