@@ -165,7 +165,7 @@ internal static class ScoreCommand
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or UnauthorizedAccessException)
         {
             buffer.ResetWrittenCount();
-            return ex is ObjectDisposedException ? "the output stream is closed" : OutputReason(ex.Message);
+            return ex is ObjectDisposedException ? "the output stream is closed" : OutputReason(ex.InnerException is IOException inner ? inner.Message : ex.Message);
         }
     }
 
