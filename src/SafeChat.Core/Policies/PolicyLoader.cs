@@ -30,17 +30,25 @@ public static class PolicyLoader
             throw new PolicyValidationException([new PolicyError(path, 0, 0, "(file)", "cannot read the policy file: " + PolicyText.Escape(ex.Message, 200))]);
         }
 
-        // Policy files are UTF-8. Invalid bytes are an error, never U+FFFD (which could end up in a nudge shown to a child).
+        return ParseUtf8(bytes, path);
+    }
+
+    /// <summary>
+    /// Parses policy bytes as read from a file. Policy files are UTF-8: invalid bytes are an error naming their line and
+    /// column, never U+FFFD (which could end up in a nudge shown to a child). A UTF-8 byte order mark is skipped.
+    /// </summary>
+    internal static PolicyDefinition ParseUtf8(byte[] bytes, string sourceName)
+    {
         var invalid = PolicyText.FirstInvalidUtf8(bytes);
         if (invalid >= 0)
         {
             var (line, column) = PolicyText.Position(bytes, invalid);
             throw new PolicyValidationException([new PolicyError(
-                path, line, column, "(file)", $"invalid UTF-8 (byte 0x{bytes[invalid]:X2} at offset {invalid}); policy files must be UTF-8")]);
+                PolicyText.Escape(sourceName), line, column, "(file)", $"invalid UTF-8 (byte 0x{bytes[invalid]:X2} at offset {invalid}); policy files must be UTF-8")]);
         }
 
         var text = Encoding.UTF8.GetString(bytes);
-        return Parse(text.Length > 0 && text[0] == '\uFEFF' ? text.Substring(1) : text, path);
+        return Parse(text.Length > 0 && text[0] == '\uFEFF' ? text.Substring(1) : text, sourceName);
     }
 
     /// <summary>Parses and validates policy JSON.</summary>
