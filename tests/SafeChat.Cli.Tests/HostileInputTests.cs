@@ -171,6 +171,9 @@ public partial class HostileInputTests
     // ---- 5. No message text or ids in errors; escaped ids in output ----------------------------------------------
 
     [Theory]
+    [InlineData("""{"id":"x","messages":[{"author":"bob_the_user","text":tmy secret is here, from bob_the_user"}]}""")]
+    [InlineData("""{"id":"x","messages":[{"author":"bob_the_user","text":nmy secret is here, from bob_the_user"}]}""")]
+    [InlineData("""{"id":"x","messages":[{"author":"bob_the_user","text":fa"my secret is here, from bob_the_user"}]}""")]
     [InlineData("""{"id":"x","messages":[{"author":"bob_the_user","text":"my secret is here"}] trueish bob_the_user my secret is here}""")]
     [InlineData("""{"id":"x","messages":[{"author":"bob_the_user","text":"my secret is here"}, tralala bob_the_user my secret is here]}""")]
     [InlineData("""{"id":"x","messages":[{"author":"bob_the_user","text":"my secret is here"}, nulll bob_the_user my secret is here]}""")]
