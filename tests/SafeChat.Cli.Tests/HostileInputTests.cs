@@ -298,6 +298,23 @@ public partial class HostileInputTests
         Assert.Matches(SummaryLine(), stderr.Trim().Split('\n')[^1]);
     }
 
+    [Fact]
+    public async Task Score_InputThatPausesAfterALine_WritesThatResultBeforeReadingOn()
+    {
+        // Results are not flushed per line any more, but a result is still written as soon as the next one is not
+        // ready: the input waits (up to a minute, a deadlock guard) until the first result has reached the output.
+        var output = new SignallingStream();
+        var input = new PausingInputStream(Utf8(Good + "\n"), Utf8(Last + "\n"), output.FirstWrite);
+        using var error = new StringWriter();
+        var app = new CliApplication(_ => new Testing.MarkerScorer(), _ => null, TimeProvider.System);
+
+        var exit = await app.RunAsync(["score", "-"], input, output, error, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.True(input.SawFirstResultBeforeSecondLine);
+        Assert.Equal(["ok", "last"], new CliRun(exit, Encoding.UTF8.GetString(output.ToArray()), error.ToString()).Results.Select(r => r.GetProperty("id").GetString()));
+    }
+
     private static async Task<(int Exit, string Stderr)> RunShellAsync(string script, string argument)
     {
         var start = new ProcessStartInfo("/bin/bash")
@@ -339,5 +356,77 @@ public partial class HostileInputTests
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new IOException("Broken pipe");
+    }
+
+    /// <summary>A memory stream that completes <see cref="FirstWrite"/> when something is written.</summary>
+    private sealed class SignallingStream : MemoryStream
+    {
+        private readonly TaskCompletionSource _firstWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstWrite => _firstWrite.Task;
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            base.Write(buffer, offset, count);
+            _firstWrite.TrySetResult();
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer, offset, count);
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.ToArray(), 0, buffer.Length);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Hands out the first chunk, then waits for <c>gate</c> before the second, like a person typing.</summary>
+    private sealed class PausingInputStream(byte[] first, byte[] second, Task gate) : Stream
+    {
+        private int _chunk;
+
+        public bool SawFirstResultBeforeSecondLine { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            switch (_chunk++)
+            {
+                case 0:
+                    first.CopyTo(buffer);
+                    return first.Length;
+                case 1:
+                    SawFirstResultBeforeSecondLine = await Task.WhenAny(gate, Task.Delay(TimeSpan.FromMinutes(1), cancellationToken)) == gate;
+                    second.CopyTo(buffer);
+                    return second.Length;
+                default:
+                    return 0;
+            }
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
