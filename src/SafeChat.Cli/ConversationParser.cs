@@ -18,11 +18,20 @@ internal sealed record InputConversation(
 
 /// <summary>
 /// Reads one conversation line: <c>{"id","messages":[{"author","time","text"}],"participants"?,"room"?}</c>; other fields
-/// are ignored. A line is invalid only when it is not UTF-8 or JSON, lacks <c>id</c> or <c>messages</c>, or has a message
-/// whose <c>author</c> is not a string or number, or whose <c>text</c> is not a string. Everything else is read leniently.
+/// are ignored. A line is invalid when it is not UTF-8 or JSON, lacks <c>id</c> or <c>messages</c>, has a value of the
+/// wrong type, a key that appears twice in an object the parser reads (top level, a message, a participant, the room), a
+/// participant listed twice, a string it reads with a lone-surrogate escape, or a time out of range. Everything else is
+/// read leniently. Errors name a byte offset (syntax) or a field path, and never contain text from string values.
 /// </summary>
 internal static class ConversationParser
 {
+    /// <summary>The earliest time accepted in <c>messages[].time</c>.</summary>
+    public static readonly DateTimeOffset MinTime = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The first time no longer accepted in <c>messages[].time</c>.</summary>
+    public static readonly DateTimeOffset MaxTime = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const int MaxReasonLength = 160;
     private static readonly DateTimeOffset Epoch = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
@@ -55,191 +64,52 @@ internal static class ConversationParser
         }
         catch (JsonException ex)
         {
-            error = $"invalid JSON at byte {ex.BytePositionInLine ?? 0}: {JsonReason(ex)}";
+            error = $"invalid JSON at byte {ex.BytePositionInLine ?? 0}: {JsonReason(ex.Message)}";
             return false;
         }
 
         using (document)
         {
-            try
-            {
-                return TryRead(document.RootElement, out conversation, out error);
-            }
-            catch (InvalidOperationException ex)
-            {
-                // System.Text.Json refuses strings with lone surrogate escapes such as "\ud800".
-                error = $"unreadable string: {ex.Message}";
-                return false;
-            }
+            var reader = new LineReader();
+            conversation = reader.Read(document.RootElement);
+            error = reader.Error;
+            return conversation is not null;
         }
     }
 
-    private static bool TryRead(JsonElement root, out InputConversation? conversation, out string? error)
+    /// <summary>
+    /// The reason of a System.Text.Json syntax error without any input text: the reader quotes the offending token
+    /// (for an invalid literal, the rest of the line) at the start of its message; that quote becomes "the character"
+    /// or "the token", and the position suffix is dropped (the byte offset is reported separately).
+    /// </summary>
+    internal static string JsonReason(string message)
     {
-        conversation = null;
-        if (root.ValueKind != JsonValueKind.Object)
+        var suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        var reason = (suffix > 0 ? message[..suffix] : message).TrimEnd('.', ' ');
+        if (reason.StartsWith('\''))
         {
-            error = $"expected a JSON object, found {Describe(root.ValueKind)}";
-            return false;
-        }
-
-        if (!root.TryGetProperty("id", out var idElement) || idElement.ValueKind == JsonValueKind.Null)
-        {
-            error = "missing \"id\"";
-            return false;
-        }
-
-        var id = ScalarText(idElement);
-        if (string.IsNullOrEmpty(id))
-        {
-            error = $"\"id\" must be a non-empty string or a number, found {Describe(idElement.ValueKind)}";
-            return false;
-        }
-
-        if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind == JsonValueKind.Null)
-        {
-            error = "missing \"messages\"";
-            return false;
-        }
-
-        if (messagesElement.ValueKind != JsonValueKind.Array)
-        {
-            error = $"\"messages\" must be an array, found {Describe(messagesElement.ValueKind)}";
-            return false;
-        }
-
-        var messages = new List<InputMessage>(messagesElement.GetArrayLength());
-        var clock = new LenientClock();
-        var index = 0;
-        foreach (var message in messagesElement.EnumerateArray())
-        {
-            if (message.ValueKind != JsonValueKind.Object)
+            var end = reason.LastIndexOf("' is ", StringComparison.Ordinal);
+            if (end <= 0)
             {
-                error = $"messages[{index}] must be an object, found {Describe(message.ValueKind)}";
-                return false;
+                end = reason.LastIndexOf("' was ", StringComparison.Ordinal);
             }
 
-            // A missing, null or empty author (anonymised exports, pasted logs) is scored as one anonymous author;
-            // only an author of the wrong type makes the line invalid.
-            string? author = UnknownAuthor;
-            if (message.TryGetProperty("author", out var authorElement) && authorElement.ValueKind != JsonValueKind.Null)
+            if (end > 0)
             {
-                author = ScalarText(authorElement);
-                if (author is null)
-                {
-                    error = $"messages[{index}].author must be a string or a number, found {Describe(authorElement.ValueKind)}";
-                    return false;
-                }
-
-                if (author.Length == 0)
-                {
-                    author = UnknownAuthor;
-                }
+                var quoted = end - 1;
+                reason = (quoted is 1 || (quoted == 4 && reason[1] == '0' && reason[2] == 'x') ? "the character" : "the token") + reason[(end + 1)..];
             }
-
-            var text = string.Empty;
-            if (message.TryGetProperty("text", out var textElement))
+            else
             {
-                switch (textElement.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        text = textElement.GetString()!;
-                        break;
-                    case JsonValueKind.Null:
-                        break;
-                    default:
-                        error = $"messages[{index}].text must be a string or null, found {Describe(textElement.ValueKind)}";
-                        return false;
-                }
-            }
-
-            var time = clock.Next(message.TryGetProperty("time", out var timeElement) ? timeElement : default);
-            messages.Add(new InputMessage(author, text, time));
-            index++;
-        }
-
-        var participants = ReadParticipants(root, messages);
-        conversation = new InputConversation(id, ReadRoomKind(root, participants.Count), participants, messages);
-        error = null;
-        return true;
-    }
-
-    private static Dictionary<string, Participant> ReadParticipants(JsonElement root, List<InputMessage> messages)
-    {
-        var participants = new Dictionary<string, Participant>(StringComparer.Ordinal);
-        if (root.TryGetProperty("participants", out var list) && list.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in list.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("id", out var idElement) || ScalarText(idElement) is not { Length: > 0 } id)
-                {
-                    continue;
-                }
-
-                var age = item.TryGetProperty("age", out var ageElement) ? ReadAge(ageElement) : null;
-                var assurance = item.TryGetProperty("age_assurance", out var assuranceElement) ? ReadAssurance(assuranceElement) : AgeAssurance.Unknown;
-                participants[id] = new Participant(id, Participant.BandForAge(age), age is null ? AgeAssurance.Unknown : assurance);
+                reason = "malformed JSON";
             }
         }
 
-        foreach (var message in messages)
-        {
-            if (!participants.ContainsKey(message.Author))
-            {
-                participants[message.Author] = new Participant(message.Author);
-            }
-        }
-
-        return participants;
-    }
-
-    private static int? ReadAge(JsonElement age) => age.ValueKind switch
-    {
-        JsonValueKind.Number when age.TryGetDouble(out var years) && years is >= 0 and < 200 => (int)Math.Floor(years),
-        JsonValueKind.String when int.TryParse(age.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var years) && years is >= 0 and < 200 => years,
-        _ => null,
-    };
-
-    private static AgeAssurance ReadAssurance(JsonElement element) =>
-        element.ValueKind == JsonValueKind.String
-            ? element.GetString()?.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant() switch
-            {
-                "SELFDECLARED" => AgeAssurance.SelfDeclared,
-                "ESTIMATED" => AgeAssurance.Estimated,
-                "VERIFIED" => AgeAssurance.Verified,
-                _ => AgeAssurance.Unknown,
-            }
-            : AgeAssurance.Unknown;
-
-    // A missing or unreadable room is a direct message between two people, or a group otherwise.
-    private static RoomKind ReadRoomKind(JsonElement root, int participantCount)
-    {
-        var fallback = participantCount == 2 ? RoomKind.Direct : RoomKind.Group;
-        if (!root.TryGetProperty("room", out var room) || room.ValueKind != JsonValueKind.Object
-            || !room.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
-        {
-            return fallback;
-        }
-
-        return kind.GetString()?.ToUpperInvariant() switch
-        {
-            "PUBLIC" => RoomKind.Public,
-            "GROUP" => RoomKind.Group,
-            "PRIVATE" => RoomKind.Private,
-            "DIRECT" or "DM" => RoomKind.Direct,
-            _ => fallback,
-        };
+        return reason.Length > MaxReasonLength ? reason[..MaxReasonLength] + "…" : reason;
     }
 
     /// <summary>The author id given to messages whose author is missing, null or empty.</summary>
     public const string UnknownAuthor = "unknown";
-
-    private static string? ScalarText(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.GetRawText(),
-        _ => null,
-    };
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
@@ -251,14 +121,6 @@ internal static class ConversationParser
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
-
-    private static string JsonReason(JsonException ex)
-    {
-        // Drop System.Text.Json's " LineNumber: 0 | BytePositionInLine: 12." suffix: the position is reported separately.
-        var message = ex.Message;
-        var suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (suffix > 0 ? message[..suffix] : message).TrimEnd('.', ' ');
-    }
 
     private static int FirstInvalidUtf8Byte(ReadOnlySpan<byte> bytes)
     {
@@ -276,36 +138,398 @@ internal static class ConversationParser
         return position;
     }
 
+    /// <summary>Reads one parsed line; the first problem found is kept in <see cref="Error"/>.</summary>
+    private sealed class LineReader
+    {
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+
+        public string? Error { get; private set; }
+
+        public InputConversation? Read(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Fail($"expected a JSON object, found {Describe(root.ValueKind)}");
+            }
+
+            JsonElement idElement = default, messagesElement = default, participantsElement = default, roomElement = default;
+            if (!ReadKeys(root, string.Empty, (name, value) =>
+            {
+                switch (name)
+                {
+                    case "id": idElement = value; break;
+                    case "messages": messagesElement = value; break;
+                    case "participants": participantsElement = value; break;
+                    case "room": roomElement = value; break;
+                }
+            }))
+            {
+                return null;
+            }
+
+            if (idElement.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            {
+                return Fail("missing \"id\"");
+            }
+
+            if (!TryScalar(idElement, "id", out var id))
+            {
+                return null;
+            }
+
+            if (string.IsNullOrEmpty(id))
+            {
+                return Fail($"\"id\" must be a non-empty string or a number, found {Describe(idElement.ValueKind)}");
+            }
+
+            if (messagesElement.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            {
+                return Fail("missing \"messages\"");
+            }
+
+            if (messagesElement.ValueKind != JsonValueKind.Array)
+            {
+                return Fail($"\"messages\" must be an array, found {Describe(messagesElement.ValueKind)}");
+            }
+
+            var messages = new List<InputMessage>(messagesElement.GetArrayLength());
+            var clock = new LenientClock();
+            var index = 0;
+            foreach (var message in messagesElement.EnumerateArray())
+            {
+                if (ReadMessage(message, index, clock) is not { } read)
+                {
+                    return null;
+                }
+
+                messages.Add(read);
+                index++;
+            }
+
+            if (ReadParticipants(participantsElement, messages) is not { } participants
+                || ReadRoomKind(roomElement, participants.Count) is not { } roomKind)
+            {
+                return null;
+            }
+
+            return new InputConversation(id!, roomKind, participants, messages);
+        }
+
+        private InputMessage? ReadMessage(JsonElement message, int index, LenientClock clock)
+        {
+            var path = $"messages[{index}]";
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                return Fail<InputMessage>($"{path} must be an object, found {Describe(message.ValueKind)}");
+            }
+
+            JsonElement authorElement = default, textElement = default, timeElement = default;
+            if (!ReadKeys(message, path, (name, value) =>
+            {
+                switch (name)
+                {
+                    case "author": authorElement = value; break;
+                    case "text": textElement = value; break;
+                    case "time": timeElement = value; break;
+                }
+            }))
+            {
+                return null;
+            }
+
+            // A missing, null or empty author (anonymised exports, pasted logs) is scored as one anonymous author;
+            // only an author of the wrong type makes the line invalid.
+            var author = UnknownAuthor;
+            if (authorElement.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                if (!TryScalar(authorElement, path + ".author", out var scalar))
+                {
+                    return null;
+                }
+
+                if (scalar is null)
+                {
+                    return Fail<InputMessage>($"{path}.author must be a string or a number, found {Describe(authorElement.ValueKind)}");
+                }
+
+                author = scalar.Length == 0 ? UnknownAuthor : scalar;
+            }
+
+            var text = string.Empty;
+            switch (textElement.ValueKind)
+            {
+                case JsonValueKind.String:
+                    if (!TryString(textElement, path + ".text", out text))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case JsonValueKind.Null or JsonValueKind.Undefined:
+                    break;
+                default:
+                    return Fail<InputMessage>($"{path}.text must be a string or null, found {Describe(textElement.ValueKind)}");
+            }
+
+            string? timeText = null;
+            if (timeElement.ValueKind == JsonValueKind.String && !TryString(timeElement, path + ".time", out timeText))
+            {
+                return null;
+            }
+
+            if (clock.Next(timeElement, timeText) is not { } time)
+            {
+                return Fail<InputMessage>($"{path}.time: out of range (times must lie in the years 1900 to 2199)");
+            }
+
+            return new InputMessage(author, text, time);
+        }
+
+        private Dictionary<string, Participant>? ReadParticipants(JsonElement list, List<InputMessage> messages)
+        {
+            var participants = new Dictionary<string, Participant>(StringComparer.Ordinal);
+            if (list.ValueKind == JsonValueKind.Array)
+            {
+                var index = 0;
+                foreach (var item in list.EnumerateArray())
+                {
+                    var path = $"participants[{index++}]";
+                    if (item.ValueKind != JsonValueKind.Object)
+                    {
+                        continue;
+                    }
+
+                    JsonElement idElement = default, ageElement = default, assuranceElement = default;
+                    if (!ReadKeys(item, path, (name, value) =>
+                    {
+                        switch (name)
+                        {
+                            case "id": idElement = value; break;
+                            case "age": ageElement = value; break;
+                            case "age_assurance": assuranceElement = value; break;
+                        }
+                    }))
+                    {
+                        return null;
+                    }
+
+                    if (!TryScalar(idElement, path + ".id", out var id))
+                    {
+                        return null;
+                    }
+
+                    if (id is not { Length: > 0 })
+                    {
+                        continue;
+                    }
+
+                    if (participants.ContainsKey(id))
+                    {
+                        // Two entries for one id (say ages 35 and 14) would silently keep the last one.
+                        return Fail<Dictionary<string, Participant>>($"{path}.id: participant listed twice");
+                    }
+
+                    string? ageText = null, assuranceText = null;
+                    if ((ageElement.ValueKind == JsonValueKind.String && !TryString(ageElement, path + ".age", out ageText))
+                        || (assuranceElement.ValueKind == JsonValueKind.String && !TryString(assuranceElement, path + ".age_assurance", out assuranceText)))
+                    {
+                        return null;
+                    }
+
+                    var age = ReadAge(ageElement, ageText);
+                    var assurance = ReadAssurance(assuranceText);
+                    participants[id] = new Participant(id, Participant.BandForAge(age), age is null ? AgeAssurance.Unknown : assurance);
+                }
+            }
+
+            foreach (var message in messages)
+            {
+                participants.TryAdd(message.Author, new Participant(message.Author));
+            }
+
+            return participants;
+        }
+
+        // A missing or unreadable room is a direct message between two people, or a group otherwise.
+        private RoomKind? ReadRoomKind(JsonElement room, int participantCount)
+        {
+            var fallback = participantCount == 2 ? RoomKind.Direct : RoomKind.Group;
+            if (room.ValueKind != JsonValueKind.Object)
+            {
+                return fallback;
+            }
+
+            JsonElement kind = default;
+            if (!ReadKeys(room, "room", (name, value) =>
+            {
+                if (name == "kind")
+                {
+                    kind = value;
+                }
+            }))
+            {
+                return null;
+            }
+
+            if (kind.ValueKind != JsonValueKind.String)
+            {
+                return fallback;
+            }
+
+            if (!TryString(kind, "room.kind", out var text))
+            {
+                return null;
+            }
+
+            return text.ToUpperInvariant() switch
+            {
+                "PUBLIC" => RoomKind.Public,
+                "GROUP" => RoomKind.Group,
+                "PRIVATE" => RoomKind.Private,
+                "DIRECT" or "DM" => RoomKind.Direct,
+                _ => fallback,
+            };
+        }
+
+        private static int? ReadAge(JsonElement age, string? text) => age.ValueKind switch
+        {
+            JsonValueKind.Number when age.TryGetDouble(out var years) && years is >= 0 and < 200 => (int)Math.Floor(years),
+            JsonValueKind.String when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var years) && years is >= 0 and < 200 => years,
+            _ => null,
+        };
+
+        private static AgeAssurance ReadAssurance(string? text) =>
+            text?.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant() switch
+            {
+                "SELFDECLARED" => AgeAssurance.SelfDeclared,
+                "ESTIMATED" => AgeAssurance.Estimated,
+                "VERIFIED" => AgeAssurance.Verified,
+                _ => AgeAssurance.Unknown,
+            };
+
+        /// <summary>
+        /// Hands every property of <paramref name="value"/> to <paramref name="handle"/>, failing on a key that appears twice
+        /// (JSON readers disagree on which one wins, so the line is ambiguous) or that cannot be decoded.
+        /// </summary>
+        private bool ReadKeys(JsonElement value, string path, Action<string, JsonElement> handle)
+        {
+            _keys.Clear();
+            foreach (var property in value.EnumerateObject())
+            {
+                string name;
+                try
+                {
+                    name = property.Name;
+                }
+                catch (InvalidOperationException)
+                {
+                    Error = $"{(path.Length == 0 ? "a top-level key" : "a key in " + path)}: lone surrogate escape in a key";
+                    return false;
+                }
+
+                if (!_keys.Add(name))
+                {
+                    Error = $"duplicate key \"{Join(path, name)}\"";
+                    return false;
+                }
+
+                handle(name, property.Value);
+            }
+
+            return true;
+        }
+
+        private static string Join(string path, string name)
+        {
+            var key = OutputText.Escape(name, 64);
+            return path.Length == 0 ? key : $"{path}.{key}";
+        }
+
+        /// <summary>Reads a string or a number as text (null for other kinds); false after an error.</summary>
+        private bool TryScalar(JsonElement element, string path, out string? text)
+        {
+            text = null;
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    var ok = TryString(element, path, out var value);
+                    text = value;
+                    return ok;
+                case JsonValueKind.Number:
+                    text = element.GetRawText();
+                    return true;
+                default:
+                    return true;
+            }
+        }
+
+        private bool TryString(JsonElement element, string path, out string text)
+        {
+            try
+            {
+                text = element.GetString()!;
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json refuses strings with lone surrogate escapes such as "\ud800".
+                text = string.Empty;
+                Error = $"{path}: lone surrogate escape (\\uD800-\\uDFFF without its pair) in a string";
+                return false;
+            }
+        }
+
+        private InputConversation? Fail(string reason)
+        {
+            Error = reason;
+            return null;
+        }
+
+        private T? Fail<T>(string reason)
+            where T : class
+        {
+            Error = reason;
+            return null;
+        }
+    }
+
     /// <summary>
     /// Turns the many time formats of chat corpora into increasing timestamps: ISO-8601, numeric seconds (number or string,
     /// since the Unix epoch or since the match start), "HH:MM[:SS]" on the last known date (rolling over midnight), and
-    /// null, missing or unreadable values as one second after the previous message.
+    /// null, missing or unreadable values as one second after the previous message. A readable time outside
+    /// [<see cref="MinTime"/>, <see cref="MaxTime"/>) is refused (null), so synthetic times never overflow.
     /// </summary>
     private sealed class LenientClock
     {
         private DateTimeOffset _previous = Epoch;
         private bool _any;
 
-        public DateTimeOffset Next(JsonElement element)
+        /// <summary>The message's time, or null when it is readable but out of range.</summary>
+        public DateTimeOffset? Next(JsonElement element, string? text)
         {
-            var parsed = element.ValueKind switch
+            Parsed parsed = element.ValueKind switch
             {
-                JsonValueKind.Number when element.TryGetDouble(out var seconds) => FromSeconds(seconds),
-                JsonValueKind.String => FromString(element.GetString()!),
-                _ => null,
+                JsonValueKind.Number => element.TryGetDouble(out var seconds) ? FromSeconds(seconds) : Parsed.OutOfRange,
+                JsonValueKind.String => FromString(text!),
+                _ => Parsed.Unreadable,
             };
-            var time = parsed ?? (_any ? _previous.AddSeconds(1) : Epoch);
+            if (parsed.IsOutOfRange)
+            {
+                return null;
+            }
+
+            var time = parsed.Time ?? (_any ? _previous.AddSeconds(1) : Epoch);
             _previous = time;
             _any = true;
             return time;
         }
 
-        private DateTimeOffset? FromString(string text)
+        private Parsed FromString(string text)
         {
             text = text.Trim();
             if (text.Length == 0)
             {
-                return null;
+                return Parsed.Unreadable;
             }
 
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
@@ -317,17 +541,24 @@ internal static class ConversationParser
             {
                 var candidate = _previous.Date.Add(timeOfDay);
                 var day = new DateTimeOffset(candidate, TimeSpan.Zero);
-                return _any && day < _previous ? day.AddDays(1) : day;
+                return InRange(_any && day < _previous ? day.AddDays(1) : day);
             }
 
             // Only strings that start with a date (yyyy-...): other forms would be read relative to today's date.
-            if (text.Length >= 10 && char.IsAsciiDigit(text[0]) && text[4] == '-'
-                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var iso))
+            if (text.Length >= 10 && text[4] == '-' && int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year))
             {
-                return iso;
+                if (year is < 1900 or > 2199)
+                {
+                    return Parsed.OutOfRange;
+                }
+
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var iso))
+                {
+                    return InRange(iso);
+                }
             }
 
-            return null;
+            return Parsed.Unreadable;
         }
 
         private static bool TryTimeOfDay(string text, out TimeSpan timeOfDay)
@@ -351,10 +582,21 @@ internal static class ConversationParser
             return true;
         }
 
-        private static DateTimeOffset? FromSeconds(double seconds)
+        private static Parsed FromSeconds(double seconds)
         {
-            const double Limit = 62_000_000_000d; // about 1,960 years either side of 1970, inside DateTimeOffset's range
-            return double.IsFinite(seconds) && Math.Abs(seconds) < Limit ? Epoch.AddSeconds(seconds) : null;
+            const double Lowest = -2_208_988_800d; // 1900-01-01
+            const double Highest = 7_258_118_400d; // 2200-01-01
+            return double.IsFinite(seconds) && seconds >= Lowest && seconds < Highest ? InRange(Epoch.AddSeconds(seconds)) : Parsed.OutOfRange;
+        }
+
+        private static Parsed InRange(DateTimeOffset time) =>
+            time >= MinTime && time < MaxTime ? new Parsed(time, false) : Parsed.OutOfRange;
+
+        private readonly record struct Parsed(DateTimeOffset? Time, bool IsOutOfRange)
+        {
+            public static Parsed Unreadable => new(null, false);
+
+            public static Parsed OutOfRange => new(null, true);
         }
     }
 }

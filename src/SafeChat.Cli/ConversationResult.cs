@@ -9,7 +9,8 @@ namespace SafeChat.Cli;
 
 /// <summary>
 /// Accumulates the engine's evaluations of one conversation into the public output line
-/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","signals","decisions"}</c> (see README).
+/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","signals","decisions"}</c> (see README). Ids and
+/// names are written with control and bidi characters escaped (<see cref="OutputText"/>).
 /// </summary>
 internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
 {
@@ -71,7 +72,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     {
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         writer.WriteStartObject();
-        writer.WriteString("id", id);
+        OutputText.WriteString(writer, "id", id);
         writer.WriteBoolean("flagged", _firstAlertIndex is not null);
         writer.WriteNumber("risk", Round(_risk));
         writer.WriteStartObject("harms");
@@ -93,7 +94,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         writer.WriteStartArray("flagged_authors");
         foreach (var author in _flaggedAuthors)
         {
-            writer.WriteStringValue(author);
+            OutputText.WriteStringValue(writer, author);
         }
 
         writer.WriteEndArray();
@@ -101,9 +102,9 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         foreach (var evidence in _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
         {
             writer.WriteStartObject();
-            writer.WriteString("signal", evidence.Signal);
-            writer.WriteString("harm", evidence.Harm);
-            writer.WriteString("author", evidence.AuthorId);
+            OutputText.WriteString(writer, "signal", evidence.Signal);
+            OutputText.WriteString(writer, "harm", evidence.Harm);
+            OutputText.WriteString(writer, "author", evidence.AuthorId);
             writer.WriteNumber("message_index", evidence.MessageIndex);
             writer.WriteNumber("probability", Round(evidence.Probability));
             writer.WriteEndObject();
@@ -114,7 +115,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         foreach (var (decision, index) in _decisions)
         {
             writer.WriteStartObject();
-            writer.WriteString("rule", decision.RuleId);
+            OutputText.WriteString(writer, "rule", decision.RuleId);
             writer.WriteString("action", KebabCase(decision.Action.ToString()));
             writer.WriteNumber("message_index", index);
             if (decision.Severity is { } severity)

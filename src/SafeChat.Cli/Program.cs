@@ -9,7 +9,7 @@ Console.CancelKeyPress += (_, e) =>
 
 var app = new CliApplication(DefaultScorer.Create, DefaultPolicy.Load, TimeProvider.System);
 using var stdin = Console.OpenStandardInput();
-using var stdout = Console.OpenStandardOutput();
+using var stdout = StandardOutput.Open();
 try
 {
     return await app.RunAsync(args, stdin, stdout, Console.Error, cancellation.Token);

@@ -22,13 +22,14 @@ internal sealed record ScoreSettings(string InputName, bool SkipInvalid);
 internal static class ScoreCommand
 {
     private const int ScoreBatchSize = 256;
+    private const int OutputBufferBytes = 64 * 1024;
 
     public static async Task<int> RunAsync(
         ScoreSettings settings,
         ISafetyScorer scorer,
         IMessagePolicy? policy,
         Stream input,
-        Stream output,
+        Stream outputStream,
         TextWriter error,
         TimeProvider timeProvider,
         CancellationToken cancellationToken,
@@ -50,11 +51,28 @@ internal static class ScoreCommand
         });
         var producer = Task.Run(() => ProduceAsync(input, settings, scorer, engine, pipeline.Writer, stop.Token), CancellationToken.None);
 
-        var line = new ArrayBufferWriter<byte>(4096);
+        // Results are collected in one buffer and written when it fills, when the next result is not ready yet (so an
+        // interactive run still sees each result as soon as it is scored) and at the end: no write and flush per line.
+        var output = new ArrayBufferWriter<byte>(OutputBufferBytes + 4096);
+        string? outputError = null;
         try
         {
-            await foreach (var next in pipeline.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            while (outputError is null && await pipeline.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
             {
+                if (!pipeline.Reader.TryRead(out var next))
+                {
+                    continue;
+                }
+
+                if (!next.IsCompleted)
+                {
+                    outputError = await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
+                    if (outputError is not null)
+                    {
+                        break;
+                    }
+                }
+
                 var prepared = await next.ConfigureAwait(false);
                 if (prepared.Error is not null)
                 {
@@ -80,19 +98,22 @@ internal static class ScoreCommand
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // A scorer or policy failure is not the input's fault, but it still names the line it happened on.
-                    await error.WriteLineAsync($"error: {settings.InputName}:{prepared.LineNumber}: scoring failed: {ex.Message}").ConfigureAwait(false);
+                    await error.WriteLineAsync($"error: {settings.InputName}:{prepared.LineNumber}: scoring failed: {OutputText.Escape(ex.Message, 200)}").ConfigureAwait(false);
                     exitCode = CliApplication.ExitFailure;
                     break;
                 }
 
-                line.ResetWrittenCount();
-                result.WriteTo(line);
-                line.Write("\n"u8);
-                await output.WriteAsync(line.WrittenMemory, stop.Token).ConfigureAwait(false);
-                await output.FlushAsync(stop.Token).ConfigureAwait(false);
+                result.WriteTo(output);
+                output.Write("\n"u8);
                 conversations++;
                 messages += conversation.Messages.Count;
+                if (output.WrittenCount >= OutputBufferBytes || pipeline.Reader.Count == 0)
+                {
+                    outputError = await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
+                }
             }
+
+            outputError ??= await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -104,6 +125,13 @@ internal static class ScoreCommand
             catch (OperationCanceledException)
             {
             }
+        }
+
+        if (outputError is not null)
+        {
+            // A closed pipe (| head) or a full disk: say so once, stop reading, and still close with the summary.
+            await error.WriteLineAsync($"error: cannot write the output: {outputError}").ConfigureAwait(false);
+            exitCode = CliApplication.ExitFailure;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -120,6 +148,34 @@ internal static class ScoreCommand
         return exitCode;
     }
 
+    /// <summary>Writes and flushes the buffered results; returns the reason when the output cannot be written.</summary>
+    private static async Task<string?> FlushAsync(ArrayBufferWriter<byte> buffer, Stream output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (buffer.WrittenCount > 0)
+            {
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                buffer.ResetWrittenCount();
+            }
+
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or UnauthorizedAccessException)
+        {
+            buffer.ResetWrittenCount();
+            return ex is ObjectDisposedException ? "the output stream is closed" : OutputReason(ex.InnerException is IOException inner ? inner.Message : ex.Message);
+        }
+    }
+
+    private static string OutputReason(string message)
+    {
+        // The OS reason ("Broken pipe", "No space left on device") on one line, without paths or long detail.
+        var line = message.ReplaceLineEndings(" ").Trim();
+        return line.Length > 120 ? line[..120] + "…" : line;
+    }
+
     private static async Task<ConversationResult> RunConversationAsync(
         SafeChatEngine engine,
         SafeChatEngineOptions options,
@@ -131,20 +187,25 @@ internal static class ScoreCommand
         // Each input line is its own conversation, even when two lines share an id.
         var key = "line-" + lineNumber.ToString(CultureInfo.InvariantCulture);
         var room = new Room(key, conversation.RoomKind);
-        var recipientsByAuthor = new Dictionary<string, IReadOnlyList<Participant>>(StringComparer.Ordinal);
+        // One shared roster; each sender's recipients are a view of it without the sender (no per-author copies, so the
+        // cost stays linear in the number of participants and speakers).
+        var roster = new Participant[conversation.Participants.Count];
+        var positions = new Dictionary<string, int>(roster.Length, StringComparer.Ordinal);
+        foreach (var participant in conversation.Participants.Values)
+        {
+            positions[participant.Id] = positions.Count;
+            roster[positions.Count - 1] = participant;
+        }
+
         var result = new ConversationResult(conversation.Id, engine, options.SignalThreshold);
         try
         {
             for (var i = 0; i < conversation.Messages.Count; i++)
             {
                 var message = conversation.Messages[i];
-                var sender = conversation.Participants[message.Author];
-                if (!recipientsByAuthor.TryGetValue(message.Author, out var recipients))
-                {
-                    recipients = conversation.Participants.Values.Where(p => !string.Equals(p.Id, message.Author, StringComparison.Ordinal)).ToArray();
-                    recipientsByAuthor[message.Author] = recipients;
-                }
-
+                var position = positions[message.Author];
+                var sender = roster[position];
+                var recipients = new RosterExcept(roster, position);
                 var envelope = new MessageEnvelope(
                     new ChatMessage(i.ToString(CultureInfo.InvariantCulture), key, message.Author, message.Text, message.Time),
                     room,
@@ -186,7 +247,7 @@ internal static class ScoreCommand
                 {
                     item = Task.FromResult(Prepared.Invalid(line.Number, $"line longer than {JsonlLineReader.DefaultMaxLineBytes / (1024 * 1024)} MiB"));
                 }
-                else if (!ConversationParser.TryParse(line.Bytes, out var conversation, out var reason))
+                else if (!TryParse(line.Bytes, out var conversation, out var reason))
                 {
                     item = Task.FromResult(Prepared.Invalid(line.Number, reason!));
                 }
@@ -210,6 +271,21 @@ internal static class ScoreCommand
         finally
         {
             writer.TryComplete();
+        }
+    }
+
+    private static bool TryParse(ReadOnlyMemory<byte> bytes, out InputConversation? conversation, out string? reason)
+    {
+        try
+        {
+            return ConversationParser.TryParse(bytes, out conversation, out reason);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never reached by any known input (the fuzz test checks); a line the parser cannot handle is still only that line's error.
+            conversation = null;
+            reason = $"unreadable line ({ex.GetType().Name})";
+            return false;
         }
     }
 
@@ -242,7 +318,7 @@ internal static class ScoreCommand
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Prepared.Fatal(lineNumber, $"the scorer failed: {ex.Message}");
+            return Prepared.Fatal(lineNumber, $"the scorer failed: {OutputText.Escape(ex.Message, 200)}");
         }
 
         return new Prepared(lineNumber, conversation, signals, null, false);

@@ -100,7 +100,7 @@ public partial class ScoreCommandTests
     [InlineData("""{"id":"x","messages":[{"author":"a","text":"hi"},{"author":"b","text":42}]}""", "messages[1].text must be a string or null, found a number")]
     [InlineData("""{"id":true,"messages":[]}""", "\"id\" must be a non-empty string or a number, found a boolean")]
     [InlineData("{\"id\":\"x\",\"messages\":[{\"author\":\"a\",\"text\":\"raw\u0001control\"}]}", "invalid JSON at byte")]
-    [InlineData("""{"id":"x","messages":[{"author":"a","text":"\ud800"}]}""", "unreadable string")]
+    [InlineData("""{"id":"x","messages":[{"author":"a","text":"\ud800"}]}""", "messages[0].text: lone surrogate escape")]
     public async Task Score_InvalidLine_ReasonNamesTheProblem(string line, string reason)
     {
         var run = await new CliRunner().RunAsync(["score", "-"], Utf8(Good + "\n" + line + "\n"));

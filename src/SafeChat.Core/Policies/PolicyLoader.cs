@@ -20,17 +20,35 @@ public static class PolicyLoader
             throw new ArgumentNullException(nameof(path));
         }
 
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new PolicyValidationException([new PolicyError(path, 0, 0, "(file)", "cannot read the policy file: " + ex.Message)]);
+            throw new PolicyValidationException([new PolicyError(path, 0, 0, "(file)", "cannot read the policy file: " + PolicyText.Escape(ex.Message, 200))]);
         }
 
-        return Parse(text, path);
+        return ParseUtf8(bytes, path);
+    }
+
+    /// <summary>
+    /// Parses policy bytes as read from a file. Policy files are UTF-8: invalid bytes are an error naming their line and
+    /// column, never U+FFFD (which could end up in a nudge shown to a child). A UTF-8 byte order mark is skipped.
+    /// </summary>
+    internal static PolicyDefinition ParseUtf8(byte[] bytes, string sourceName)
+    {
+        var invalid = PolicyText.FirstInvalidUtf8(bytes);
+        if (invalid >= 0)
+        {
+            var (line, column) = PolicyText.Position(bytes, invalid);
+            throw new PolicyValidationException([new PolicyError(
+                PolicyText.Escape(sourceName), line, column, "(file)", $"invalid UTF-8 (byte 0x{bytes[invalid]:X2} at offset {invalid}); policy files must be UTF-8")]);
+        }
+
+        var text = Encoding.UTF8.GetString(bytes);
+        return Parse(text.Length > 0 && text[0] == '\uFEFF' ? text.Substring(1) : text, sourceName);
     }
 
     /// <summary>Parses and validates policy JSON.</summary>
@@ -108,7 +126,7 @@ internal sealed class PolicyFileReader
         }
         catch (JsonSyntaxError ex)
         {
-            throw new PolicyValidationException([new PolicyError(_source, ex.Line, ex.Column, "(json)", ex.Message)]);
+            throw new PolicyValidationException([new PolicyError(PolicyText.Escape(_source), ex.Line, ex.Column, "(json)", PolicyText.Escape(ex.Message))]);
         }
 
         var root = _document.Root;
@@ -300,7 +318,7 @@ internal sealed class PolicyFileReader
             }
             else if (name is not null && name != "message")
             {
-                AddError(path + ".on", on.Value.Offset, $"unknown trigger '{name}' (expected message or join)");
+                AddError(path + ".on", on.Value.Offset, $"unknown trigger '{PolicyText.Echo(name)}' (expected message or join)");
             }
         }
 
@@ -351,7 +369,7 @@ internal sealed class PolicyFileReader
                     }
                     else if (scope is not null && scope != "conversation")
                     {
-                        AddError(itemPath, item.Offset, $"unknown scope '{scope}' (expected conversation or subject)");
+                        AddError(itemPath, item.Offset, $"unknown scope '{PolicyText.Echo(scope)}' (expected conversation or subject)");
                     }
 
                     break;
@@ -438,7 +456,7 @@ internal sealed class PolicyFileReader
                     }
                     else if (of is not null && of != "sender")
                     {
-                        AddError(itemPath, item.Offset, $"unknown risk source '{of}' (expected sender or conversation)");
+                        AddError(itemPath, item.Offset, $"unknown risk source '{PolicyText.Echo(of)}' (expected sender or conversation)");
                     }
 
                     break;
@@ -594,7 +612,7 @@ internal sealed class PolicyFileReader
             return action;
         }
 
-        AddError(path, value.Offset, $"unknown action '{value.String}'{Suggest(value.String!, PolicyNames.Actions)} (expected one of: {string.Join(", ", PolicyNames.Actions)})");
+        AddError(path, value.Offset, $"unknown action '{PolicyText.Echo(value.String)}'{Suggest(value.String!, PolicyNames.Actions)} (expected one of: {string.Join(", ", PolicyNames.Actions)})");
         return null;
     }
 
@@ -686,7 +704,7 @@ internal sealed class PolicyFileReader
             return parsed;
         }
 
-        AddError(path, value.Offset, $"unknown {what} '{name}'{Suggest(name, names)} (expected one of: {string.Join(", ", names)})");
+        AddError(path, value.Offset, $"unknown {what} '{PolicyText.Echo(name)}'{Suggest(name, names)} (expected one of: {string.Join(", ", names)})");
         return null;
     }
 
@@ -697,50 +715,74 @@ internal sealed class PolicyFileReader
             return null;
         }
 
-        if (TryParseDuration(text, out var duration))
+        if (TryParseDuration(text, out var duration, out var tooLong))
         {
-            return duration;
+            if (!tooLong)
+            {
+                return duration;
+            }
+
+            AddError(path, value.Offset, $"'{PolicyText.Echo(text)}' is longer than the maximum duration of {MaxDuration.TotalDays:0}d");
+            return null;
         }
 
-        AddError(path, value.Offset, $"'{text}' is not a duration (use a number and a unit: s, m, h or d, for example \"10m\", \"24h\" or \"1h30m\")");
+        AddError(path, value.Offset, $"'{PolicyText.Echo(text)}' is not a duration (use a number and a unit: s, m, h or d, for example \"10m\", \"24h\" or \"1h30m\")");
         return null;
     }
 
-    internal static bool TryParseDuration(string text, out TimeSpan duration)
+    /// <summary>The longest duration a policy may set (a cooldown is added to the current time).</summary>
+    internal static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
+
+    internal static bool TryParseDuration(string text, out TimeSpan duration) =>
+        TryParseDuration(text, out duration, out var tooLong) && !tooLong;
+
+    /// <summary>
+    /// Parses <c>NUMBERunit</c> parts (units s, m, h, d; ASCII digits only). Sums are computed in whole seconds with an
+    /// upper bound, so no input overflows; <paramref name="tooLong"/> is set when the total exceeds <see cref="MaxDuration"/>.
+    /// </summary>
+    internal static bool TryParseDuration(string text, out TimeSpan duration, out bool tooLong)
     {
         duration = TimeSpan.Zero;
+        tooLong = false;
         if (text.Length == 0)
         {
             return false;
         }
 
+        var limit = (long)MaxDuration.TotalSeconds;
+        long total = 0;
         var i = 0;
         while (i < text.Length)
         {
             var start = i;
-            while (i < text.Length && char.IsDigit(text[i]))
+            long number = 0;
+            while (i < text.Length && text[i] >= '0' && text[i] <= '9')
             {
+                number = Math.Min(number * 10 + (text[i] - '0'), long.MaxValue / 1_000_000);
                 i++;
             }
 
-            if (i == start || i == text.Length || i - start > 9)
+            if (i == start || i == text.Length)
             {
                 return false;
             }
 
-            var number = int.Parse(text.Substring(start, i - start), System.Globalization.CultureInfo.InvariantCulture);
+            long unit;
             switch (text[i])
             {
-                case 's': duration += TimeSpan.FromSeconds(number); break;
-                case 'm': duration += TimeSpan.FromMinutes(number); break;
-                case 'h': duration += TimeSpan.FromHours(number); break;
-                case 'd': duration += TimeSpan.FromDays(number); break;
+                case 's': unit = 1; break;
+                case 'm': unit = 60; break;
+                case 'h': unit = 3600; break;
+                case 'd': unit = 86400; break;
                 default: return false;
             }
 
+            total = Math.Min(total + (number * unit), limit + 1);
             i++;
         }
 
+        tooLong = total > limit;
+        duration = tooLong ? MaxDuration : TimeSpan.FromSeconds(total);
         return true;
     }
 
@@ -801,17 +843,18 @@ internal sealed class PolicyFileReader
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var property in value.Properties!)
         {
-            var propertyPath = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+            var shownName = PolicyText.Echo(property.Name);
+            var propertyPath = path.Length == 0 ? shownName : $"{path}.{shownName}";
             if (seen.TryGetValue(property.Name, out var firstOffset))
             {
-                AddError(propertyPath, property.NameOffset, $"duplicate key '{property.Name}' (first at line {_document.Position(firstOffset).Line})");
+                AddError(propertyPath, property.NameOffset, $"duplicate key '{PolicyText.Echo(property.Name)}' (first at line {_document.Position(firstOffset).Line})");
                 continue;
             }
 
             seen.Add(property.Name, property.NameOffset);
             if (allowedKeys is not null && Array.IndexOf(allowedKeys, property.Name) < 0)
             {
-                AddError(propertyPath, property.NameOffset, $"unknown key '{property.Name}'{Suggest(property.Name, allowedKeys)} (expected one of: {string.Join(", ", allowedKeys)})");
+                AddError(propertyPath, property.NameOffset, $"unknown key '{PolicyText.Echo(property.Name)}'{Suggest(property.Name, allowedKeys)} (expected one of: {string.Join(", ", allowedKeys)})");
                 continue;
             }
 
@@ -837,7 +880,7 @@ internal sealed class PolicyFileReader
     {
         var (line, column) = _document.Position(offset);
         _errorPaths.Add(path);
-        _errors.Add(new PolicyError(_source, line, column, path, reason));
+        _errors.Add(new PolicyError(PolicyText.Escape(_source), line, column, PolicyText.Escape(path), PolicyText.Escape(reason)));
     }
 
     private bool AlreadyReported(string path)

@@ -8,9 +8,14 @@ namespace SafeChat.Policies;
 /// <param name="Reason">What is wrong, in plain words.</param>
 public sealed record PolicyError(string Source, int Line, int Column, string Path, string Reason)
 {
-    /// <summary>Formats the error as <c>file:line:column: path: reason</c> (or <c>source: path: reason</c> without a line).</summary>
+    /// <summary>
+    /// Formats the error as <c>file:line:column: path: reason</c> (or <c>source: path: reason</c> without a line). Control
+    /// and bidi characters are written as <c>\uXXXX</c>, so a policy file cannot drive the terminal through an error.
+    /// </summary>
     public override string ToString() =>
-        Line > 0 ? $"{Source}:{Line}:{Column}: {Path}: {Reason}" : $"{Source}: {Path}: {Reason}";
+        Line > 0
+            ? $"{Json.PolicyText.Escape(Source)}:{Line}:{Column}: {Json.PolicyText.Escape(Path)}: {Json.PolicyText.Escape(Reason)}"
+            : $"{Json.PolicyText.Escape(Source)}: {Json.PolicyText.Escape(Path)}: {Json.PolicyText.Escape(Reason)}";
 }
 
 /// <summary>

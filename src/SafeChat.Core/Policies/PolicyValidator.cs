@@ -1,6 +1,8 @@
 using SafeChat.Conversations;
 using SafeChat.Scoring;
 
+using SafeChat.Policies.Json;
+
 namespace SafeChat.Policies;
 
 /// <summary>
@@ -18,7 +20,7 @@ internal static class PolicyValidator
         {
             errors.Add(("id", string.IsNullOrEmpty(policy.Id)
                 ? "a policy id is required"
-                : $"'{policy.Id}' is not a valid id (letters, digits, '.', '_' or '-', starting with a letter or digit, at most {MaxIdLength} characters)"));
+                : $"'{PolicyText.Echo(policy.Id)}' is not a valid id (letters, digits, '.', '_' or '-', starting with a letter or digit, at most {MaxIdLength} characters)"));
         }
 
         if (!InUnitRange(policy.Hysteresis) || policy.Hysteresis >= 1f)
@@ -35,7 +37,7 @@ internal static class PolicyValidator
             var path = $"thresholds.{pair.Key}";
             if (!HarmNames.All.Contains(pair.Key))
             {
-                errors.Add((path, $"unknown harm '{pair.Key}' (expected one of: {string.Join(", ", HarmNames.All)})"));
+                errors.Add((path, $"unknown harm '{PolicyText.Echo(pair.Key)}' (expected one of: {string.Join(", ", HarmNames.All)})"));
                 continue;
             }
 
@@ -60,11 +62,11 @@ internal static class PolicyValidator
             {
                 errors.Add((path + ".id", string.IsNullOrEmpty(rule.Id)
                     ? "a rule id is required"
-                    : $"'{rule.Id}' is not a valid id (letters, digits, '.', '_' or '-', starting with a letter or digit, at most {MaxIdLength} characters)"));
+                    : $"'{PolicyText.Echo(rule.Id)}' is not a valid id (letters, digits, '.', '_' or '-', starting with a letter or digit, at most {MaxIdLength} characters)"));
             }
             else if (firstIndexById.TryGetValue(rule.Id, out var first))
             {
-                errors.Add((path + ".id", $"duplicate rule id '{rule.Id}' (first used by rules[{first}])"));
+                errors.Add((path + ".id", $"duplicate rule id '{PolicyText.Echo(rule.Id)}' (first used by rules[{first}])"));
             }
             else
             {
@@ -101,12 +103,12 @@ internal static class PolicyValidator
             var name = PolicyNames.Of(action.Action);
             if (!seen.Add(action.Action))
             {
-                errors.Add((actionPath, $"duplicate action '{name}' in one rule"));
+                errors.Add((actionPath, $"duplicate action '{PolicyText.Echo(name)}' in one rule"));
             }
 
             if (isJoin && action.Action is PolicyAction.Block or PolicyAction.Hold or PolicyAction.Freeze)
             {
-                errors.Add((actionPath, $"'{name}' applies to messages; a join rule can use allow, deny-join, warn-sender, warn-recipient or escalate"));
+                errors.Add((actionPath, $"'{PolicyText.Echo(name)}' applies to messages; a join rule can use allow, deny-join, warn-sender, warn-recipient or escalate"));
             }
             else if (!isJoin && action.Action == PolicyAction.DenyJoin)
             {
@@ -122,14 +124,14 @@ internal static class PolicyValidator
             }
             else if (action.Severity is not null)
             {
-                errors.Add((actionPath + ".severity", $"only 'escalate' takes a severity, not '{name}'"));
+                errors.Add((actionPath + ".severity", $"only 'escalate' takes a severity, not '{PolicyText.Echo(name)}'"));
             }
 
             if (action.Action is PolicyAction.WarnSender or PolicyAction.WarnRecipient)
             {
                 if (string.IsNullOrWhiteSpace(action.Nudge))
                 {
-                    errors.Add((actionPath, $"'{name}' needs a nudge text"));
+                    errors.Add((actionPath, $"'{PolicyText.Echo(name)}' needs a nudge text"));
                 }
                 else if (action.Nudge!.Length > MaxNudgeLength)
                 {
@@ -138,7 +140,7 @@ internal static class PolicyValidator
             }
             else if (action.Nudge is not null)
             {
-                errors.Add((actionPath + ".nudge", $"only warn-sender and warn-recipient take a nudge, not '{name}'"));
+                errors.Add((actionPath + ".nudge", $"only warn-sender and warn-recipient take a nudge, not '{PolicyText.Echo(name)}'"));
             }
         }
 
@@ -165,7 +167,7 @@ internal static class PolicyValidator
         {
             if (!HarmNames.All.Contains(risk.Harm))
             {
-                errors.Add((whenPath + ".risk.harm", $"unknown harm '{risk.Harm}' (expected one of: {string.Join(", ", HarmNames.All)})"));
+                errors.Add((whenPath + ".risk.harm", $"unknown harm '{PolicyText.Echo(risk.Harm)}' (expected one of: {string.Join(", ", HarmNames.All)})"));
             }
             else if (risk.Min is null && !policy.Thresholds.ContainsKey(risk.Harm))
             {
@@ -193,7 +195,7 @@ internal static class PolicyValidator
                 var counterPath = $"{whenPath}.counters.{pair.Key}";
                 if (!UserCounters.Names.Contains(pair.Key))
                 {
-                    errors.Add((counterPath, $"unknown counter '{pair.Key}' (expected one of: {string.Join(", ", UserCounters.Names)})"));
+                    errors.Add((counterPath, $"unknown counter '{PolicyText.Echo(pair.Key)}' (expected one of: {string.Join(", ", UserCounters.Names)})"));
                     continue;
                 }
 
@@ -256,7 +258,7 @@ internal static class PolicyValidator
         {
             if (!SignalNames.All.Contains(signals[i]))
             {
-                errors.Add(($"{path}[{i}]", $"unknown signal '{signals[i]}' (expected one of: {string.Join(", ", SignalNames.All)})"));
+                errors.Add(($"{path}[{i}]", $"unknown signal '{PolicyText.Echo(signals[i])}' (expected one of: {string.Join(", ", SignalNames.All)})"));
             }
         }
     }

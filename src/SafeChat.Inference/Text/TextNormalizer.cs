@@ -15,6 +15,9 @@ namespace SafeChat.Inference.Text;
 /// from the returned string, only allocates for non-ASCII input (Unicode normalization) and uses pooled buffers.</para>
 /// <para>The steps, in order:</para>
 /// <list type="number">
+/// <item><b>Bidi controls.</b> Text is put in the order a reader sees it: a run inside a right-to-left override
+/// (U+202E … U+202C) is reversed, so <c>"\u202Ecip a em dnes"</c> reads "send me a pic", and the embedding, override and
+/// isolate controls (U+202A–U+202E, U+2066–U+2069) are removed.</item>
 /// <item><b>Unicode folding.</b> Lone surrogates are dropped. A built-in table folds fullwidth, mathematical,
 /// circled, super/subscript and accented Latin letters and digits to ASCII on every host; then NFKD decomposition folds compatibility forms (fullwidth
 /// <c>ｓｎａｐ</c>, ligatures <c>ﬁ</c>, circled <c>ⓢ</c>, mathematical <c>𝓼𝓷𝓪𝓹</c>, superscripts) and splits accents from
@@ -102,6 +105,13 @@ public static class TextNormalizer
 
     private static string NormalizeCore(string? original, ReadOnlySpan<char> text)
     {
+        if (BidiControls.ContainsAny(text))
+        {
+            // What the reader sees is what gets scored: undo right-to-left overrides, drop the other bidi controls.
+            original = BidiControls.Resolve(text);
+            text = original.AsSpan();
+        }
+
         CharBuffer folded = FoldUnicode(original, text);
         try
         {

@@ -87,9 +87,29 @@ internal sealed class PolicyJsonDocument
 
     public JsonValue Root { get; private set; } = null!;
 
-    /// <summary>Parses <paramref name="text"/>; throws <see cref="JsonSyntaxError"/> when it is not JSON.</summary>
+    /// <summary>
+    /// Parses <paramref name="text"/>; throws <see cref="JsonSyntaxError"/> when it is not JSON or holds a character that
+    /// has no UTF-8 form (an unpaired surrogate), which would otherwise become U+FFFD without notice.
+    /// </summary>
     public static PolicyJsonDocument Parse(string text)
     {
+        var lone = PolicyText.FirstLoneSurrogate(text);
+        if (lone >= 0)
+        {
+            var line = 1;
+            var lineStart = 0;
+            for (var i = 0; i < lone; i++)
+            {
+                if (text[i] == '\n')
+                {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+
+            throw new JsonSyntaxError(line, lone - lineStart + 1, "an unpaired surrogate character (not valid Unicode text)");
+        }
+
         var bytes = Encoding.UTF8.GetBytes(text);
         var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
         var document = new PolicyJsonDocument(bytes);
@@ -114,7 +134,7 @@ internal sealed class PolicyJsonDocument
         {
             var line = (int)(ex.LineNumber ?? 0) + 1;
             var column = (int)(ex.BytePositionInLine ?? 0) + 1;
-            throw new JsonSyntaxError(line, column, "malformed JSON: " + TrimPosition(ex.Message));
+            throw new JsonSyntaxError(line, column, "malformed JSON: " + PolicyText.Escape(TrimPosition(ex.Message), 160));
         }
 
         return document;
@@ -152,7 +172,7 @@ internal sealed class PolicyJsonDocument
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var nameOffset = start + (int)reader.TokenStartIndex;
-                    var name = reader.GetString()!;
+                    var name = GetString(ref reader, nameOffset);
                     reader.Read();
                     properties.Add(new JsonProperty(name, nameOffset, ReadValue(ref reader, start)));
                 }
@@ -167,7 +187,7 @@ internal sealed class PolicyJsonDocument
 
                 return new JsonValue(JsonKind.Array, offset) { Items = items };
             case JsonTokenType.String:
-                return new JsonValue(JsonKind.String, offset) { String = reader.GetString() };
+                return new JsonValue(JsonKind.String, offset) { String = GetString(ref reader, offset) };
             case JsonTokenType.Number:
                 var isInteger = reader.TryGetInt64(out _);
                 return new JsonValue(JsonKind.Number, offset) { Number = reader.GetDouble(), IsInteger = isInteger };
@@ -176,6 +196,20 @@ internal sealed class PolicyJsonDocument
                 return new JsonValue(JsonKind.Boolean, offset) { Boolean = reader.TokenType == JsonTokenType.True };
             default:
                 return new JsonValue(JsonKind.Null, offset);
+        }
+    }
+
+    private string GetString(ref Utf8JsonReader reader, int offset)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses strings with lone surrogate escapes such as "\ud800".
+            var (line, column) = Position(offset);
+            throw new JsonSyntaxError(line, column, "lone surrogate escape (\\uD800-\\uDFFF without its pair) in a string");
         }
     }
 
