@@ -1,0 +1,146 @@
+using SafeChat.Conversations;
+using SafeChat.Engine;
+using SafeChat.Policies;
+
+namespace SafeChat.Cli;
+
+/// <summary>
+/// What eval, tune and report share: read the gold file (and reviewer decisions), score it through the <c>score</c>
+/// pipeline, and pair every conversation with its labels and protected age band.
+/// </summary>
+internal sealed record GoldSession(
+    IReadOnlyList<LabelledConversation> Conversations,
+    AlertView View,
+    IReadOnlyDictionary<string, float> ModelThresholds,
+    PolicyDefinition? Policy)
+{
+    /// <summary>The harms evaluated: every known harm with at least one positive, in <see cref="Scoring.HarmNames.All"/> order.</summary>
+    public IReadOnlyList<string> Harms =>
+        Scoring.HarmNames.All.Where(h => Conversations.Any(c => c.PositiveHarms.Contains(h))).ToArray();
+
+    /// <summary>Loads and scores; null after writing a clear error (exit code 1).</summary>
+    public static async Task<GoldSession?> LoadAsync(
+        CliContext context,
+        string goldPath,
+        string? model,
+        string? policyPath,
+        string? reviewsPath,
+        bool skipInvalid,
+        CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(goldPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            await context.Error.WriteLineAsync($"error: cannot read '{goldPath}': {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        var (gold, errors) = await GoldReader.ReadAsync(goldPath, bytes, cancellationToken).ConfigureAwait(false);
+        if (errors.Count > 0)
+        {
+            if (!skipInvalid)
+            {
+                await context.Error.WriteLineAsync("error: " + errors[0]).ConfigureAwait(false);
+                return null;
+            }
+
+            foreach (var error in errors)
+            {
+                await context.Error.WriteLineAsync(error + " (skipped)").ConfigureAwait(false);
+            }
+        }
+
+        if (gold.Count == 0)
+        {
+            await context.Error.WriteLineAsync($"error: {goldPath}: no labelled conversations").ConfigureAwait(false);
+            return null;
+        }
+
+        var reviews = new Dictionary<(string, string), bool>();
+        if (reviewsPath is not null)
+        {
+            List<ReviewerDecision> decisions;
+            List<string> reviewErrors;
+            try
+            {
+                (decisions, reviewErrors) = await ReviewerDecisionsReader.ReadAsync(reviewsPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                await context.Error.WriteLineAsync($"error: cannot read '{reviewsPath}': {ex.Message}").ConfigureAwait(false);
+                return null;
+            }
+
+            if (reviewErrors.Count > 0)
+            {
+                await context.Error.WriteLineAsync("error: " + reviewErrors[0]).ConfigureAwait(false);
+                return null;
+            }
+
+            reviews = ReviewerDecisionsReader.Latest(decisions).ToDictionary(p => ((string, string))p.Key, p => p.Value);
+            var ids = gold.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+            var unmatched = reviews.Keys.Count(k => !ids.Contains(k.Item1));
+            await context.Error.WriteLineAsync($"reviews: {reviews.Count} reviewed (conversation, harm) pairs applied" + (unmatched > 0 ? $", {unmatched} name conversations not in {goldPath} (ignored)" : "")).ConfigureAwait(false);
+        }
+
+        var scorer = await context.LoadScorerAsync(model).ConfigureAwait(false);
+        if (scorer is null)
+        {
+            return null;
+        }
+
+        PolicyDefinition? policy = null;
+        if (policyPath is not null)
+        {
+            policy = await context.LoadDefinitionAsync(policyPath).ConfigureAwait(false);
+            if (policy is null)
+            {
+                return null;
+            }
+        }
+
+        var scored = await ScoringRun.ScoreAsync(
+            context, goldPath, bytes, gold, scorer, policy is null ? null : new PolicyEngine(policy, timeProvider: context.TimeProvider), cancellationToken).ConfigureAwait(false);
+        if (scored is null)
+        {
+            return null;
+        }
+
+        var thresholds = new SafeChatEngine(scorer, new SafeChatEngineOptions(), timeProvider: context.TimeProvider).AlertThresholds
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Func<Participant, AgeBand> band = policy is null ? p => p.AgeBand : policy.EffectiveAgeBand;
+        var labelled = new List<LabelledConversation>(gold.Count);
+        for (var i = 0; i < gold.Count; i++)
+        {
+            var positives = new HashSet<string>(StringComparer.Ordinal);
+            if (gold[i].Label != "benign")
+            {
+                positives.Add(gold[i].Label);
+            }
+
+            foreach (var harm in Scoring.HarmNames.All)
+            {
+                if (reviews.TryGetValue((gold[i].Id, harm), out var confirmed))
+                {
+                    if (confirmed)
+                    {
+                        positives.Add(harm);
+                    }
+                    else
+                    {
+                        positives.Remove(harm);
+                    }
+                }
+            }
+
+            labelled.Add(new LabelledConversation(gold[i], scored[i], positives, LabelledConversation.ProtectedBand(gold[i], band)));
+        }
+
+        var view = policy is null ? AlertView.Model(thresholds) : AlertView.Policy(policy);
+        return new GoldSession(labelled, view, thresholds, policy);
+    }
+}
