@@ -4,7 +4,7 @@ namespace SafeChat.Cli;
 internal static class CommandSynopsis
 {
     public const string Score = "safechat score INPUT [--model DIR] [--policy FILE|PRESET] [--skip-invalid]";
-    public const string Eval = "safechat eval GOLD [--policy FILE|PRESET] [--reviews FILE] [--target-fpr X] [--json] [--model DIR] [--skip-invalid]";
+    public const string Eval = "safechat eval GOLD [--policy FILE|PRESET] [--reviews FILE] [--target-fpr X] [--json] [--model DIR] [--skip-invalid] [--predictions FILE]";
     public const string Tune = "safechat tune GOLD -o FILE [--target-fpr X] [--target-precision P] [--base FILE|PRESET] [--reviews FILE] [--model DIR]";
     public const string Explain = "safechat explain INPUT --id ID [--show-text] [--policy FILE|PRESET] [--model DIR]";
     public const string Report = "safechat report GOLD -o FILE [--policy FILE|PRESET] [--reviews FILE] [--show-text] [--target-fpr X] [--model DIR]";

@@ -14,9 +14,10 @@ internal static class EvalVerb
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object instead of a table." };
         var model = SharedOptions.Model();
         var skipInvalid = SharedOptions.SkipInvalid();
+        var predictions = new Option<string>("--predictions") { Description = "Evaluate an existing 'safechat score' output (one line per GOLD conversation, same order) instead of scoring again.", HelpName = "FILE" };
         var command = new Command("eval", "Score labelled conversations and report precision, recall, F1, F0.5, FPR, average precision, recall at the target FPR, early recall (alert by alert_by + 2) and latency-weighted F1, per harm (and per source and language when the lines carry them).")
         {
-            gold, policy, reviews, target, json, model, skipInvalid,
+            gold, policy, reviews, target, json, model, skipInvalid, predictions,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -28,7 +29,7 @@ internal static class EvalVerb
             }
 
             var session = await GoldSession.LoadAsync(
-                context, parse.GetRequiredValue(gold), parse.GetValue(model), parse.GetValue(policy), parse.GetValue(reviews), parse.GetValue(skipInvalid), cancellationToken).ConfigureAwait(false);
+                context, parse.GetRequiredValue(gold), parse.GetValue(model), parse.GetValue(policy), parse.GetValue(reviews), parse.GetValue(skipInvalid), cancellationToken, parse.GetValue(predictions)).ConfigureAwait(false);
             if (session is null)
             {
                 return CliApplication.ExitFailure;

@@ -26,7 +26,8 @@ internal sealed record GoldSession(
         string? policyPath,
         string? reviewsPath,
         bool skipInvalid,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? predictionsPath = null)
     {
         byte[] bytes;
         try
@@ -103,8 +104,10 @@ internal sealed record GoldSession(
             }
         }
 
-        var scored = await ScoringRun.ScoreAsync(
-            context, goldPath, bytes, gold, scorer, policy is null ? null : new PolicyEngine(policy, timeProvider: context.TimeProvider), cancellationToken).ConfigureAwait(false);
+        var scored = predictionsPath is not null
+            ? await ReadPredictionsAsync(context, predictionsPath, gold, cancellationToken).ConfigureAwait(false)
+            : await ScoringRun.ScoreAsync(
+                context, goldPath, bytes, gold, scorer, policy is null ? null : new PolicyEngine(policy, timeProvider: context.TimeProvider), cancellationToken).ConfigureAwait(false);
         if (scored is null)
         {
             return null;
@@ -142,5 +145,58 @@ internal sealed record GoldSession(
 
         var view = policy is null ? AlertView.Model(thresholds) : AlertView.Policy(policy);
         return new GoldSession(labelled, view, thresholds, policy);
+    }
+
+    /// <summary>Reads an existing <c>score</c> output instead of scoring: one line per gold conversation, in gold order.</summary>
+    private static async Task<IReadOnlyList<ScoredConversation>?> ReadPredictionsAsync(
+        CliContext context, string path, IReadOnlyList<GoldConversation> gold, CancellationToken cancellationToken)
+    {
+        var results = new List<ScoredConversation>(gold.Count);
+        try
+        {
+            var stream = File.OpenRead(path);
+            await using (stream.ConfigureAwait(false))
+            {
+                await foreach (var line in JsonlLineReader.ReadAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    if (line.TooLong || ConversationParser.IsBlank(line.Bytes.Span))
+                    {
+                        continue;
+                    }
+
+                    ScoredConversation result;
+                    try
+                    {
+                        result = ScoredConversation.Parse(line.Bytes.Span);
+                    }
+                    catch (Exception ex) when (ex is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+                    {
+                        await context.Error.WriteLineAsync($"error: {path}:{line.Number}: not a 'safechat score' result line: {ex.Message}").ConfigureAwait(false);
+                        return null;
+                    }
+
+                    if (results.Count < gold.Count && !string.Equals(result.Id, gold[results.Count].Id, StringComparison.Ordinal))
+                    {
+                        await context.Error.WriteLineAsync($"error: {path}:{line.Number}: id '{result.Id}' does not match the gold conversation '{gold[results.Count].Id}' in the same position").ConfigureAwait(false);
+                        return null;
+                    }
+
+                    results.Add(result);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            await context.Error.WriteLineAsync($"error: cannot read '{path}': {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        if (results.Count != gold.Count)
+        {
+            await context.Error.WriteLineAsync($"error: {path}: {results.Count} results for {gold.Count} gold conversations").ConfigureAwait(false);
+            return null;
+        }
+
+        return results;
     }
 }
