@@ -118,7 +118,7 @@ internal sealed class CliApplication(
         var root = new RootCommand("safechat: score chat conversations for grooming and sextortion risk, and tune how SafeChat alerts.");
         root.Add(ScoreVerb.Create(context));
         root.Add(EvalVerb.Create(context));
-        //root.Add(TuneVerb.Create(context));
+        root.Add(TuneVerb.Create(context));
         //root.Add(ExplainVerb.Create(context));
         //root.Add(ReportVerb.Create(context));
         root.Add(PolicyVerb.Create(context));

@@ -6,15 +6,15 @@ namespace SafeChat.Cli.Tests;
 public class EvalCommandTests
 {
     // Marker scorer: each distinct signal marker adds 0.25 to its author's risk; alerts at grooming 0.75, sextortion 0.5.
-    private const string HandGold = """
-        {"id":"p1","label":"grooming","alert_by":1,"messages":[{"author":"a","text":"[age_probe]"},{"author":"b","text":"hi"},{"author":"a","text":"[secrecy]"},{"author":"a","text":"[gifts]"}]}
-        {"id":"p2","label":"grooming","alert_by":0,"messages":[{"author":"a","text":"[age_probe]"},{"author":"b","text":"ok"},{"author":"a","text":"[flattery]"},{"author":"b","text":"hm"},{"author":"a","text":"[secrecy]"},{"author":"a","text":"[meeting]"}]}
-        {"id":"p3","label":"grooming","alert_by":1,"messages":[{"author":"a","text":"[age_probe]"},{"author":"a","text":"[secrecy]"}]}
-        {"id":"p4","label":"sextortion","alert_by":0,"messages":[{"author":"a","text":"[payment_demand]"},{"author":"a","text":"[threat_audience]"}]}
-        {"id":"n1","label":"benign","messages":[{"author":"a","text":"[flattery]"},{"author":"a","text":"[gifts]"},{"author":"a","text":"[secrecy]"}]}
-        {"id":"n2","label":"benign","messages":[{"author":"a","text":"[flattery]"}]}
-        {"id":"n3","label":"benign","messages":[{"author":"a","text":"hello"}]}
-        {"id":"n4","label":"benign","messages":[{"author":"a","text":"[deadline]"}]}
+    internal const string HandGold = """
+        {"id":"p1","label":"grooming","participants":[{"id":"a"},{"id":"b"}],"alert_by":1,"messages":[{"author":"a","text":"[age_probe]"},{"author":"b","text":"hi"},{"author":"a","text":"[secrecy]"},{"author":"a","text":"[gifts]"}]}
+        {"id":"p2","label":"grooming","participants":[{"id":"a"},{"id":"b"}],"alert_by":0,"messages":[{"author":"a","text":"[age_probe]"},{"author":"b","text":"ok"},{"author":"a","text":"[flattery]"},{"author":"b","text":"hm"},{"author":"a","text":"[secrecy]"},{"author":"a","text":"[meeting]"}]}
+        {"id":"p3","label":"grooming","participants":[{"id":"a"},{"id":"b"}],"alert_by":1,"messages":[{"author":"a","text":"[age_probe]"},{"author":"a","text":"[secrecy]"}]}
+        {"id":"p4","label":"sextortion","participants":[{"id":"a"},{"id":"b"}],"alert_by":0,"messages":[{"author":"a","text":"[payment_demand]"},{"author":"a","text":"[threat_audience]"}]}
+        {"id":"n1","label":"benign","participants":[{"id":"a"},{"id":"b"}],"messages":[{"author":"a","text":"[flattery]"},{"author":"a","text":"[gifts]"},{"author":"a","text":"[secrecy]"}]}
+        {"id":"n2","label":"benign","participants":[{"id":"a"},{"id":"b"}],"messages":[{"author":"a","text":"[flattery]"}]}
+        {"id":"n3","label":"benign","participants":[{"id":"a"},{"id":"b"}],"messages":[{"author":"a","text":"hello"}]}
+        {"id":"n4","label":"benign","participants":[{"id":"a"},{"id":"b"}],"messages":[{"author":"a","text":"[deadline]"}]}
         """;
 
     // Produced once with: safechat score tests/SafeChat.Cli.Tests/Fixtures/eval-gold.jsonl > Fixtures/eval-pred.jsonl
