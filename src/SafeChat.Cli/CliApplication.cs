@@ -119,7 +119,7 @@ internal sealed class CliApplication(
         root.Add(ScoreVerb.Create(context));
         root.Add(EvalVerb.Create(context));
         root.Add(TuneVerb.Create(context));
-        //root.Add(ExplainVerb.Create(context));
+        root.Add(ExplainVerb.Create(context));
         //root.Add(ReportVerb.Create(context));
         root.Add(PolicyVerb.Create(context));
         return root;
