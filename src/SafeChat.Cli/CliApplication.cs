@@ -120,7 +120,7 @@ internal sealed class CliApplication(
         root.Add(EvalVerb.Create(context));
         root.Add(TuneVerb.Create(context));
         root.Add(ExplainVerb.Create(context));
-        //root.Add(ReportVerb.Create(context));
+        root.Add(ReportVerb.Create(context));
         root.Add(PolicyVerb.Create(context));
         return root;
     }
