@@ -80,3 +80,56 @@ public class TuneCommandTests
         Assert.Contains("usage: safechat tune GOLD -o FILE", run.Stderr);
     }
 }
+
+public class TunePerAgeBandTests
+{
+    [Fact]
+    public async Task Tune_BandsWithEnoughData_GetTheirOwnNonDecreasingThresholds()
+    {
+        // Child band (an adult and a 12-year-old): 30 benign at risk .25, 3 at .5, 5 grooming at .75.
+        // Adult band (two verified adults): 30 benign at .5, 3 at .75, 5 grooming at 1.0. Target FPR 10%: 3 of 33 per band.
+        var lines = new List<string>();
+        var n = 0;
+        void Add(string label, bool child, params string[] markers)
+        {
+            var people = child
+                ? """[{"id":"a","age":30,"age_assurance":"verified"},{"id":"b","age":12}]"""
+                : """[{"id":"a","age":30,"age_assurance":"verified"},{"id":"b","age":40,"age_assurance":"verified"}]""";
+            var messages = string.Join(",", markers.Select(m => $$"""{"author":"a","text":"[{{m}}]"}"""));
+            lines.Add($$"""{"id":"c{{n++}}","label":"{{label}}","participants":{{people}},"messages":[{{messages}}]}""");
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            Add("benign", true, "flattery");
+            Add("benign", false, "flattery", "gifts");
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Add("benign", true, "flattery", "gifts");
+            Add("benign", false, "flattery", "gifts", "secrecy");
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Add("grooming", true, "flattery", "gifts", "secrecy");
+            Add("grooming", false, "flattery", "gifts", "secrecy", "meeting");
+        }
+
+        var gold = await CliRunner.WriteTempAsync("bands.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n"));
+        var tuned = Path.Combine(Path.GetDirectoryName(gold)!, "tuned.json");
+
+        var run = await new CliRunner().RunAsync(["tune", gold, "--target-fpr", "0.1", "-o", tuned]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("(own threshold: child, adult; pooled: the rest)", run.Stdout);
+        var grooming = JsonDocument.Parse(await File.ReadAllTextAsync(tuned)).RootElement.GetProperty("thresholds").GetProperty("grooming");
+        Assert.Equal(0.26, grooming.GetProperty("child").GetDouble(), 6);
+        // Teen and unknown have no data: the pooled threshold (above the 33 benign at .5), never below child's.
+        Assert.Equal(0.51, grooming.GetProperty("teen").GetDouble(), 6);
+        Assert.Equal(0.51, grooming.GetProperty("unknown").GetDouble(), 6);
+        Assert.Equal(0.51, grooming.GetProperty("adult").GetDouble(), 6);
+        Assert.Contains("any harm: 6 of 66 benign conversations alert", run.Stdout);
+    }
+}
