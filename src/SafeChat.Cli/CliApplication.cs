@@ -69,8 +69,11 @@ internal sealed class CliApplication(
         }
     }
 
-    /// <summary>Whether long runs draw a progress bar on stderr (tests turn it off; <see cref="ProgressBar"/> also checks the terminal).</summary>
-    public bool ShowProgress { get; init; } = !Console.IsErrorRedirected;
+    /// <summary>
+    /// Whether long runs draw a progress bar on stderr. Null (the default) draws it only when the error writer is the
+    /// process's stderr and that is a terminal (<see cref="Console.IsErrorRedirected"/> false).
+    /// </summary>
+    public bool? ShowProgress { get; init; }
 
     public async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -97,7 +100,8 @@ internal sealed class CliApplication(
                     return ExitUsage;
             }
 
-            var context = new CliContext(stdin, stdout, output, stderr, scorerFactory, policyLoader, timeProvider, ShowProgress);
+            var progress = ShowProgress ?? (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+            var context = new CliContext(stdin, stdout, output, stderr, scorerFactory, policyLoader, timeProvider, progress);
             var root = BuildCommands(context);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0 && !IsHelpRequest(parse))

@@ -50,13 +50,23 @@ internal sealed class ProgressBar(TextWriter? writer, string label, long total, 
         }
     }
 
-    /// <summary>Clears the bar so the next stderr line starts clean.</summary>
-    public void Dispose()
+    /// <summary>Erases the bar (it is drawn again at the next percent) so a message written next starts on a clean line.</summary>
+    public void Clear()
     {
-        if (_drawn)
+        lock (this)
         {
-            writer!.Write("\r" + new string(' ', label.Length + Width + 30) + "\r");
-            writer.Flush();
+            if (_drawn)
+            {
+                writer!.Write("\r" + new string(' ', label.Length + Width + 30) + "\r");
+                writer.Flush();
+                _drawn = false;
+            }
         }
     }
+
+    /// <summary>Erases the bar so the next stderr line starts clean.</summary>
+    public void Dispose() => Clear();
+
+    /// <summary>A writer for other stderr messages during the run: it erases the bar before each one.</summary>
+    public TextWriter Wrap(TextWriter error) => IsVisible ? new BarClearingWriter(error, this) : error;
 }

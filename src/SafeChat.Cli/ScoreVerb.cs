@@ -55,7 +55,7 @@ internal static class ScoreVerb
         {
             using var progress = context.Progress("scoring", context.ShowProgress ? GoldFile.CountLines(input) : 0);
             Stream output = progress.IsVisible ? new LineCountingStream(context.Stdout, progress) : context.Stdout;
-            return await ScoreCommand.RunAsync(settings, scorer, policy, file, output, context.Error, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            return await ScoreCommand.RunAsync(settings, scorer, policy, file, output, progress.Wrap(context.Error), context.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 }

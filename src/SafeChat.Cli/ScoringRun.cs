@@ -26,7 +26,7 @@ internal static class ScoringRun
         using (var progress = context.Progress("scoring", gold.Count))
         {
             Stream sink = progress.IsVisible ? new LineCountingStream(output, progress) : output;
-            exit = await ScoreCommand.RunAsync(new ScoreSettings(inputName, SkipInvalid: true), scorer, policy, input, sink, context.Error, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            exit = await ScoreCommand.RunAsync(new ScoreSettings(inputName, SkipInvalid: true), scorer, policy, input, sink, progress.Wrap(context.Error), context.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
         if (exit != CliApplication.ExitOk)
