@@ -7,7 +7,7 @@ internal static class EvalVerb
 {
     public static Command Create(CliContext context)
     {
-        var gold = new Argument<string>("GOLD") { Description = "a JSONL file of conversations, each with a \"label\": benign, grooming or sextortion" };
+        var gold = new Argument<string>("GOLD") { Description = "a JSONL file of conversations, each with a \"label\": benign, grooming or sextortion (- for stdin)" };
         var policy = SharedOptions.Policy("Count the escalations of this policy file or preset as the alerts (default: the engine's own alerts at the model's thresholds).");
         var reviews = SharedOptions.Reviews();
         var target = SharedOptions.TargetFpr(0.01);

@@ -32,7 +32,17 @@ internal sealed record GoldSession(
         byte[] bytes;
         try
         {
-            bytes = await File.ReadAllBytesAsync(goldPath, cancellationToken).ConfigureAwait(false);
+            if (goldPath == "-")
+            {
+                using var buffer = new MemoryStream();
+                await context.Stdin.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                bytes = buffer.ToArray();
+                goldPath = "<stdin>";
+            }
+            else
+            {
+                bytes = await File.ReadAllBytesAsync(goldPath, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -7,7 +7,7 @@ internal static class ReportVerb
 {
     public static Command Create(CliContext context)
     {
-        var gold = new Argument<string>("GOLD") { Description = "a JSONL file of conversations, each with a \"label\": benign, grooming or sextortion" };
+        var gold = new Argument<string>("GOLD") { Description = "a JSONL file of conversations, each with a \"label\": benign, grooming or sextortion (- for stdin)" };
         var output = SharedOptions.OutputFile("Write the HTML report to FILE.");
         var policy = SharedOptions.Policy("Count the escalations of this policy file or preset as the alerts (default: the engine's own alerts).");
         var reviews = SharedOptions.Reviews();

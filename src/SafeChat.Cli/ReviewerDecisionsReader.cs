@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using SafeChat.Scoring;
 
@@ -7,6 +8,7 @@ namespace SafeChat.Cli;
 /// <summary>
 /// Reads reviewer decisions (see <see cref="ReviewerDecision"/>) from JSONL and folds them into labels. Errors name the
 /// place: <c>file:line: field: reason</c>. Blank lines are skipped. Unknown fields are ignored, so the export may grow.
+/// It depends on nothing else in this project (with <see cref="ReviewerDecision"/>), so other tools can link both files.
 /// </summary>
 internal static class ReviewerDecisionsReader
 {
@@ -26,32 +28,28 @@ internal static class ReviewerDecisionsReader
         }
     }
 
-    /// <summary>Reads reviews from a stream named <paramref name="name"/> in errors.</summary>
+    /// <summary>Reads reviews from a UTF-8 stream named <paramref name="name"/> in errors.</summary>
     public static async Task<(List<ReviewerDecision> Decisions, List<string> Errors)> ReadAsync(Stream stream, string name, CancellationToken cancellationToken)
     {
         var decisions = new List<ReviewerDecision>();
         var errors = new List<string>();
-        await foreach (var line in JsonlLineReader.ReadAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false))
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        var number = 0;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            if (!line.TooLong && ConversationParser.IsBlank(line.Bytes.Span))
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
             }
 
-            var where = $"{name}:{line.Number}";
-            if (line.TooLong)
-            {
-                errors.Add($"{where}: line too long");
-                continue;
-            }
-
-            if (TryParse(line.Bytes, line.Number, out var decision, out var error))
+            if (TryParse(Encoding.UTF8.GetBytes(line), number, out var decision, out var error))
             {
                 decisions.Add(decision!);
             }
             else
             {
-                errors.Add($"{where}: {error}");
+                errors.Add($"{name}:{number}: {error}");
             }
         }
 

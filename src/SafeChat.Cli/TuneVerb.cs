@@ -12,7 +12,7 @@ internal static class TuneVerb
 {
     public static Command Create(CliContext context)
     {
-        var gold = new Argument<string>("GOLD") { Description = "a JSONL file of conversations, each with a \"label\": benign, grooming or sextortion" };
+        var gold = new Argument<string>("GOLD") { Description = "a JSONL file of conversations, each with a \"label\": benign, grooming or sextortion (- for stdin)" };
         var output = SharedOptions.OutputFile("Write the tuned policy to FILE (the base policy with its thresholds replaced).");
         var target = SharedOptions.TargetFpr(0.01);
         var precision = new Option<double?>("--target-precision") { Description = "Also require this precision per harm (e.g. 0.9); the higher of the two thresholds wins.", HelpName = "P" };
