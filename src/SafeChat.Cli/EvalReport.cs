@@ -4,9 +4,6 @@ using System.Text.Json;
 
 namespace SafeChat.Cli;
 
-/// <summary>One row of an evaluation: a slice (<c>all</c>, <c>source=X</c>, <c>language=Y</c>), a harm (or <c>any</c>) and its metrics.</summary>
-internal sealed record EvalRow(string Slice, string Harm, MetricRow Metrics);
-
 /// <summary>The result of <c>safechat eval</c>: every row, printable as a table or as JSON.</summary>
 internal sealed record EvalReport(string Alerts, double TargetFpr, IReadOnlyList<EvalRow> Rows)
 {

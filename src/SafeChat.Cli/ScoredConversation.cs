@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace SafeChat.Cli;
 
-/// <summary>A decision of the <c>score</c> output: <c>{"rule","action","message_index","shadow"?}</c>.</summary>
-internal sealed record ScoredDecision(string Rule, string Action, int MessageIndex, bool Shadow);
-
 /// <summary>One <c>score</c> output line read back: the public contract's fields that evaluation needs.</summary>
 internal sealed record ScoredConversation(
     string Id,

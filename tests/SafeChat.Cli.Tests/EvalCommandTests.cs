@@ -186,6 +186,15 @@ public class EvalCommandTests
         Assert.Contains("--target-fpr must be in (0, 1)", run.Stderr);
     }
 
+    [Fact]
+    public async Task Eval_GoldFromStdin_IsEvaluated()
+    {
+        var run = await new CliRunner().RunAsync(["eval", "-", "--json"], Encoding.UTF8.GetBytes(EvalCommandTests.HandGold + "\n"));
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(8, run.Results.Single().GetProperty("rows")[0].GetProperty("n").GetInt32());
+    }
+
     private static void AssertMatchesEvalPy(CliRun run)
     {
         var any = Row(run, "all", "any");
@@ -208,16 +217,4 @@ public class EvalCommandTests
 
     private static JsonElement Row(CliRun run, string slice, string harm) =>
         Rows(run).Single(r => r.GetProperty("slice").GetString() == slice && r.GetProperty("harm").GetString() == harm);
-}
-
-public class EvalStdinTests
-{
-    [Fact]
-    public async Task Eval_GoldFromStdin_IsEvaluated()
-    {
-        var run = await new CliRunner().RunAsync(["eval", "-", "--json"], Encoding.UTF8.GetBytes(EvalCommandTests.HandGold + "\n"));
-
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Equal(8, run.Results.Single().GetProperty("rows")[0].GetProperty("n").GetInt32());
-    }
 }

@@ -79,10 +79,7 @@ public class TuneCommandTests
         Assert.Contains("--output", run.Stderr);
         Assert.Contains("usage: safechat tune GOLD -o FILE", run.Stderr);
     }
-}
 
-public class TunePerAgeBandTests
-{
     [Fact]
     public async Task Tune_BandsWithEnoughData_GetTheirOwnNonDecreasingThresholds()
     {
