@@ -81,7 +81,11 @@ internal static class TuneVerb
             var after = Metrics.Compute(ThresholdTuner.Examples(conversations, harm.Harm, harm.After), targetFpr);
             text.Append(CultureInfo.InvariantCulture, $"{harm.Harm}: ");
             text.Append(string.Join("  ", LabelledConversation.BandOrder.Select(b => FormattableString.Invariant($"{Name(b)} {harm.Before[b]:0.####} -> {harm.After[b]:0.####}"))));
-            text.Append(harm.OwnBands.Count > 0 ? $"  (own threshold: {string.Join(", ", harm.OwnBands.Select(Name))}; pooled: the rest)\n" : "  (pooled over all bands: no band has enough data of its own)\n");
+            text.Append(harm.OwnBands.Count > 0
+                ? $"  (own threshold: {string.Join(", ", harm.OwnBands.Select(Name))}; pooled: the rest)\n"
+                : harm.After.Values.Distinct().Count() == 1
+                    ? "  (pooled over all bands: no band has enough data of its own)\n"
+                    : "  (pooled: no band has enough data of its own; raised from the band of a benign alert up, to hold the target for all harms together)\n");
             text.Append(CultureInfo.InvariantCulture,
                 $"  recall {before.Recall:0.000} -> {after.Recall:0.000} (gives up {before.Recall - after.Recall:+0.000;-0.000;0.000}), precision {before.Precision:0.000} -> {after.Precision:0.000}, FPR {Percent(before.Fpr)} -> {Percent(after.Fpr)} ({after.Fp}/{after.Negatives}; 95% upper bound {Percent(Metrics.WilsonUpper(after.Fp, after.Negatives))})\n");
         }
