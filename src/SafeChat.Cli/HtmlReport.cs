@@ -79,15 +79,15 @@ internal static class HtmlReport
         var nearMisses = conversations.Where(c => c.IsBenign && !session.View.For(c.Scored, null).Alerted).OrderByDescending(c => c.Scored.Risk).Take(WorstCount).ToArray();
         var falseNegatives = conversations.Where(c => !c.IsBenign && !session.View.For(c.Scored, null).Alerted).OrderBy(c => c.Scored.Risk).Take(WorstCount).ToArray();
         html.Append("<h2>Worst false positives</h2>");
-        AppendConversations(html, "false-positives", falsePositives, harms, showText, "No benign conversation alerted.");
+        AppendConversations(html, "false-positives", falsePositives, harms, session.View, showText, "No benign conversation alerted.");
         if (falsePositives.Length == 0)
         {
             html.Append("<p class=\"muted\">The benign conversations closest to alerting:</p>");
-            AppendConversations(html, "near-misses", nearMisses, harms, showText, "None.");
+            AppendConversations(html, "near-misses", nearMisses, harms, session.View, showText, "None.");
         }
 
         html.Append("<h2>Worst false negatives</h2>");
-        AppendConversations(html, "false-negatives", falseNegatives, harms, showText, "Every harmful conversation alerted.");
+        AppendConversations(html, "false-negatives", falseNegatives, harms, session.View, showText, "Every harmful conversation alerted.");
         html.Append("</body></html>\n");
         return html.ToString();
     }
@@ -169,7 +169,7 @@ internal static class HtmlReport
         html.Append("</table><p class=\"muted\">early recall: alerted by alert_by + 2. F<sub>latency</sub>: F1 × eSPD speed (Vogt et al. 2021).</p>");
     }
 
-    private static void AppendConversations(StringBuilder html, string id, IReadOnlyList<LabelledConversation> conversations, IReadOnlyList<string> harms, bool showText, string empty)
+    private static void AppendConversations(StringBuilder html, string id, IReadOnlyList<LabelledConversation> conversations, IReadOnlyList<string> harms, AlertView view, bool showText, string empty)
     {
         if (conversations.Count == 0)
         {
@@ -192,7 +192,7 @@ internal static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<td>{c.Scored.Harms.GetValueOrDefault(harm):0.0000}</td>");
             }
 
-            html.Append(CultureInfo.InvariantCulture, $"<td>{(c.Scored.FirstAlertIndex is { } f ? f.ToString(CultureInfo.InvariantCulture) : "-")}</td><td>{(c.Gold.AlertBy is { } a ? a.ToString(CultureInfo.InvariantCulture) : "-")}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{(view.For(c.Scored, null).FirstIndex is { } f ? f.ToString(CultureInfo.InvariantCulture) : "-")}</td><td>{(c.Gold.AlertBy is { } a ? a.ToString(CultureInfo.InvariantCulture) : "-")}</td>");
             if (showText)
             {
                 html.Append("<td class=\"l\"><ol class=\"text\" start=\"0\">");

@@ -12,7 +12,7 @@ internal static class SvgPlot
 {
     public const int Width = 420;
     public const int Height = 300;
-    private const int Left = 52, Right = 16, Top = 34, Bottom = 44;
+    private const int Left = 52, Right = 16, Top = 50, Bottom = 44;
 
     /// <summary>The series colours (colour-blind friendly).</summary>
     public static IReadOnlyList<string> Colours { get; } = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];
@@ -126,8 +126,8 @@ internal static class SvgPlot
         var x = Left + 8;
         foreach (var (name, colour) in legend)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{Top + 4}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 16}\" y=\"{Top + 14}\" font-size=\"11\">{Escape(name)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{Top - 22}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 16}\" y=\"{Top - 12}\" font-size=\"11\">{Escape(name)}</text>");
             x += 28 + name.Length * 7;
         }
 
