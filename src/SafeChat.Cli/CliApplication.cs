@@ -142,7 +142,9 @@ internal sealed class CliApplication(
             if (error.SymbolResult is OptionResult option
                 || (error.SymbolResult is ArgumentResult { Parent: OptionResult parentOption } && (option = parentOption) is not null))
             {
-                return $"error: {option.Option.Name} needs a value." + usage;
+                return option.Tokens.Count == 0
+                    ? $"error: {option.Option.Name} needs a value." + usage
+                    : $"error: {option.Option.Name}: cannot use '{option.Tokens[0].Value}' ({error.Message.TrimEnd('.')})." + usage;
             }
         }
 

@@ -38,6 +38,15 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Eval_TargetFprNotANumber_IsAUsageErrorNamingTheValue()
+    {
+        var run = await new CliRunner().RunAsync(["eval", "gold.jsonl", "--target-fpr", "lots"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: --target-fpr: cannot use 'lots'", run.Stderr);
+    }
+
+    [Fact]
     public async Task Train_MovedToItsOwnTool_PointsToSafechatTrain()
     {
         var run = await new CliRunner().RunAsync(["train", "--out", "models"]);
