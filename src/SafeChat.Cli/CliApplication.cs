@@ -1,10 +1,15 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Reflection;
 using SafeChat.Policies;
 using SafeChat.Scoring;
 
 namespace SafeChat.Cli;
 
-/// <summary>Parses the command line and runs a command. Exit codes: 0 success, 1 failure (bad input, load error), 2 usage error.</summary>
+/// <summary>
+/// Parses the command line with System.CommandLine and runs a command. Exit codes: 0 success, 1 failure (bad input,
+/// load error), 2 usage error. Every command has <c>--help</c> describing each option.
+/// </summary>
 internal sealed class CliApplication(
     Func<string?, ISafetyScorer> scorerFactory,
     Func<string?, IMessagePolicy?> policyLoader,
@@ -16,30 +21,41 @@ internal sealed class CliApplication(
 
     public const string Usage =
         """
-        safechat — score chat conversations for grooming and sextortion risk.
+        safechat — score chat conversations for grooming and sextortion risk, and tune how SafeChat alerts.
 
         Usage:
           safechat score INPUT [--model DIR] [--policy FILE|PRESET] [--skip-invalid]
+          safechat eval GOLD [--policy FILE|PRESET] [--reviews FILE] [--target-fpr X] [--json] [--model DIR]
+          safechat tune GOLD -o FILE [--target-fpr X] [--target-precision P] [--base FILE|PRESET] [--reviews FILE]
+          safechat explain INPUT --id ID [--show-text] [--policy FILE|PRESET] [--model DIR]
+          safechat report GOLD -o FILE [--policy FILE|PRESET] [--show-text] [--target-fpr X] [--model DIR]
           safechat policy validate FILE|PRESET
+          safechat policy list
+          safechat policy show PRESET
           safechat --help
           safechat --version
 
         Commands:
-          score   Read conversations as JSONL from INPUT (a path, or - for stdin) and write one JSON result
-                  per conversation to stdout, in input order. A summary line goes to stderr.
-          policy validate
-                  Load a policy file (or preset) and report every error as file:line:column: path: reason.
+          score    Read conversations as JSONL from INPUT (a path, or - for stdin) and write one JSON result
+                   per conversation to stdout, in input order. A summary line goes to stderr.
+          eval     Score labelled conversations (GOLD, with a "label" per line) and print precision, recall,
+                   F1, F0.5, false-positive rate, average precision, recall at a target FPR, early recall and
+                   latency-weighted F1 per harm (and per source and language when the lines carry them).
+          tune     Choose per-harm (and per-age-band) thresholds on GOLD for a target FPR or precision and
+                   write them into a policy file.
+          explain  Show one conversation message by message: risk per harm as it builds, the signals that
+                   fired and the author they point to, flagged authors and policy decisions.
+          report   Write a self-contained HTML report with precision-recall curves, score histograms, an
+                   alert-latency plot, the confusion at the thresholds and the worst errors.
+          policy   validate: load a policy file (or preset) and report every error as file:line:column: path:
+                   reason. list: the presets. show: print a preset's JSON.
 
-        Options for score:
-          --model DIR       Load the ONNX models from DIR instead of the embedded default models.
-          --policy FILE     Apply a policy file or a preset (strict-minors, standard); its decisions
-                            appear in each result.
-          --skip-invalid    Report each invalid line on stderr and go on, instead of stopping at the first one.
-
-        Training moved to its own tool: dotnet tool install -g SafeChat.Training, then safechat-train --help.
-
+        Run 'safechat COMMAND --help' to see every option of a command.
         Exit codes: 0 success, 1 invalid input or load failure, 2 usage error.
         """;
+
+    /// <summary>The one-line pointer printed when someone asks for the training verb that moved out.</summary>
+    public const string TrainMoved = "error: training moved to the separate 'safechat-train' tool: run 'safechat-train --help'.";
 
     public static string Version
     {
@@ -53,174 +69,138 @@ internal sealed class CliApplication(
         }
     }
 
+    /// <summary>
+    /// Whether long runs draw a progress bar on stderr. Null (the default) draws it only when the error writer is the
+    /// process's stderr and that is a terminal (<see cref="Console.IsErrorRedirected"/> false).
+    /// </summary>
+    public bool? ShowProgress { get; init; }
+
     public async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length == 0)
+        // A closed output is reported by the command that writes to it (score names it); the writer never throws here.
+        var output = new StreamWriter(stdout.CanWrite ? stdout : Stream.Null, new System.Text.UTF8Encoding(false), bufferSize: 4096, leaveOpen: true) { AutoFlush = true };
+        await using (output.ConfigureAwait(false))
         {
-            await stderr.WriteLineAsync(Usage);
-            return ExitUsage;
-        }
-
-        switch (args[0])
-        {
-            case "-h" or "--help" or "help":
-                await WriteLineAsync(stdout, Usage, cancellationToken);
-                return ExitOk;
-            case "--version":
-                await WriteLineAsync(stdout, "safechat " + Version, cancellationToken);
-                return ExitOk;
-            case "score":
-                return await ScoreAsync(args.AsSpan(1).ToArray(), stdin, stdout, stderr, cancellationToken);
-            case "train":
-                await stderr.WriteLineAsync("error: training moved to the safechat-train tool (dotnet tool install -g SafeChat.Training; safechat-train --help).");
-                return ExitUsage;
-            case "policy":
-                return await PolicyAsync(args.AsSpan(1).ToArray(), stdout, stderr, cancellationToken);
-            default:
-                await stderr.WriteLineAsync($"error: unknown command '{args[0]}'. Run 'safechat --help'.");
-                return ExitUsage;
-        }
-    }
-
-    private static async Task<int> PolicyAsync(string[] args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        if (args.Length != 2 || args[0] != "validate")
-        {
-            await stderr.WriteLineAsync("usage: safechat policy validate FILE|PRESET");
-            return ExitUsage;
-        }
-
-        try
-        {
-            var definition = DefaultPolicy.Definition(args[1]);
-            var engine = new PolicyEngine(definition);
-            await WriteLineAsync(stdout, $"ok: {args[1]}: policy {engine.Version}, {definition.Rules.Count} rules", cancellationToken);
-            return ExitOk;
-        }
-        catch (PolicyValidationException ex)
-        {
-            await stderr.WriteLineAsync(ex.Message);
-            return ExitFailure;
-        }
-    }
-
-    private async Task<int> ScoreAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        string? input = null;
-        string? model = null;
-        string? policyPath = null;
-        var skipInvalid = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            string? inlineValue = null;
-            var equals = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
-            if (equals > 0)
+            if (args.Length == 0)
             {
-                inlineValue = arg[(equals + 1)..];
-                arg = arg[..equals];
+                await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+                return ExitUsage;
             }
 
-            switch (arg)
+            switch (args[0])
             {
-                case "-h" or "--help":
-                    await WriteLineAsync(stdout, Usage, cancellationToken);
+                case "-h" or "--help" or "help" or "-?" when args.Length == 1:
+                    await output.WriteLineAsync(Usage).ConfigureAwait(false);
                     return ExitOk;
-                case "--skip-invalid" when inlineValue is null:
-                    skipInvalid = true;
-                    break;
-                case "--model" or "--policy":
-                    var value = inlineValue ?? (i + 1 < args.Length ? args[++i] : null);
-                    if (string.IsNullOrEmpty(value))
-                    {
-                        await stderr.WriteLineAsync($"error: {arg} needs a value.");
-                        return ExitUsage;
-                    }
-
-                    if (arg == "--model")
-                    {
-                        model = value;
-                    }
-                    else
-                    {
-                        policyPath = value;
-                    }
-
-                    break;
-                default:
-                    if (arg.StartsWith('-') && arg != "-")
-                    {
-                        await stderr.WriteLineAsync($"error: unknown option '{args[i]}' for 'score'. Run 'safechat --help'.");
-                        return ExitUsage;
-                    }
-
-                    if (input is not null)
-                    {
-                        await stderr.WriteLineAsync($"error: 'score' takes one INPUT, got '{input}' and '{arg}'.");
-                        return ExitUsage;
-                    }
-
-                    input = arg;
-                    break;
+                case "--version" when args.Length == 1:
+                    await output.WriteLineAsync("safechat " + Version).ConfigureAwait(false);
+                    return ExitOk;
+                case "train":
+                    await stderr.WriteLineAsync(TrainMoved).ConfigureAwait(false);
+                    return ExitUsage;
             }
-        }
 
-        if (input is null)
-        {
-            await stderr.WriteLineAsync("error: 'score' needs an INPUT (a JSONL file, or - for stdin).");
-            return ExitUsage;
-        }
+            var progress = ShowProgress ?? (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+            var context = new CliContext(stdin, stdout, output, stderr, scorerFactory, policyLoader, timeProvider, progress);
+            var root = BuildCommands(context);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0 && !IsHelpRequest(parse))
+            {
+                await stderr.WriteLineAsync(DescribeError(parse)).ConfigureAwait(false);
+                return ExitUsage;
+            }
 
-        ISafetyScorer scorer;
-        IMessagePolicy? policy;
-        try
-        {
-            scorer = scorerFactory(model);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await stderr.WriteLineAsync($"error: could not load the model: {ex.Message}");
-            return ExitFailure;
-        }
-
-        try
-        {
-            policy = policyLoader(policyPath);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await stderr.WriteLineAsync($"error: could not load the policy: {ex.Message}");
-            return ExitFailure;
-        }
-
-        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid);
-        if (input == "-")
-        {
-            return await ScoreCommand.RunAsync(settings, scorer, policy, stdin, stdout, stderr, timeProvider, cancellationToken);
-        }
-
-        FileStream file;
-        try
-        {
-            file = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            await stderr.WriteLineAsync($"error: cannot read '{input}': {ex.Message}");
-            return ExitFailure;
-        }
-
-        await using (file)
-        {
-            return await ScoreCommand.RunAsync(settings, scorer, policy, file, stdout, stderr, timeProvider, cancellationToken);
+            var configuration = new InvocationConfiguration { Output = output, Error = stderr, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task WriteLineAsync(Stream stream, string text, CancellationToken cancellationToken)
+    private static bool IsHelpRequest(ParseResult parse) => parse.Action is System.CommandLine.Help.HelpAction;
+
+    private static RootCommand BuildCommands(CliContext context)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text + "\n");
-        await stream.WriteAsync(bytes, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
+        var root = new RootCommand("safechat: score chat conversations for grooming and sextortion risk, and tune how SafeChat alerts.");
+        root.Add(ScoreVerb.Create(context));
+        root.Add(EvalVerb.Create(context));
+        root.Add(TuneVerb.Create(context));
+        root.Add(ExplainVerb.Create(context));
+        root.Add(ReportVerb.Create(context));
+        root.Add(PolicyVerb.Create(context));
+        return root;
+    }
+
+    /// <summary>Turns System.CommandLine's parse errors into one clear message naming the command, option or argument.</summary>
+    private static string DescribeError(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var path = CommandPath(parse.CommandResult);
+        var synopsis = CommandSynopsis.For(path);
+        var usage = synopsis is null ? $" Run 'safechat {path} --help'.".Replace("safechat  --help", "safechat --help", StringComparison.Ordinal) : "\nusage: " + synopsis;
+
+        foreach (var error in parse.Errors)
+        {
+            if (error.SymbolResult is OptionResult option
+                || (error.SymbolResult is ArgumentResult { Parent: OptionResult parentOption } && (option = parentOption) is not null))
+            {
+                return option.Tokens.Count == 0
+                    ? $"error: {option.Option.Name} needs a value." + usage
+                    : $"error: {option.Option.Name}: cannot use '{option.Tokens[0].Value}' ({error.Message.TrimEnd('.')})." + usage;
+            }
+        }
+
+        foreach (var token in parse.UnmatchedTokens)
+        {
+            if (command is RootCommand)
+            {
+                return $"error: unknown command '{token}'. Run 'safechat --help'.";
+            }
+
+            if (token.StartsWith('-') && token != "-")
+            {
+                return $"error: unknown option '{token}' for '{path}'. Run 'safechat {path} --help'.";
+            }
+
+            var argument = command.Arguments.FirstOrDefault();
+            if (argument is not null)
+            {
+                var given = parse.GetResult(argument)?.Tokens.FirstOrDefault()?.Value;
+                return $"error: '{path}' takes one {argument.Name}, got '{given}' and '{token}'." + usage;
+            }
+
+            return command.Subcommands.Count > 0
+                ? $"error: unknown command '{token}' for '{path}'." + usage
+                : $"error: '{path}' takes no argument, got '{token}'." + usage;
+        }
+
+        foreach (var argument in command.Arguments)
+        {
+            var result = parse.GetResult(argument);
+            if (result is null || result.Tokens.Count == 0)
+            {
+                return $"error: '{path}' needs {Article(argument.Name)} {argument.Name} ({argument.Description})." + usage;
+            }
+        }
+
+        if (command.Subcommands.Count > 0 && command.Action is null)
+        {
+            return $"error: '{path}' needs a subcommand: {string.Join(", ", command.Subcommands.Select(c => c.Name))}." + usage;
+        }
+
+        return "error: " + parse.Errors[0].Message + usage;
+    }
+
+    private static string Article(string name) => name.Length > 0 && "AEIOU".Contains(char.ToUpperInvariant(name[0]), StringComparison.Ordinal) ? "an" : "a";
+
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is CommandResult commandResult && commandResult.Command is not RootCommand; current = current.Parent)
+        {
+            names.Add(commandResult.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
 }

@@ -30,7 +30,7 @@ public class CliApplicationTests
     [InlineData(new[] { "score", "a.jsonl", "b.jsonl" }, "error: 'score' takes one INPUT")]
     [InlineData(new[] { "score", "a.jsonl", "--fast" }, "error: unknown option '--fast'")]
     [InlineData(new[] { "score", "a.jsonl", "--model" }, "error: --model needs a value")]
-    [InlineData(new[] { "train", "--out", "models" }, "training moved to the safechat-train tool")]
+    [InlineData(new[] { "train", "--out", "models" }, "training moved to the separate 'safechat-train' tool")]
     public async Task Run_BadArguments_ExitsWithUsageError(string[] args, string message)
     {
         var run = await new CliRunner().RunAsync(args);

@@ -19,6 +19,9 @@ internal sealed class CliRunner
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
 
+    /// <summary>A fixture of this test project (tests/SafeChat.Cli.Tests/Fixtures).</summary>
+    public static string Fixture2(string name) => Path.Combine(AppContext.BaseDirectory, "cli-fixtures", name);
+
     public async Task<CliRun> RunAsync(string[] args, byte[]? stdin = null)
     {
         var app = new CliApplication(
@@ -32,7 +35,10 @@ internal sealed class CliRunner
                 LoadedPolicy = policy;
                 return Policy;
             },
-            TimeProvider.System);
+            TimeProvider.System)
+        {
+            ShowProgress = false,
+        };
         using var input = new MemoryStream(stdin ?? []);
         using var output = new MemoryStream();
         using var error = new StringWriter();

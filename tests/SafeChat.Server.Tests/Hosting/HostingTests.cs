@@ -151,6 +151,13 @@ public sealed class HostingTests
 
         await adult.InvokeAsync("Join", "lobby");
 
+        // The moderation queue records the escalation (and counts it) on the dispatcher's loop, just after the message
+        // is moderated: wait for the count instead of racing it.
+        for (var waited = 0; escalations.GetMeasurementSnapshot().Count == 0 && waited < 10_000; waited += 20)
+        {
+            await Task.Delay(20);
+        }
+
         var outcomes = messages.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!).ToList();
         Assert.Equal(1, outcomes.Count(o => o == "blocked"));
         Assert.Equal(4, outcomes.Count(o => o == "delivered"));

@@ -1,0 +1,61 @@
+using System.CommandLine;
+
+namespace SafeChat.Cli;
+
+/// <summary><c>safechat score</c>: the command line of <see cref="ScoreCommand"/>.</summary>
+internal static class ScoreVerb
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Argument<string>("INPUT") { Description = "a JSONL file, or - for stdin" };
+        var model = SharedOptions.Model();
+        var policy = new Option<string>("--policy") { Description = "Apply a policy file or a preset (strict-minors, standard); its decisions appear in each result.", HelpName = "FILE|PRESET" };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report each invalid line on stderr and go on, instead of stopping at the first one." };
+        var command = new Command("score", "Read conversations as JSONL and write one JSON result per conversation to stdout, in input order; a summary line goes to stderr.")
+        {
+            input, model, policy, skipInvalid,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            context, parse.GetRequiredValue(input), parse.GetValue(model), parse.GetValue(policy), parse.GetValue(skipInvalid), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, string input, string? model, string? policyPath, bool skipInvalid, CancellationToken cancellationToken)
+    {
+        var scorer = await context.LoadScorerAsync(model).ConfigureAwait(false);
+        if (scorer is null)
+        {
+            return CliApplication.ExitFailure;
+        }
+
+        Policies.IMessagePolicy? policy;
+        try
+        {
+            policy = context.PolicyLoader(policyPath);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await context.Error.WriteLineAsync($"error: could not load the policy: {ex.Message}").ConfigureAwait(false);
+            return CliApplication.ExitFailure;
+        }
+
+        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid);
+        if (input == "-")
+        {
+            return await ScoreCommand.RunAsync(settings, scorer, policy, context.Stdin, context.Stdout, context.Error, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        var file = await GoldFile.OpenAsync(input, context.Error).ConfigureAwait(false);
+        if (file is null)
+        {
+            return CliApplication.ExitFailure;
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            using var progress = context.Progress("scoring", context.ShowProgress ? GoldFile.CountLines(input) : 0);
+            Stream output = progress.IsVisible ? new LineCountingStream(context.Stdout, progress) : context.Stdout;
+            return await ScoreCommand.RunAsync(settings, scorer, policy, file, output, progress.Wrap(context.Error), context.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
