@@ -34,6 +34,7 @@ public sealed class SafeChatEngine
     private readonly string[] _signalNames;
     private readonly float _signalThreshold;
     private readonly int _maxScoredCharacters;
+    private readonly int _maxContactsPerUser;
 
     /// <summary>Builds an engine.</summary>
     /// <param name="scorer">The detection model.</param>
@@ -98,6 +99,7 @@ public sealed class SafeChatEngine
             options.ConversationIdleTimeout);
         _signalThreshold = options.SignalThreshold;
         _maxScoredCharacters = options.MaxScoredCharacters;
+        _maxContactsPerUser = options.MaxContactsPerUser;
     }
 
     /// <summary>The scorer's descriptor (model id and version, signals).</summary>
@@ -174,7 +176,7 @@ public sealed class SafeChatEngine
 
         var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
         var senderCounters = await _users.RecordMessageAsync(
-            new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope), now),
+            new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now),
             cancellationToken).ConfigureAwait(false);
         _metrics.MessageScored();
 
@@ -359,11 +361,15 @@ public sealed class SafeChatEngine
         return fired ?? NoSignals;
     }
 
-    private static IReadOnlyList<string> MinorRecipientIds(MessageEnvelope envelope)
+    // At most `cap` minors per message: the user store remembers no more than that many per user anyway, and the cap
+    // keeps a message to a huge room from costing time in the room's size (the cost stays linear in messages).
+    private static IReadOnlyList<string> MinorRecipientIds(MessageEnvelope envelope, int cap)
     {
         List<string>? minors = null;
-        foreach (var recipient in envelope.Recipients)
+        var recipients = envelope.Recipients;
+        for (var i = 0; i < recipients.Count && (minors is null || minors.Count < cap); i++)
         {
+            var recipient = recipients[i];
             if (recipient is { IsMinorForProtection: true } && !string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal))
             {
                 (minors ??= []).Add(recipient.Id);

@@ -223,21 +223,9 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         return best;
     }
 
-    private static string[] AllIds(IReadOnlyList<Participant> participants)
-    {
-        if (participants.Count == 0)
-        {
-            return [];
-        }
-
-        var ids = new string[participants.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = participants[i].Id;
-        }
-
-        return ids;
-    }
+    // A view, not a copy: a rule that targets everyone in a large room costs O(1) per message, not O(members).
+    private static IReadOnlyList<string> AllIds(IReadOnlyList<Participant> participants) =>
+        participants.Count == 0 ? [] : new ParticipantIds(participants);
 
     /// <summary>A rule's three-valued result: clearly false (re-arms its latch), inside the hysteresis band, or true.</summary>
     internal enum Outcome

@@ -163,38 +163,41 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         }
     }
 
-    // Ids with the time they were last seen; pruned lazily, capped by dropping the stalest id.
+    // Ids with the time they were last seen, in last-seen order (a linked list indexed by a dictionary): touching,
+    // pruning the expired and dropping the stalest are O(1) each, so a user who reaches many minors costs linear time.
     private sealed class ContactSet
     {
-        private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
-        private long _oldest = long.MaxValue;
+        private readonly Dictionary<string, LinkedListNode<(string Id, long Seen)>> _nodes = new(StringComparer.Ordinal);
+        private readonly LinkedList<(string Id, long Seen)> _order = new();
 
         public void Touch(string id, long now, int cap)
         {
             Prune(now - DayTicks);
-            if (!_lastSeen.ContainsKey(id) && _lastSeen.Count >= cap)
+            if (_nodes.TryGetValue(id, out var node))
             {
-                DropStalest();
+                // Times only move forward for a contact; the list stays sorted because now is the newest time.
+                var seen = Math.Max(node.Value.Seen, now);
+                _order.Remove(node);
+                node.Value = (id, seen);
+                _order.AddLast(node);
+                return;
             }
 
-            _lastSeen[id] = _lastSeen.TryGetValue(id, out var seen) ? Math.Max(seen, now) : now;
-            _oldest = Math.Min(_oldest, _lastSeen[id]);
+            if (_nodes.Count >= cap && _order.First is { } stalest)
+            {
+                _order.RemoveFirst();
+                _nodes.Remove(stalest.Value.Id);
+            }
+
+            _nodes[id] = _order.AddLast((id, now));
         }
 
         public int CountSince(long cutoff)
         {
-            if (_oldest > cutoff)
+            var count = _nodes.Count;
+            for (var node = _order.First; node is not null && node.Value.Seen <= cutoff; node = node.Next)
             {
-                return _lastSeen.Count;
-            }
-
-            var count = 0;
-            foreach (var seen in _lastSeen.Values)
-            {
-                if (seen > cutoff)
-                {
-                    count++;
-                }
+                count--;
             }
 
             return count;
@@ -202,59 +205,10 @@ public sealed class InMemoryUserStateStore : IUserStateStore
 
         private void Prune(long cutoff)
         {
-            if (_oldest > cutoff)
+            while (_order.First is { } oldest && oldest.Value.Seen <= cutoff)
             {
-                return;
-            }
-
-            List<string>? stale = null;
-            var oldest = long.MaxValue;
-            foreach (var pair in _lastSeen)
-            {
-                if (pair.Value <= cutoff)
-                {
-                    (stale ??= []).Add(pair.Key);
-                }
-                else
-                {
-                    oldest = Math.Min(oldest, pair.Value);
-                }
-            }
-
-            if (stale is not null)
-            {
-                foreach (var id in stale)
-                {
-                    _lastSeen.Remove(id);
-                }
-            }
-
-            _oldest = oldest;
-        }
-
-        private void DropStalest()
-        {
-            string? stalest = null;
-            var stalestSeen = long.MaxValue;
-            var nextOldest = long.MaxValue;
-            foreach (var pair in _lastSeen)
-            {
-                if (pair.Value < stalestSeen)
-                {
-                    nextOldest = stalestSeen;
-                    stalest = pair.Key;
-                    stalestSeen = pair.Value;
-                }
-                else
-                {
-                    nextOldest = Math.Min(nextOldest, pair.Value);
-                }
-            }
-
-            if (stalest is not null)
-            {
-                _lastSeen.Remove(stalest);
-                _oldest = nextOldest;
+                _order.RemoveFirst();
+                _nodes.Remove(oldest.Value.Id);
             }
         }
     }
