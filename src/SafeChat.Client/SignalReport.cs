@@ -2,15 +2,6 @@ using SafeChat.Policies;
 
 namespace SafeChat.Client;
 
-/// <summary>Whether a message was checked before sending or on receipt.</summary>
-public enum MessageDirection
-{
-    /// <summary>The local user is sending it.</summary>
-    Outgoing = 0,
-    /// <summary>The local user received it.</summary>
-    Incoming = 1,
-}
-
 /// <summary>
 /// What leaves the device: signal names, risks, versions and decisions. It never holds message text, and never a raw
 /// user id (the sender is hashed with the per-install salt, or left out).
@@ -46,18 +37,4 @@ public sealed record SignalReport
 
     /// <summary>The decisions, without user ids or nudge text.</summary>
     public IReadOnlyList<ReportedDecision> Decisions { get; init; } = [];
-}
-
-/// <summary>A decision as reported off the device.</summary>
-/// <param name="RuleId">The rule id.</param>
-/// <param name="Action">The action.</param>
-/// <param name="Severity">The severity, for escalations.</param>
-/// <param name="Shadow">True for shadow-mode decisions.</param>
-public sealed record ReportedDecision(string RuleId, PolicyAction Action, Severity? Severity, bool Shadow);
-
-/// <summary>Receives the signals the client is allowed to send off the device. Implementations decide where they go.</summary>
-public interface ISignalReporter
-{
-    /// <summary>Handles one report. A failure is counted by the client and never breaks the chat.</summary>
-    ValueTask ReportAsync(SignalReport report, CancellationToken cancellationToken = default);
 }

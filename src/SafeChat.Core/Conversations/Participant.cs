@@ -1,31 +1,5 @@
 namespace SafeChat.Conversations;
 
-/// <summary>How old a participant is, in the bands that child-safety rules use.</summary>
-public enum AgeBand
-{
-    /// <summary>The host does not know the participant's age.</summary>
-    Unknown = 0,
-    /// <summary>Under 13.</summary>
-    Child = 1,
-    /// <summary>13 to 17.</summary>
-    Teen = 2,
-    /// <summary>18 or older.</summary>
-    Adult = 3,
-}
-
-/// <summary>How the host came to know a participant's age.</summary>
-public enum AgeAssurance
-{
-    /// <summary>No age information at all.</summary>
-    Unknown = 0,
-    /// <summary>The user typed it in. Ofcom does not count this as highly effective age assurance.</summary>
-    SelfDeclared = 1,
-    /// <summary>Estimated by a model or by behaviour.</summary>
-    Estimated = 2,
-    /// <summary>Verified (ID, payment card, trusted third party).</summary>
-    Verified = 3,
-}
-
 /// <summary>A user taking part in a conversation.</summary>
 /// <param name="Id">The host's stable user id. Never logged by SafeChat.</param>
 /// <param name="AgeBand">The participant's age band.</param>

@@ -4,19 +4,6 @@ using SafeChat.Policies;
 
 namespace SafeChat.Evidence;
 
-/// <summary>Supplies the thread and participants for an escalation; the host owns message text, SafeChat does not.</summary>
-public interface IEvidenceThreadSource
-{
-    /// <summary>The thread to preserve for <paramref name="escalation"/>, or null when the host has none.</summary>
-    ValueTask<EvidenceThread?> GetThreadAsync(EscalationEvent escalation, CancellationToken cancellationToken = default);
-}
-
-/// <summary>The conversation and the two people an evidence bundle is about.</summary>
-/// <param name="Messages">The messages, oldest first.</param>
-/// <param name="Reported">The reported user (the escalation's subject).</param>
-/// <param name="Victim">The child.</param>
-public sealed record EvidenceThread(IReadOnlyList<ChatMessage> Messages, Participant Reported, Participant Victim);
-
 /// <summary>
 /// An escalation handler that builds an <see cref="EvidenceBundle"/> and appends it (on hold) to an
 /// <see cref="IEvidenceStore"/>. Shadow escalations and those below <see cref="MinimumSeverity"/> are skipped.

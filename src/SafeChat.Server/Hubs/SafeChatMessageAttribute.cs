@@ -17,14 +17,3 @@ public sealed class SafeChatMessageAttribute : Attribute
     /// <summary>The name of the optional message id parameter. Default <c>messageId</c>; used only when the method has it.</summary>
     public string MessageIdParameter { get; set; } = "messageId";
 }
-
-/// <summary>
-/// Marks a hub method as "join a room": the SafeChat hub filter asks the policy first, and the method runs only when the
-/// join is allowed. The method must have a <see cref="string"/> parameter for the room id.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
-public sealed class SafeChatJoinAttribute : Attribute
-{
-    /// <summary>The name of the room id parameter. Default <c>roomId</c>.</summary>
-    public string RoomParameter { get; set; } = "roomId";
-}

@@ -1,0 +1,20 @@
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.Policies;
+
+/// <summary>Everything a policy may look at when a user asks to join a room.</summary>
+public sealed record JoinContext
+{
+    /// <summary>The room.</summary>
+    public required Room Room { get; init; }
+
+    /// <summary>The user who wants to join.</summary>
+    public required Participant Joiner { get; init; }
+
+    /// <summary>The room's current members.</summary>
+    public required IReadOnlyList<Participant> Members { get; init; }
+
+    /// <summary>Member ids the joiner is connected to.</summary>
+    public IReadOnlyCollection<string> ConnectedMemberIds { get; init; } = [];
+}

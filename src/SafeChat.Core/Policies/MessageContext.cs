@@ -1,0 +1,44 @@
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.Policies;
+
+/// <summary>Everything a policy may look at for one message.</summary>
+public sealed record MessageContext
+{
+    /// <summary>The message. Policies must not copy its text into decisions.</summary>
+    public required ChatMessage Message { get; init; }
+
+    /// <summary>The room.</summary>
+    public required Room Room { get; init; }
+
+    /// <summary>The sender.</summary>
+    public required Participant Sender { get; init; }
+
+    /// <summary>The other participants of the room (the recipients).</summary>
+    public required IReadOnlyList<Participant> Recipients { get; init; }
+
+    /// <summary>Recipient ids the sender is connected to (friends, contacts, family link).</summary>
+    public IReadOnlyCollection<string> ConnectedRecipientIds { get; init; } = [];
+
+    /// <summary>The 0-based index of the message in the conversation.</summary>
+    public int MessageIndex { get; init; }
+
+    /// <summary>The conversation's risk after this message.</summary>
+    public RiskAssessment Assessment { get; init; } = RiskAssessment.None;
+
+    /// <summary>The sender's own risk after this message (from <see cref="RiskAssessment.Authors"/>), per harm.</summary>
+    public IReadOnlyDictionary<string, float> SenderHarms { get; init; } = new Dictionary<string, float>();
+
+    /// <summary>Signal names that fired on this message.</summary>
+    public IReadOnlyList<string> MessageSignals { get; init; } = [];
+
+    /// <summary>The sender's cross-conversation counters.</summary>
+    public UserCounters SenderCounters { get; init; } = new();
+
+    /// <summary>Message features.</summary>
+    public MessageFeatures Features { get; init; } = new();
+
+    /// <summary>The model version that produced the assessment.</summary>
+    public string? ModelVersion { get; init; }
+}

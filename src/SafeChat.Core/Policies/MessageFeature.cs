@@ -1,0 +1,14 @@
+using SafeChat.Conversations;
+
+namespace SafeChat.Policies;
+
+/// <summary>A cheap message feature a rule can require (file names <c>link</c>, <c>image</c>, <c>contact_handle</c>).</summary>
+public enum MessageFeature
+{
+    /// <summary>The message contains a link.</summary>
+    Link = 0,
+    /// <summary>The message carries an image or video.</summary>
+    Image = 1,
+    /// <summary>The message contains a phone number or an off-platform handle.</summary>
+    ContactHandle = 2,
+}

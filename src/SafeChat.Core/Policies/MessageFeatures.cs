@@ -1,0 +1,20 @@
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.Policies;
+
+/// <summary>Cheap features of a message that rules can use. Never contains the text itself.</summary>
+public sealed record MessageFeatures
+{
+    /// <summary>The message contains a link.</summary>
+    public bool HasLink { get; init; }
+
+    /// <summary>The message carries an image or video.</summary>
+    public bool HasImage { get; init; }
+
+    /// <summary>The message contains something that looks like a phone number or a handle on another platform.</summary>
+    public bool HasContactHandle { get; init; }
+
+    /// <summary>The message length in characters.</summary>
+    public int Length { get; init; }
+}

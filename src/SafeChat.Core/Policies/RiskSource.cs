@@ -1,0 +1,12 @@
+using SafeChat.Conversations;
+
+namespace SafeChat.Policies;
+
+/// <summary>Whose risk a risk condition reads.</summary>
+public enum RiskSource
+{
+    /// <summary>The sender's own side of the conversation (<see cref="MessageContext.SenderHarms"/>), the default.</summary>
+    Sender = 0,
+    /// <summary>The whole conversation (<see cref="MessageContext.Assessment"/>).</summary>
+    Conversation = 1,
+}

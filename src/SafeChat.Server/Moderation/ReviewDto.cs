@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SafeChat.Escalation;
+using SafeChat.Server.Diagnostics;
+
+namespace SafeChat.Server.Moderation;
+
+/// <summary>A review in the moderation API.</summary>
+/// <param name="Outcome">confirmed or false_positive.</param>
+/// <param name="Reviewer">Who reviewed.</param>
+/// <param name="Note">The reviewer's note.</param>
+/// <param name="At">When.</param>
+public sealed record ReviewDto(string Outcome, string Reviewer, string? Note, DateTimeOffset At);
