@@ -1,6 +1,4 @@
 using SafeChat.Conversations;
-using SafeChat.Policies;
-using SafeChat.Scoring;
 
 namespace SafeChat.Client;
 

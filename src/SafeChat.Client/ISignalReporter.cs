@@ -1,5 +1,3 @@
-using SafeChat.Policies;
-
 namespace SafeChat.Client;
 
 /// <summary>Receives the signals the client is allowed to send off the device. Implementations decide where they go.</summary>

@@ -1,5 +1,3 @@
-using SafeChat.Policies;
-
 namespace SafeChat.Client;
 
 /// <summary>Whether a message was checked before sending or on receipt.</summary>

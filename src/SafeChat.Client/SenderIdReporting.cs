@@ -1,5 +1,3 @@
-using SafeChat.Engine;
-
 namespace SafeChat.Client;
 
 /// <summary>How the sender's id appears in a <see cref="SignalReport"/>.</summary>

@@ -1,5 +1,3 @@
-using SafeChat.Policies;
-
 namespace SafeChat.Client;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using SafeChat.Conversations;
-using SafeChat.Policies;
-
 namespace SafeChat.Evidence;
 
 /// <summary>Who wrote a message of the thread, relative to the report.</summary>

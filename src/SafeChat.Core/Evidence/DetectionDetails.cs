@@ -1,4 +1,3 @@
-using SafeChat.Conversations;
 using SafeChat.Policies;
 
 namespace SafeChat.Evidence;

@@ -1,5 +1,3 @@
-using SafeChat.Retention;
-
 namespace SafeChat.Evidence;
 
 /// <summary>One entry of the evidence log.</summary>

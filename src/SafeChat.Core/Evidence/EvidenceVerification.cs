@@ -1,5 +1,3 @@
-using SafeChat.Retention;
-
 namespace SafeChat.Evidence;
 
 /// <summary>The result of verifying an evidence chain.</summary>

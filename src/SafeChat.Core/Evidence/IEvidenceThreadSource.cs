@@ -1,6 +1,4 @@
-using SafeChat.Conversations;
 using SafeChat.Escalation;
-using SafeChat.Policies;
 
 namespace SafeChat.Evidence;
 

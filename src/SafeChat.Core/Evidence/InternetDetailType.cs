@@ -1,6 +1,3 @@
-using SafeChat.Conversations;
-using SafeChat.Policies;
-
 namespace SafeChat.Evidence;
 
 /// <summary>The CyberTipline's "Internet Details" categories SafeChat deals with.</summary>

@@ -1,5 +1,4 @@
 using SafeChat.Conversations;
-using SafeChat.Policies;
 
 namespace SafeChat.Evidence;
 

@@ -1,5 +1,4 @@
 using SafeChat.Conversations;
-using SafeChat.Scoring;
 
 namespace SafeChat.Policies;
 

@@ -1,5 +1,3 @@
-using SafeChat.Conversations;
-
 namespace SafeChat.Policies;
 
 /// <summary>A cheap message feature a rule can require (file names <c>link</c>, <c>image</c>, <c>contact_handle</c>).</summary>

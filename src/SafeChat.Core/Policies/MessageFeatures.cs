@@ -1,6 +1,3 @@
-using SafeChat.Conversations;
-using SafeChat.Scoring;
-
 namespace SafeChat.Policies;
 
 /// <summary>Cheap features of a message that rules can use. Never contains the text itself.</summary>

@@ -1,5 +1,3 @@
-using SafeChat.Conversations;
-
 namespace SafeChat.Policies;
 
 /// <summary>Default cooldowns for rules that do not set their own.</summary>

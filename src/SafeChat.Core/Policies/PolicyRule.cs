@@ -1,5 +1,3 @@
-using SafeChat.Conversations;
-
 namespace SafeChat.Policies;
 
 /// <summary>One rule of a policy.</summary>

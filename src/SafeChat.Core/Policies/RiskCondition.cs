@@ -1,5 +1,3 @@
-using SafeChat.Conversations;
-
 namespace SafeChat.Policies;
 
 /// <summary>A risk condition: the harm's risk must reach a fixed minimum or the policy's per-age-band threshold.</summary>

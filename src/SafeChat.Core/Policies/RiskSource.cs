@@ -1,5 +1,3 @@
-using SafeChat.Conversations;
-
 namespace SafeChat.Policies;
 
 /// <summary>Whose risk a risk condition reads.</summary>

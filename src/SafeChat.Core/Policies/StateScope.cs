@@ -1,5 +1,3 @@
-using SafeChat.Conversations;
-
 namespace SafeChat.Policies;
 
 /// <summary>How widely a rule's fire-once state is shared.</summary>

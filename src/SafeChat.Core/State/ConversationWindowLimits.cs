@@ -1,6 +1,3 @@
-using SafeChat.Conversations;
-using SafeChat.Scoring;
-
 namespace SafeChat.State;
 
 /// <summary>How much state a conversation keeps and for how long.</summary>

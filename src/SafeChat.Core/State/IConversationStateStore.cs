@@ -1,6 +1,3 @@
-using SafeChat.Conversations;
-using SafeChat.Scoring;
-
 namespace SafeChat.State;
 
 /// <summary>

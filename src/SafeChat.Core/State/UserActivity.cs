@@ -1,5 +1,3 @@
-using SafeChat.Policies;
-
 namespace SafeChat.State;
 
 /// <summary>One message sent by a user, as the user state sees it (no text).</summary>

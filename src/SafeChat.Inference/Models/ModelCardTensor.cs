@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace SafeChat.Inference.Models;
 
 /// <summary>One graph input or output as described by a <see cref="ModelCard"/>.</summary>

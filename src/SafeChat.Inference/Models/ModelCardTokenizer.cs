@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace SafeChat.Inference.Models;
 
 /// <summary>The tokenizer or featurizer a model expects.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace SafeChat.Inference.Models;
 
 /// <summary>A data set considered for a model, with its licence and how it was used.</summary>

@@ -1,7 +1,3 @@
-using SafeChat.Engine;
-using SafeChat.Escalation;
-using SafeChat.Policies;
-
 namespace SafeChat.Server;
 
 /// <summary>What the server does with a message or join when its state backend (for example Redis) cannot be reached.</summary>

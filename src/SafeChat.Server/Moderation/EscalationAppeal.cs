@@ -1,5 +1,3 @@
-using SafeChat.Escalation;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>An appeal against a confirmed escalation.</summary>

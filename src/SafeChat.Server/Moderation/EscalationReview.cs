@@ -1,5 +1,3 @@
-using SafeChat.Escalation;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>A reviewer's decision on an escalation.</summary>

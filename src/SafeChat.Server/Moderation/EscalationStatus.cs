@@ -1,5 +1,3 @@
-using SafeChat.Escalation;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>Where an escalation stands in human review.</summary>

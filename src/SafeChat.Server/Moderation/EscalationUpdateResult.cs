@@ -1,5 +1,3 @@
-using SafeChat.Escalation;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>The outcome of a change to a record in the <see cref="IEscalationQueue"/>.</summary>

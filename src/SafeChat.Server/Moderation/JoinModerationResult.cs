@@ -1,6 +1,3 @@
-using SafeChat.Engine;
-using SafeChat.Policies;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>What the server decided about a join.</summary>

@@ -1,6 +1,3 @@
-using SafeChat.Engine;
-using SafeChat.Policies;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>What happened to a chat message.</summary>

@@ -4,9 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SafeChat.Escalation;
 using SafeChat.Server.Diagnostics;
 
 namespace SafeChat.Server.Moderation;

@@ -1,6 +1,3 @@
-using SafeChat.Engine;
-using SafeChat.Policies;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>A nudge to show to some users. Never contains message text.</summary>

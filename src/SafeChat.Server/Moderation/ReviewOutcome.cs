@@ -1,5 +1,3 @@
-using SafeChat.Escalation;
-
 namespace SafeChat.Server.Moderation;
 
 /// <summary>A reviewer's verdict.</summary>
