@@ -17,6 +17,21 @@ internal sealed class TrainingOptions
 
     public List<string> Conversations { get; } = [];
 
+    /// <summary>Real benign chat that may train a shipped model (#ubuntu IRC CC-BY-4.0, ConvAI2 half): split by conversation.</summary>
+    public List<string> RealBenign { get; } = [];
+
+    /// <summary>Real benign chat for evaluation only (DailyDialog, CC BY-NC-SA): never trained or tuned on.</summary>
+    public List<string> RealEval { get; } = [];
+
+    /// <summary>Hand-written probe lines (lines schema): measured per signal, never trained or tuned on.</summary>
+    public List<string> Probes { get; } = [];
+
+    /// <summary>The perverted-justice-interleaved folder (sessions with both sides in order), split by offender.</summary>
+    public string? PjInterleavedDirectory { get; set; }
+
+    /// <summary>Hand annotations of Perverted-Justice offender lines (references into the interleaved sessions file).</summary>
+    public string? PjLabelsTsv { get; set; }
+
     public List<string> Lines { get; } = [];
 
     public List<string> Heldout { get; } = [];
@@ -62,7 +77,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--line-only]";
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr)
@@ -116,6 +131,11 @@ internal sealed class TrainingOptions
                 case "--lines": options.Lines.Add(value); multi = options.Lines; break;
                 case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
                 case "--external": options.External.Add(value); multi = options.External; break;
+                case "--real-benign": options.RealBenign.Add(value); multi = options.RealBenign; break;
+                case "--real-eval": options.RealEval.Add(value); multi = options.RealEval; break;
+                case "--probes": options.Probes.Add(value); multi = options.Probes; break;
+                case "--pj-interleaved": options.PjInterleavedDirectory = value; break;
+                case "--pj-labels": options.PjLabelsTsv = value; break;
                 case "--line-l2" or "--max-positive-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
                     {
@@ -183,8 +203,21 @@ internal sealed class TrainingOptions
             return null;
         }
 
+        foreach (var path in options.RealBenign.Where(p => Path.GetFileName(p).Contains("dailydialog", StringComparison.OrdinalIgnoreCase)))
+        {
+            stderr.WriteLine($"train: {path}: DailyDialog is CC BY-NC-SA (evaluation only); pass it with --real-eval, never --real-benign.");
+            return null;
+        }
+
+        if (options.PjLabelsTsv is not null && options.PjInterleavedDirectory is null)
+        {
+            stderr.WriteLine("train: --pj-labels needs --pj-interleaved (the annotations reference its sessions file).");
+            return null;
+        }
+
         foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
-                     .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
+                     .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.Probes)
+                     .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl, options.PjLabelsTsv }.OfType<string>()))
         {
             if (!File.Exists(path))
             {
@@ -193,10 +226,13 @@ internal sealed class TrainingOptions
             }
         }
 
-        if (options.PervertedJusticeDirectory is not null && !Directory.Exists(options.PervertedJusticeDirectory))
+        foreach (var directory in new[] { options.PervertedJusticeDirectory, options.PjInterleavedDirectory }.OfType<string>())
         {
-            stderr.WriteLine($"train: directory not found: {options.PervertedJusticeDirectory}");
-            return null;
+            if (!Directory.Exists(directory))
+            {
+                stderr.WriteLine($"train: directory not found: {directory}");
+                return null;
+            }
         }
 
         return options;

@@ -142,7 +142,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
     /// <summary>Conversations the aggregator learns from (or is validated on). NPS never: its licence is evaluation only.</summary>
     public static IEnumerable<ChatConversation> AggregatorConversations(TrainingData data, DataPart part) =>
-        data.Synthetic.Concat(data.PjConversations).Concat(data.Vtpan).Concat(data.Dota).Concat(data.PastedLogs).Where(c => c.Part == part);
+        data.Synthetic.Concat(data.PjConversations).Concat(data.PjSessions).Concat(data.Vtpan).Concat(data.Dota).Concat(data.RealBenign)
+            .Concat(data.PastedLogs).Where(c => c.Part == part);
 
     private byte[] BuildVocabulary(TrainingData data)
     {
@@ -174,7 +175,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 }
             }
 
-            foreach (var c in data.Dota.Concat(data.Vtpan).Where(c => c.Part == DataPart.Train))
+            foreach (var c in data.Dota.Concat(data.Vtpan).Concat(data.RealBenign).Where(c => c.Part == DataPart.Train))
             {
                 foreach (var m in c.Messages)
                 {
@@ -205,9 +206,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var synthetic = validation.Where(c => c.Source == "synthetic").Concat(data.Synthetic.Where(c => c.Part == DataPart.Train)).ToList();
         var limits = new Dictionary<string, double>[]
         {
-            new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.004 },
-            new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005 },
+            new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.003, ["convai2"] = 0.015, ["ubuntu"] = 0.003 },
+            new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
         };
+
+        // Real benign chat: validation plus out-of-fold training conversations, like the synthetic ones.
+        var real = validation.Where(c => c.Source is "convai2" or "ubuntu").Concat(data.RealBenign.Where(c => c.Part == DataPart.Train)).ToList();
         var thresholds = new Dictionary<string, float>();
         var notes = new Dictionary<string, string>();
         for (int h = 0; h < HarmNames.All.Count; h++)
@@ -218,7 +222,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             float byLimits = 0.05f;
             foreach (var (source, limit) in limits[h])
             {
-                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : validation).Where(c => c.Source == source && c.Label == HarmLabel.Benign)
+                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : source is "convai2" or "ubuntu" ? real : validation).Where(c => c.Source == source && c.Label == HarmLabel.Benign)
                     .Select(c => trace(c).Max(harm)).ToList();
                 float needed = EvaluationRunner.ChooseThreshold([(scores, limit)]);
                 perGroup.Add($"{source} benign <= {limit:P1} of {scores.Count} needs {needed:F3}");
