@@ -146,9 +146,16 @@ public static class TrainCommand
         sb.AppendLine("- **Runtime gates** (`SafetyScorerCore`): a grooming alert needs a fired grooming signal by that author (one-to-one chats with");
         sb.AppendLine("  no age bands where the other side reads as a minor excepted), and known age bands must leave a possible minor target");
         sb.AppendLine("  (not all-adult, not same-band minors); otherwise the author's grooming risk is scaled by 0.45, below every threshold.");
+        sb.AppendLine("- **Real chat** (detection v2, phase 1): #ubuntu IRC windows (CC-BY-4.0) and one half of ConvAI2 are negatives for every");
+        sb.AppendLine("  signal head, both harm heads and the aggregator, split by log day / dialogue (65/15/20); real Perverted-Justice sessions with");
+        sb.AppendLine("  both sides in order are aggregator positives, split BY OFFENDER (the same offenders' koutli lines follow that split);");
+        sb.AppendLine("  320 offender lines annotated by us (references only) are signal positives and negatives for training offenders and");
+        sb.AppendLine("  measure recall for held-out ones. DailyDialog (CC BY-NC-SA) and NPS are evaluation only.");
+        sb.AppendLine("- **Sextortion gate**: an author's sextortion risk needs two different fired sextortion signals (a claim with a threat,");
+        sb.AppendLine("  demand or deadline; or a threat with a demand) or a sextortion line score ≥ 0.9; otherwise it is scaled by 0.45.");
         sb.AppendLine("- **Thresholds** use validation conversations AND out-of-fold replays of the training conversations (line model and");
         sb.AppendLine("  aggregator both trained without that scenario fold), so the false-positive limit is measured on families the models did");
-        sb.AppendLine("  not learn from.");
+        sb.AppendLine("  not learn from; real benign limits: ConvAI2 ≤ 1.5 % and IRC ≤ 0.3 % flagged for grooming (0.5 % / 0.2 % for sextortion).");
         sb.AppendLine("- Data never used for training: NPS (licence), the PAN12 test sample, every held-out split, the synthetic heldout files,");
         sb.AppendLine("  the hand-written external check set (`--external`).");
         sb.AppendLine();

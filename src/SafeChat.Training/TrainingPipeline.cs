@@ -311,6 +311,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         Add("nps", data.Nps);
         Add("pan12-sample", data.Pan12Sample);
         Add("external", data.External);
+        foreach (var group in data.RealBenign.Concat(data.RealEval).GroupBy(c => c.Source))
+        {
+            Add(group.Key, group);
+        }
+
+        Add("pjx", data.PjSessions);
         var pj = new Dictionary<string, long>();
         foreach (var o in data.PjOffenders)
         {
