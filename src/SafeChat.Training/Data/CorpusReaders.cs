@@ -90,6 +90,12 @@ internal static class CorpusReaders
             }
 
             string author = m.TryGetProperty("author", out var a) ? ScalarText(a) : "unknown";
+            if (string.IsNullOrWhiteSpace(author))
+            {
+                // A few Dota 2 lines have an empty author; the engine (and the replay) needs a sender id.
+                author = "unknown";
+            }
+
             string text = m.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() ?? string.Empty : string.Empty;
             if (htmlDecode)
             {
