@@ -83,8 +83,9 @@ internal static class AggregatorRows
         switch (c.Source)
         {
             case "pj" or "pjx":
+                // A real session (pjx) starts where the offender starts talking: positive from their 3rd message on.
                 int said = window.Count(m => m.AuthorId == author);
-                return [said >= 5 ? (sbyte)1 : (sbyte)-1, 0];
+                return [said >= (c.Source == "pjx" ? 3 : 5) ? (sbyte)1 : (sbyte)-1, 0];
             case "vtpan" or "pj-pasted":
                 return [1, 0];
             case "synthetic-pasted":

@@ -69,6 +69,12 @@ internal sealed class TrainingOptions
     /// </summary>
     public float AggregatorPjWeight { get; set; } = 0.2f;
 
+    /// <summary>
+    /// Weight of each real interleaved Perverted-Justice session in the aggregator's training, relative to a synthetic
+    /// conversation (real turn structure, real offenders: the recall target on unseen offenders rests on them).
+    /// </summary>
+    public float AggregatorPjxWeight { get; set; } = 1f;
+
     /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
     public bool LineOnly { get; set; }
 
@@ -77,7 +83,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--line-only]";
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr)
@@ -153,7 +159,7 @@ internal sealed class TrainingOptions
                     }
 
                     break;
-                case "--weak-label-weight" or "--aggregator-pj-weight":
+                case "--weak-label-weight" or "--aggregator-pj-weight" or "--aggregator-pjx-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float weak) || weak < 0)
                     {
                         stderr.WriteLine($"train: option {arg} needs a non-negative number, got '{value}'.");
@@ -164,9 +170,13 @@ internal sealed class TrainingOptions
                     {
                         options.WeakLabelWeight = weak;
                     }
-                    else
+                    else if (arg == "--aggregator-pj-weight")
                     {
                         options.AggregatorPjWeight = weak;
+                    }
+                    else
+                    {
+                        options.AggregatorPjxWeight = weak;
                     }
 
                     break;

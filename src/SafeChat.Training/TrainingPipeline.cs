@@ -74,11 +74,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             var units = c.Messages.Select(m => model.PredictChunks(training.Chunks(m.Text))).ToList();
             int first = rows.Count;
             AggregatorRows.Add(c, units, rows);
-            if (c.Source == "pj" && options.AggregatorPjWeight != 1f)
+            float sourceWeight = c.Source == "pj" ? options.AggregatorPjWeight : c.Source == "pjx" ? options.AggregatorPjxWeight : 1f;
+            if (sourceWeight != 1f)
             {
                 for (int r = first; r < rows.Count; r++)
                 {
-                    rows[r] = rows[r] with { Weight = rows[r].Weight * options.AggregatorPjWeight };
+                    rows[r] = rows[r] with { Weight = rows[r].Weight * sourceWeight };
                 }
             }
             if (options.HiddenAgeReplays && c.Source == "synthetic" && c.Ages.Count > 0)
