@@ -118,7 +118,19 @@ internal static class ReviewerDecisionsReader
                 reviewer = reviewerElement.GetString();
             }
 
-            decision = new ReviewerDecision(conversationId!, harm!, verdict == Confirmed, reviewedAt, reviewer, lineNumber);
+            string? subject = null;
+            if (root.TryGetProperty("subject_user_id", out var subjectElement) && subjectElement.ValueKind != JsonValueKind.Null)
+            {
+                if (subjectElement.ValueKind != JsonValueKind.String)
+                {
+                    error = "subject_user_id: expected a string";
+                    return false;
+                }
+
+                subject = subjectElement.GetString();
+            }
+
+            decision = new ReviewerDecision(conversationId!, harm!, verdict == Confirmed, reviewedAt, reviewer, lineNumber, subject);
             error = null;
             return true;
         }
@@ -126,9 +138,13 @@ internal static class ReviewerDecisionsReader
 
     /// <summary>The latest decision per (conversation, harm): ties on <c>reviewed_at</c> go to the later line.</summary>
     public static IReadOnlyDictionary<(string ConversationId, string Harm), bool> Latest(IEnumerable<ReviewerDecision> decisions) =>
+        LatestDecisions(decisions).ToDictionary(p => p.Key, p => p.Value.Confirmed);
+
+    /// <summary>The latest decision itself per (conversation, harm), as <see cref="Latest"/> picks it.</summary>
+    public static IReadOnlyDictionary<(string ConversationId, string Harm), ReviewerDecision> LatestDecisions(IEnumerable<ReviewerDecision> decisions) =>
         decisions
             .GroupBy(d => (d.ConversationId, d.Harm))
-            .ToDictionary(g => g.Key, g => g.OrderBy(d => d.ReviewedAt).ThenBy(d => d.LineNumber).Last().Confirmed);
+            .ToDictionary(g => g.Key, g => g.OrderBy(d => d.ReviewedAt).ThenBy(d => d.LineNumber).Last());
 
     private static bool TryString(JsonElement root, string name, bool allowNumber, out string? value, out string? error)
     {

@@ -30,7 +30,8 @@ internal static class AggregatorRows
             combined[i] = unitsPerMessage[i].Length == 0 ? MessageSignals.Empty(SignalNames.All.Count) : ModelLayout.Combine(unitsPerMessage[i]);
         }
 
-        int stride = conversation.Source == "vtpan" ? n : n <= 60 ? 1 : n <= 150 ? 2 : 3;
+        // Multi-party IRC windows have many authors each: every 10th message keeps their row count near a synthetic chat's.
+        int stride = conversation.Source == "vtpan" ? n : conversation.Source == "ubuntu" ? 10 : n <= 60 ? 1 : n <= 150 ? 2 : 3;
         var features = new WindowFeatures();
         int firstRow = rows.Count;
         int? firstSignal = conversation.FirstSignalIndex;
@@ -81,9 +82,10 @@ internal static class AggregatorRows
 
         switch (c.Source)
         {
-            case "pj":
+            case "pj" or "pjx":
+                // A real session (pjx) starts where the offender starts talking: positive from their 3rd message on.
                 int said = window.Count(m => m.AuthorId == author);
-                return [said >= 5 ? (sbyte)1 : (sbyte)-1, 0];
+                return [said >= (c.Source == "pjx" ? 3 : 5) ? (sbyte)1 : (sbyte)-1, 0];
             case "vtpan" or "pj-pasted":
                 return [1, 0];
             case "synthetic-pasted":

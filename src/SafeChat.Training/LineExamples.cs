@@ -10,6 +10,9 @@ internal static class LineExamples
     /// <summary>At most this many weak-labelled Perverted-Justice offender lines per signal (the rest stay unlabeled).</summary>
     internal const int WeakLinesPerSignal = 4000;
 
+    /// <summary>Example weight of a hand-annotated real offender line (few, and the only real signal labels).</summary>
+    internal const float AnnotatedLineWeight = 3f;
+
     /// <summary>Labels of a line written in a conversation of <paramref name="harm"/> by a predator or not.</summary>
     public static sbyte[] Labels(IReadOnlyList<string> signals, HarmLabel harm, bool predator)
     {
@@ -190,6 +193,37 @@ internal static class LineExamples
             }
         }
 
+        // Real everyday chat nobody here wrote: a negative for every signal and both harm heads (its "I have it",
+        // "check this", "9", "lets go" are what the heads must learn to leave alone). minor_cue stays unlabeled on
+        // ConvAI2, whose crowdworkers sometimes play children.
+        int realLines = 0;
+        foreach (var c in data.RealBenign.Where(c => c.Part == DataPart.Train))
+        {
+            int fold = data.Fold(c, folds);
+            foreach (var m in c.Messages)
+            {
+                var labels = new sbyte[LineHeads.Count];
+                labels[LineHeads.MinorCueIndex] = c.Source == "convai2" ? (sbyte)-1 : (sbyte)0;
+                realLines++;
+                AddText(examples, featurizer, m.Text, labels, fold);
+            }
+        }
+
+        // Hand-annotated real offender lines of TRAINING offenders: annotated signals positive, every other signal a
+        // negative (the annotator looked for all 13), grooming_line positive.
+        int annotated = 0;
+        foreach (var line in data.PjAnnotated.Where(a => a.Part == DataPart.Train))
+        {
+            var labels = OffenderLabels();
+            for (int s = 0; s < LineHeads.SignalCount; s++)
+            {
+                labels[s] = line.Signals.Contains(SignalNames.All[s]) ? (sbyte)1 : (sbyte)0;
+            }
+
+            annotated++;
+            AddText(examples, featurizer, line.Text, labels, Splits.Fold("pj|" + line.Offender, folds), AnnotatedLineWeight);
+        }
+
         int vtpanChunks = 0;
         int vtpanGroomingChunks = 0;
         var groomingChunkLabels = OffenderLabels();
@@ -213,7 +247,7 @@ internal static class LineExamples
         }
 
         log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
-                      $"dota {dotaLines}, minor_cue positives {minorCuePositives}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
+                      $"dota {dotaLines}, real benign {realLines}, pj annotated {annotated}, minor_cue positives {minorCuePositives}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
     }
 

@@ -217,6 +217,40 @@ internal static class ModelExport
         },
         new()
         {
+            Name = "#ubuntu IRC (Kummerfeld et al., ACL 2019, irc-disentanglement train logs)",
+            Source = "github.com/jkkummerfeld/irc-disentanglement @ 82ed04f9, data/train/*.raw.txt (50-message windows, seeded sample)",
+            Licence = "CC-BY-4.0 (data/LICENSE-data.txt): trainable with attribution",
+            Usage = "real benign negatives for every signal head, both harm heads, the vocabulary and the aggregator; thresholds keep out-of-fold/validation windows under a flagged-rate limit; whole log days split 65/15/20 by stable hash",
+            Counts = s.Counts("ubuntu"),
+            Notes = "Multi-party adult tech-support chat; not verified harmless, no ages.",
+        },
+        new()
+        {
+            Name = "ConvAI2 / Persona-Chat (one half of the validation dialogues)",
+            Source = "github.com/bzantium/Posterior-Knowledge-Selection @ d7ab6479, data/valid_self_original_no_cands.txt (released by FAIR through ParlAI)",
+            Licence = "none stated in the repository: ask before commercial use",
+            Usage = "real benign negatives (line heads, aggregator, vocabulary); minor_cue unlabeled (crowdworkers sometimes play children); dialogues split 65/15/20 by stable hash; thresholds keep out-of-fold/validation dialogues under a flagged-rate limit",
+            Counts = s.Counts("convai2"),
+        },
+        new()
+        {
+            Name = "DailyDialog validation split",
+            Source = "github.com/snakeztc/NeuralDialog-LAED @ 746a4834, data/daily_dialog/validation/dialogues.txt",
+            Licence = "CC BY-NC-SA 4.0: evaluation only",
+            Usage = "evaluation only (--real-eval); never trained on, never used to choose a threshold",
+            Counts = s.Counts("dailydialog"),
+        },
+        new()
+        {
+            Name = "Perverted-Justice interleaved sessions (BF-PSR)",
+            Source = "github.com/danielafe7-usp/BF-PSR-Framework @ 6def7d5b, JsonData/Conversations/PJ.pkl (16 offenders, both sides in turn order with times)",
+            Licence = "none stated (\"freely available for download\"); not redistributed",
+            Usage = "sessions of training offenders are aggregator positives (real turn structure); split BY OFFENDER (6 held out, 3 validation, 7 train, stable hash of the name) and the same offenders' koutli lines get the same part; 320 offender lines hand-annotated with signals by us (data/annotations/pj-signal-labels.tsv holds references only): training offenders' lines are signal positives AND negatives, held-out offenders' lines measure per-signal recall",
+            Counts = s.Counts("pjx"),
+            Notes = "Decoys are adults posing as 12-15-year-olds; caught offenders, often explicit early.",
+        },
+        new()
+        {
             Name = "NPS Chat Corpus",
             Source = "nltk_data nps_chat",
             Licence = "non-commercial research only",
@@ -246,7 +280,7 @@ internal static class ModelExport
         "English only; trained on US/UK-style chat shorthand. Other languages (the Spanish sextortion smoke test) are not detected reliably.",
         "Real grooming data comes from Perverted-Justice stings: the 'victims' are adult decoys and the cases are late-stage and explicit; subtle or aborted grooming is under-represented.",
         "Our own conversations were written by one team (phrase-bank templates plus hand-written conversations and lines by a few writers); real predators phrase things in ways we did not.",
-        "Real benign data is adult game chat (Dota 2) and IRC/Omegle chatter; warm family and teen chat is only synthetic.",
+        "Real benign data is adult game chat (Dota 2), #ubuntu IRC, ConvAI2 small talk and IRC/Omegle chatter; warm family and teen chat is only synthetic.",
         "Sextortion training data is entirely synthetic: there is no public English sextortion chat corpus.",
         "Known age bands are trusted: with every other participant a known adult (or a known minor among known minors) grooming risk is kept below alerting, so a minor registered as an adult is not protected by the grooming alert (pass only assured ages; the policy layer treats self-declared adults as unknown).",
         "Age context (known adult author, known minor present) raises risk; where ages are unknown the aggregator uses the internal minor_cue head (the other participants' strongest line saying they are a minor), which was weak-labelled by patterns: minors who never mention age, school or parents give no cue, and adults role-playing or joking about being young do.",

@@ -81,6 +81,8 @@ public static class TrainCommand
         var lineMetrics = LineMetrics.Compute(new MLContext(options.Seed), scorer, data, stdout);
         var table = HeldoutEvaluation.Markdown(results);
         stdout.WriteLine(table);
+        var probes = options.Probes.SelectMany(CorpusReaders.ReadLines).ToList();
+        var signalTable = SignalEvaluation.Run(scorer, data, probes, stdout);
 
         ModelExport.Write(options.OutputDirectory, models, options, models.Summary, results, lineMetrics);
         using (var check = OnnxSafetyScorer.Load(options.OutputDirectory))
@@ -88,7 +90,7 @@ public static class TrainCommand
             stdout.WriteLine($"written and verified: {check.Descriptor.ModelVersion}");
         }
 
-        File.WriteAllText(Path.Combine(options.OutputDirectory, "EVALUATION.md"), EvaluationMarkdown(options, models, table, lineMetrics), new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(options.OutputDirectory, "EVALUATION.md"), EvaluationMarkdown(options, models, table, signalTable, lineMetrics), new UTF8Encoding(false));
         return 0;
     }
 
@@ -119,7 +121,7 @@ public static class TrainCommand
         return max;
     }
 
-    private static string EvaluationMarkdown(TrainingOptions options, TrainedModels models, string table, IReadOnlyList<ModelCardMetric> lineMetrics)
+    private static string EvaluationMarkdown(TrainingOptions options, TrainedModels models, string table, string signalTable, IReadOnlyList<ModelCardMetric> lineMetrics)
     {
         var sb = new StringBuilder();
         sb.AppendLine("# SafeChat detection models: held-out evaluation");
@@ -150,9 +152,16 @@ public static class TrainCommand
         sb.AppendLine("- **Runtime gates** (`SafetyScorerCore`): a grooming alert needs a fired grooming signal by that author (one-to-one chats with");
         sb.AppendLine("  no age bands where the other side reads as a minor excepted), and known age bands must leave a possible minor target");
         sb.AppendLine("  (not all-adult, not same-band minors); otherwise the author's grooming risk is scaled by 0.45, below every threshold.");
+        sb.AppendLine("- **Real chat** (detection v2, phase 1): #ubuntu IRC windows (CC-BY-4.0) and one half of ConvAI2 are negatives for every");
+        sb.AppendLine("  signal head, both harm heads and the aggregator, split by log day / dialogue (65/15/20); real Perverted-Justice sessions with");
+        sb.AppendLine("  both sides in order are aggregator positives, split BY OFFENDER (the same offenders' koutli lines follow that split);");
+        sb.AppendLine("  320 offender lines annotated by us (references only) are signal positives and negatives for training offenders and");
+        sb.AppendLine("  measure recall for held-out ones. DailyDialog (CC BY-NC-SA) and NPS are evaluation only.");
+        sb.AppendLine("- **Sextortion gate**: an author's sextortion risk needs two different fired sextortion signals (a claim with a threat,");
+        sb.AppendLine("  demand or deadline; or a threat with a demand) or a sextortion line score ≥ 0.9; otherwise it is scaled by 0.45.");
         sb.AppendLine("- **Thresholds** use validation conversations AND out-of-fold replays of the training conversations (line model and");
         sb.AppendLine("  aggregator both trained without that scenario fold), so the false-positive limit is measured on families the models did");
-        sb.AppendLine("  not learn from.");
+        sb.AppendLine("  not learn from; real benign limits: ConvAI2 ≤ 1.5 % and IRC ≤ 0.3 % flagged for grooming (0.5 % / 0.2 % for sextortion).");
         sb.AppendLine("- Data never used for training: NPS (licence), the PAN12 test sample, every held-out split, the synthetic heldout files,");
         sb.AppendLine("  the hand-written external check set (`--external`).");
         sb.AppendLine();
@@ -180,6 +189,15 @@ public static class TrainCommand
         sb.AppendLine("riskiest author at the alert is the annotated predator.");
         sb.AppendLine();
         sb.Append(table);
+        sb.AppendLine();
+        sb.AppendLine("## Signals on real text");
+        sb.AppendLine();
+        sb.AppendLine("Share of real benign held-out messages on which each signal fires (p ≥ 0.5; every firing there is a false alarm up to");
+        sb.AppendLine("the corpus's own noise); precision and recall on hand-annotated offender lines of HELD-OUT Perverted-Justice offenders");
+        sb.AppendLine("(`data/annotations/pj-signal-labels.tsv`, ChatCoder-style moves mapped to our 13 signals; half of the sample was drawn");
+        sb.AppendLine("from lines matching a broad topic pattern, half at random); recall on hand-written probe lines (`--probes`, never trained on).");
+        sb.AppendLine();
+        sb.Append(signalTable);
         sb.AppendLine();
         sb.AppendLine("## Messages (signals model, synthetic held-out messages)");
         sb.AppendLine();

@@ -34,6 +34,18 @@ internal sealed class TrainingData
     /// <summary>Hand-written external check conversations (measurement only).</summary>
     public List<ChatConversation> External { get; } = [];
 
+    /// <summary>Real benign chat that may be trained on (#ubuntu IRC windows, ConvAI2 half), split by conversation/log.</summary>
+    public List<ChatConversation> RealBenign { get; } = [];
+
+    /// <summary>Real benign chat for evaluation only (DailyDialog validation: CC BY-NC-SA).</summary>
+    public List<ChatConversation> RealEval { get; } = [];
+
+    /// <summary>Real Perverted-Justice sessions, both sides in turn order (source <c>pjx</c>), split by offender.</summary>
+    public List<ChatConversation> PjSessions { get; } = [];
+
+    /// <summary>Hand-annotated Perverted-Justice offender lines (signal positives and negatives), split by offender.</summary>
+    public List<PjAnnotatedLine> PjAnnotated { get; } = [];
+
     private readonly Dictionary<string, int> _scenarioOrder = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -71,6 +83,11 @@ internal sealed class TrainingData
             }
         }
 
+        if (options.Reviews.Count > 0)
+        {
+            ReviewLabels.Apply(data.Synthetic, options.Reviews, log);
+        }
+
         data.OrderScenarios();
         foreach (var path in options.Heldout)
         {
@@ -86,11 +103,55 @@ internal sealed class TrainingData
             data.SyntheticLines.AddRange(CorpusReaders.ReadLines(path));
         }
 
+        // The interleaved offenders are split first; the same offenders' koutli lines get the same part, so a held-out
+        // interleaved offender is never trained on through the koutli corpus.
+        var interleavedParts = new Dictionary<string, DataPart>(StringComparer.Ordinal);
+        if (options.PjInterleavedDirectory is not null)
+        {
+            string sessionsPath = Path.Combine(options.PjInterleavedDirectory, RealChat.PjSessionsFile);
+            if (!File.Exists(sessionsPath))
+            {
+                throw new DataFormatException($"{sessionsPath}: not found (expected the interleaved Perverted-Justice sessions)");
+            }
+
+            var sessions = CorpusReaders.ReadConversations(sessionsPath, "pjx");
+            interleavedParts = RealChat.SplitOffenders(sessions.Select(c => c.Group));
+            foreach (var c in sessions)
+            {
+                c.Part = interleavedParts[RealChat.NormalizeName(c.Group)];
+                data.PjSessions.Add(c);
+            }
+
+            if (options.PjLabelsTsv is not null)
+            {
+                data.PjAnnotated.AddRange(RealChat.ReadAnnotations(options.PjLabelsTsv, sessions, interleavedParts));
+            }
+        }
+
+        foreach (var path in options.RealBenign)
+        {
+            string source = RealChat.SourceOf(path);
+            foreach (var c in CorpusReaders.ReadConversations(path, source))
+            {
+                c.Part = Splits.ForCorpus(source, c.Group);
+                data.RealBenign.Add(c);
+            }
+        }
+
+        foreach (var path in options.RealEval)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(path, RealChat.SourceOf(path)))
+            {
+                c.Part = DataPart.Heldout;
+                data.RealEval.Add(c);
+            }
+        }
+
         if (options.PervertedJusticeDirectory is not null)
         {
             foreach (var offender in CorpusReaders.ReadPervertedJustice(options.PervertedJusticeDirectory))
             {
-                offender.Part = Splits.ForCorpus("pj", offender.Username);
+                offender.Part = interleavedParts.TryGetValue(RealChat.NormalizeName(offender.Username), out var part) ? part : Splits.ForCorpus("pj", offender.Username);
                 data.PjOffenders.Add(offender);
                 data.PjConversations.AddRange(PseudoConversations(offender, options.Seed));
             }
@@ -150,7 +211,8 @@ internal sealed class TrainingData
                       $"pj offenders {data.PjOffenders.Count} (train {data.PjOffenders.Count(o => o.Part == DataPart.Train)}, " +
                       $"val {data.PjOffenders.Count(o => o.Part == DataPart.Validation)}, heldout {data.PjOffenders.Count(o => o.Part == DataPart.Heldout)}), " +
                       $"pj pseudo-conversations {data.PjConversations.Count}; vtpan {Describe(data.Vtpan)}; dota {Describe(data.Dota)}; " +
-                      $"nps {data.Nps.Count}; pan12-sample {data.Pan12Sample.Count}");
+                      $"nps {data.Nps.Count}; pan12-sample {data.Pan12Sample.Count}; real benign {Describe(data.RealBenign)}; real eval-only {data.RealEval.Count}; " +
+                      $"pj sessions {Describe(data.PjSessions)}; pj annotated lines {data.PjAnnotated.Count} (train {data.PjAnnotated.Count(a => a.Part == DataPart.Train)}, heldout {data.PjAnnotated.Count(a => a.Part == DataPart.Heldout)})");
         return data;
     }
 

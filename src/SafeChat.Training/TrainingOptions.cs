@@ -17,6 +17,24 @@ internal sealed class TrainingOptions
 
     public List<string> Conversations { get; } = [];
 
+    /// <summary>Real benign chat that may train a shipped model (#ubuntu IRC CC-BY-4.0, ConvAI2 half): split by conversation.</summary>
+    public List<string> RealBenign { get; } = [];
+
+    /// <summary>Real benign chat for evaluation only (DailyDialog, CC BY-NC-SA): never trained or tuned on.</summary>
+    public List<string> RealEval { get; } = [];
+
+    /// <summary>Hand-written probe lines (lines schema): measured per signal, never trained or tuned on.</summary>
+    public List<string> Probes { get; } = [];
+
+    /// <summary>Reviewer-decision JSONL files (the moderation API's export) that relabel <see cref="Conversations"/>.</summary>
+    public List<string> Reviews { get; } = [];
+
+    /// <summary>The perverted-justice-interleaved folder (sessions with both sides in order), split by offender.</summary>
+    public string? PjInterleavedDirectory { get; set; }
+
+    /// <summary>Hand annotations of Perverted-Justice offender lines (references into the interleaved sessions file).</summary>
+    public string? PjLabelsTsv { get; set; }
+
     public List<string> Lines { get; } = [];
 
     public List<string> Heldout { get; } = [];
@@ -54,6 +72,12 @@ internal sealed class TrainingOptions
     /// </summary>
     public float AggregatorPjWeight { get; set; } = 0.2f;
 
+    /// <summary>
+    /// Weight of each real interleaved Perverted-Justice session in the aggregator's training, relative to a synthetic
+    /// conversation (real turn structure, real offenders: the recall target on unseen offenders rests on them).
+    /// </summary>
+    public float AggregatorPjxWeight { get; set; } = 1f;
+
     /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
     public bool LineOnly { get; set; }
 
@@ -62,7 +86,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -81,10 +105,19 @@ internal sealed class TrainingOptions
           --external FILE...        external check sets: measured with the exported models only
           --pj DIR --vtpan CSV --dota JSONL --nps JSONL --pan12-sample JSONL
                                     research corpora (models/EVALUATION.md shows the shipped models' command)
+          --real-benign FILE...     real everyday chat (trainable licences only; split by conversation)
+          --real-eval FILE...       real chat measured only (evaluation-only licences, e.g. DailyDialog)
+          --pj-interleaved DIR      Perverted-Justice sessions with both sides, split by offender
+          --pj-labels TSV           annotated offender-line references (data/annotations)
+          --probes FILE...          written probe lines, measured only
+          --reviews FILE...         reviewer decisions (the moderation API's export): a confirmed review makes that
+                                    --conversations conversation positive for the harm (its subject the offender), a
+                                    false positive makes it benign
         Output and tuning:
           --out DIR                 where models/<model-id>/ and EVALUATION.md go (default: models)
           --seed N                  random seed (default 42); a re-run with the same inputs is byte-identical
           --pj-lines N --folds N --line-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
+          --aggregator-pjx-weight X
           --line-only               train only the line model and print its held-out message metrics
 
         Exit codes: 0 success, 1 invalid data or failed export, 2 usage error.
@@ -142,6 +175,12 @@ internal sealed class TrainingOptions
                 case "--lines": options.Lines.Add(value); multi = options.Lines; break;
                 case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
                 case "--external": options.External.Add(value); multi = options.External; break;
+                case "--real-benign": options.RealBenign.Add(value); multi = options.RealBenign; break;
+                case "--real-eval": options.RealEval.Add(value); multi = options.RealEval; break;
+                case "--probes": options.Probes.Add(value); multi = options.Probes; break;
+                case "--reviews": options.Reviews.Add(value); multi = options.Reviews; break;
+                case "--pj-interleaved": options.PjInterleavedDirectory = value; break;
+                case "--pj-labels": options.PjLabelsTsv = value; break;
                 case "--line-l2" or "--max-positive-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
                     {
@@ -159,7 +198,7 @@ internal sealed class TrainingOptions
                     }
 
                     break;
-                case "--weak-label-weight" or "--aggregator-pj-weight":
+                case "--weak-label-weight" or "--aggregator-pj-weight" or "--aggregator-pjx-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float weak) || weak < 0)
                     {
                         stderr.WriteLine($"train: option {arg} needs a non-negative number, got '{value}'.");
@@ -170,9 +209,13 @@ internal sealed class TrainingOptions
                     {
                         options.WeakLabelWeight = weak;
                     }
-                    else
+                    else if (arg == "--aggregator-pj-weight")
                     {
                         options.AggregatorPjWeight = weak;
+                    }
+                    else
+                    {
+                        options.AggregatorPjxWeight = weak;
                     }
 
                     break;
@@ -209,8 +252,21 @@ internal sealed class TrainingOptions
             return null;
         }
 
+        foreach (var path in options.RealBenign.Where(p => Path.GetFileName(p).Contains("dailydialog", StringComparison.OrdinalIgnoreCase)))
+        {
+            stderr.WriteLine($"train: {path}: DailyDialog is CC BY-NC-SA (evaluation only); pass it with --real-eval, never --real-benign.");
+            return null;
+        }
+
+        if (options.PjLabelsTsv is not null && options.PjInterleavedDirectory is null)
+        {
+            stderr.WriteLine("train: --pj-labels needs --pj-interleaved (the annotations reference its sessions file).");
+            return null;
+        }
+
         foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
-                     .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
+                     .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.Probes)
+                     .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl, options.PjLabelsTsv }.OfType<string>()))
         {
             if (!File.Exists(path))
             {
@@ -219,10 +275,13 @@ internal sealed class TrainingOptions
             }
         }
 
-        if (options.PervertedJusticeDirectory is not null && !Directory.Exists(options.PervertedJusticeDirectory))
+        foreach (var directory in new[] { options.PervertedJusticeDirectory, options.PjInterleavedDirectory }.OfType<string>())
         {
-            stderr.WriteLine($"train: directory not found: {options.PervertedJusticeDirectory}");
-            return null;
+            if (!Directory.Exists(directory))
+            {
+                stderr.WriteLine($"train: directory not found: {directory}");
+                return null;
+            }
         }
 
         return options;

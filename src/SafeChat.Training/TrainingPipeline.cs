@@ -74,11 +74,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             var units = c.Messages.Select(m => model.PredictChunks(training.Chunks(m.Text))).ToList();
             int first = rows.Count;
             AggregatorRows.Add(c, units, rows);
-            if (c.Source == "pj" && options.AggregatorPjWeight != 1f)
+            float sourceWeight = c.Source == "pj" ? options.AggregatorPjWeight : c.Source == "pjx" ? options.AggregatorPjxWeight : 1f;
+            if (sourceWeight != 1f)
             {
                 for (int r = first; r < rows.Count; r++)
                 {
-                    rows[r] = rows[r] with { Weight = rows[r].Weight * options.AggregatorPjWeight };
+                    rows[r] = rows[r] with { Weight = rows[r].Weight * sourceWeight };
                 }
             }
             if (options.HiddenAgeReplays && c.Source == "synthetic" && c.Ages.Count > 0)
@@ -142,7 +143,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
     /// <summary>Conversations the aggregator learns from (or is validated on). NPS never: its licence is evaluation only.</summary>
     public static IEnumerable<ChatConversation> AggregatorConversations(TrainingData data, DataPart part) =>
-        data.Synthetic.Concat(data.PjConversations).Concat(data.Vtpan).Concat(data.Dota).Concat(data.PastedLogs).Where(c => c.Part == part);
+        data.Synthetic.Concat(data.PjConversations).Concat(data.PjSessions).Concat(data.Vtpan).Concat(data.Dota).Concat(data.RealBenign)
+            .Concat(data.PastedLogs).Where(c => c.Part == part);
 
     private byte[] BuildVocabulary(TrainingData data)
     {
@@ -174,7 +176,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 }
             }
 
-            foreach (var c in data.Dota.Concat(data.Vtpan).Where(c => c.Part == DataPart.Train))
+            foreach (var c in data.Dota.Concat(data.Vtpan).Concat(data.RealBenign).Where(c => c.Part == DataPart.Train))
             {
                 foreach (var m in c.Messages)
                 {
@@ -205,9 +207,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var synthetic = validation.Where(c => c.Source == "synthetic").Concat(data.Synthetic.Where(c => c.Part == DataPart.Train)).ToList();
         var limits = new Dictionary<string, double>[]
         {
-            new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.004 },
-            new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005 },
+            new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.003, ["convai2"] = 0.015, ["ubuntu"] = 0.003 },
+            new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
         };
+
+        // Real benign chat: validation plus out-of-fold training conversations, like the synthetic ones.
+        var real = validation.Where(c => c.Source is "convai2" or "ubuntu").Concat(data.RealBenign.Where(c => c.Part == DataPart.Train)).ToList();
         var thresholds = new Dictionary<string, float>();
         var notes = new Dictionary<string, string>();
         for (int h = 0; h < HarmNames.All.Count; h++)
@@ -218,7 +223,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             float byLimits = 0.05f;
             foreach (var (source, limit) in limits[h])
             {
-                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : validation).Where(c => c.Source == source && c.Label == HarmLabel.Benign)
+                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : source is "convai2" or "ubuntu" ? real : validation).Where(c => c.Source == source && c.Label == HarmLabel.Benign)
                     .Select(c => trace(c).Max(harm)).ToList();
                 float needed = EvaluationRunner.ChooseThreshold([(scores, limit)]);
                 perGroup.Add($"{source} benign <= {limit:P1} of {scores.Count} needs {needed:F3}");
@@ -307,6 +312,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         Add("nps", data.Nps);
         Add("pan12-sample", data.Pan12Sample);
         Add("external", data.External);
+        foreach (var group in data.RealBenign.Concat(data.RealEval).GroupBy(c => c.Source))
+        {
+            Add(group.Key, group);
+        }
+
+        Add("pjx", data.PjSessions);
         var pj = new Dictionary<string, long>();
         foreach (var o in data.PjOffenders)
         {

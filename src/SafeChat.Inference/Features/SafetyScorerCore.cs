@@ -124,6 +124,7 @@ internal sealed class SafetyScorerCore
             {
                 _risk.Run(features.FeatureBuffer, authors, output);
                 ApplyEvidenceGate(features, output.AsSpan(0, authors * k));
+                ApplySextortionGate(features, output.AsSpan(0, authors * k));
                 ApplyTranscripts(features, output.AsSpan(0, authors * k));
                 return RiskAssessmentBuilder.Build(features, output.AsSpan(0, authors * k), Descriptor.SignalNames);
             }
@@ -177,6 +178,53 @@ internal sealed class SafetyScorerCore
             if ((!groomingFired && !lift) || !features.HasPossibleGroomingTarget(a))
             {
                 output[a * k] *= UnexplainedRiskScale;
+            }
+        }
+    }
+
+    /// <summary>A sextortion line score at least this strong explains a sextortion alert on its own.</summary>
+    public const float StrongSextortionLine = 0.9f;
+
+    /// <summary>
+    /// A sextortion alert must be explained by at least two different fired sextortion signals by the author (a claim with
+    /// a threat, demand or deadline; or a threat with a demand when no claim is made), or by a strong sextortion line
+    /// score (<see cref="StrongSextortionLine"/>). One signal alone ("it says I have it", "the deadline is 9") scales the
+    /// author's sextortion risk by <see cref="UnexplainedRiskScale"/>, below every threshold.
+    /// </summary>
+    private static void ApplySextortionGate(WindowFeatures features, Span<float> output)
+    {
+        int k = HarmNames.All.Count;
+        const int sextortion = 1; // HarmNames.All[1]
+        int first = SignalNames.Grooming.Count;
+        int count = SignalNames.Sextortion.Count;
+        Span<bool> fired = stackalloc bool[count];
+        for (int a = 0; a < features.Authors.Count; a++)
+        {
+            fired.Clear();
+            float line = 0f;
+            foreach (var unit in features.Units[a])
+            {
+                var p = unit.Probabilities;
+                for (int i = 0; i < count && first + i < p.Length; i++)
+                {
+                    fired[i] |= p[first + i] >= RiskFeatures.FiredThreshold;
+                }
+
+                if (unit.HarmProbabilities.Length > sextortion)
+                {
+                    line = Math.Max(line, unit.HarmProbabilities[sextortion]);
+                }
+            }
+
+            int kinds = 0;
+            foreach (bool f in fired)
+            {
+                kinds += f ? 1 : 0;
+            }
+
+            if (kinds < 2 && line < StrongSextortionLine)
+            {
+                output[(a * k) + sextortion] *= UnexplainedRiskScale;
             }
         }
     }

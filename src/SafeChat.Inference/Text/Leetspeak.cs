@@ -50,6 +50,14 @@ internal static class Leetspeak
             return false;
         }
 
+        // Words whose leet starts the token or outnumbers the letters ("4dd", "m3", "0n", "73ll", "m33t") are decoded
+        // only when the decoded word is a known chat word, so ages, times, ids and units ("4pm", "13f", "1st", "5min",
+        // "a1b2") never become words.
+        if (letters >= 1 && (!char.IsAsciiLetterLower(token[0]) || letters <= leet) && !(token.Length == 2 && token[1] is '0' or '8' && char.IsAsciiLetterLower(token[0])))
+        {
+            return TryDecodeKnownWord(token, destination, out written);
+        }
+
         bool shortWord = token.Length == 2 && char.IsAsciiLetterLower(token[0]) && token[1] is '0' or '8';
         if (!shortWord && (letters < 2 || letters <= leet || LooksLikeIdentifier(token)))
         {
@@ -140,6 +148,61 @@ internal static class Leetspeak
             return false;
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Short chat words that are written with a leading digit or more digits than letters. A token in those shapes is
+    /// decoded only into one of these; anything else (ages "13f", times "4pm", units "5min", ordinals "1st", ids) stays.
+    /// Left out on purpose: "am" ("4m" = 4 minutes/metres), "is" ("1s" = one second), "as" ("4s"), "ad" ("4d").
+    /// </summary>
+    private static readonly HashSet<string> KnownWords = new(StringComparer.Ordinal)
+    {
+        "add", "on", "me", "at", "an", "it", "in", "if", "of", "or", "so", "to", "no", "go", "be", "he", "we", "ok", "oh",
+        "are", "and", "the", "ass", "sex", "see", "send", "snap", "show", "meet", "tell", "age", "old", "all", "off", "out",
+        "one", "pic", "pics", "nude", "nudes", "tits", "boobs", "bra", "cam", "hot", "sexy", "dick", "cock", "hoe", "babe",
+        "baby", "text", "call", "home", "alone", "secret", "money", "pay", "free", "love", "kiss", "bed", "body", "naked",
+        "snapchat", "insta", "discord", "whatsapp", "telegram", "kik", "skype", "number", "delete", "leak", "post", "share",
+    };
+
+    private static bool TryDecodeKnownWord(ReadOnlySpan<char> token, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (token.Length > 12)
+        {
+            return false;
+        }
+
+        Span<char> decoded = stackalloc char[token.Length];
+        for (int k = 0; k < token.Length; k++)
+        {
+            decoded[k] = token[k] switch
+            {
+                '0' => 'o',
+                '1' => 'i',
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '7' => 't',
+                '8' => 'b',
+                '@' => 'a',
+                '$' => 's',
+                var c => c,
+            };
+        }
+
+#if NET
+        if (!KnownWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(decoded))
+#else
+        // netstandard2.1 (Unity) has no span lookup: a short string for the rare token with digit letters.
+        if (!KnownWords.Contains(decoded.ToString()))
+#endif
+        {
+            return false;
+        }
+
+        decoded.CopyTo(destination);
+        written = decoded.Length;
         return true;
     }
 

@@ -547,7 +547,7 @@ public static class TextNormalizer
         return write;
     }
 
-    /// <summary>"4 u" → "for u", "2 me" → "to me"; only a standalone digit between a word and a listed word.</summary>
+    /// <summary>"4 u" → "for u", "2 me" → "to me", "4 pic" → "a pic"; only a standalone digit between a word and a listed word.</summary>
     private static string? NumberShorthand(ReadOnlySpan<Token> tokens, int index, char[] scratch)
     {
         Token token = tokens[index];
@@ -577,6 +577,12 @@ public static class TextNormalizer
             or "them" or "real" or "sure" or "free" or "now" or "ever")
         {
             return "for";
+        }
+
+        // "send me 4 pic": a count needs a plural, so 4 before a singular image noun is the article "a".
+        if (digit == '4' && follower is "pic" or "photo" or "selfie" or "vid" or "video" or "nude")
+        {
+            return "a";
         }
 
         if (digit == '2' && follower is "u" or "you" or "me" or "meet" or "see" or "talk" or "chat")

@@ -25,6 +25,7 @@ internal static class ModerationApi
         group.MapGet("/escalations", ListAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
         group.MapGet("/escalations/{id}", GetAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
         group.MapPost("/escalations/{id}/review", ReviewAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
+        group.MapGet("/reviews", ExportReviewsAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
         group.MapPost("/escalations/{id}/appeal", AppealAsync)
             .RequireAuthorization(SafeChatServerOptions.AppealPolicyName);
         return group;
@@ -59,6 +60,50 @@ internal static class ModerationApi
 
         var records = await Guard(() => queue.ListAsync(filter, limit ?? max, http.RequestAborted)).ConfigureAwait(false);
         return records.Result ?? Results.Json(new { escalations = records.Value!.Select(EscalationDto.From).ToList() }, Json);
+    }
+
+    // Reviewer decisions as labelled data, one JSONL line per reviewed escalation, in the format `safechat eval`,
+    // `safechat tune` and `safechat-train --reviews` read: {"conversation_id", "harm", "decision", "reviewed_at",
+    // "subject_user_id", "escalation_id"}. The harm is the escalation's riskiest harm. No message text; no reviewer name.
+    private static async Task<IResult> ExportReviewsAsync(HttpContext http, IEscalationQueue queue, IOptions<SafeChatServerOptions> options, int? limit)
+    {
+        var max = options.Value.MaxEscalationsPerPage;
+        if (limit is { } requested && (requested < 1 || requested > max))
+        {
+            return Problem("limit", $"query parameter 'limit' must be in [1, {max}] (was {requested}).");
+        }
+
+        var lines = new System.Text.StringBuilder();
+        foreach (var status in new[] { EscalationStatus.Confirmed, EscalationStatus.FalsePositive })
+        {
+            var records = await Guard(() => queue.ListAsync(status, limit ?? max, http.RequestAborted)).ConfigureAwait(false);
+            if (records.Result is { } failed)
+            {
+                return failed;
+            }
+
+            foreach (var record in records.Value!)
+            {
+                if (record.Review is not { } review)
+                {
+                    continue;
+                }
+
+                var escalation = record.Escalation;
+                var harm = escalation.Harms.Count == 0 ? null : escalation.Harms.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
+                lines.Append(JsonSerializer.Serialize(
+                    new ReviewExportLine(
+                        escalation.ConversationId,
+                        harm,
+                        review.Outcome == ReviewOutcome.Confirmed ? "confirmed" : "false_positive",
+                        review.At,
+                        escalation.SubjectUserId,
+                        record.Id),
+                    Json)).Append('\n');
+            }
+        }
+
+        return Results.Text(lines.ToString(), "application/x-ndjson", System.Text.Encoding.UTF8);
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IEscalationQueue queue, string id)

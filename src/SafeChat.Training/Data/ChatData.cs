@@ -48,6 +48,21 @@ internal sealed class ChatConversation
     public DataPart Part { get; set; }
 
     /// <summary>Index of the first predator message that carries an annotated signal, or null.</summary>
+    /// <summary>A copy with another label and offenders (reviewer feedback); everything else is kept.</summary>
+    public ChatConversation Relabelled(HarmLabel label, IReadOnlySet<string> predators) => new()
+    {
+        Id = Id,
+        Source = Source,
+        Label = label,
+        Scenario = Scenario,
+        Messages = Messages,
+        Predators = predators,
+        AlertBy = label == HarmLabel.Benign ? null : AlertBy,
+        Ages = Ages,
+        Group = Group,
+        Part = Part,
+    };
+
     public int? FirstSignalIndex
     {
         get

@@ -90,6 +90,12 @@ internal static class CorpusReaders
             }
 
             string author = m.TryGetProperty("author", out var a) ? ScalarText(a) : "unknown";
+            if (string.IsNullOrWhiteSpace(author))
+            {
+                // A few Dota 2 lines have an empty author; the engine (and the replay) needs a sender id.
+                author = "unknown";
+            }
+
             string text = m.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() ?? string.Empty : string.Empty;
             if (htmlDecode)
             {
@@ -117,7 +123,13 @@ internal static class CorpusReaders
 
         int? alertBy = root.TryGetProperty("alert_by", out var alert) && alert.ValueKind == JsonValueKind.Number ? alert.GetInt32() : null;
         string? scenario = root.TryGetProperty("scenario", out var sc) && sc.ValueKind == JsonValueKind.String ? sc.GetString() : null;
-        string group = source == "dota" ? DotaMatch(id) : id;
+        string group = source switch
+        {
+            "dota" => DotaMatch(id),
+            "ubuntu" => UbuntuLog(id),
+            "pjx" => RealChat.PjxOffender(id),
+            _ => id,
+        };
         return new ChatConversation
         {
             Id = id,
@@ -130,6 +142,13 @@ internal static class CorpusReaders
             Ages = ages,
             Group = group,
         };
+    }
+
+    /// <summary>Windows of one #ubuntu log file (one day) stay together: <c>ubuntu-2004-12-25.train-c#2</c> → <c>ubuntu-2004-12-25</c>.</summary>
+    private static string UbuntuLog(string id)
+    {
+        int dot = id.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? id[..dot] : id;
     }
 
     /// <summary>Whole Dota matches stay together: <c>conda-m12-c3</c> → <c>m12</c>.</summary>

@@ -74,6 +74,44 @@ internal static class HeldoutEvaluation
             log.WriteLine($"dota held-out flagged: {flagged}/{total}");
         }
 
+        foreach (var group in data.RealBenign.Where(c => c.Part == DataPart.Heldout).Concat(data.RealEval).GroupBy(c => c.Source).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var list = group.ToList();
+            string name = group.Key switch
+            {
+                "convai2" => "ConvAI2 small talk (held-out dialogues of the shared half)",
+                "ubuntu" => "#ubuntu IRC, 50-message windows (held-out log days)",
+                "dailydialog" => "DailyDialog validation (evaluation only, CC BY-NC-SA)",
+                var other => other,
+            };
+            results.Add(new(name, "any", Streaming,
+                Metrics.Compute(list.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+            for (int h = 0; h < HarmNames.All.Count; h++)
+            {
+                int flagged = list.Count(c => runner.Trace(c).FirstAlert(h, thresholds[HarmNames.All[h]]).HasValue);
+                log.WriteLine($"{group.Key} held-out flagged for {HarmNames.All[h]}: {flagged}/{list.Count}");
+            }
+        }
+
+        var sessions = data.PjSessions.Where(c => c.Part == DataPart.Heldout && c.Messages.Count >= 10).ToList();
+        if (sessions.Count > 0)
+        {
+            var realNegatives = data.RealBenign.Where(c => c.Part == DataPart.Heldout).ToList();
+            results.Add(new("Perverted-Justice real sessions ≥ 10 messages, both sides in order (held-out offenders, never trained on via koutli either) vs ConvAI2 + IRC held-out", HarmNames.Grooming,
+                Streaming + "; offender and decoy in true turn order", runner.Measure(sessions.Concat(realNegatives), 0)));
+            foreach (var bucket in sessions.GroupBy(c => c.Messages.Count < 20 ? "10–19" : c.Messages.Count < 50 ? "20–49" : "≥ 50").OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var m = runner.Measure(bucket, 0);
+                log.WriteLine($"pj held-out sessions of {bucket.Key} messages: recall {m.Recall:F3} (n={m.Positives})");
+            }
+
+            foreach (var offender in sessions.GroupBy(c => c.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var m = runner.Measure(offender, 0);
+                log.WriteLine($"pj held-out offender {offender.Key}: recall {m.Recall:F3} (n={m.Positives})");
+            }
+        }
+
         if (data.Nps.Count > 0)
         {
             var windows = data.Nps.SelectMany(SplitSession).ToList();

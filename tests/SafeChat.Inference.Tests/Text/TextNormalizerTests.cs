@@ -125,6 +125,11 @@ public class TextNormalizerTests
     [InlineData("S3ND P1CS", "send pics")]
     [InlineData("p\u0456c", "pic")]                      // Cyrillic і inside Latin
     [InlineData("k1ll", "kill")]
+    [InlineData("4dd m3 0n sn4p", "add me on snap")]
+    [InlineData("s3nd m3 4 p1c", "send me a pic")]
+    [InlineData("73ll m3", "tell me")]
+    [InlineData("m33t m3", "meet me")]
+    [InlineData("$3x", "sex")]
     public void Normalize_LeetWords_AreDecoded(string input, string expected)
     {
         Assert.Equal(expected, TextNormalizer.Normalize(input));
@@ -164,6 +169,14 @@ public class TextNormalizerTests
     [InlineData("photo of question 4", "photo of question 4")]
     [InlineData("i'll end you in 1 hour", "ill end you in 1 hour")]
     [InlineData("level 4 u", "level for u")]
+    [InlineData("4pm", "4pm")]
+    [InlineData("4m away", "4m away")]
+    [InlineData("1s", "1s")]
+    [InlineData("3d print", "3d print")]
+    [InlineData("room 4b", "room 4b")]
+    [InlineData("14m 15f", "14m 15f")]
+    [InlineData("m4 motorway", "m4 motorway")]
+    [InlineData("b4 10", "b4 10")]
     public void Normalize_NumbersAndIdentifiers_AreNotLeetDecoded(string input, string expected)
     {
         Assert.Equal(expected, TextNormalizer.Normalize(input));
@@ -176,6 +189,8 @@ public class TextNormalizerTests
     [InlineData("age 4", "age 4")]
     [InlineData("4 u", "4 u")]             // nothing before it
     [InlineData("i have 4 cats", "i have 4 cats")]
+    [InlineData("send me 4 pics", "send me 4 pics")] // a count: plural stays a number
+    [InlineData("send me 4 pic", "send me a pic")]
     public void Normalize_StandaloneFourAndTwo_BecomeForAndToOnlyBetweenWords(string input, string expected)
     {
         Assert.Equal(expected, TextNormalizer.Normalize(input));

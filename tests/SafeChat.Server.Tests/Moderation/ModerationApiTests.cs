@@ -160,6 +160,46 @@ public sealed class ModerationApiTests
         Assert.Null(await freezes.GetFreezeAsync("room-9"));
     }
 
+    [Fact]
+    public async Task ExportReviews_ConfirmedAndFalsePositive_AreLabelledLinesWithoutTextOrReviewer()
+    {
+        await using var host = await ChatTestHost.StartAsync();
+        var confirmedId = await RecordAsync(host, "room-c");
+        var rejectedId = await RecordAsync(host, "room-f", subject: "adult-2");
+        await RecordAsync(host, "room-open", subject: "adult-3");
+        using var moderator = host.CreateModeratorClient();
+        (await moderator.PostAsJsonAsync($"{Prefix}/{confirmedId}/review", new { outcome = "confirmed", note = "clear" })).EnsureSuccessStatusCode();
+        (await moderator.PostAsJsonAsync($"{Prefix}/{rejectedId}/review", new { outcome = "false_positive" })).EnsureSuccessStatusCode();
+
+        var response = await moderator.GetAsync("/safechat/moderation/reviews");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        var confirmed = lines.Single(l => l.GetProperty("conversation_id").GetString() == "room-c");
+        Assert.Equal("grooming", confirmed.GetProperty("harm").GetString());
+        Assert.Equal("confirmed", confirmed.GetProperty("decision").GetString());
+        Assert.Equal("adult-1", confirmed.GetProperty("subject_user_id").GetString());
+        Assert.True(confirmed.TryGetProperty("reviewed_at", out _));
+        var rejected = lines.Single(l => l.GetProperty("conversation_id").GetString() == "room-f");
+        Assert.Equal("false_positive", rejected.GetProperty("decision").GetString());
+        Assert.DoesNotContain("mod-ana", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("clear", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExportReviews_WithoutModeratorRole_Returns403()
+    {
+        await using var host = await ChatTestHost.StartAsync();
+        using var client = host.CreateModeratorClient(ApiKeyAuthentication.UserKey);
+
+        var response = await client.GetAsync("/safechat/moderation/reviews");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
     internal static async Task<string> RecordAsync(ChatTestHost host, string conversationId, string subject = "adult-1")
     {
         var escalation = new EscalationEvent(
