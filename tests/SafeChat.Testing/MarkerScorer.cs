@@ -18,9 +18,30 @@ public sealed class MarkerScorer : ISafetyScorer
     private int _batchCalls;
     private int _longestText;
 
-    /// <summary>Creates the scorer with its alert thresholds.</summary>
-    public MarkerScorer(float groomingThreshold = 0.75f, float sextortionThreshold = 0.5f)
+    /// <summary>
+    /// Natural-language markers for tests that send ordinary chat lines (the server and sample tests): a line holding
+    /// one of these (case-insensitive) fires the signal like its <c>[signal]</c> marker would.
+    /// </summary>
+    public static IReadOnlyList<(string Keyword, string Signal)> ChatKeywords { get; } =
+    [
+        ("how old", SignalNames.AgeProbe), ("asl", SignalNames.AgeProbe),
+        ("mature", SignalNames.Flattery), ("so cool", SignalNames.Flattery),
+        ("robux", SignalNames.Gifts), ("gift card", SignalNames.Gifts),
+        ("parents home", SignalNames.RiskCheck), ("alone", SignalNames.RiskCheck),
+        ("secret", SignalNames.Secrecy), ("dont tell", SignalNames.Secrecy),
+        ("snap", SignalNames.OffPlatform), ("whatsapp", SignalNames.OffPlatform),
+        ("pic", SignalNames.ImageRequest), ("cam", SignalNames.ImageRequest),
+        ("meet", SignalNames.Meeting), ("address", SignalNames.Meeting),
+        ("i have your", SignalNames.ImageClaim), ("your followers", SignalNames.ThreatAudience),
+        ("pay me", SignalNames.PaymentDemand), ("tick tock", SignalNames.Deadline),
+    ];
+
+    private readonly IReadOnlyList<(string Keyword, string Signal)> _keywords;
+
+    /// <summary>Creates the scorer with its alert thresholds and, optionally, natural-language keywords (<see cref="ChatKeywords"/>).</summary>
+    public MarkerScorer(float groomingThreshold = 0.75f, float sextortionThreshold = 0.5f, IReadOnlyList<(string Keyword, string Signal)>? keywords = null)
     {
+        _keywords = keywords ?? [];
         Descriptor = new ScorerDescriptor(
             "marker-test",
             "marker-test-1",
@@ -110,6 +131,18 @@ public sealed class MarkerScorer : ISafetyScorer
 
         var names = Descriptor.SignalNames;
         var probabilities = new float[names.Count];
+        if (_keywords.Count > 0)
+        {
+            var lower = text.ToLowerInvariant();
+            foreach (var (keyword, signal) in _keywords)
+            {
+                if (lower.Contains(keyword, StringComparison.Ordinal))
+                {
+                    probabilities[IndexOf(names, signal)] = DefaultMarkerProbability;
+                }
+            }
+        }
+
         for (var i = 0; i < names.Count; i++)
         {
             var marker = "[" + names[i];
@@ -138,5 +171,18 @@ public sealed class MarkerScorer : ISafetyScorer
             .Select(harm => names.Select((name, i) => SignalNames.HarmOf(name) == harm ? probabilities[i] : 0f).DefaultIfEmpty(0f).Max())
             .ToArray();
         return new MessageSignals(probabilities, harms);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string signal)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == signal)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"Unknown signal '{signal}'.", nameof(signal));
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using SafeChat.Conversations;
 using SafeChat.Scoring;
+using SafeChat.Testing;
 using SafeChat.Server.Tests.Support;
 
 namespace SafeChat.Server.Tests.Hosting;
@@ -83,7 +84,7 @@ public sealed class HostingTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
-        builder.Services.AddSingleton<ISafetyScorer, KeywordScorer>();
+        builder.Services.AddSingleton<ISafetyScorer>(_ => new MarkerScorer(groomingThreshold: 0.5f, sextortionThreshold: 0.5f, keywords: MarkerScorer.ChatKeywords));
         builder.Services.AddSafeChatServer().AddRedis(o => o.OperationTimeout = TimeSpan.Zero);
         await using var app = builder.Build();
 
@@ -98,7 +99,7 @@ public sealed class HostingTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
-        builder.Services.AddSingleton<ISafetyScorer, KeywordScorer>();
+        builder.Services.AddSingleton<ISafetyScorer>(_ => new MarkerScorer(groomingThreshold: 0.5f, sextortionThreshold: 0.5f, keywords: MarkerScorer.ChatKeywords));
         builder.Services.AddSafeChatServer().AddRedis(o =>
         {
             o.Configuration = "127.0.0.1:1";
@@ -118,7 +119,7 @@ public sealed class HostingTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
-        builder.Services.AddSingleton<ISafetyScorer, KeywordScorer>();
+        builder.Services.AddSingleton<ISafetyScorer>(_ => new MarkerScorer(groomingThreshold: 0.5f, sextortionThreshold: 0.5f, keywords: MarkerScorer.ChatKeywords));
         builder.Services.AddSafeChatServer().AddWebhooks(Path.Combine(Path.GetTempPath(), $"safechat-{Guid.NewGuid():N}.db"), o =>
         {
             o.Endpoint = new Uri("http://127.0.0.1:9/hook");

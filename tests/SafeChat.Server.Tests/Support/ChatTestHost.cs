@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SafeChat.Conversations;
 using SafeChat.Scoring;
+using SafeChat.Testing;
 using SafeChat.Server.Hubs;
 
 namespace SafeChat.Server.Tests.Support;
@@ -121,7 +122,7 @@ public sealed class ChatTestHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TestRooms>();
-        builder.Services.AddSingleton<ISafetyScorer, KeywordScorer>();
+        builder.Services.AddSingleton<ISafetyScorer>(_ => new MarkerScorer(groomingThreshold: 0.5f, sextortionThreshold: 0.5f, keywords: MarkerScorer.ChatKeywords));
         builder.Services.AddSingleton<ISafeChatHubResolver, TestResolver>();
         builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
         builder.Services.AddSignalR();
