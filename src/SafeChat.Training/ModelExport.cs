@@ -144,7 +144,7 @@ internal static class ModelExport
                 [ModelLayout.FeatureNamesKey] = new JsonArray([.. RiskFeatures.Names.Select(n => (JsonNode?)JsonValue.Create(n))]),
                 ["trainer"] = "ML.NET LbfgsLogisticRegression per harm, L2, rows weighted so each conversation counts once and classes balance",
                 ["l2"] = summary.RiskL2,
-                ["replay"] = "per-author features after each message (stride 2-3 for long chats) over the last 50 messages, from out-of-fold signal predictions",
+                ["replay"] = "per-author features after each message (stride 2-3 for long chats) over the engine's window (last 50 messages plus up to 32 salient older ones), from out-of-fold signal predictions",
                 ["labels"] = "predator rows positive from alert_by on (synthetic), after >= 5 offender lines (Perverted-Justice), whole segment (VTPAN grooming); " +
                              "rows between the first signal and alert_by left out; all other authors and benign conversations negative",
                 ["threshold_rule"] = string.Join("; ", models.ValidationNotes.Select(p => $"{p.Key}: {p.Value}")),
@@ -289,7 +289,7 @@ internal static class ModelExport
     private static readonly string[] Limitations =
     [
         "Text only: images, links and off-platform behaviour are invisible to it.",
-        "Sees one conversation window (the last 50 messages); one adult reaching many minors (fan-out) needs per-user aggregation outside this model.",
+        "Sees one conversation window (the last 50 messages plus up to 32 salient older ones); one adult reaching many minors (fan-out) needs per-user aggregation outside this model.",
         "A candidate generator: alerts need human review before any report or account action.",
         "Linear models over hashed n-grams: paraphrases far from the training phrasing, sarcasm and long-range context can be missed.",
         "A grooming alert needs at least one fired grooming signal by that author in the window (except a one-to-one chat with no age bands where the other side reads as a minor); grooming written entirely in moves the signal heads miss is ranked but not alerted.",

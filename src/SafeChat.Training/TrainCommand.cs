@@ -33,6 +33,11 @@ public static class TrainCommand
             return Task.FromResult(0);
         }
 
+        if (args is ["heldout", ..])
+        {
+            return Task.FromResult(HeldoutExport.Run(args[1..], stdout, stderr));
+        }
+
         var options = TrainingOptions.Parse(args, stderr);
         if (options is null)
         {
@@ -90,8 +95,25 @@ public static class TrainCommand
             stdout.WriteLine($"written and verified: {check.Descriptor.ModelVersion}");
         }
 
-        File.WriteAllText(Path.Combine(options.OutputDirectory, "EVALUATION.md"), EvaluationMarkdown(options, models, table, signalTable, lineMetrics), new UTF8Encoding(false));
+        var evaluationPath = Path.Combine(options.OutputDirectory, "EVALUATION.md");
+        File.WriteAllText(evaluationPath, EvaluationMarkdown(options, models, table, signalTable, lineMetrics) + KeptSections(evaluationPath), new UTF8Encoding(false));
         return 0;
+    }
+
+    /// <summary>Marks where the generated part of EVALUATION.md ends: what follows it is written by people and kept on a retrain.</summary>
+    internal const string KeptSectionsMarker = "<!-- Written by hand below this line: safechat-train keeps it when it regenerates the part above. -->";
+
+    // The hand-written tail of an existing EVALUATION.md (measurements made outside the trainer, history), marker included.
+    private static string KeptSections(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return string.Empty;
+        }
+
+        var existing = File.ReadAllText(path);
+        int at = existing.IndexOf(KeptSectionsMarker, StringComparison.Ordinal);
+        return at < 0 ? string.Empty : Environment.NewLine + existing[at..];
     }
 
     private static float ParityCheck(ISafetyScorer managed, ISafetyScorer onnx, TrainingData data)
@@ -181,8 +203,9 @@ public static class TrainCommand
         sb.AppendLine();
         sb.AppendLine("## Conversations (streaming)");
         sb.AppendLine();
-        sb.AppendLine("Each conversation is replayed message by message like the engine does: after every message the last 50 messages are");
-        sb.AppendLine("assessed; a conversation alerts for a harm at the first message after which that harm's risk reaches its threshold.");
+        sb.AppendLine("Each conversation is replayed message by message through SafeChatEngine itself: after every message its window (the last");
+        sb.AppendLine("50 messages plus up to 32 salient older ones) is assessed; a conversation alerts for a harm at the first message after");
+        sb.AppendLine("which that harm's risk reaches its threshold.");
         sb.AppendLine("Precision/recall/F0.5 use that alert; AP and recall at 1% FPR use the conversation's highest risk. eSPD: latency k =");
         sb.AppendLine("messages read until the first alert, penalty(k) = −1 + 2/(1+e^(−p(k−1))), p = ln 3 / 89, speed = 1 − median penalty");
         sb.AppendLine("over true positives, F_latency = F1 × speed. \"In time\" = alert at or before `alert_by + 2`. \"Right author\" = the");

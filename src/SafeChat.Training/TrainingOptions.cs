@@ -120,11 +120,18 @@ internal sealed class TrainingOptions
           --aggregator-pjx-weight X
           --line-only               train only the line model and print its held-out message metrics
 
+        safechat-train heldout --real-benign FILE... --pj-interleaved DIR --out DIR
+          writes the held-out part of those corpora (the splits training uses; one file per held-out offender) as
+          their original JSONL lines, to measure the shipped models on real chat they never saw.
+
         Exit codes: 0 success, 1 invalid data or failed export, 2 usage error.
         """;
 
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
-    public static TrainingOptions? Parse(string[] args, TextWriter stderr)
+    /// <param name="args">The arguments.</param>
+    /// <param name="stderr">Where errors go.</param>
+    /// <param name="requireConversations">False for commands that only read the research corpora (<c>heldout</c>).</param>
+    public static TrainingOptions? Parse(string[] args, TextWriter stderr, bool requireConversations = true)
     {
         var options = new TrainingOptions { CommandLine = "safechat-train " + string.Join(' ', args.Select(Quote)) };
         List<string>? multi = null;
@@ -246,7 +253,7 @@ internal sealed class TrainingOptions
             }
         }
 
-        if (options.Conversations.Count == 0)
+        if (requireConversations && options.Conversations.Count == 0)
         {
             stderr.WriteLine($"train: at least one --conversations file is required. {Usage}");
             return null;

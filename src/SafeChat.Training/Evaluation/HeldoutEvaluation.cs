@@ -13,7 +13,7 @@ internal static class HeldoutEvaluation
         var runner = new EvaluationRunner(scorer, thresholds);
         var results = new List<DatasetResult>();
         var synthetic = data.Synthetic.Where(c => c.Part == DataPart.Heldout).ToList();
-        const string Streaming = "streaming replay, engine window of the last 50 messages, alert = first message after which the harm's risk ≥ threshold";
+        const string Streaming = "streaming replay through SafeChatEngine (window: last 50 messages plus up to 32 salient older ones), alert = first message after which the harm's risk ≥ threshold";
         if (synthetic.Count > 0)
         {
             results.Add(new("synthetic held-out: grooming vs benign hard negatives", HarmNames.Grooming, Streaming, runner.Measure(synthetic, 0)));

@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Json;
+using SafeChat.Training.Data;
+
+namespace SafeChat.Training.Evaluation;
+
+/// <summary>
+/// <c>safechat-train heldout --real-benign FILE... --pj-interleaved DIR --out DIR</c>: writes the held-out part of the
+/// real corpora (the same stable-hash and by-offender splits training uses) as the original JSONL lines, so the shipped
+/// models can be measured on real chat they never saw with <c>safechat score</c> and <c>eval.py</c>. The files go to
+/// a folder outside the repository: they are research data.
+/// </summary>
+internal static class HeldoutExport
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = TrainingOptions.Parse(args, stderr, requireConversations: false);
+        if (options is null)
+        {
+            return 2;
+        }
+
+        if (options.RealBenign.Count == 0 && options.PjInterleavedDirectory is null)
+        {
+            stderr.WriteLine("heldout: give --real-benign FILE... and/or --pj-interleaved DIR.");
+            return 2;
+        }
+
+        var data = TrainingData.Load(options, TextWriter.Null);
+        Directory.CreateDirectory(options.OutputDirectory);
+        foreach (var path in options.RealBenign)
+        {
+            var heldout = data.RealBenign.Where(c => c.Part == DataPart.Heldout && c.Source == RealChat.SourceOf(path)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            Write(path, heldout, Path.Combine(options.OutputDirectory, RealChat.SourceOf(path) + "-heldout.jsonl"), stdout);
+        }
+
+        if (options.PjInterleavedDirectory is not null)
+        {
+            string sessions = Path.Combine(options.PjInterleavedDirectory, RealChat.PjSessionsFile);
+            foreach (var offender in data.PjSessions.Where(c => c.Part == DataPart.Heldout).GroupBy(c => RealChat.NormalizeName(c.Group)).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                Write(sessions, offender.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), Path.Combine(options.OutputDirectory, $"pj-heldout-{offender.Key}.jsonl"), stdout);
+            }
+        }
+
+        return 0;
+    }
+
+    // Copies the lines of `source` whose id is held out, byte for byte, and says how many.
+    private static void Write(string source, HashSet<string> ids, string target, TextWriter stdout)
+    {
+        int written = 0;
+        using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
+        foreach (var line in File.ReadLines(source))
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            using var doc = JsonDocument.Parse(line);
+            if (doc.RootElement.TryGetProperty("id", out var id) && ids.Contains(id.ToString()))
+            {
+                output.Write(line);
+                output.Write('\n');
+                written++;
+            }
+        }
+
+        stdout.WriteLine($"{target}: {written} held-out conversations");
+    }
+}

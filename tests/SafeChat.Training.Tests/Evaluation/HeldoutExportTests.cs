@@ -1,0 +1,47 @@
+using SafeChat.Training.Data;
+using SafeChat.Training.Evaluation;
+
+namespace SafeChat.Training.Tests.Evaluation;
+
+public sealed class HeldoutExportTests
+{
+    [Fact]
+    public void Run_RealBenignFile_WritesExactlyTheHeldOutLinesVerbatim()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"heldout-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var source = Path.Combine(dir, "convai2-test.jsonl");
+            var lines = Enumerable.Range(0, 200)
+                .Select(i => $$"""{"id": "convai2-t-{{i}}", "source": "convai2", "label": "benign", "messages": [{"author": "a", "text": "hi {{i}}"}, {"author": "b", "text": "hello"}]}""")
+                .ToArray();
+            File.WriteAllLines(source, lines);
+            var expected = CorpusReaders.ReadConversations(source, "convai2")
+                .Where(c => Splits.ForCorpus("convai2", c.Group) == DataPart.Heldout)
+                .Select(c => c.Id)
+                .ToHashSet();
+
+            var exit = HeldoutExport.Run(["--real-benign", source, "--out", Path.Combine(dir, "out")], TextWriter.Null, TextWriter.Null);
+
+            Assert.Equal(0, exit);
+            var written = File.ReadAllLines(Path.Combine(dir, "out", "convai2-heldout.jsonl"));
+            Assert.InRange(written.Length, 20, 60); // about 20% of 200
+            Assert.Equal(expected.Count, written.Length);
+            Assert.All(written, line => Assert.Contains(line, lines));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_NoCorpus_IsAUsageError()
+    {
+        using var error = new StringWriter();
+
+        Assert.Equal(2, HeldoutExport.Run(["--out", "x"], TextWriter.Null, error));
+        Assert.Contains("--real-benign", error.ToString(), StringComparison.Ordinal);
+    }
+}
