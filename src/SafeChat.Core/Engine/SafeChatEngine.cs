@@ -21,6 +21,7 @@ public sealed class SafeChatEngine
 
     private static readonly IReadOnlyList<Decision> NoDecisions = [];
     private static readonly IReadOnlyList<string> NoSignals = [];
+    private static readonly IReadOnlyDictionary<string, float> NoHarms = new Dictionary<string, float>();
 
     private readonly ISafetyScorer _scorer;
     private readonly IMessagePolicy? _policy;
@@ -233,16 +234,7 @@ public sealed class SafeChatEngine
             return NoDecisions;
         }
 
-        var context = new MessageContext
-        {
-            Message = envelope.Message,
-            Room = envelope.Room,
-            Sender = envelope.Sender,
-            Recipients = envelope.Recipients,
-            ConnectedRecipientIds = connectedRecipientIds ?? [],
-            Features = MessageFeatureExtractor.Extract(envelope.Message, TextForScoring(envelope.Message.Text)),
-            ModelVersion = _scorer.Descriptor.ModelVersion,
-        };
+        var context = NewContext(envelope, TextForScoring(envelope.Message.Text), connectedRecipientIds ?? [], 0, RiskAssessment.None, NoHarms, NoSignals, new UserCounters());
         return stateless.EvaluateMessageWithoutState(context) ?? NoDecisions;
     }
 
@@ -274,22 +266,34 @@ public sealed class SafeChatEngine
         UserCounters senderCounters,
         CancellationToken cancellationToken)
     {
-        return new MessageContext
-        {
-            Message = envelope.Message,
-            Room = envelope.Room,
-            Sender = envelope.Sender,
-            Recipients = envelope.Recipients,
-            ConnectedRecipientIds = await ConnectedRecipientsAsync(envelope, cancellationToken).ConfigureAwait(false),
-            MessageIndex = messageIndex,
-            Assessment = assessment,
-            SenderHarms = SenderHarms(assessment, envelope.Sender.Id),
-            MessageSignals = fired,
-            SenderCounters = senderCounters,
-            Features = MessageFeatureExtractor.Extract(envelope.Message, scoredText),
-            ModelVersion = _scorer.Descriptor.ModelVersion,
-        };
+        var connected = await ConnectedRecipientsAsync(envelope, cancellationToken).ConfigureAwait(false);
+        return NewContext(envelope, scoredText, connected, messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters);
     }
+
+    // The one place a MessageContext is put together (the stateless path passes empty state).
+    private MessageContext NewContext(
+        MessageEnvelope envelope,
+        string scoredText,
+        IReadOnlyCollection<string> connectedRecipientIds,
+        int messageIndex,
+        RiskAssessment assessment,
+        IReadOnlyDictionary<string, float> senderHarms,
+        IReadOnlyList<string> fired,
+        UserCounters senderCounters) => new()
+    {
+        Message = envelope.Message,
+        Room = envelope.Room,
+        Sender = envelope.Sender,
+        Recipients = envelope.Recipients,
+        ConnectedRecipientIds = connectedRecipientIds,
+        MessageIndex = messageIndex,
+        Assessment = assessment,
+        SenderHarms = senderHarms,
+        MessageSignals = fired,
+        SenderCounters = senderCounters,
+        Features = MessageFeatureExtractor.Extract(envelope.Message, scoredText),
+        ModelVersion = _scorer.Descriptor.ModelVersion,
+    };
 
     private async ValueTask<IReadOnlyCollection<string>> ConnectedRecipientsAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -330,7 +334,7 @@ public sealed class SafeChatEngine
             }
         }
 
-        return new Dictionary<string, float>();
+        return NoHarms;
     }
 
     private string? CrossedHarm(RiskAssessment assessment)

@@ -127,19 +127,7 @@ internal static class Leetspeak
                 continue;
             }
 
-            destination[written++] = c switch
-            {
-                '0' => 'o',
-                '1' => 'i',
-                '3' => 'e',
-                '4' => 'a',
-                '5' => 's',
-                '7' => 't',
-                '8' => 'b',
-                '@' => 'a',
-                '$' => 's',
-                _ => c,
-            };
+            destination[written++] = LetterFor(c);
         }
 
         if (!IsPlausibleWord(destination[..written]))
@@ -165,6 +153,21 @@ internal static class Leetspeak
         "snapchat", "insta", "discord", "whatsapp", "telegram", "kik", "skype", "number", "delete", "leak", "post", "share",
     };
 
+    // The letter a digit or symbol stands for in leetspeak (itself when it stands for none).
+    private static char LetterFor(char c) => c switch
+    {
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '8' => 'b',
+        '@' => 'a',
+        '$' => 's',
+        _ => c,
+    };
+
     private static bool TryDecodeKnownWord(ReadOnlySpan<char> token, Span<char> destination, out int written)
     {
         written = 0;
@@ -176,19 +179,7 @@ internal static class Leetspeak
         Span<char> decoded = stackalloc char[token.Length];
         for (int k = 0; k < token.Length; k++)
         {
-            decoded[k] = token[k] switch
-            {
-                '0' => 'o',
-                '1' => 'i',
-                '3' => 'e',
-                '4' => 'a',
-                '5' => 's',
-                '7' => 't',
-                '8' => 'b',
-                '@' => 'a',
-                '$' => 's',
-                var c => c,
-            };
+            decoded[k] = LetterFor(token[k]);
         }
 
 #if NET
