@@ -305,6 +305,9 @@ public sealed class EscalationDispatcher : IAsyncDisposable
             var abandon = owner._abandon.Token;
             while (!abandon.IsCancellationRequested)
             {
+                // Only a read that began after the drain started may end the lane: an empty read from before it can
+                // miss escalations accepted while this lane was between the read and the drain check.
+                var drainingBeforeRead = owner._draining;
                 IReadOnlyList<PendingEscalation> due;
                 try
                 {
@@ -330,9 +333,14 @@ public sealed class EscalationDispatcher : IAsyncDisposable
 
                 if (due.Count == 0)
                 {
-                    if (owner._draining)
+                    if (drainingBeforeRead)
                     {
                         return;
+                    }
+
+                    if (owner._draining)
+                    {
+                        continue;
                     }
 
                     await WaitAsync(await NextWaitAsync().ConfigureAwait(false)).ConfigureAwait(false);

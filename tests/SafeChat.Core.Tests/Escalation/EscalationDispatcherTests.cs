@@ -189,6 +189,26 @@ public sealed class EscalationDispatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposeAsync_LaneReadEmptyBeforeEscalationsArrived_StillHandlesThem()
+    {
+        // The lane's first read finds nothing and is held until the drain has begun: the stale empty read must not end the lane.
+        var store = new FirstReadHeldStore(new InMemoryEscalationStore());
+        var recorder = new RecordingHandler("recorder");
+        var dispatcher = new EscalationDispatcher(store, [recorder], timeProvider: _time, meterFactory: _meters);
+        await store.FirstReadTaken.WaitAsync(TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await dispatcher.DispatchAsync(Fixtures.Escalation(conversation: $"room-{i}")));
+        }
+
+        var disposing = dispatcher.DisposeAsync();
+        store.ReleaseFirstRead();
+        await disposing;
+
+        Assert.Equal(["room-0", "room-1", "room-2"], recorder.Received.Select(e => e.ConversationId));
+    }
+
+    [Fact]
     public async Task DispatchAsync_AfterDispose_ThrowsAndCountsADrop()
     {
         using var escalations = new MetricCollector<long>(_meters, "SafeChat", "safechat.escalations");
@@ -289,6 +309,40 @@ public sealed class EscalationDispatcherTests : IDisposable
 
             _received.Enqueue(escalation);
         }
+    }
+
+    private sealed class FirstReadHeldStore(IEscalationStore inner) : IEscalationStore
+    {
+        private readonly TaskCompletionSource _taken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+
+        public Task FirstReadTaken => _taken.Task;
+
+        public bool IsDurable => inner.IsDurable;
+
+        public void ReleaseFirstRead() => _release.TrySetResult();
+
+        public ValueTask<bool> AddAsync(EscalationEvent escalation, IReadOnlyList<string> handlers, CancellationToken cancellationToken = default) =>
+            inner.AddAsync(escalation, handlers, cancellationToken);
+
+        public async ValueTask<IReadOnlyList<PendingEscalation>> GetDueAsync(string handler, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+        {
+            var due = await inner.GetDueAsync(handler, now, limit, cancellationToken);
+            if (Interlocked.Increment(ref _reads) == 1)
+            {
+                _taken.TrySetResult();
+                await _release.Task.WaitAsync(cancellationToken);
+            }
+
+            return due;
+        }
+
+        public ValueTask<DateTimeOffset?> GetNextDueAsync(string handler, CancellationToken cancellationToken = default) =>
+            inner.GetNextDueAsync(handler, cancellationToken);
+
+        public ValueTask RecordAsync(string handler, EscalationDeliveryResult result, CancellationToken cancellationToken = default) =>
+            inner.RecordAsync(handler, result, cancellationToken);
     }
 
     private sealed class FlakyHandler(int failures) : IEscalationHandler
