@@ -129,9 +129,9 @@ public class AgeClaimTests
     [Fact]
     public async Task EvaluateMessage_SelfDeclaredChildRecipient_GetsChildThreshold()
     {
-        // 0.55 is above the child threshold (0.5) but below the unknown one (0.7): the claim protects the recipient.
-        var decisions = await Engine(PolicyPresets.StrictMinors).EvaluateMessageAsync(
-            Message(RoomKind.Group, Adult(), [Twelve()], connected: ["child-12"], grooming: 0.55f));
+        // standard: 0.7 is above the child threshold (0.65) but below the unknown one (0.85): the claim protects the recipient.
+        var decisions = await Engine(PolicyPresets.Standard).EvaluateMessageAsync(
+            Message(RoomKind.Group, Adult(), [Twelve()], connected: ["child-12"], grooming: 0.7f));
 
         Assert.Equal(["grooming-escalate:escalate"], Rules(decisions));
     }
