@@ -218,6 +218,10 @@ public sealed class SafeChatModerator
                     outcome = outcome is MessageOutcome.Frozen or MessageOutcome.Blocked ? outcome : MessageOutcome.Held;
                     AddRule(ref rules, decision.RuleId);
                     break;
+                case PolicyAction.HoldSender:
+                    // Expected, not an error: one Information line, no ids or text.
+                    Log.SenderHeld(_logger, decision.RuleId);
+                    break;
                 case PolicyAction.WarnSender when decision.Nudge is { Length: > 0 } text:
                     (nudges ??= []).Add(new Nudge(decision.RuleId, text, true, [envelope.Sender.Id]));
                     break;
