@@ -33,7 +33,8 @@ public class AgeClaimTests
         var noAssurance = await Decide(ClaimsFourteen(AgeAssurance.Unknown));
 
         Assert.Contains("grooming-escalate:escalate", adult);
-        Assert.Contains("grooming-secrecy-nudge:warn-recipient", adult);
+        // strict-minors holds the sender at once (the child gets the held-sender nudge); standard nudges about the secret.
+        Assert.Contains(preset == PolicyPresets.StrictMinors ? "held-sender-to-minor:warn-recipient" : "grooming-secrecy-nudge:warn-recipient", adult);
         Assert.Equal(adult, unknown);
         Assert.Equal(adult, claimsFourteen);
         Assert.Equal(adult, noAssurance);

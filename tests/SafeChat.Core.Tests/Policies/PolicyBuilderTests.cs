@@ -31,6 +31,7 @@ public class PolicyBuilderTests
         .MessageRule("grooming-escalate", r => r.SenderAges(AdultOrUnknown).RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Grooming).Escalate(Severity.High).HoldSender())
         .MessageRule("grooming-secrecy-nudge", r => r.SenderAges(AdultOrUnknown).RecipientAges(Minor)
             .Relationship(new RelationshipCondition([RelationshipKind.Guardian], Established: [RelationshipBasis.MutualFollow, RelationshipBasis.VerifiedByPlatform], Not: true))
+            .SenderHeld(false)
             .Risk(HarmNames.Grooming).ConversationSignals(SignalNames.Secrecy).WarnRecipient(SecretNudge))
         .MessageRule("sextortion-escalate", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).Escalate(Severity.Critical).Freeze().HoldSender())
         .MessageRule("held-sender-to-minor", r => r.SenderHeld().RecipientAges(Minor).Hold().WarnRecipient(HeldNudge))

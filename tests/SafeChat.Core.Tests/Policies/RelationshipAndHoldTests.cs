@@ -59,14 +59,22 @@ public class RelationshipAndHoldTests
         Assert.Equal(["grooming-escalate:escalate", "grooming-escalate:hold-sender", "held-sender-to-minor:hold", "held-sender-to-minor:warn-recipient"], Rules(decisions));
     }
 
-    [Fact]
-    public async Task EvaluateMessage_DeclaredGuardianOverGroomingThreshold_StillNudgesTheChild()
+    [Theory]
+    [InlineData(RelationshipBasis.Declared, true)]
+    [InlineData(RelationshipBasis.VerifiedByPlatform, false)]
+    public async Task EvaluateMessage_GuardianWithSecrecyAfterHoldLifted_NudgesTheChildOnlyForAnUnverifiedGuardian(RelationshipBasis basis, bool nudged)
     {
-        var decisions = await Strict().EvaluateMessageAsync(Message(
-            RoomKind.Direct, Adult("uncle"), [Child()], relationships: GuardianOf("child-10", RelationshipBasis.Declared), grooming: 0.97f,
-            conversationSignals: [SignalNames.Secrecy], modelThresholds: Model));
+        var engine = Strict();
+        var first = await engine.EvaluateMessageAsync(Message(
+            RoomKind.Direct, Adult("parent"), [Child()], relationships: GuardianOf("child-10", basis), grooming: 0.97f,
+            conversationSignals: [SignalNames.Secrecy], modelThresholds: Model, index: 0));
+        await engine.Holds.LiftHoldAsync("room-1", "parent");
+        var second = await engine.EvaluateMessageAsync(Message(
+            RoomKind.Direct, Adult("parent"), [Child()], relationships: GuardianOf("child-10", basis), grooming: 0.97f,
+            conversationSignals: [SignalNames.Secrecy], modelThresholds: Model, index: 1));
 
-        Assert.Contains("grooming-secrecy-nudge:warn-recipient", Rules(decisions));
+        Assert.DoesNotContain("grooming-secrecy-nudge:warn-recipient", Rules(first));
+        Assert.Equal(nudged, Rules(second).Contains("grooming-secrecy-nudge:warn-recipient"));
     }
 
     [Fact]
