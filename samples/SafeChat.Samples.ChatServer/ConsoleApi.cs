@@ -58,8 +58,9 @@ internal static class ConsoleApi
         var e = record.Escalation;
         var messages = log.Room(e.ConversationId);
         var victim = Victim(log, e);
+        // Excerpts: the messages around each message with a signal (two either side); overlapping windows merge.
         var shown = new SortedSet<int>();
-        var excerpts = new List<object>();
+        var windows = new List<(int From, int To)>();
         for (var i = 0; i < messages.Count; i++)
         {
             if (messages[i].Signals.Count == 0)
@@ -69,11 +70,25 @@ internal static class ConsoleApi
 
             var from = Math.Max(0, i - ExcerptRadius);
             var to = Math.Min(messages.Count - 1, i + ExcerptRadius);
+            if (windows.Count > 0 && from <= windows[^1].To + 1)
+            {
+                windows[^1] = (windows[^1].From, to);
+            }
+            else
+            {
+                windows.Add((from, to));
+            }
+        }
+
+        var excerpts = new List<object>();
+        foreach (var (from, to) in windows)
+        {
+            var slice = messages.Skip(from).Take(to - from + 1).ToList();
             excerpts.Add(new
             {
-                index = messages[i].Index,
-                signals = messages[i].Signals,
-                messages = messages.Skip(from).Take(to - from + 1).Select(m => new
+                index = slice[0].Index,
+                signals = slice.SelectMany(m => m.Signals).Distinct().ToList(),
+                messages = slice.Select(m => new
                 {
                     index = m.Index,
                     author = m.AuthorId,
@@ -124,8 +139,9 @@ internal static class ConsoleApi
                 role = Role(m.AuthorId, e, victim),
                 outcome = m.Outcome,
                 signals = m.Signals,
-                grooming = m.Harms.GetValueOrDefault("grooming"),
-                sextortion = m.Harms.GetValueOrDefault("sextortion"),
+                scored = m.Scored,
+                grooming = m.Scored ? m.Harms.GetValueOrDefault("grooming") : (float?)null,
+                sextortion = m.Scored ? m.Harms.GetValueOrDefault("sextortion") : (float?)null,
                 after_escalation = m.Index > e.MessageIndex,
             }),
             excerpts,

@@ -12,4 +12,8 @@ internal sealed record LoggedMessage(
     IReadOnlyList<string> RuleIds,
     IReadOnlyList<string> Signals,
     IReadOnlyDictionary<string, float> Harms,
-    IReadOnlyDictionary<string, float> AuthorHarms);
+    IReadOnlyDictionary<string, float> AuthorHarms)
+{
+    /// <summary>False for a message SafeChat refused before scoring it (a frozen conversation, an unavailable backend).</summary>
+    public bool Scored { get; init; } = true;
+}

@@ -52,7 +52,7 @@ internal sealed class ModerationRecorder(ConversationLog log, ChatRooms rooms, I
                 result.RuleIds,
                 evaluation?.Signals ?? [],
                 evaluation?.Assessment.Harms ?? new Dictionary<string, float>(),
-                authorHarms),
+                authorHarms) { Scored = evaluation is not null },
             [caller, .. rooms.Members(roomId)]);
         await moderators.Clients.Group(ModeratorHub.Group).SendAsync("activity", new { conversation_id = roomId });
     }

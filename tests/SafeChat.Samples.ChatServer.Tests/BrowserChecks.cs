@@ -163,6 +163,41 @@ public sealed class BrowserChecks(ChatAppFixture app) : IClassFixture<ChatAppFix
     }
 
     [ChromiumFact]
+    public async Task Chat_SextortionAgainstATeen_FreezesTheConversationAndQueuesACriticalCaseAboveHigh()
+    {
+        await using var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var console = await ConsolePage.OpenAsync(context, app.BaseUrl);
+        await GroomAsync(context, "pier", "rosa", "groomer_two");
+        var teen = await ChatPage.OpenAsync(context, app.BaseUrl, "tomas", 14);
+        await teen.JoinAndWaitAsync("lakeside", "public");
+        var extorter = await ChatPage.OpenAsync(context, app.BaseUrl, "hot_jenny99", 17);
+        await extorter.JoinAndWaitAsync("lakeside", "public");
+
+        string[] lines = ["i have the pics you sent me", "pay me $300 in gift cards or i send them to all your followers and your school", "you have 1 hour. tick tock", "pay me now"];
+        var refused = 0;
+        foreach (var line in lines)
+        {
+            refused += await extorter.TryToSayAsync(line) ? 0 : 1;
+        }
+
+        Assert.True(refused > 0);
+        Assert.False(await teen.TryToSayAsync("please dont"));
+        await Assertions.Expect(teen.Page.Locator("#notices li[data-kind='frozen']").First).ToContainTextAsync("sextortion-escalate");
+        await Assertions.Expect(teen.Page.Locator("#notices li[data-kind='nudge']", new PageLocatorOptions { HasText = "Take It Down" })).ToHaveCountAsync(1);
+        var critical = console.Case("sextortion-escalate", "lakeside");
+        await Assertions.Expect(critical).ToHaveCountAsync(1, new LocatorAssertionsToHaveCountOptions { Timeout = 8000 });
+        await Assertions.Expect(critical).ToHaveAttributeAsync("data-severity", "critical");
+        // Ordered by severity, then age: the newer critical case comes before every older high one.
+        await Assertions.Expect(console.Page.Locator("#queue li").First).ToHaveAttributeAsync("data-severity", "critical");
+        var criticalColour = await critical.Locator(".sev").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+        var highColour = await console.Case("grooming-escalate", "pier").Locator(".sev").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+        Assert.NotEqual(highColour, criticalColour);
+        await console.OpenCaseAsync("sextortion-escalate", "lakeside");
+        await Assertions.Expect(console.Page.Locator("#case-flags [data-flag='frozen']")).ToHaveAttributeAsync("data-on", "true");
+        await Screenshots.TakeAsync(console.Page, "moderator-critical.png");
+    }
+
+    [ChromiumFact]
     public async Task Chat_GuardianDmsTheirChild_IsDeliveredWhileAStrangersDmIsBlocked()
     {
         await using var context = await app.Browser.NewContextAsync();

@@ -88,9 +88,11 @@
     const n = Math.max(timeline.length - 1, 1);
     const x = (i) => 10 + (580 * i) / n;
     const y = (v) => 130 - 120 * v;
+    // A message refused before scoring (frozen) has no risk of its own: the line carries the last known value on.
     const line = (key, color) => {
       const path = document.createElementNS(ns, "polyline");
-      path.setAttribute("points", timeline.map((t, i) => x(i) + "," + y(t[key])).join(" "));
+      let last = 0;
+      path.setAttribute("points", timeline.map((t, i) => { last = t[key] ?? last; return x(i) + "," + y(last); }).join(" "));
       path.setAttribute("fill", "none");
       path.setAttribute("stroke", color);
       path.setAttribute("stroke-width", "2.5");
@@ -152,7 +154,7 @@
       const item = el("li", { "data-index": t.index, "data-outcome": t.outcome, "data-after": String(t.after_escalation) },
         el("span", {}, "#" + t.index), el("span", {}, new Date(t.time).toLocaleTimeString()), el("span", {}, t.author + " (" + t.role + ")"),
         el("span", { class: "outcome", "data-outcome": t.outcome }, t.outcome), el("span", {}, (t.signals || []).join(", ")),
-        el("span", {}, "g " + t.grooming.toFixed(2) + " · s " + t.sextortion.toFixed(2)));
+        el("span", {}, t.scored ? "g " + t.grooming.toFixed(2) + " · s " + t.sextortion.toFixed(2) : "not scored"));
       if (t.after_escalation) item.classList.add("after");
       if (t.index === c.message_index) item.classList.add("escalated");
       timeline.append(item);
@@ -160,9 +162,10 @@
     const excerpts = $("excerpts");
     excerpts.innerHTML = "";
     for (const x of c.excerpts) {
-      const box = el("div", { class: "excerpt", "data-index": x.index }, el("header", {}, "#" + x.index + ": " + x.signals.join(", ")));
+      const box = el("div", { class: "excerpt", "data-index": x.index }, el("header", {}, "from #" + x.index + " · signals: " + x.signals.join(", ")));
       for (const m of x.messages) {
-        const line = el("p", { "data-role": m.role, class: m.index === x.index ? "hit" : "" }, el("strong", {}, m.author + ": "), m.text);
+        const line = el("p", { "data-role": m.role, class: m.signals.length ? "hit" : "" }, el("span", { class: "idx" }, "#" + m.index + " "), el("strong", {}, m.author + ": "), m.text);
+        if (m.signals.length) line.append(el("span", { class: "tag sig" }, m.signals.join(", ")));
         if (m.outcome !== "delivered") line.append(el("span", { class: "tag" }, "[" + m.outcome + "]"));
         box.append(line);
       }
