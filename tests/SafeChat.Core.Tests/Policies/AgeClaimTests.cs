@@ -130,9 +130,11 @@ public class AgeClaimTests
     [Fact]
     public async Task EvaluateMessage_SelfDeclaredChildRecipient_GetsChildThreshold()
     {
-        // standard: 0.7 is above the child threshold (0.65) but below the unknown one (0.85): the claim protects the recipient.
+        // standard, model alert 0.9: 0.91 is above the child threshold (model, 0.9) but below the unknown one (model + 0.02):
+        // the claim protects the recipient.
+        var model = new Dictionary<string, float> { [HarmNames.Grooming] = 0.9f, [HarmNames.Sextortion] = 0.85f };
         var decisions = await Engine(PolicyPresets.Standard).EvaluateMessageAsync(
-            Message(RoomKind.Group, Adult(), [Twelve()], connected: ["child-12"], grooming: 0.7f));
+            Message(RoomKind.Group, Adult(), [Twelve()], connected: ["child-12"], grooming: 0.91f, modelThresholds: model));
 
         Assert.Equal(["grooming-escalate:escalate"], Rules(decisions));
     }

@@ -191,7 +191,7 @@ public class PolicyPresetsTests
         // alert threshold, 0.9 here) rather than the adult one (model + 0.02). No minor is present, so nothing is held.
         var model = new Dictionary<string, float> { [HarmNames.Grooming] = 0.9f, [HarmNames.Sextortion] = 0.85f };
         var strict = await Strict().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [SelfDeclaredAdult()], grooming: 0.91f, modelThresholds: model));
-        var standard = await Standard().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [SelfDeclaredAdult()], grooming: 0.75f));
+        var standard = await Standard().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [SelfDeclaredAdult()], grooming: 0.91f, modelThresholds: model));
 
         Assert.Equal(["grooming-escalate:escalate", "grooming-escalate:hold-sender"], Rules(strict));
         Assert.Empty(standard);
@@ -215,9 +215,12 @@ public class PolicyPresetsTests
     public async Task Standard_ThresholdsAreHigherButClearCasesStillEscalate()
     {
         var engine = Standard();
+        var model = new Dictionary<string, float> { [HarmNames.Grooming] = 0.9f, [HarmNames.Sextortion] = 0.85f };
 
-        Assert.Empty(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.65f)));
-        Assert.Equal(["grooming-escalate:escalate"], Rules(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.8f))));
+        // A teen: strict-minors escalates at the model's alert threshold (0.9 here), standard at model + 0.01.
+        Assert.NotEmpty(await Strict().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.905f, modelThresholds: model)));
+        Assert.Empty(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.905f, modelThresholds: model)));
+        Assert.Equal(["grooming-escalate:escalate"], Rules(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], roomId: "room-2", grooming: 0.95f, modelThresholds: model))));
         Assert.Equal(
             ["fan-out-adult-to-minors:escalate"],
             Rules(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], connected: ["teen-13"], counters: new UserCounters { DistinctMinorsContacted24h = 10 }))));
