@@ -28,7 +28,7 @@ public class TuneCommandTests
         var rows = eval.Results.Single().GetProperty("rows").EnumerateArray().ToArray();
         var any = rows.Single(r => r.GetProperty("slice").GetString() == "all" && r.GetProperty("harm").GetString() == "any");
         Assert.InRange(any.GetProperty("fpr").GetDouble(), 0, 0.25);
-        // The strict-minors thresholds (the test scorer's alert levels: grooming 0.75, sextortion 0.5) miss p3 (grooming 0.5);
+        // The strict-minors thresholds (the test scorer's alert levels, grooming 0.75 and sextortion 0.5) are the starting point;
         // the tuned ones catch every harmful conversation for one benign alert (n1).
         Assert.Equal(1.0, any.GetProperty("recall").GetDouble(), 12);
         Assert.Equal(1, any.GetProperty("fp").GetInt32());

@@ -122,6 +122,26 @@ public class SafeChatClientTests
     }
 
     [Fact]
+    public async Task CheckIncomingAndOutgoing_GuardianDmWithRelationship_DeliveredBothWays()
+    {
+        var mum = new Participant("mum-user-1", AgeBand.Adult, AgeAssurance.Verified);
+        var conversation = new ClientConversation(new Room("dm-mum", RoomKind.Direct), Teen, [mum])
+        {
+            Relationships = new Dictionary<string, Relationship> { [mum.Id] = new(RelationshipKind.Guardian, RelationshipBasis.VerifiedByPlatform) },
+        };
+        var client = Client();
+
+        var incoming = await client.CheckIncomingAsync(conversation, From(mum, "home by 6 please", "dm-mum"));
+        var outgoing = await client.CheckOutgoingAsync(conversation, From(Teen, "ok mum", "dm-mum"));
+        var withoutRelationship = await client.CheckIncomingAsync(conversation with { Room = new Room("dm-mum-2", RoomKind.Direct), Relationships = new Dictionary<string, Relationship>() }, From(mum, "home by 6 please", "dm-mum-2"));
+
+        Assert.True(incoming.ShouldDeliver);
+        Assert.Empty(incoming.Decisions);
+        Assert.True(outgoing.ShouldDeliver);
+        Assert.True(withoutRelationship.IsBlocked);
+    }
+
+    [Fact]
     public async Task CheckIncoming_NonConnectedUserClaimingFourteenDmsTeen_Blocked()
     {
         var claimsFourteen = new Participant("claims-14", AgeBand.Teen, AgeAssurance.SelfDeclared);
