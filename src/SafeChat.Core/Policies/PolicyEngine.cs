@@ -132,17 +132,17 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
                 continue;
             }
 
-            var outcome = Evaluate(rule, subject, out var riskValue, out var matched, out var certainTarget);
-            if (outcome == Outcome.Match && rule.SenderHeld is { } wantHeld)
+            // The hold is looked up before the recipients are walked: an O(1) lookup, where matching recipients of a large
+            // room would cost O(members) for every message of a sender who is not held.
+            var held = true;
+            if (rule.SenderHeld is { } wantHeld)
             {
-                // Looked up only once every cheaper condition matched (a minor among the recipients, for the presets).
                 // Standing holds need state: without it (fail open) nobody is held, like risk conditions seeing nothing.
                 var hold = stateless ? null : await _holds.GetHoldAsync(subject.RoomId, subject.Sender.Id, cancellationToken).ConfigureAwait(false);
-                if ((hold is not null) != wantHeld)
-                {
-                    outcome = NotHeld(out riskValue, out matched, out certainTarget);
-                }
+                held = (hold is not null) == wantHeld;
             }
+
+            var outcome = held ? Evaluate(rule, subject, out var riskValue, out var matched, out var certainTarget) : NotHeld(out riskValue, out matched, out certainTarget);
             var key = rule.HasFireOnceActions
                 ? new PolicyStateKey(rule.Id, rule.Scope == StateScope.Subject ? string.Empty : subject.RoomId, subject.Sender.Id)
                 : default;
