@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SafeChat.Conversations;
+using SafeChat.Escalation;
+using SafeChat.Evidence;
 using SafeChat.Server;
 using SafeChat.Server.Hubs;
 
@@ -18,8 +22,16 @@ public static class ChatServerApp
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        builder.Services.AddSignalR();
+        // The recorder runs outside SafeChat's hub filter (added first), so it sees every outcome, delivered or not.
+        builder.Services.AddSignalR(o => o.AddFilter<ModerationRecorder>());
+        builder.Services.AddSingleton<ModerationRecorder>();
         builder.Services.AddSingleton<ChatRooms>();
+        builder.Services.AddSingleton<ConversationLog>();
+        builder.Services.AddSingleton<ConsoleState>();
+        builder.Services.AddSingleton<InMemoryConnectionDirectory>();
+        builder.Services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<InMemoryConnectionDirectory>());
+        builder.Services.AddSingleton<IEvidenceStore>(sp => new InMemoryEvidenceStore(timeProvider: sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationHandler, ModeratorPushHandler>());
         builder.Services.AddSingleton<ISafeChatHubResolver, ChatHubResolver>();
         builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
         builder.Services
@@ -51,7 +63,9 @@ public static class ChatServerApp
         app.UseAuthorization();
         app.UseSafeChat();
         app.MapHub<ChatHub>("/hubs/chat");
+        app.MapHub<ModeratorHub>("/hubs/moderation");
         app.MapSafeChatModerationApi();
+        ConsoleApi.Map(app);
         return app;
     }
 }

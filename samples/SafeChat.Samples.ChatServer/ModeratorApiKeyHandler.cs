@@ -25,6 +25,12 @@ internal sealed class ModeratorApiKeyHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[HeaderName].ToString();
+        if (presented.Length == 0 && Request.Path.StartsWithSegments("/hubs/moderation", StringComparison.Ordinal))
+        {
+            // The console's SignalR client sends the key as a bearer token (negotiate) or access_token (WebSockets).
+            var authorization = Request.Headers.Authorization.ToString();
+            presented = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : Request.Query["access_token"].ToString();
+        }
         if (presented.Length == 0)
         {
             return Task.FromResult(AuthenticateResult.NoResult());

@@ -14,7 +14,12 @@ internal sealed record InputConversation(
     string Id,
     RoomKind RoomKind,
     IReadOnlyDictionary<string, Participant> Participants,
-    IReadOnlyList<InputMessage> Messages);
+    IReadOnlyList<InputMessage> Messages)
+{
+    /// <summary>How each user is related to others: sender id, then recipient id (both directions stored).</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, Relationship>> Relationships { get; init; } =
+        new Dictionary<string, Dictionary<string, Relationship>>(StringComparer.Ordinal);
+}
 
 /// <summary>
 /// Reads one conversation line: <c>{"id","messages":[{"author","time","text"}],"participants"?,"room"?}</c>; other fields
@@ -152,7 +157,7 @@ internal static class ConversationParser
                 return Fail($"expected a JSON object, found {Describe(root.ValueKind)}");
             }
 
-            JsonElement idElement = default, messagesElement = default, participantsElement = default, roomElement = default;
+            JsonElement idElement = default, messagesElement = default, participantsElement = default, roomElement = default, relationshipsElement = default;
             if (!ReadKeys(root, string.Empty, (name, value) =>
             {
                 switch (name)
@@ -161,6 +166,7 @@ internal static class ConversationParser
                     case "messages": messagesElement = value; break;
                     case "participants": participantsElement = value; break;
                     case "room": roomElement = value; break;
+                    case "relationships": relationshipsElement = value; break;
                 }
             }))
             {
@@ -212,7 +218,101 @@ internal static class ConversationParser
                 return null;
             }
 
-            return new InputConversation(id!, roomKind, participants, messages);
+            if (ReadRelationships(relationshipsElement, participants) is not { } relationships)
+            {
+                return null;
+            }
+
+            return new InputConversation(id!, roomKind, participants, messages) { Relationships = relationships };
+        }
+
+        // "relationships": [{"from": "dad", "to": "lily", "kind": "guardian", "established": "verified-by-platform"}]:
+        // from is the to's guardian (family, teacher-coach, friend, ward); stored both ways. Both ids must be people of
+        // the conversation. "established" defaults to declared.
+        private Dictionary<string, Dictionary<string, Relationship>>? ReadRelationships(JsonElement list, Dictionary<string, Participant> participants)
+        {
+            var result = new Dictionary<string, Dictionary<string, Relationship>>(StringComparer.Ordinal);
+            if (list.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            {
+                return result;
+            }
+
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                return Fail<Dictionary<string, Dictionary<string, Relationship>>>($"\"relationships\" must be an array, found {Describe(list.ValueKind)}");
+            }
+
+            var index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                var path = $"relationships[{index++}]";
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    return Fail<Dictionary<string, Dictionary<string, Relationship>>>($"{path}: expected an object with from, to, kind, established, found {Describe(item.ValueKind)}");
+                }
+
+                JsonElement fromElement = default, toElement = default, kindElement = default, basisElement = default;
+                if (!ReadKeys(item, path, (name, value) =>
+                {
+                    switch (name)
+                    {
+                        case "from": fromElement = value; break;
+                        case "to": toElement = value; break;
+                        case "kind": kindElement = value; break;
+                        case "established": basisElement = value; break;
+                    }
+                }))
+                {
+                    return null;
+                }
+
+                if (!TryScalar(fromElement, path + ".from", out var from) || !TryScalar(toElement, path + ".to", out var to))
+                {
+                    return null;
+                }
+
+                if (from is not { Length: > 0 } || !participants.ContainsKey(from))
+                {
+                    return Fail<Dictionary<string, Dictionary<string, Relationship>>>($"{path}.from: must be the id of a participant or author of this conversation");
+                }
+
+                if (to is not { Length: > 0 } || !participants.ContainsKey(to) || string.Equals(from, to, StringComparison.Ordinal))
+                {
+                    return Fail<Dictionary<string, Dictionary<string, Relationship>>>($"{path}.to: must be the id of another participant or author of this conversation");
+                }
+
+                if (kindElement.ValueKind != JsonValueKind.String || !TryString(kindElement, path + ".kind", out var kindText)
+                    || !Policies.PolicyNames.TryParseRelationshipKind(kindText, out var kind))
+                {
+                    return Error is not null ? null : Fail<Dictionary<string, Dictionary<string, Relationship>>>(
+                        $"{path}.kind: must be one of {string.Join(", ", Policies.PolicyNames.RelationshipKinds)}");
+                }
+
+                var basis = RelationshipBasis.Declared;
+                if (basisElement.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
+                    && (basisElement.ValueKind != JsonValueKind.String || !TryString(basisElement, path + ".established", out var basisText)
+                        || !Policies.PolicyNames.TryParseRelationshipBasis(basisText, out basis)))
+                {
+                    return Error is not null ? null : Fail<Dictionary<string, Dictionary<string, Relationship>>>(
+                        $"{path}.established: must be one of {string.Join(", ", Policies.PolicyNames.RelationshipBases)}");
+                }
+
+                var relationship = new Relationship(kind, basis);
+                Put(result, from, to, relationship);
+                Put(result, to, from, relationship.Inverse());
+            }
+
+            return result;
+        }
+
+        private static void Put(Dictionary<string, Dictionary<string, Relationship>> map, string from, string to, Relationship relationship)
+        {
+            if (!map.TryGetValue(from, out var inner))
+            {
+                map[from] = inner = new Dictionary<string, Relationship>(StringComparer.Ordinal);
+            }
+
+            inner[to] = relationship;
         }
 
         private InputMessage? ReadMessage(JsonElement message, int index, LenientClock clock)

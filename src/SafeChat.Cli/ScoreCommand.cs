@@ -213,6 +213,7 @@ internal static class ScoreCommand
                     recipients)
                 {
                     PrecomputedSignals = signals[i],
+                    RecipientRelationships = conversation.Relationships.TryGetValue(message.Author, out var related) ? related : null,
                 };
                 result.Add(await engine.ProcessAsync(envelope, cancellationToken).ConfigureAwait(false));
             }

@@ -57,9 +57,14 @@ internal static class TuneVerb
             return CliApplication.ExitFailure;
         }
 
+        // Model-relative bands ("model", "model+0.02") are resolved against the model's alert threshold first.
         HarmThresholds BaseFor(string harm) =>
             basePolicy.Thresholds.TryGetValue(harm, out var t)
-                ? t
+                ? new HarmThresholds(
+                    t.For(AgeBand.Child, session.ModelThresholds[harm]),
+                    t.For(AgeBand.Teen, session.ModelThresholds[harm]),
+                    t.For(AgeBand.Adult, session.ModelThresholds[harm]),
+                    t.For(AgeBand.Unknown, session.ModelThresholds[harm]))
                 : new HarmThresholds(session.ModelThresholds[harm], session.ModelThresholds[harm], session.ModelThresholds[harm], session.ModelThresholds[harm]);
 
         var tuned = ThresholdTuner.Tune(conversations, harms, BaseFor, targetFpr, targetPrecision);

@@ -10,4 +10,11 @@ public sealed record ClientConversation(Room Room, Participant LocalUser, IReadO
 {
     /// <summary>Ids of the other participants the local user is connected to (friends, contacts, family link).</summary>
     public IReadOnlyCollection<string> ConnectedUserIds { get; init; } = [];
+
+    /// <summary>
+    /// How the other participants are related to the local user, by their id, read from their side
+    /// (<see cref="RelationshipKind.Guardian"/>: that participant is the local user's parent). A related participant counts
+    /// as connected for the policy; relationships never lower a risk threshold.
+    /// </summary>
+    public IReadOnlyDictionary<string, Relationship> Relationships { get; init; } = new Dictionary<string, Relationship>();
 }

@@ -65,7 +65,7 @@ public sealed class SafeChatClient
     {
         Check(conversation, message);
         var connected = conversation.Others.Where(o => conversation.ConnectedUserIds.Contains(o.Id)).Select(o => o.Id).ToArray();
-        return CheckAsync(conversation, message, MessageDirection.Outgoing, conversation.LocalUser, conversation.Others, connected, cancellationToken);
+        return CheckAsync(conversation, message, MessageDirection.Outgoing, conversation.LocalUser, conversation.Others, connected, FromLocalUser(conversation), cancellationToken);
     }
 
     /// <summary>Checks a message the local user received.</summary>
@@ -75,7 +75,10 @@ public sealed class SafeChatClient
         Check(conversation, message);
         var sender = conversation.Others.FirstOrDefault(o => o.Id == message.SenderId) ?? new Participant(message.SenderId);
         string[] connected = conversation.ConnectedUserIds.Contains(sender.Id) ? [conversation.LocalUser.Id] : [];
-        return CheckAsync(conversation, message, MessageDirection.Incoming, sender, [conversation.LocalUser], connected, cancellationToken);
+        IReadOnlyDictionary<string, Relationship> related = conversation.Relationships.TryGetValue(sender.Id, out var relationship)
+            ? new Dictionary<string, Relationship>(StringComparer.Ordinal) { [conversation.LocalUser.Id] = relationship }
+            : NoRelationships;
+        return CheckAsync(conversation, message, MessageDirection.Incoming, sender, [conversation.LocalUser], connected, related, cancellationToken);
     }
 
     /// <summary>Checks whether the local user may join the conversation's room (its <see cref="ClientConversation.Others"/> are the members).</summary>
@@ -93,6 +96,7 @@ public sealed class SafeChatClient
                 Joiner = conversation.LocalUser,
                 Members = conversation.Others,
                 ConnectedMemberIds = conversation.ConnectedUserIds,
+                MemberRelationships = FromLocalUser(conversation),
             },
             cancellationToken);
     }
@@ -101,6 +105,14 @@ public sealed class SafeChatClient
     public ValueTask ForgetConversationAsync(string roomId, CancellationToken cancellationToken = default) =>
         _engine.EndConversationAsync(roomId, cancellationToken);
 
+    private static readonly IReadOnlyDictionary<string, Relationship> NoRelationships = new Dictionary<string, Relationship>();
+
+    // The conversation stores relationships from the others' side; the local user's side is the inverse.
+    private static IReadOnlyDictionary<string, Relationship> FromLocalUser(ClientConversation conversation) =>
+        conversation.Relationships.Count == 0
+            ? NoRelationships
+            : conversation.Relationships.ToDictionary(p => p.Key, p => p.Value.Inverse(), StringComparer.Ordinal);
+
     private async ValueTask<ClientCheck> CheckAsync(
         ClientConversation conversation,
         ChatMessage message,
@@ -108,12 +120,14 @@ public sealed class SafeChatClient
         Participant sender,
         IReadOnlyList<Participant> recipients,
         IReadOnlyCollection<string> connected,
+        IReadOnlyDictionary<string, Relationship> relationships,
         CancellationToken cancellationToken)
     {
         // The message's room id is the engine's conversation key: the conversation's room is authoritative.
         var envelope = new MessageEnvelope(message with { RoomId = conversation.Room.Id }, conversation.Room, sender, recipients)
         {
             ConnectedRecipientIds = connected,
+            RecipientRelationships = relationships,
         };
         var evaluation = await _engine.ProcessAsync(envelope, cancellationToken).ConfigureAwait(false);
         var decisions = evaluation.Decisions;

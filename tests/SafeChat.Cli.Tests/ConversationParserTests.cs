@@ -80,4 +80,26 @@ public class ConversationParserTests
         Assert.Equal("4711", conversation.Id);
         Assert.Equal("42", conversation.Messages[0].Author);
     }
+
+    [Fact]
+    public void TryParse_Relationships_StoredFromBothSides()
+    {
+        var conversation = Parse("""{"id":"r","participants":[{"id":"mum","age":40},{"id":"kid","age":9}],"relationships":[{"from":"mum","to":"kid","kind":"guardian","established":"verified-by-platform"}],"messages":[{"author":"mum","text":"hi"}]}""");
+
+        Assert.Equal(new Relationship(RelationshipKind.Guardian, RelationshipBasis.VerifiedByPlatform), conversation.Relationships["mum"]["kid"]);
+        Assert.Equal(new Relationship(RelationshipKind.Ward, RelationshipBasis.VerifiedByPlatform), conversation.Relationships["kid"]["mum"]);
+    }
+
+    [Theory]
+    [InlineData("""[{"from":"mum","to":"kid","kind":"auntie"}]""", "relationships[0].kind: must be one of friend, family, teacher-coach, guardian, ward")]
+    [InlineData("""[{"from":"mum","to":"nobody","kind":"family"}]""", "relationships[0].to: must be the id of another participant or author of this conversation")]
+    [InlineData("""[{"from":"mum","to":"kid","kind":"family","established":"trust me"}]""", "relationships[0].established: must be one of declared, mutual-follow, verified-by-platform")]
+    [InlineData("""{"from":"mum"}""", "\"relationships\" must be an array, found an object")]
+    public void TryParse_BadRelationship_IsInvalidWithThePlace(string relationships, string expected)
+    {
+        var json = """{"id":"r","participants":[{"id":"mum","age":40},{"id":"kid","age":9}],"relationships":""" + relationships + ""","messages":[{"author":"mum","text":"hi"}]}""";
+
+        Assert.False(ConversationParser.TryParse(Encoding.UTF8.GetBytes(json), out _, out var error));
+        Assert.Equal(expected, error);
+    }
 }

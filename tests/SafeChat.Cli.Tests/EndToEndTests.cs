@@ -150,7 +150,8 @@ public sealed class EndToEndTests : IClassFixture<EndToEndTests.ShippedScorer>
         var adult = Verdict("declared-35");
         Assert.Contains("dm-non-connected-adult-to-minor:block@0", adult, StringComparison.Ordinal);
         Assert.Contains("grooming-escalate:escalate@", adult, StringComparison.Ordinal);
-        Assert.Contains("grooming-secrecy-nudge:warn-recipient@", adult, StringComparison.Ordinal);
+        Assert.Contains("held-sender-to-minor:hold@", adult, StringComparison.Ordinal);
+        Assert.Contains("held-sender-to-minor:warn-recipient@", adult, StringComparison.Ordinal);
         Assert.Equal(adult, Verdict("declared-14-self"));
         Assert.Equal(adult, Verdict("declared-14-no-assurance"));
         Assert.Equal(adult, Verdict("age-unknown"));

@@ -51,11 +51,11 @@ public class ExplainCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("     decision: dm-non-connected-adult-to-minor block", run.StdoutLines);
-        // Grooming 0.75 reaches strict-minors' child threshold (0.5) at message 2 already.
+        // strict-minors escalates at the scorer's alert threshold ("model"; the test scorer's 0.75): message 3.
         var lines = run.StdoutLines;
         var escalate = Array.FindIndex(lines, l => l.StartsWith("     decision: grooming-escalate escalate (high) on grooming", StringComparison.Ordinal));
         Assert.True(escalate > 0, run.Stdout);
-        Assert.StartsWith("#2 ", lines.Take(escalate).Last(l => l.StartsWith('#')));
+        Assert.StartsWith("#3 ", lines.Take(escalate).Last(l => l.StartsWith('#')));
     }
 
     [Fact]

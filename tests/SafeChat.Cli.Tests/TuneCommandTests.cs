@@ -15,7 +15,8 @@ public class TuneCommandTests
 
         Assert.True(tune.ExitCode == 0, tune.Stderr);
         Assert.Contains("target: FPR <= 25% (at most 1 of 4 benign conversations alerting)", tune.Stdout);
-        Assert.Contains("grooming: child 0.5 -> ", tune.Stdout);
+        // strict-minors' "model" thresholds are read at the test scorer's alert threshold (grooming 0.75).
+        Assert.Contains("grooming: child 0.75 -> ", tune.Stdout);
         Assert.Contains("gives up", tune.Stdout);
         var validate = await new CliRunner().RunAsync(["policy", "validate", tuned]);
         Assert.Equal(0, validate.ExitCode);
@@ -27,7 +28,7 @@ public class TuneCommandTests
         var rows = eval.Results.Single().GetProperty("rows").EnumerateArray().ToArray();
         var any = rows.Single(r => r.GetProperty("slice").GetString() == "all" && r.GetProperty("harm").GetString() == "any");
         Assert.InRange(any.GetProperty("fpr").GetDouble(), 0, 0.25);
-        // The strict-minors thresholds (grooming 0.7, sextortion 0.6 for unknown ages) miss p3 (0.5) and p4 (0.5);
+        // The strict-minors thresholds (the test scorer's alert levels, grooming 0.75 and sextortion 0.5) are the starting point;
         // the tuned ones catch every harmful conversation for one benign alert (n1).
         Assert.Equal(1.0, any.GetProperty("recall").GetDouble(), 12);
         Assert.Equal(1, any.GetProperty("fp").GetInt32());

@@ -31,6 +31,20 @@ internal sealed class ChatPage(IPage page)
         await Page.WaitForSelectorAsync($"#current-room[data-room='{room}']");
     }
 
+    /// <summary>Types a message and waits until it is either broadcast back into the list or refused with a notice.</summary>
+    /// <returns>True when delivered, false when a notice (held, blocked, frozen) came instead.</returns>
+    public async Task<bool> TryToSayAsync(string text)
+    {
+        var messages = await Page.Locator("#messages li").CountAsync();
+        var notices = await Page.Locator("#notices li:not([data-kind='info']):not([data-kind='nudge'])").CountAsync();
+        await Page.FillAsync("#message", text);
+        await Page.PressAsync("#message", "Enter");
+        await Page.WaitForFunctionAsync(
+            "([m, n]) => document.querySelectorAll('#messages li').length > m || document.querySelectorAll(\"#notices li:not([data-kind='info']):not([data-kind='nudge'])\").length > n",
+            new[] { messages, notices });
+        return await Page.Locator("#messages li").CountAsync() > messages;
+    }
+
     /// <summary>Types a message and waits until the server has broadcast it back into this page's list.</summary>
     public async Task SayAsync(string text)
     {

@@ -67,6 +67,28 @@
     $("connection-state").textContent = "online as " + name;
     $("connection-state").dataset.state = "online";
     $("join").disabled = false;
+    $("link").disabled = false;
+  }
+
+  // Demo of a platform-verified family link: the policy then treats this user as the child's guardian.
+  async function link() {
+    const me = $("name").value.trim();
+    const ward = $("ward").value.trim();
+    if (!ward) {
+      notice("error", "Enter your child's name.");
+      return;
+    }
+    const response = await fetch("/api/relationships", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ from: me, to: ward, kind: "guardian" }),
+    });
+    if (response.ok) {
+      $("link-state").textContent = "guardian of " + ward;
+      $("link-state").dataset.ward = ward;
+    } else {
+      notice("error", "The family link was refused.");
+    }
   }
 
   async function join() {
@@ -105,5 +127,6 @@
 
   $("connect").addEventListener("click", () => connect().catch(explain));
   $("join").addEventListener("click", () => join());
+  $("link").addEventListener("click", () => link().catch(explain));
   $("send-form").addEventListener("submit", send);
 })();

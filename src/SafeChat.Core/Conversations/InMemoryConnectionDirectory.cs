@@ -2,12 +2,13 @@ namespace SafeChat.Conversations;
 
 /// <summary>
 /// An <see cref="IConnectionDirectory"/> held in memory, for hosts that push their friend lists to SafeChat and for tests.
-/// Connections are symmetric. Thread-safe.
+/// Connections are symmetric; relationships are stored from both sides (<see cref="Relationship.Inverse"/>). Thread-safe.
 /// </summary>
 public sealed class InMemoryConnectionDirectory : IConnectionDirectory
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string From, string To), Relationship> _relationships = new();
 
     /// <summary>How many users have at least one connection.</summary>
     public int UserCount
@@ -38,7 +39,34 @@ public sealed class InMemoryConnectionDirectory : IConnectionDirectory
         }
     }
 
-    /// <summary>Removes the connection between two users, if any.</summary>
+    /// <summary>
+    /// Records how <paramref name="fromUser"/> is related to <paramref name="toUser"/> (and the inverse the other way), and
+    /// connects them. Relating a user to themselves is ignored.
+    /// </summary>
+    public void Relate(string fromUser, string toUser, Relationship relationship)
+    {
+        Validate(fromUser, nameof(fromUser));
+        Validate(toUser, nameof(toUser));
+        if (relationship is null)
+        {
+            throw new ArgumentNullException(nameof(relationship));
+        }
+
+        if (string.Equals(fromUser, toUser, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            Add(fromUser, toUser);
+            Add(toUser, fromUser);
+            _relationships[(fromUser, toUser)] = relationship;
+            _relationships[(toUser, fromUser)] = relationship.Inverse();
+        }
+    }
+
+    /// <summary>Removes the connection between two users, and any relationship, if any.</summary>
     public void Disconnect(string userA, string userB)
     {
         Validate(userA, nameof(userA));
@@ -47,6 +75,8 @@ public sealed class InMemoryConnectionDirectory : IConnectionDirectory
         {
             RemoveOne(userA, userB);
             RemoveOne(userB, userA);
+            _relationships.Remove((userA, userB));
+            _relationships.Remove((userB, userA));
         }
     }
 
@@ -58,6 +88,17 @@ public sealed class InMemoryConnectionDirectory : IConnectionDirectory
         lock (_gate)
         {
             return new ValueTask<bool>(_connections.TryGetValue(userA, out var set) && set.Contains(userB));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Relationship?> GetRelationshipAsync(string fromUser, string toUser, CancellationToken cancellationToken = default)
+    {
+        Validate(fromUser, nameof(fromUser));
+        Validate(toUser, nameof(toUser));
+        lock (_gate)
+        {
+            return new ValueTask<Relationship?>(_relationships.TryGetValue((fromUser, toUser), out var relationship) ? relationship : null);
         }
     }
 

@@ -42,4 +42,11 @@ public sealed record MessageEnvelope
     /// conversation's connections). When null the engine asks its <see cref="Conversations.IConnectionDirectory"/>.
     /// </summary>
     public IReadOnlyCollection<string>? ConnectedRecipientIds { get; init; }
+
+    /// <summary>
+    /// How the sender is related to recipients, by recipient id, when the host already knows it (the JSONL input's
+    /// <c>relationships</c>, the client SDK's conversation). When null the engine asks its
+    /// <see cref="Conversations.IConnectionDirectory.GetRelationshipAsync"/>. A related recipient counts as connected.
+    /// </summary>
+    public IReadOnlyDictionary<string, Conversations.Relationship>? RecipientRelationships { get; init; }
 }

@@ -267,7 +267,8 @@ public sealed class SafeChatEngine
         CancellationToken cancellationToken)
     {
         var connected = await ConnectedRecipientsAsync(envelope, cancellationToken).ConfigureAwait(false);
-        return NewContext(envelope, scoredText, connected, messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters);
+        var relationships = await RecipientRelationshipsAsync(envelope, _connections, cancellationToken).ConfigureAwait(false);
+        return NewContext(envelope, scoredText, connected, messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, relationships);
     }
 
     // The one place a MessageContext is put together (the stateless path passes empty state).
@@ -279,7 +280,8 @@ public sealed class SafeChatEngine
         RiskAssessment assessment,
         IReadOnlyDictionary<string, float> senderHarms,
         IReadOnlyList<string> fired,
-        UserCounters senderCounters) => new()
+        UserCounters senderCounters,
+        IReadOnlyDictionary<string, Relationship>? relationships = null) => new()
     {
         Message = envelope.Message,
         Room = envelope.Room,
@@ -293,7 +295,31 @@ public sealed class SafeChatEngine
         SenderCounters = senderCounters,
         Features = MessageFeatureExtractor.Extract(envelope.Message, scoredText),
         ModelVersion = _scorer.Descriptor.ModelVersion,
+        RecipientRelationships = relationships ?? envelope.RecipientRelationships ?? MessageContext.NoRelationships,
+        ModelAlertThresholds = _thresholds,
     };
+
+    // The host's relationships when it gave them, else the directory's (null when it knows none).
+    private static async ValueTask<IReadOnlyDictionary<string, Relationship>?> RecipientRelationshipsAsync(
+        MessageEnvelope envelope, IConnectionDirectory? directory, CancellationToken cancellationToken)
+    {
+        if (envelope.RecipientRelationships is not null || directory is null)
+        {
+            return envelope.RecipientRelationships;
+        }
+
+        Dictionary<string, Relationship>? found = null;
+        foreach (var recipient in envelope.Recipients)
+        {
+            if (recipient is not null && !string.Equals(recipient.Id, envelope.Sender.Id, StringComparison.Ordinal)
+                && await directory.GetRelationshipAsync(envelope.Sender.Id, recipient.Id, cancellationToken).ConfigureAwait(false) is { } relationship)
+            {
+                (found ??= new Dictionary<string, Relationship>(StringComparer.Ordinal))[recipient.Id] = relationship;
+            }
+        }
+
+        return found;
+    }
 
     private async ValueTask<IReadOnlyCollection<string>> ConnectedRecipientsAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
     {

@@ -4,12 +4,14 @@ namespace SafeChat.Policies;
 /// The default <see cref="IPolicyStateStore"/> for one process: bounded (least recently used latches are evicted
 /// first) and expiring (a latch untouched for <see cref="IdleExpiry"/>, and past its cooldown, is forgotten).
 /// Forgetting a latch only re-arms it, so the worst case of eviction is one repeated nudge or escalation.
+/// Sender holds (<see cref="ISenderHoldStore"/>) are kept apart and never evicted: only a reviewer lifts them.
 /// </summary>
-public sealed class InMemoryPolicyStateStore : IPolicyStateStore
+public sealed class InMemoryPolicyStateStore : IPolicyStateStore, ISenderHoldStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<PolicyStateKey, LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _recency = new();
+    private readonly Dictionary<(string Conversation, string User), SenderHold> _holds = [];
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a store.</summary>
@@ -93,6 +95,44 @@ public sealed class InMemoryPolicyStateStore : IPolicyStateStore
         }
 
         return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask PlaceHoldAsync(string conversationId, string userId, SenderHold hold, CancellationToken cancellationToken = default)
+    {
+        if (hold is null)
+        {
+            throw new ArgumentNullException(nameof(hold));
+        }
+
+        lock (_gate)
+        {
+            var key = (conversationId ?? string.Empty, userId ?? string.Empty);
+            if (!_holds.ContainsKey(key))
+            {
+                _holds[key] = hold;
+            }
+        }
+
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SenderHold?> GetHoldAsync(string conversationId, string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return new ValueTask<SenderHold?>(_holds.Count > 0 && _holds.TryGetValue((conversationId ?? string.Empty, userId ?? string.Empty), out var hold) ? hold : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> LiftHoldAsync(string conversationId, string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return new ValueTask<bool>(_holds.Remove((conversationId ?? string.Empty, userId ?? string.Empty)));
+        }
     }
 
     private void Touch(LinkedListNode<Entry> node, DateTimeOffset clock)

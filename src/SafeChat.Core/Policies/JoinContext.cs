@@ -16,4 +16,7 @@ public sealed record JoinContext
 
     /// <summary>Member ids the joiner is connected to.</summary>
     public IReadOnlyCollection<string> ConnectedMemberIds { get; init; } = [];
+
+    /// <summary>How the joiner is related to members, by member id (read from the joiner's side); a related member counts as connected.</summary>
+    public IReadOnlyDictionary<string, Relationship> MemberRelationships { get; init; } = MessageContext.NoRelationships;
 }

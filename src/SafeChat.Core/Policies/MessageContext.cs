@@ -21,6 +21,18 @@ public sealed record MessageContext
     /// <summary>Recipient ids the sender is connected to (friends, contacts, family link).</summary>
     public IReadOnlyCollection<string> ConnectedRecipientIds { get; init; } = [];
 
+    /// <summary>
+    /// How the sender is related to recipients, by recipient id (<see cref="Relationship"/>, read from the sender's side).
+    /// A related recipient counts as connected for the <c>connected</c> condition.
+    /// </summary>
+    public IReadOnlyDictionary<string, Relationship> RecipientRelationships { get; init; } = NoRelationships;
+
+    /// <summary>
+    /// The model's calibrated per-harm alert thresholds (<see cref="ScorerDescriptor.AlertThresholds"/> as the engine
+    /// applies them); policy thresholds written as <c>"model"</c> are read relative to them. Null when unknown.
+    /// </summary>
+    public IReadOnlyDictionary<string, float>? ModelAlertThresholds { get; init; }
+
     /// <summary>The 0-based index of the message in the conversation.</summary>
     public int MessageIndex { get; init; }
 
@@ -41,4 +53,6 @@ public sealed record MessageContext
 
     /// <summary>The model version that produced the assessment.</summary>
     public string? ModelVersion { get; init; }
+
+    internal static readonly IReadOnlyDictionary<string, Relationship> NoRelationships = new Dictionary<string, Relationship>();
 }

@@ -19,4 +19,9 @@ public enum PolicyAction
     Freeze = 6,
     /// <summary>Raise an escalation to the host's hooks (human review, authorities report).</summary>
     Escalate = 7,
+    /// <summary>
+    /// Hold the sender: from this message on, their messages in the conversation match <c>sender_held</c> conditions
+    /// until a reviewer lifts the hold (<see cref="ISenderHoldStore.LiftHoldAsync"/>). Fire-once.
+    /// </summary>
+    HoldSender = 8,
 }

@@ -69,6 +69,16 @@ public sealed class PolicyBuilder
         return this;
     }
 
+    /// <summary>
+    /// Sets a harm's thresholds relative to the model's calibrated alert threshold, one offset per age band (file value
+    /// <c>"model"</c>, <c>"model-0.02"</c>).
+    /// </summary>
+    public PolicyBuilder ModelThreshold(string harm, float child = 0f, float teen = 0f, float adult = 0f, float unknown = 0f)
+    {
+        _thresholds[harm] = HarmThresholds.FromModel(child, teen, adult, unknown);
+        return this;
+    }
+
     /// <summary>Sets one threshold for every age band of a harm.</summary>
     public PolicyBuilder Threshold(string harm, float all) => Threshold(harm, all, all, all, all);
 

@@ -27,6 +27,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
     private readonly CompiledRule[] _messageRules;
     private readonly CompiledRule[] _joinRules;
     private readonly IPolicyStateStore _stateStore;
+    private readonly ISenderHoldStore _holds;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Compiles <paramref name="policy"/>.</summary>
@@ -38,10 +39,17 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
         _timeProvider = timeProvider ?? TimeProvider.System;
         _stateStore = stateStore ?? new InMemoryPolicyStateStore(_timeProvider);
+        _holds = _stateStore as ISenderHoldStore ?? new InMemoryPolicyStateStore(_timeProvider);
         var compiled = policy.Rules.Where(r => r.Enabled).Select(r => new CompiledRule(policy, r)).ToArray();
         _messageRules = compiled.Where(r => r.Trigger == RuleTrigger.Message).ToArray();
         _joinRules = compiled.Where(r => r.Trigger == RuleTrigger.Join).ToArray();
     }
+
+    /// <summary>
+    /// Where holds placed by <c>hold-sender</c> live: the state store when it is an <see cref="ISenderHoldStore"/>, else
+    /// an in-process one. A reviewer's decision lifts a hold here (<see cref="ISenderHoldStore.LiftHoldAsync"/>).
+    /// </summary>
+    public ISenderHoldStore Holds => _holds;
 
     /// <summary>The policy being evaluated.</summary>
     public PolicyDefinition Policy { get; }
@@ -67,6 +75,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             context.Sender,
             context.Recipients,
             context.ConnectedRecipientIds,
+            context.RecipientRelationships ?? MessageContext.NoRelationships,
             context);
         return EvaluateAsync(_messageRules, subject, stateless: false, cancellationToken);
     }
@@ -79,7 +88,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             throw new ArgumentNullException(nameof(context));
         }
 
-        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Sender, context.Recipients, context.ConnectedRecipientIds, context);
+        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Sender, context.Recipients, context.ConnectedRecipientIds, context.RecipientRelationships ?? MessageContext.NoRelationships, context);
         return Completed(EvaluateAsync(_messageRules, subject, stateless: true, CancellationToken.None));
     }
 
@@ -91,7 +100,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             throw new ArgumentNullException(nameof(context));
         }
 
-        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Joiner, context.Members, context.ConnectedMemberIds, null);
+        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Joiner, context.Members, context.ConnectedMemberIds, context.MemberRelationships ?? MessageContext.NoRelationships, null);
         return Completed(EvaluateAsync(_joinRules, subject, stateless: true, CancellationToken.None));
     }
 
@@ -103,7 +112,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             throw new ArgumentNullException(nameof(context));
         }
 
-        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Joiner, context.Members, context.ConnectedMemberIds, null);
+        var subject = new Subject(context.Room.Kind, context.Room.Id, context.Joiner, context.Members, context.ConnectedMemberIds, context.MemberRelationships ?? MessageContext.NoRelationships, null);
         return EvaluateAsync(_joinRules, subject, stateless: false, cancellationToken);
     }
 
@@ -123,7 +132,17 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
                 continue;
             }
 
-            var outcome = Evaluate(rule, subject, out var riskValue, out var matched, out var certainTarget);
+            // The hold is looked up before the recipients are walked: an O(1) lookup, where matching recipients of a large
+            // room would cost O(members) for every message of a sender who is not held.
+            var held = true;
+            if (rule.SenderHeld is { } wantHeld)
+            {
+                // Standing holds need state: without it (fail open) nobody is held, like risk conditions seeing nothing.
+                var hold = stateless ? null : await _holds.GetHoldAsync(subject.RoomId, subject.Sender.Id, cancellationToken).ConfigureAwait(false);
+                held = (hold is not null) == wantHeld;
+            }
+
+            var outcome = held ? Evaluate(rule, subject, out var riskValue, out var matched, out var certainTarget) : NotHeld(out riskValue, out matched, out certainTarget);
             var key = rule.HasFireOnceActions
                 ? new PolicyStateKey(rule.Id, rule.Scope == StateScope.Subject ? string.Empty : subject.RoomId, subject.Sender.Id)
                 : default;
@@ -149,6 +168,11 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             {
                 foreach (var action in rule.FireOnceActions)
                 {
+                    if (action.Action == PolicyAction.HoldSender && !rule.Shadow)
+                    {
+                        await _holds.PlaceHoldAsync(subject.RoomId, subject.Sender.Id, new SenderHold(rule.Id, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                    }
+
                     var actionTargets = action.Action == PolicyAction.WarnSender ? new[] { subject.Sender.Id } : targets;
                     (decisions ??= []).Add(rule.CreateDecision(action, subject.Sender.Id, actionTargets, riskValue));
                 }
@@ -165,8 +189,17 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         return decisions is null ? NoDecisions : decisions.ToArray();
     }
 
+    private static Outcome NotHeld(out float? riskValue, out List<string>? targets, out bool certainTarget)
+    {
+        riskValue = null;
+        targets = null;
+        certainTarget = true;
+        return Outcome.Cleared;
+    }
+
     private Outcome Evaluate(CompiledRule rule, in Subject subject, out float? riskValue, out List<string>? targets, out bool certainTarget)
     {
+        float? modelThreshold = null;
         riskValue = null;
         targets = null;
         certainTarget = true;
@@ -182,6 +215,10 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             {
                 var harms = rule.RiskSource == RiskSource.Sender ? message.SenderHarms : message.Assessment.Harms;
                 riskValue = harms.TryGetValue(rule.RiskHarm, out var value) ? value : 0f;
+                if (message.ModelAlertThresholds is { } model && model.TryGetValue(rule.RiskHarm, out var alert))
+                {
+                    modelThreshold = alert;
+                }
             }
         }
 
@@ -193,7 +230,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         var best = Outcome.Cleared;
         if (subject.Recipients.Count == 0 && !rule.HasRecipientFilter)
         {
-            best = rule.RiskOutcome(riskValue, AgeBand.Unknown);
+            best = rule.RiskOutcome(riskValue, AgeBand.Unknown, modelThreshold);
         }
 
         certainTarget = !rule.HasRecipientFilter;
@@ -203,14 +240,16 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         for (var i = 0; i < recipients.Count; i++)
         {
             var recipient = recipients[i];
-            var match = rule.RecipientMatch(Policy.AgeBandMask(recipient), recipient.AgeAssurance, rule.NeedsConnection && subject.ConnectedIds.Contains(recipient.Id));
+            var relationship = subject.Relationships.Count == 0 ? null : subject.Relationships.TryGetValue(recipient.Id, out var related) ? related : null;
+            var connected = rule.NeedsConnection && (relationship is not null || subject.ConnectedIds.Contains(recipient.Id));
+            var match = rule.RecipientMatch(Policy.AgeBandMask(recipient), recipient.AgeAssurance, connected, relationship);
             if (match == AgeMatch.None || (rule.Permissive && match != AgeMatch.Certain))
             {
                 continue;
             }
 
             // Thresholds are read at the claimed band: a minor claim gets the (lower) minor threshold.
-            var result = rule.RiskOutcome(riskValue, Policy.EffectiveAgeBand(recipient));
+            var result = rule.RiskOutcome(riskValue, Policy.EffectiveAgeBand(recipient), modelThreshold);
             if (result == Outcome.Match)
             {
                 (targets ??= []).Add(recipient.Id);
@@ -252,6 +291,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         Participant Sender,
         IReadOnlyList<Participant> Recipients,
         IReadOnlyCollection<string> ConnectedIds,
+        IReadOnlyDictionary<string, Relationship> Relationships,
         MessageContext? Message);
 
     private sealed class CompiledRule
@@ -263,6 +303,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         private readonly int _recipientAgeMask;
         private readonly int _recipientAssuranceMask;
         private readonly bool? _connected;
+        private readonly RelationshipCondition? _relationship;
         private readonly float? _riskMin;
         private readonly HarmThresholds? _thresholds;
         private readonly float _hysteresis;
@@ -285,6 +326,8 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             _recipientAgeMask = Mask(when.RecipientAges, b => (int)b);
             _recipientAssuranceMask = Mask(when.RecipientAssurance, a => (int)a);
             _connected = when.Connected;
+            _relationship = when.Relationship;
+            SenderHeld = when.SenderHeld;
             _featureMask = Mask(when.Features, f => (int)f);
             _messageSignals = when.MessageSignals?.ToArray();
             _conversationSignals = when.ConversationSignals?.ToArray();
@@ -298,7 +341,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             }
 
             _hysteresis = rule.Hysteresis ?? policy.Hysteresis;
-            HasRecipientFilter = _recipientAgeMask != Any || _recipientAssuranceMask != Any || _connected is not null;
+            HasRecipientFilter = _recipientAgeMask != Any || _recipientAssuranceMask != Any || _connected is not null || _relationship is not null;
             NeedsRecipients = HasRecipientFilter || RiskHarm is not null;
             LevelActions = rule.Actions.Where(a => !IsFireOnce(a.Action)).ToArray();
             FireOnceActions = rule.Actions.Where(a => IsFireOnce(a.Action)).ToArray();
@@ -320,6 +363,8 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
 
         public RiskSource RiskSource { get; }
 
+        public bool? SenderHeld { get; }
+
         public bool HasRecipientFilter { get; }
 
         public bool NeedsRecipients { get; }
@@ -340,8 +385,11 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
 
         public bool NeedsConnection => _connected is not null;
 
-        public AgeMatch RecipientMatch(int bands, AgeAssurance assurance, bool connected) =>
-            Has(_recipientAssuranceMask, (int)assurance) && (_connected is null || _connected == connected) ? Bands(_recipientAgeMask, bands) : AgeMatch.None;
+        public AgeMatch RecipientMatch(int bands, AgeAssurance assurance, bool connected, Relationship? relationship) =>
+            Has(_recipientAssuranceMask, (int)assurance)
+            && (_connected is null || _connected == connected)
+            && (_relationship is null || _relationship.Matches(relationship))
+                ? Bands(_recipientAgeMask, bands) : AgeMatch.None;
 
         private static AgeMatch Bands(int ruleMask, int bands) =>
             (ruleMask & bands) == 0 ? AgeMatch.None
@@ -387,14 +435,14 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             return true;
         }
 
-        public Outcome RiskOutcome(float? risk, AgeBand protectedBand)
+        public Outcome RiskOutcome(float? risk, AgeBand protectedBand, float? modelThreshold)
         {
             if (RiskHarm is null)
             {
                 return Outcome.Match;
             }
 
-            var threshold = _riskMin ?? _thresholds!.For(protectedBand);
+            var threshold = _riskMin ?? _thresholds!.For(protectedBand, modelThreshold);
             var value = risk ?? 0f;
             return value >= threshold ? Outcome.Match
                 : value >= threshold - _hysteresis ? Outcome.Holding
@@ -441,7 +489,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
         }
 
         private static bool IsFireOnce(PolicyAction action) =>
-            action is PolicyAction.WarnSender or PolicyAction.WarnRecipient or PolicyAction.Freeze or PolicyAction.Escalate;
+            action is PolicyAction.WarnSender or PolicyAction.WarnRecipient or PolicyAction.Freeze or PolicyAction.Escalate or PolicyAction.HoldSender;
 
         private static TimeSpan DefaultCooldown(PolicyCooldowns cooldowns, RuleAction[] fireOnce)
         {
@@ -450,7 +498,7 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
             {
                 var candidate = action.Action switch
                 {
-                    PolicyAction.Escalate => cooldowns.Escalate,
+                    PolicyAction.Escalate or PolicyAction.HoldSender => cooldowns.Escalate,
                     PolicyAction.Freeze => cooldowns.Freeze,
                     _ => cooldowns.Warn,
                 };

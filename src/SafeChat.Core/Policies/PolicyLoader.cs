@@ -95,11 +95,13 @@ internal sealed class PolicyFileReader
     private static readonly string[] MessageConditionKeys =
     [
         "room", "sender_age", "sender_assurance", "recipient_age", "recipient_assurance", "connected", "risk",
-        "message_signals", "conversation_signals", "counters", "features",
+        "message_signals", "conversation_signals", "counters", "features", "relationship", "sender_held",
     ];
 
     private static readonly string[] JoinConditionKeys =
-        ["room", "joiner_age", "joiner_assurance", "member_age", "member_assurance", "connected"];
+        ["room", "joiner_age", "joiner_assurance", "member_age", "member_assurance", "connected", "relationship"];
+
+    private static readonly string[] RelationshipKeys = ["kind", "established", "not"];
 
     private static readonly string[] ActionKeys = ["action", "severity", "nudge"];
     private static readonly string[] RiskKeys = ["harm", "of", "min"];
@@ -224,30 +226,33 @@ internal sealed class PolicyFileReader
     {
         ForEachProperty(value, path, null, (harm, item, harmPath) =>
         {
-            if (item.Kind == JsonKind.Number)
+            if (item.Kind is JsonKind.Number or JsonKind.String)
             {
-                var all = (float)item.Number;
-                thresholds[harm] = new HarmThresholds(all, all, all, all);
+                if (ReadThresholdValue(item, harmPath) is { } one)
+                {
+                    thresholds[harm] = Thresholds(one, one, one, one);
+                }
+
                 return;
             }
 
             if (item.Kind != JsonKind.Object)
             {
-                AddError(harmPath, item.Offset, $"expected a number or an object with child, teen, adult, unknown (or default), got {item.KindName}");
+                AddError(harmPath, item.Offset, $"expected a number, \"model\" or an object with child, teen, adult, unknown (or default), got {item.KindName}");
                 return;
             }
 
-            var bands = new Dictionary<string, float>(StringComparer.Ordinal);
+            var bands = new Dictionary<string, (float Fixed, float? Offset)>(StringComparer.Ordinal);
             ForEachProperty(item, harmPath, ThresholdKeys, (band, bandValue, bandPath) =>
             {
-                if (ReadFloat(bandValue, bandPath) is { } number)
+                if (ReadThresholdValue(bandValue, bandPath) is { } number)
                 {
                     bands[band] = number;
                 }
             });
 
-            var fallback = bands.TryGetValue("default", out var d) ? d : (float?)null;
-            float Band(string band)
+            var fallback = bands.TryGetValue("default", out var d) ? d : ((float Fixed, float? Offset)?)null;
+            (float Fixed, float? Offset) Band(string band)
             {
                 if (bands.TryGetValue(band, out var v))
                 {
@@ -264,7 +269,7 @@ internal sealed class PolicyFileReader
                     AddError(harmPath, item.Offset, $"missing '{band}' (or set 'default')");
                 }
 
-                return 0f;
+                return (0f, null);
             }
 
             // The validator reports the band paths; point them at the band's own line when present, else the harm.
@@ -276,8 +281,46 @@ internal sealed class PolicyFileReader
                 }
             }
 
-            thresholds[harm] = new HarmThresholds(Band("child"), Band("teen"), Band("adult"), Band("unknown"));
+            thresholds[harm] = Thresholds(Band("child"), Band("teen"), Band("adult"), Band("unknown"));
         });
+    }
+
+    private static HarmThresholds Thresholds((float Fixed, float? Offset) child, (float Fixed, float? Offset) teen, (float Fixed, float? Offset) adult, (float Fixed, float? Offset) unknown)
+    {
+        var result = new HarmThresholds(child.Fixed, teen.Fixed, adult.Fixed, unknown.Fixed);
+        return child.Offset is null && teen.Offset is null && adult.Offset is null && unknown.Offset is null
+            ? result
+            : result with { ModelOffsets = new ModelThresholdOffsets(child.Offset, teen.Offset, adult.Offset, unknown.Offset) };
+    }
+
+    // A threshold is a number, or "model" / "model+0.01" / "model-0.02": the model's calibrated alert threshold plus an
+    // offset. The fixed part of a model band is what it resolves to without a model.
+    private (float Fixed, float? Offset)? ReadThresholdValue(JsonValue value, string path)
+    {
+        if (value.Kind == JsonKind.String)
+        {
+            var text = value.String!;
+            var offset = 0f;
+            var ok = text.StartsWith("model", StringComparison.Ordinal);
+            if (ok && text.Length > 5)
+            {
+                var rest = text.Substring(5);
+                ok = rest[0] is '+' or '-'
+                    && float.TryParse(rest.Substring(1), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out offset);
+                offset = rest[0] == '-' ? -offset : offset;
+            }
+
+            if (!ok)
+            {
+                AddError(path, value.Offset, $"expected a number in [0, 1], \"model\" or \"model+OFFSET\" / \"model-OFFSET\" (for example \"model-0.02\"), got '{PolicyText.Echo(text)}'");
+                return null;
+            }
+
+            var resolved = HarmThresholds.FromModel(child: offset).Child;
+            return (resolved, offset);
+        }
+
+        return ReadFloat(value, path) is { } number ? (number, null) : null;
     }
 
     private void ReadRules(JsonValue value, string path, List<PolicyRule> rules)
@@ -416,6 +459,12 @@ internal sealed class PolicyFileReader
                 case "connected":
                     conditions = conditions with { Connected = ReadBool(item, itemPath) };
                     break;
+                case "relationship":
+                    conditions = conditions with { Relationship = ReadRelationship(item, itemPath) };
+                    break;
+                case "sender_held":
+                    conditions = conditions with { SenderHeld = ReadBool(item, itemPath) };
+                    break;
                 case "risk":
                     conditions = conditions with { Risk = ReadRisk(item, itemPath) };
                     break;
@@ -434,6 +483,76 @@ internal sealed class PolicyFileReader
             }
         });
         return conditions;
+    }
+
+    // "relationship": ["guardian", "none"] or { "kind": [...], "established": [...], "not": true }.
+    private RelationshipCondition? ReadRelationship(JsonValue value, string path)
+    {
+        if (value.Kind == JsonKind.Array)
+        {
+            var (kinds, none) = ReadRelationshipKinds(value, path);
+            return kinds is null ? null : new RelationshipCondition(kinds, none);
+        }
+
+        if (value.Kind != JsonKind.Object)
+        {
+            AddError(path, value.Offset, $"expected an array of relationship kinds or an object with kind, established, not, got {value.KindName}");
+            return null;
+        }
+
+        IReadOnlyList<RelationshipKind>? kindList = null;
+        var matchesNone = false;
+        RelationshipBasis[]? established = null;
+        var negate = false;
+        ForEachProperty(value, path, RelationshipKeys, (name, item, itemPath) =>
+        {
+            switch (name)
+            {
+                case "kind":
+                    (kindList, matchesNone) = ReadRelationshipKinds(item, itemPath);
+                    break;
+                case "established":
+                    established = ReadEnumList<RelationshipBasis>(item, itemPath, PolicyNames.TryParseRelationshipBasis, PolicyNames.RelationshipBases, "relationship basis");
+                    break;
+                case "not":
+                    negate = ReadBool(item, itemPath) ?? false;
+                    break;
+            }
+        });
+        return new RelationshipCondition(kindList is { Count: 0 } && matchesNone ? [] : kindList, matchesNone, established, negate);
+    }
+
+    private (RelationshipKind[]? Kinds, bool None) ReadRelationshipKinds(JsonValue value, string path)
+    {
+        if (value.Kind != JsonKind.Array)
+        {
+            AddError(path, value.Offset, $"expected an array of relationship kinds, got {value.KindName}");
+            return (null, false);
+        }
+
+        var kinds = new List<RelationshipKind>();
+        var none = false;
+        for (var i = 0; i < value.Items!.Count; i++)
+        {
+            var item = value.Items[i];
+            var itemPath = $"{path}[{i}]";
+            _offsets[itemPath] = item.Offset;
+            if (item.Kind == JsonKind.String && item.String == PolicyNames.NoRelationship)
+            {
+                none = true;
+            }
+            else if (ReadEnum<RelationshipKind>(item, itemPath, PolicyNames.TryParseRelationshipKind, [.. PolicyNames.RelationshipKinds, PolicyNames.NoRelationship], "relationship kind") is { } kind)
+            {
+                AddDistinct(kinds, kind);
+            }
+        }
+
+        if (value.Items.Count == 0)
+        {
+            AddError(path, value.Offset, "must not be empty");
+        }
+
+        return (kinds.ToArray(), none);
     }
 
     private RiskCondition? ReadRisk(JsonValue value, string path)

@@ -15,6 +15,23 @@ public static class PolicyNames
         (PolicyAction.DenyJoin, "deny-join"),
         (PolicyAction.Freeze, "freeze"),
         (PolicyAction.Escalate, "escalate"),
+        (PolicyAction.HoldSender, "hold-sender"),
+    ];
+
+    private static readonly (RelationshipKind Value, string Name)[] RelationshipKindNames =
+    [
+        (RelationshipKind.Friend, "friend"),
+        (RelationshipKind.Family, "family"),
+        (RelationshipKind.TeacherOrCoach, "teacher-coach"),
+        (RelationshipKind.Guardian, "guardian"),
+        (RelationshipKind.Ward, "ward"),
+    ];
+
+    private static readonly (RelationshipBasis Value, string Name)[] RelationshipBasisNames =
+    [
+        (RelationshipBasis.Declared, "declared"),
+        (RelationshipBasis.MutualFollow, "mutual-follow"),
+        (RelationshipBasis.VerifiedByPlatform, "verified-by-platform"),
     ];
 
     private static readonly (Severity Value, string Name)[] SeverityNames =
@@ -57,6 +74,27 @@ public static class PolicyNames
 
     /// <summary>Message feature names.</summary>
     public static IReadOnlyList<string> Features { get; } = FeatureNames.Select(a => a.Name).ToArray();
+
+    /// <summary>The word for "no relationship" in a <c>relationship</c> condition's kinds.</summary>
+    public const string NoRelationship = "none";
+
+    /// <summary>Relationship kind names (a <c>relationship</c> condition also takes <see cref="NoRelationship"/>).</summary>
+    public static IReadOnlyList<string> RelationshipKinds { get; } = RelationshipKindNames.Select(a => a.Name).ToArray();
+
+    /// <summary>Relationship basis names (how a relationship was established), weakest first.</summary>
+    public static IReadOnlyList<string> RelationshipBases { get; } = RelationshipBasisNames.Select(a => a.Name).ToArray();
+
+    /// <summary>The file and input name of a relationship kind.</summary>
+    public static string Of(RelationshipKind value) => Find(RelationshipKindNames, value);
+
+    /// <summary>The file and input name of a relationship basis.</summary>
+    public static string Of(RelationshipBasis value) => Find(RelationshipBasisNames, value);
+
+    /// <summary>Parses a relationship kind name (<see cref="RelationshipKinds"/>).</summary>
+    public static bool TryParseRelationshipKind(string name, out RelationshipKind value) => TryFind(RelationshipKindNames, name, out value);
+
+    /// <summary>Parses a relationship basis name (<see cref="RelationshipBases"/>).</summary>
+    public static bool TryParseRelationshipBasis(string name, out RelationshipBasis value) => TryFind(RelationshipBasisNames, name, out value);
 
     /// <summary>The file name of an action.</summary>
     public static string Of(PolicyAction value) => Find(ActionNames, value);

@@ -45,6 +45,13 @@ internal static class PolicyValidator
             CheckThreshold(pair.Value.Teen, path + ".teen", errors);
             CheckThreshold(pair.Value.Adult, path + ".adult", errors);
             CheckThreshold(pair.Value.Unknown, path + ".unknown", errors);
+            if (pair.Value.ModelOffsets is { } offsets)
+            {
+                CheckOffset(offsets.Child, path + ".child", errors);
+                CheckOffset(offsets.Teen, path + ".teen", errors);
+                CheckOffset(offsets.Adult, path + ".adult", errors);
+                CheckOffset(offsets.Unknown, path + ".unknown", errors);
+            }
         }
 
         var firstIndexById = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -106,7 +113,7 @@ internal static class PolicyValidator
                 errors.Add((actionPath, $"duplicate action '{PolicyText.Echo(name)}' in one rule"));
             }
 
-            if (isJoin && action.Action is PolicyAction.Block or PolicyAction.Hold or PolicyAction.Freeze)
+            if (isJoin && action.Action is PolicyAction.Block or PolicyAction.Hold or PolicyAction.Freeze or PolicyAction.HoldSender)
             {
                 errors.Add((actionPath, $"'{PolicyText.Echo(name)}' applies to messages; a join rule can use allow, deny-join, warn-sender, warn-recipient or escalate"));
             }
@@ -152,6 +159,15 @@ internal static class PolicyValidator
         CheckNotEmpty(when.RecipientAges, whenPath + (isJoin ? ".member_age" : ".recipient_age"), errors);
         CheckNotEmpty(when.RecipientAssurance, whenPath + (isJoin ? ".member_assurance" : ".recipient_assurance"), errors);
         CheckNotEmpty(when.Features, whenPath + ".features", errors);
+        if (when.Relationship is { } relationship)
+        {
+            if (!relationship.MatchesNone)
+            {
+                CheckNotEmpty(relationship.Kinds, whenPath + ".relationship.kind", errors);
+            }
+
+            CheckNotEmpty(relationship.Established, whenPath + ".relationship.established", errors);
+        }
 
         if (isJoin)
         {
@@ -160,6 +176,7 @@ internal static class PolicyValidator
             RejectForJoin(when.ConversationSignals, whenPath + ".conversation_signals", errors);
             RejectForJoin(when.Counters, whenPath + ".counters", errors);
             RejectForJoin(when.Features, whenPath + ".features", errors);
+            RejectForJoin(when.SenderHeld, whenPath + ".sender_held", errors);
             return;
         }
 
@@ -276,6 +293,14 @@ internal static class PolicyValidator
         if (condition is not null)
         {
             errors.Add((path, "is only available in message rules"));
+        }
+    }
+
+    private static void CheckOffset(float? offset, string path, List<(string Path, string Reason)> errors)
+    {
+        if (offset is { } value && (float.IsNaN(value) || value < -1f || value > 1f))
+        {
+            errors.Add((path, $"a model offset must be in [-1, 1], got {Format(value)}"));
         }
     }
 

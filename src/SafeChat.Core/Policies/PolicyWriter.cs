@@ -37,10 +37,11 @@ public static class PolicyWriter
             foreach (var pair in policy.Thresholds.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 writer.WriteStartObject(pair.Key);
-                WriteFloat(writer, "child", pair.Value.Child);
-                WriteFloat(writer, "teen", pair.Value.Teen);
-                WriteFloat(writer, "adult", pair.Value.Adult);
-                WriteFloat(writer, "unknown", pair.Value.Unknown);
+                var offsets = pair.Value.ModelOffsets;
+                WriteThreshold(writer, "child", pair.Value.Child, offsets?.Child);
+                WriteThreshold(writer, "teen", pair.Value.Teen, offsets?.Teen);
+                WriteThreshold(writer, "adult", pair.Value.Adult, offsets?.Adult);
+                WriteThreshold(writer, "unknown", pair.Value.Unknown, offsets?.Unknown);
                 writer.WriteEndObject();
             }
 
@@ -84,6 +85,39 @@ public static class PolicyWriter
         if (when.Connected is { } connected)
         {
             writer.WriteBoolean("connected", connected);
+        }
+
+        if (when.Relationship is { } relationship)
+        {
+            writer.WriteStartObject("relationship");
+            if (relationship.Kinds is not null || relationship.MatchesNone)
+            {
+                writer.WriteStartArray("kind");
+                foreach (var kind in relationship.Kinds ?? [])
+                {
+                    writer.WriteStringValue(PolicyNames.Of(kind));
+                }
+
+                if (relationship.MatchesNone)
+                {
+                    writer.WriteStringValue(PolicyNames.NoRelationship);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            WriteList(writer, "established", relationship.Established, PolicyNames.Of);
+            if (relationship.Not)
+            {
+                writer.WriteBoolean("not", true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (when.SenderHeld is { } held)
+        {
+            writer.WriteBoolean("sender_held", held);
         }
 
         if (when.Risk is { } risk)
@@ -164,6 +198,17 @@ public static class PolicyWriter
 
         writer.WriteString("once_per", rule.OncePer == StateScope.Subject ? "subject" : "conversation");
         writer.WriteEndObject();
+    }
+
+    private static void WriteThreshold(Utf8JsonWriter writer, string name, float value, float? offset)
+    {
+        if (offset is not { } o)
+        {
+            WriteFloat(writer, name, value);
+            return;
+        }
+
+        writer.WriteString(name, o == 0f ? "model" : "model" + (o > 0 ? "+" : "-") + Math.Abs(o).ToString("0.######", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static void WriteList<T>(Utf8JsonWriter writer, string name, IReadOnlyList<T>? values, Func<T, string> format)

@@ -69,6 +69,12 @@ public sealed class RuleBuilder
     /// <summary>Whether the sender is connected to the recipient (<c>connected</c>).</summary>
     public RuleBuilder Connected(bool connected) => When(_when with { Connected = connected });
 
+    /// <summary>How the sender must be related to the recipient (<c>relationship</c>).</summary>
+    public RuleBuilder Relationship(RelationshipCondition condition) => When(_when with { Relationship = condition });
+
+    /// <summary>Whether the sender must be under a <c>hold-sender</c> hold in the conversation (<c>sender_held</c>).</summary>
+    public RuleBuilder SenderHeld(bool held = true) => When(_when with { SenderHeld = held });
+
     /// <summary>A risk condition (<c>risk</c>); a null <paramref name="min"/> uses the policy's per-age-band threshold.</summary>
     public RuleBuilder Risk(string harm, RiskSource source = RiskSource.Sender, float? min = null) =>
         When(_when with { Risk = new RiskCondition(harm, source, min) });
@@ -113,6 +119,9 @@ public sealed class RuleBuilder
 
     /// <summary>Adds the <c>escalate</c> action.</summary>
     public RuleBuilder Escalate(Severity severity) => Add(new RuleAction(PolicyAction.Escalate, severity));
+
+    /// <summary>Adds the <c>hold-sender</c> action.</summary>
+    public RuleBuilder HoldSender() => Add(new RuleAction(PolicyAction.HoldSender));
 
     /// <summary>Adds any action (validated at <see cref="PolicyBuilder.Build"/>).</summary>
     public RuleBuilder Action(RuleAction action) => Add(action);

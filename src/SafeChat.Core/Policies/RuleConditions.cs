@@ -27,6 +27,15 @@ public sealed record RuleConditions
     /// <summary>Whether the sender must (true) or must not (false) be connected to the recipient (file key <c>connected</c>).</summary>
     public bool? Connected { get; init; }
 
+    /// <summary>How the sender is related to the recipient (file key <c>relationship</c>; a recipient condition).</summary>
+    public RelationshipCondition? Relationship { get; init; }
+
+    /// <summary>
+    /// Whether the sender must (true) or must not (false) be under a hold placed by a <c>hold-sender</c> action in this
+    /// conversation (file key <c>sender_held</c>; message rules only).
+    /// </summary>
+    public bool? SenderHeld { get; init; }
+
     /// <summary>A risk condition (file key <c>risk</c>; message rules only).</summary>
     public RiskCondition? Risk { get; init; }
 

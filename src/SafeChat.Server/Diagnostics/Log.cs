@@ -23,6 +23,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "SafeChat refused a join: {Outcome} [{RuleIds}].")]
     public static partial void JoinRefused(ILogger logger, string outcome, string ruleIds);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "SafeChat holds a sender's messages in a conversation until a reviewer decides (rule {RuleId}).")]
+    public static partial void SenderHeld(ILogger logger, string ruleId);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "SafeChat moderation: {Action} by a reviewer (rule {RuleId}).")]
+    public static partial void ReviewerAction(ILogger logger, string action, string ruleId);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "SafeChat escalation dispatcher refused an escalation for rule {RuleId} (the escalation store failed or the dispatcher is shutting down); it was not accepted.")]
     public static partial void EscalationDispatchRefused(ILogger logger, string ruleId);
 }

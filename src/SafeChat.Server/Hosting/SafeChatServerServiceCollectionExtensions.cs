@@ -68,6 +68,10 @@ public static class SafeChatServerServiceCollectionExtensions
             var definition = options.Policy ?? PolicyPresets.Load(options.PolicyPreset);
             return new PolicyEngine(definition, sp.GetRequiredService<IPolicyStateStore>(), sp.GetRequiredService<TimeProvider>());
         });
+        // Standing sender holds (hold-sender) live with the policy's state; a reviewer's decision lifts them.
+        services.TryAddSingleton<ISenderHoldStore>(sp => sp.GetRequiredService<IMessagePolicy>() is PolicyEngine engine
+            ? engine.Holds
+            : sp.GetRequiredService<IPolicyStateStore>() as ISenderHoldStore ?? new InMemoryPolicyStateStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value;

@@ -34,6 +34,12 @@ public sealed record EscalationDto
     /// <summary>The appeal.</summary>
     public AppealDto? Appeal { get; init; }
 
+    /// <summary>On the single-escalation routes: whether the subject's messages in the conversation are still held (hold-sender).</summary>
+    public bool? SenderHeld { get; init; }
+
+    /// <summary>On the single-escalation routes: whether the conversation is frozen.</summary>
+    public bool? Frozen { get; init; }
+
     internal static EscalationDto From(EscalationRecord record)
     {
         var e = record.Escalation;

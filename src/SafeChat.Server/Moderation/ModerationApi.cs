@@ -4,7 +4,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SafeChat.Policies;
 using SafeChat.Server.Diagnostics;
 
 namespace SafeChat.Server.Moderation;
@@ -25,6 +27,8 @@ internal static class ModerationApi
         group.MapGet("/escalations", ListAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
         group.MapGet("/escalations/{id}", GetAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
         group.MapPost("/escalations/{id}/review", ReviewAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
+        group.MapPost("/escalations/{id}/lift-hold", LiftHoldAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
+        group.MapPost("/escalations/{id}/freeze", FreezeAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
         group.MapGet("/reviews", ExportReviewsAsync).RequireAuthorization(SafeChatServerOptions.ModeratorPolicyName);
         group.MapPost("/escalations/{id}/appeal", AppealAsync)
             .RequireAuthorization(SafeChatServerOptions.AppealPolicyName);
@@ -106,7 +110,7 @@ internal static class ModerationApi
         return Results.Text(lines.ToString(), "application/x-ndjson", System.Text.Encoding.UTF8);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, IEscalationQueue queue, string id)
+    private static async Task<IResult> GetAsync(HttpContext http, IEscalationQueue queue, ISenderHoldStore holds, IConversationFreezeStore freezes, string id)
     {
         var record = await Guard(() => queue.GetAsync(id, http.RequestAborted)).ConfigureAwait(false);
         if (record.Result is { } failed)
@@ -114,13 +118,75 @@ internal static class ModerationApi
             return failed;
         }
 
-        return record.Value is null ? NotFound(id) : Results.Json(EscalationDto.From(record.Value), Json);
+        return record.Value is null ? NotFound(id) : Results.Json(await WithStateAsync(record.Value, holds, freezes, http.RequestAborted).ConfigureAwait(false), Json);
+    }
+
+    // The single-escalation view also says whether the subject is still held and the conversation frozen.
+    private static async Task<EscalationDto> WithStateAsync(EscalationRecord record, ISenderHoldStore holds, IConversationFreezeStore freezes, CancellationToken cancellationToken)
+    {
+        var e = record.Escalation;
+        var hold = await holds.GetHoldAsync(e.ConversationId, e.SubjectUserId, cancellationToken).ConfigureAwait(false);
+        var frozen = await freezes.GetFreezeAsync(e.ConversationId, cancellationToken).ConfigureAwait(false);
+        return EscalationDto.From(record) with { SenderHeld = hold is not null, Frozen = frozen is not null };
+    }
+
+    // A reviewer lets the held sender's messages through again (the escalation's review status is unchanged).
+    private static async Task<IResult> LiftHoldAsync(HttpContext http, IEscalationQueue queue, ISenderHoldStore holds, IConversationFreezeStore freezes, ILoggerFactory loggers, string id)
+    {
+        var record = await Guard(() => queue.GetAsync(id, http.RequestAborted)).ConfigureAwait(false);
+        if (record.Result is { } failed)
+        {
+            return failed;
+        }
+
+        if (record.Value is not { } found)
+        {
+            return NotFound(id);
+        }
+
+        var lifted = await Guard(() => holds.LiftHoldAsync(found.Escalation.ConversationId, found.Escalation.SubjectUserId, http.RequestAborted)).ConfigureAwait(false);
+        if (lifted.Result is { } liftFailed)
+        {
+            return liftFailed;
+        }
+
+        Log.ReviewerAction(loggers.CreateLogger("SafeChat.Server.Moderation"), "hold lifted", found.Escalation.RuleId);
+        return Results.Json(await WithStateAsync(found, holds, freezes, http.RequestAborted).ConfigureAwait(false), Json);
+    }
+
+    // A reviewer freezes the escalation's conversation: no message is delivered until a false-positive review lifts it.
+    private static async Task<IResult> FreezeAsync(HttpContext http, IEscalationQueue queue, ISenderHoldStore holds, IConversationFreezeStore freezes, ILoggerFactory loggers, string id)
+    {
+        var record = await Guard(() => queue.GetAsync(id, http.RequestAborted)).ConfigureAwait(false);
+        if (record.Result is { } failed)
+        {
+            return failed;
+        }
+
+        if (record.Value is not { } found)
+        {
+            return NotFound(id);
+        }
+
+        var frozen = await Guard(async () =>
+        {
+            await freezes.FreezeAsync(found.Escalation.ConversationId, found.Escalation.RuleId, http.RequestAborted).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+        if (frozen.Result is { } freezeFailed)
+        {
+            return freezeFailed;
+        }
+
+        Log.ReviewerAction(loggers.CreateLogger("SafeChat.Server.Moderation"), "conversation frozen", found.Escalation.RuleId);
+        return Results.Json(await WithStateAsync(found, holds, freezes, http.RequestAborted).ConfigureAwait(false), Json);
     }
 
     private static async Task<IResult> ReviewAsync(
         HttpContext http,
         IEscalationQueue queue,
         IConversationFreezeStore freezes,
+        ISenderHoldStore holds,
         IOptions<SafeChatServerOptions> options,
         TimeProvider timeProvider,
         SafeChatServerMetrics metrics,
@@ -173,7 +239,10 @@ internal static class ModerationApi
             await freezes.UnfreezeAsync(record.Escalation.ConversationId, http.RequestAborted).ConfigureAwait(false);
         }
 
-        return Results.Json(EscalationDto.From(record), Json);
+        // The reviewer has decided: the sender hold placed with the escalation ends either way (a confirmed offender is
+        // then dealt with by the platform: ban, report). A confirmed freeze stays until a reviewer lifts it.
+        await holds.LiftHoldAsync(record.Escalation.ConversationId, record.Escalation.SubjectUserId, http.RequestAborted).ConfigureAwait(false);
+        return Results.Json(await WithStateAsync(record, holds, freezes, http.RequestAborted).ConfigureAwait(false), Json);
     }
 
     private static async Task<IResult> AppealAsync(

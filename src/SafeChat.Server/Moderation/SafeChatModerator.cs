@@ -18,6 +18,7 @@ namespace SafeChat.Server.Moderation;
 public sealed class SafeChatModerator
 {
     private static readonly IReadOnlyList<string> NoIds = [];
+    private static readonly IReadOnlyDictionary<string, Relationship> NoRelationships = new Dictionary<string, Relationship>();
 
     private readonly SafeChatEngine _engine;
     private readonly IConversationFreezeStore _freezes;
@@ -111,6 +112,7 @@ public sealed class SafeChatModerator
                 Joiner = joiner,
                 Members = others,
                 ConnectedMemberIds = await ConnectedAsync(joiner.Id, others, cancellationToken).ConfigureAwait(false),
+                MemberRelationships = await RelationshipsAsync(joiner.Id, others, cancellationToken).ConfigureAwait(false),
             };
             var decisions = await _engine.EvaluateJoinAsync(context, cancellationToken).ConfigureAwait(false);
             var denied = decisions.Where(d => !d.Shadow && d.Action == PolicyAction.DenyJoin).Select(d => d.RuleId).Distinct(StringComparer.Ordinal).ToList();
@@ -218,6 +220,10 @@ public sealed class SafeChatModerator
                     outcome = outcome is MessageOutcome.Frozen or MessageOutcome.Blocked ? outcome : MessageOutcome.Held;
                     AddRule(ref rules, decision.RuleId);
                     break;
+                case PolicyAction.HoldSender:
+                    // Expected, not an error: one Information line, no ids or text.
+                    Log.SenderHeld(_logger, decision.RuleId);
+                    break;
                 case PolicyAction.WarnSender when decision.Nudge is { Length: > 0 } text:
                     (nudges ??= []).Add(new Nudge(decision.RuleId, text, true, [envelope.Sender.Id]));
                     break;
@@ -298,6 +304,24 @@ public sealed class SafeChatModerator
         }
 
         return connected ?? NoIds;
+    }
+
+    // How the joiner is related to each member (the directory's GetRelationshipAsync), for join rules' relationship condition.
+    private async ValueTask<IReadOnlyDictionary<string, Relationship>> RelationshipsAsync(string userId, List<Participant> others, CancellationToken cancellationToken)
+    {
+        Dictionary<string, Relationship>? found = null;
+        if (_connections is not null)
+        {
+            foreach (var member in others)
+            {
+                if (await _connections.GetRelationshipAsync(userId, member.Id, cancellationToken).ConfigureAwait(false) is { } relationship)
+                {
+                    (found ??= new Dictionary<string, Relationship>(StringComparer.Ordinal))[member.Id] = relationship;
+                }
+            }
+        }
+
+        return found ?? NoRelationships;
     }
 
     private static IReadOnlyList<string> RecipientTargets(Decision decision, MessageEnvelope envelope) =>

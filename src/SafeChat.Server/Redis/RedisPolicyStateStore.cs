@@ -9,8 +9,9 @@ namespace SafeChat.Server.Redis;
 /// An <see cref="IPolicyStateStore"/> in Redis, shared by every node: <see cref="TryFireAsync"/> is one Lua script, so
 /// exactly one node wins a firing (one escalation, one nudge). Keys are a SHA-256 of the rule, conversation and subject,
 /// so no id appears in a key name. A latch expires when untouched for the idle expiry (never before its cooldown).
+/// Sender holds (<see cref="ISenderHoldStore"/>) are hashes under <c>hold:</c> keys with no expiry: only a reviewer lifts them.
 /// </summary>
-internal sealed class RedisPolicyStateStore : IPolicyStateStore
+internal sealed class RedisPolicyStateStore : IPolicyStateStore, ISenderHoldStore
 {
     private const string FireScript = """
         local fired = redis.call('HGET', KEYS[1], 'fired')
@@ -54,6 +55,39 @@ internal sealed class RedisPolicyStateStore : IPolicyStateStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _redis.RunAsync("policy latch clear", db => db.ScriptEvaluateAsync(ClearScript, [KeyFor(key)])).ConfigureAwait(false);
+    }
+
+    public async ValueTask PlaceHoldAsync(string conversationId, string userId, SenderHold hold, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hold);
+        cancellationToken.ThrowIfCancellationRequested();
+        var key = HoldKey(conversationId, userId);
+        await _redis.RunAsync("sender hold", db => db.HashSetAsync(key, "rule", hold.RuleId, When.NotExists)).ConfigureAwait(false);
+        await _redis.RunAsync("sender hold", db => db.HashSetAsync(key, "at", hold.PlacedAt.ToUnixTimeMilliseconds(), When.NotExists)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SenderHold?> GetHoldAsync(string conversationId, string userId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = await _redis.RunAsync("sender hold read", db => db.HashGetAsync(HoldKey(conversationId, userId), ["rule", "at"])).ConfigureAwait(false);
+        return values[0].IsNull
+            ? null
+            : new SenderHold(values[0].ToString(), DateTimeOffset.FromUnixTimeMilliseconds(values[1].IsNull ? 0 : (long)values[1]));
+    }
+
+    public async ValueTask<bool> LiftHoldAsync(string conversationId, string userId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await _redis.RunAsync("sender hold lift", db => db.KeyDeleteAsync(HoldKey(conversationId, userId))).ConfigureAwait(false);
+    }
+
+    private RedisKey HoldKey(string conversationId, string userId)
+    {
+        var material = new StringBuilder()
+            .Append(conversationId.Length).Append(':').Append(conversationId).Append('|')
+            .Append(userId.Length).Append(':').Append(userId)
+            .ToString();
+        return _redis.Prefix + "hold:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
     }
 
     private RedisKey KeyFor(PolicyStateKey key)

@@ -33,7 +33,8 @@ public class AgeClaimTests
         var noAssurance = await Decide(ClaimsFourteen(AgeAssurance.Unknown));
 
         Assert.Contains("grooming-escalate:escalate", adult);
-        Assert.Contains("grooming-secrecy-nudge:warn-recipient", adult);
+        // strict-minors holds the sender at once (the child gets the held-sender nudge); standard nudges about the secret.
+        Assert.Contains(preset == PolicyPresets.StrictMinors ? "held-sender-to-minor:warn-recipient" : "grooming-secrecy-nudge:warn-recipient", adult);
         Assert.Equal(adult, unknown);
         Assert.Equal(adult, claimsFourteen);
         Assert.Equal(adult, noAssurance);
@@ -129,9 +130,11 @@ public class AgeClaimTests
     [Fact]
     public async Task EvaluateMessage_SelfDeclaredChildRecipient_GetsChildThreshold()
     {
-        // 0.55 is above the child threshold (0.5) but below the unknown one (0.7): the claim protects the recipient.
-        var decisions = await Engine(PolicyPresets.StrictMinors).EvaluateMessageAsync(
-            Message(RoomKind.Group, Adult(), [Twelve()], connected: ["child-12"], grooming: 0.55f));
+        // standard, model alert 0.9: 0.91 is above the child threshold (model, 0.9) but below the unknown one (model + 0.02):
+        // the claim protects the recipient.
+        var model = new Dictionary<string, float> { [HarmNames.Grooming] = 0.9f, [HarmNames.Sextortion] = 0.85f };
+        var decisions = await Engine(PolicyPresets.Standard).EvaluateMessageAsync(
+            Message(RoomKind.Group, Adult(), [Twelve()], connected: ["child-12"], grooming: 0.91f, modelThresholds: model));
 
         Assert.Equal(["grooming-escalate:escalate"], Rules(decisions));
     }

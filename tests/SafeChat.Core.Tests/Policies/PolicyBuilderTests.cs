@@ -11,14 +11,16 @@ public class PolicyBuilderTests
     private const string SecretNudge = "This person asked you to keep a secret; that's a warning sign. You can block them and talk to a trusted adult.";
     private const string SextortionNudge = "Someone threatening to share images of you is committing a crime. You are not in trouble: talk to a trusted adult. NCMEC's Take It Down (takeitdown.ncmec.org) can help remove images.";
 
+    private const string HeldNudge = "Some messages sent to you are waiting for a safety check by our team. You haven't done anything wrong. If anything feels off, you can block this person and talk to a trusted adult.";
+
     private static readonly AgeBand[] Minor = [AgeBand.Child, AgeBand.Teen];
     private static readonly AgeBand[] AdultOrUnknown = [AgeBand.Adult, AgeBand.Unknown];
 
     /// <summary>strict-minors written with the builder (descriptions left out).</summary>
     private static PolicyDefinition StrictMinorsInCode() => new PolicyBuilder("strict-minors")
         .TrustAdultAgeFrom(AgeAssurance.Estimated)
-        .Threshold(HarmNames.Grooming, child: 0.5f, teen: 0.6f, adult: 0.9f, unknown: 0.7f)
-        .Threshold(HarmNames.Sextortion, child: 0.4f, teen: 0.5f, adult: 0.8f, unknown: 0.6f)
+        .ModelThreshold(HarmNames.Grooming, adult: 0.02f)
+        .ModelThreshold(HarmNames.Sextortion, adult: 0.05f)
         .JoinRule("private-room-minor-join", r => r.Rooms(RoomKind.Private).JoinerAges(Minor).MemberAges(AdultOrUnknown).DenyJoin())
         .JoinRule("private-room-adult-join", r => r.Rooms(RoomKind.Private).JoinerAges(AdultOrUnknown).MemberAges(Minor).DenyJoin())
         .MessageRule("private-room-adult-to-minor", r => r.Rooms(RoomKind.Private).SenderAges(AdultOrUnknown).RecipientAges(Minor).Block())
@@ -26,9 +28,13 @@ public class PolicyBuilderTests
         .MessageRule("dm-non-connected-adult-to-minor", r => r.Rooms(RoomKind.Direct).SenderAges(AdultOrUnknown).RecipientAges(Minor).Connected(false).Block())
         .MessageRule("media-from-non-connection-to-minor", r => r.Features(MessageFeature.Link, MessageFeature.Image).RecipientAges(Minor).Connected(false).Hold())
         .MessageRule("fan-out-adult-to-minors", r => r.SenderAges(AdultOrUnknown).RecipientAges(Minor).Counter("distinct_minors_24h", min: 5).Escalate(Severity.High).OncePerSubject())
-        .MessageRule("grooming-escalate", r => r.SenderAges(AdultOrUnknown).RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Grooming).Escalate(Severity.High))
-        .MessageRule("grooming-secrecy-nudge", r => r.SenderAges(AdultOrUnknown).RecipientAges(Minor).Risk(HarmNames.Grooming).ConversationSignals(SignalNames.Secrecy).WarnRecipient(SecretNudge))
-        .MessageRule("sextortion-escalate", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).Escalate(Severity.Critical))
+        .MessageRule("grooming-escalate", r => r.SenderAges(AdultOrUnknown).RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Grooming).Escalate(Severity.High).HoldSender())
+        .MessageRule("grooming-secrecy-nudge", r => r.SenderAges(AdultOrUnknown).RecipientAges(Minor)
+            .Relationship(new RelationshipCondition([RelationshipKind.Guardian], Established: [RelationshipBasis.MutualFollow, RelationshipBasis.VerifiedByPlatform], Not: true))
+            .SenderHeld(false)
+            .Risk(HarmNames.Grooming).ConversationSignals(SignalNames.Secrecy).WarnRecipient(SecretNudge))
+        .MessageRule("sextortion-escalate", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).Escalate(Severity.Critical).Freeze().HoldSender())
+        .MessageRule("held-sender-to-minor", r => r.SenderHeld().RecipientAges(Minor).Hold().WarnRecipient(HeldNudge))
         .MessageRule("sextortion-nudge", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).WarnRecipient(SextortionNudge))
         .Build();
 

@@ -160,12 +160,16 @@ public class PolicyPresetsTests
         var first = await engine.EvaluateMessageAsync(Message(RoomKind.Group, extorter, [Teen13()], connected: ["teen-13"], sextortion: 0.8f));
         var second = await engine.EvaluateMessageAsync(Message(RoomKind.Group, extorter, [Teen13()], connected: ["teen-13"], sextortion: 0.9f));
 
-        Assert.Equal(["sextortion-escalate:escalate", "sextortion-nudge:warn-recipient"], Rules(first));
+        Assert.Equal(
+            ["sextortion-escalate:escalate", "sextortion-escalate:freeze", "sextortion-escalate:hold-sender", "held-sender-to-minor:hold", "held-sender-to-minor:warn-recipient", "sextortion-nudge:warn-recipient"],
+            Rules(first));
         Assert.Equal(Severity.Critical, first[0].Severity);
-        Assert.Contains("Take It Down", first[1].Nudge, StringComparison.Ordinal);
-        Assert.Contains("not in trouble", first[1].Nudge, StringComparison.Ordinal);
-        Assert.Equal(["teen-13"], first[1].TargetUserIds);
-        Assert.Empty(second);
+        var nudge = first[^1];
+        Assert.Contains("Take It Down", nudge.Nudge, StringComparison.Ordinal);
+        Assert.Contains("not in trouble", nudge.Nudge, StringComparison.Ordinal);
+        Assert.Equal(["teen-13"], nudge.TargetUserIds);
+        // Still held (a level action) until a reviewer decides; nothing fires twice.
+        Assert.Equal(["held-sender-to-minor:hold"], Rules(second));
     }
 
     [Fact]
@@ -174,18 +178,22 @@ public class PolicyPresetsTests
         var decisions = await Strict().EvaluateMessageAsync(
             Message(RoomKind.Group, Adult(), [Teen13()], connected: ["teen-13"], grooming: 0.65f, conversationSignals: [SignalNames.Secrecy]));
 
-        Assert.Equal(["grooming-escalate:escalate", "grooming-secrecy-nudge:warn-recipient"], Rules(decisions));
-        Assert.Equal("This person asked you to keep a secret; that's a warning sign. You can block them and talk to a trusted adult.", decisions[1].Nudge);
+        // The hold placed with the escalation comes first: the minor gets the calm held-sender nudge, not the secrecy one.
+        Assert.Equal(
+            ["grooming-escalate:escalate", "grooming-escalate:hold-sender", "held-sender-to-minor:hold", "held-sender-to-minor:warn-recipient"],
+            Rules(decisions));
     }
 
     [Fact]
     public async Task StrictMinors_GroomingTowardsSelfDeclaredAdult_UsesUnknownThreshold()
     {
-        // Self-declared adult age is not believed by strict-minors: the recipient gets the "unknown" threshold (0.7).
-        var strict = await Strict().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [SelfDeclaredAdult()], grooming: 0.75f));
-        var standard = await Standard().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [SelfDeclaredAdult()], grooming: 0.75f));
+        // Self-declared adult age is not believed by strict-minors: the recipient gets the "unknown" threshold (the model's
+        // alert threshold, 0.9 here) rather than the adult one (model + 0.02). No minor is present, so nothing is held.
+        var model = new Dictionary<string, float> { [HarmNames.Grooming] = 0.9f, [HarmNames.Sextortion] = 0.85f };
+        var strict = await Strict().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [SelfDeclaredAdult()], grooming: 0.91f, modelThresholds: model));
+        var standard = await Standard().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [SelfDeclaredAdult()], grooming: 0.91f, modelThresholds: model));
 
-        Assert.Equal(["grooming-escalate:escalate"], Rules(strict));
+        Assert.Equal(["grooming-escalate:escalate", "grooming-escalate:hold-sender"], Rules(strict));
         Assert.Empty(standard);
     }
 
@@ -207,9 +215,12 @@ public class PolicyPresetsTests
     public async Task Standard_ThresholdsAreHigherButClearCasesStillEscalate()
     {
         var engine = Standard();
+        var model = new Dictionary<string, float> { [HarmNames.Grooming] = 0.9f, [HarmNames.Sextortion] = 0.85f };
 
-        Assert.Empty(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.65f)));
-        Assert.Equal(["grooming-escalate:escalate"], Rules(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.8f))));
+        // A teen: strict-minors escalates at the model's alert threshold (0.9 here), standard at model + 0.01.
+        Assert.NotEmpty(await Strict().EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.905f, modelThresholds: model)));
+        Assert.Empty(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], grooming: 0.905f, modelThresholds: model)));
+        Assert.Equal(["grooming-escalate:escalate"], Rules(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], roomId: "room-2", grooming: 0.95f, modelThresholds: model))));
         Assert.Equal(
             ["fan-out-adult-to-minors:escalate"],
             Rules(await engine.EvaluateMessageAsync(Message(RoomKind.Group, Adult(), [Teen13()], connected: ["teen-13"], counters: new UserCounters { DistinctMinorsContacted24h = 10 }))));

@@ -32,7 +32,9 @@ internal static class PolicyTestData
         MessageFeatures? features = null,
         UserCounters? counters = null,
         int index = 0,
-        string text = "hello there")
+        string text = "hello there",
+        IReadOnlyDictionary<string, Relationship>? relationships = null,
+        IReadOnlyDictionary<string, float>? modelThresholds = null)
     {
         var harms = new Dictionary<string, float> { [HarmNames.Grooming] = grooming, [HarmNames.Sextortion] = sextortion };
         var evidence = (conversationSignals ?? [])
@@ -52,6 +54,8 @@ internal static class PolicyTestData
             MessageSignals = messageSignals ?? [],
             SenderCounters = counters ?? new UserCounters(),
             Features = features ?? new MessageFeatures { Length = text.Length },
+            RecipientRelationships = relationships ?? new Dictionary<string, Relationship>(),
+            ModelAlertThresholds = modelThresholds,
         };
     }
 

@@ -42,6 +42,27 @@ public sealed class RefusalLoggingTests
     }
 
     [Fact]
+    public async Task Send_GroomingThenHeldMessages_LogInformationWithoutErrorsOrIds()
+    {
+        await using var host = await ChatTestHost.StartAsync(services: s => s.AddFakeLogging());
+        host.Rooms.Create("arcade", RoomKind.Public, new Participant("teen-14", AgeBand.Teen));
+        await using var adult = await host.ConnectAsync("adult-35", 35);
+        var collector = host.Services.GetFakeLogCollector();
+        collector.Clear();
+
+        var outcomes = await HeldAware.SendAllAsync(
+            new[] { "how old r u", "ur so mature", "our secret ok", "add my snap", "send a pic" }.Select(line => (adult, line)), "arcade");
+
+        var logs = collector.GetSnapshot();
+        Assert.Contains("held", outcomes);
+        Assert.DoesNotContain(logs, r => r.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(logs, r => r.Exception is not null);
+        Assert.Single(logs, r => r.Level == LogLevel.Information && r.Id.Id == 9 && r.Message.Contains("(rule grooming-escalate)", StringComparison.Ordinal));
+        Assert.Equal(outcomes.Count(o => o == "held"), logs.Count(r => r.Level == LogLevel.Information && r.Id.Id == 7 && r.Message.Contains("held [held-sender-to-minor]", StringComparison.Ordinal)));
+        Assert.DoesNotContain(logs, r => r.Message.Contains("adult-35", StringComparison.Ordinal) || r.Message.Contains("teen-14", StringComparison.Ordinal) || r.Message.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Send_HubMethodThrows_StillLoggedAsError()
     {
         await using var host = await ChatTestHost.StartAsync(services: s => s.AddFakeLogging());

@@ -89,7 +89,8 @@ public sealed class SafeChatHubFilterTests
 
         foreach (var line in new[] { "how old r u", "ur so mature", "this is our secret ok", "add me on snap", "send a pic" })
         {
-            Assert.Equal("delivered", await adult.InvokeAsync<string>("Send", "lobby", line));
+            // strict-minors holds the adult from the escalation on; every line is still scored.
+            Assert.Contains(await HeldAware.SendAsync(adult, "lobby", line), new[] { "delivered", "held" });
         }
 
         var queue = host.Services.GetRequiredService<IEscalationQueue>();
@@ -97,7 +98,8 @@ public sealed class SafeChatHubFilterTests
         Assert.Equal("grooming-escalate", escalation.Escalation.RuleId);
         Assert.Equal("adult-1", escalation.Escalation.SubjectUserId);
         Assert.Equal(EscalationStatus.Open, escalation.Status);
-        await WaitUntilAsync(() => { lock (nudges) { return nudges.Contains("grooming-secrecy-nudge"); } });
+        await WaitUntilAsync(() => { lock (nudges) { return nudges.Contains("held-sender-to-minor"); } });
+        Assert.Equal("held", await HeldAware.SendAsync(adult, "lobby", "you there?"));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class WebhookDownTests : IDisposable
 
         foreach (var line in new[] { "how old r u", "so mature", "our secret", "add my snap", "gg" })
         {
-            Assert.Equal("delivered", await adult.InvokeAsync<string>("Send", "lobby", line));
+            Assert.Contains(await HeldAware.SendAsync(adult, "lobby", line), new[] { "delivered", "held" }); // chat keeps flowing: nothing fails
         }
 
         var escalation = Assert.Single(await EscalationQueueWait.ListAsync(host.Services.GetRequiredService<IEscalationQueue>()));

@@ -57,6 +57,29 @@ public sealed class RedisUserAndPolicyStoreTests(RedisFixture redis)
     }
 
     [RedisFact]
+    public async Task SenderHold_PlacedOnOneNode_SeenOnTheOtherUntilLifted()
+    {
+        var prefix = RedisStores.UniquePrefix();
+        using var nodeA = RedisStores.Connect(redis.Server, prefix);
+        using var nodeB = RedisStores.Connect(redis.Server, prefix);
+        ISenderHoldStore a = new RedisPolicyStateStore(nodeA);
+        ISenderHoldStore b = new RedisPolicyStateStore(nodeB);
+
+        await a.PlaceHoldAsync("room-1", "offender", new SenderHold("grooming-escalate", Start));
+        await b.PlaceHoldAsync("room-1", "offender", new SenderHold("sextortion-escalate", Start.AddMinutes(5)));
+        var seen = await b.GetHoldAsync("room-1", "offender");
+        var otherRoom = await b.GetHoldAsync("room-2", "offender");
+        var lifted = await b.LiftHoldAsync("room-1", "offender");
+        var liftedTwice = await a.LiftHoldAsync("room-1", "offender");
+
+        Assert.Equal(new SenderHold("grooming-escalate", Start), seen); // the first placement is kept
+        Assert.Null(otherRoom);
+        Assert.True(lifted);
+        Assert.False(liftedTwice);
+        Assert.Null(await a.GetHoldAsync("room-1", "offender"));
+    }
+
+    [RedisFact]
     public async Task TryFire_LatchCooldownAndClear_FollowTheInMemorySemantics()
     {
         using var connection = RedisStores.Connect(redis.Server, RedisStores.UniquePrefix());

@@ -23,7 +23,7 @@ public sealed class SharedMultiplexerTests(RedisFixture redis)
             await using var adult = await host.ConnectAsync("adult-1", 30);
             foreach (var line in new[] { "how old r u", "so mature", "our secret" })
             {
-                await adult.InvokeAsync<string>("Send", "lobby", line);
+                await HeldAware.SendAsync(adult, "lobby", line);
             }
 
             Assert.Single(await EscalationQueueWait.ListAsync(host.Services.GetRequiredService<IEscalationQueue>()));
