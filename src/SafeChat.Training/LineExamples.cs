@@ -281,31 +281,11 @@ internal static class LineExamples
         return string.Join("  ", words.Select(w => string.Join(' ', w.ToCharArray())));
     }
 
-    /// <summary>
-    /// Extra weight of a one- or two-token turn that is a negative for every signal ("9", "LETS GO", "gg", "ok"). Such a
-    /// turn has a single feature of value 1 (or three), so the same token inside hundreds of up-weighted positive lines
-    /// ("by 9 tonight", "lets go on snap") would otherwise decide its score: alone it means nothing. An emphasis, not
-    /// more data: the positive weight of each head is computed without it (counted as data it doubled every positive's
-    /// weight, and `sexual`/`meeting` then fired twice as often on real everyday chat).
-    /// </summary>
-    internal const float ShortTurnNegativeWeight = 8f;
-
-    /// <summary>Whether a chunk is a one- or two-token turn (one unigram, or two unigrams and their bigram).</summary>
-    internal static bool IsShortTurn(SparseVector chunk) => chunk.Indices.Length <= 3;
-
     private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold, float weight = 1f)
     {
-        var chunks = featurizer.Chunks(text);
-        bool signalNegative = true;
-        for (int s = 0; s < LineHeads.SignalCount; s++)
+        foreach (var chunk in featurizer.Chunks(text))
         {
-            signalNegative &= labels[s] == 0;
-        }
-
-        foreach (var chunk in chunks)
-        {
-            float emphasis = signalNegative && chunks.Length == 1 && IsShortTurn(chunk) ? ShortTurnNegativeWeight : 1f;
-            examples.Add(new LineExample { Features = chunk, Labels = labels, Fold = fold, Weight = weight * emphasis, Emphasis = emphasis });
+            examples.Add(new LineExample { Features = chunk, Labels = labels, Fold = fold, Weight = weight });
         }
     }
 }

@@ -31,7 +31,6 @@ internal sealed class LineModelCache(string directory, string fingerprint)
         {
             Mix((ulong)(long)e.Fold);
             Mix(BitConverter.SingleToUInt32Bits(e.Weight));
-            Mix(BitConverter.SingleToUInt32Bits(e.Emphasis));
             foreach (var l in e.Labels)
             {
                 Mix((ulong)(byte)l);

@@ -16,12 +16,6 @@ internal sealed class LineExample
 
     /// <summary>A weight applied to the example in every head (source balancing).</summary>
     public float Weight { get; init; } = 1f;
-
-    /// <summary>
-    /// The part of <see cref="Weight"/> that emphasises the example without counting as more data: class balancing
-    /// (the positive weight) divides it out, so emphasised negatives do not inflate every positive.
-    /// </summary>
-    public float Emphasis { get; init; } = 1f;
 }
 
 /// <summary>Trains one L2 logistic regression per head with ML.NET and packs the weights into a <see cref="LineModel"/>.</summary>
@@ -66,11 +60,11 @@ internal sealed class LineTrainer(MLContext ml, TextWriter log)
 
                 if (e.Labels[h] > 0)
                 {
-                    positives += e.Weight / e.Emphasis;
+                    positives += e.Weight;
                 }
                 else
                 {
-                    negatives += e.Weight / e.Emphasis;
+                    negatives += e.Weight;
                 }
             }
 

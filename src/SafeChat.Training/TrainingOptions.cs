@@ -141,7 +141,10 @@ internal sealed class TrainingOptions
     /// <param name="requireConversations">False for commands that only read the research corpora (<c>heldout</c>).</param>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr, bool requireConversations = true)
     {
-        var options = new TrainingOptions { CommandLine = "safechat-train " + string.Join(' ', args.Select(Quote)) };
+        // --line-cache never changes what is trained, so the recorded command leaves it out.
+        int cacheAt = Array.IndexOf(args, "--line-cache");
+        var recorded = cacheAt >= 0 && cacheAt + 1 < args.Length ? args.Where((_, i) => i != cacheAt && i != cacheAt + 1) : args;
+        var options = new TrainingOptions { CommandLine = "safechat-train " + string.Join(' ', recorded.Select(Quote)) };
         List<string>? multi = null;
         for (int i = 0; i < args.Length; i++)
         {

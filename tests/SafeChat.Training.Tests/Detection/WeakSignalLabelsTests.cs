@@ -40,22 +40,16 @@ public sealed class WeakSignalLabelsTests
     [Theory]
     [InlineData("ur so pretty babygirl", "flattery")]
     [InlineData("you are so mature for your age", "flattery")]
-    [InlineData("is ur mom home rn", "risk_check")]
-    [InlineData("jus txt me when u can dont get caught", "risk_check")]
     public void Match_RealOffenderPhrasing_LabelsTheSignal(string line, string signal)
     {
         Assert.Contains(signal, WeakSignalLabels.Match(line));
     }
 
     [Theory]
-    [InlineData("ur so sexy")]
     [InlineData("that movie was so cute")]
-    [InlineData("is the server home page down")]
-    public void Match_LookAlikes_NoFlatteryOrRiskCheck(string line)
+    [InlineData("the new patch is hot garbage")]
+    public void Match_LookAlikes_NoFlattery(string line)
     {
-        var matched = WeakSignalLabels.Match(line);
-
-        Assert.DoesNotContain(SignalNames.Flattery, matched);
-        Assert.DoesNotContain(SignalNames.RiskCheck, matched);
+        Assert.DoesNotContain(SignalNames.Flattery, WeakSignalLabels.Match(line));
     }
 }
