@@ -184,6 +184,11 @@ public static class TrainCommand
         sb.AppendLine("- **Thresholds** use validation conversations AND out-of-fold replays of the training conversations (line model and");
         sb.AppendLine("  aggregator both trained without that scenario fold), so the false-positive limit is measured on families the models did");
         sb.AppendLine("  not learn from; real benign limits: ConvAI2 ≤ 1.5 % and IRC ≤ 0.3 % flagged for grooming (0.5 % / 0.2 % for sextortion).");
+        sb.AppendLine("  Real offenders first (phase 2): the synthetic hard-negative limit (5 %) gives way, down to an 8 % ceiling, to the");
+        sb.AppendLine("  threshold that catches 90 % of the VALIDATION offenders' real sessions (≥ 10 messages); the real benign limits stay hard.");
+        sb.AppendLine("- **Weak labels from real offenders**: Perverted-Justice offender lines of training offenders that match a few");
+        sb.AppendLine("  high-precision patterns (sexual, meeting, secrecy, age_probe, gifts, flattery) are signal positives (weight 0.5, at most");
+        sb.AppendLine("  4,000 lines per signal, spread over all training offenders); the other signals of those lines stay unlabeled.");
         sb.AppendLine("- Data never used for training: NPS (licence), the PAN12 test sample, every held-out split, the synthetic heldout files,");
         sb.AppendLine("  the hand-written external check set (`--external`).");
         sb.AppendLine();

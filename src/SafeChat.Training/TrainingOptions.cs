@@ -78,6 +78,12 @@ internal sealed class TrainingOptions
     /// </summary>
     public float AggregatorPjxWeight { get; set; } = 1f;
 
+    /// <summary>
+    /// Tuning aid: a folder where the trained line models are kept, keyed by a fingerprint of the line examples and line
+    /// options, so that aggregator and threshold experiments skip retraining them. Never changes what is trained.
+    /// </summary>
+    public string? LineCacheDirectory { get; set; }
+
     /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
     public bool LineOnly { get; set; }
 
@@ -86,7 +92,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -118,6 +124,8 @@ internal sealed class TrainingOptions
           --seed N                  random seed (default 42); a re-run with the same inputs is byte-identical
           --pj-lines N --folds N --line-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
           --aggregator-pjx-weight X
+          --line-cache DIR          keep the trained line models in DIR, keyed by a fingerprint of the line data and
+                                    options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
 
         safechat-train heldout --real-benign FILE... --pj-interleaved DIR --out DIR
@@ -133,7 +141,10 @@ internal sealed class TrainingOptions
     /// <param name="requireConversations">False for commands that only read the research corpora (<c>heldout</c>).</param>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr, bool requireConversations = true)
     {
-        var options = new TrainingOptions { CommandLine = "safechat-train " + string.Join(' ', args.Select(Quote)) };
+        // --line-cache never changes what is trained, so the recorded command leaves it out.
+        int cacheAt = Array.IndexOf(args, "--line-cache");
+        var recorded = cacheAt >= 0 && cacheAt + 1 < args.Length ? args.Where((_, i) => i != cacheAt && i != cacheAt + 1) : args;
+        var options = new TrainingOptions { CommandLine = "safechat-train " + string.Join(' ', recorded.Select(Quote)) };
         List<string>? multi = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -188,6 +199,7 @@ internal sealed class TrainingOptions
                 case "--reviews": options.Reviews.Add(value); multi = options.Reviews; break;
                 case "--pj-interleaved": options.PjInterleavedDirectory = value; break;
                 case "--pj-labels": options.PjLabelsTsv = value; break;
+                case "--line-cache": options.LineCacheDirectory = value; break;
                 case "--line-l2" or "--max-positive-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
                     {

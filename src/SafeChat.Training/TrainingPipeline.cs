@@ -52,17 +52,20 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             throw new OperationCanceledException("line-only run finished");
         }
 
+        var cache = options.LineCacheDirectory is null ? null : new LineModelCache(options.LineCacheDirectory, LineModelCache.Fingerprint(examples, options));
         var foldModels = new LineModel[options.Folds];
         for (int f = 0; f < options.Folds; f++)
         {
             int fold = f;
             log.WriteLine($"line model, fold {f + 1}/{options.Folds}:");
-            foldModels[f] = lineTrainer.Train(examples, e => e.Fold >= 0 && e.Fold != fold);
+            foldModels[f] = cache?.Load($"fold{f}") ?? lineTrainer.Train(examples, e => e.Fold >= 0 && e.Fold != fold);
+            cache?.Save($"fold{f}", foldModels[f]);
             Progress($"fold {f + 1} trained");
         }
 
         log.WriteLine("line model, final:");
-        var final = lineTrainer.Train(examples, _ => true).RoundedToHalf();
+        var final = cache?.Load("final") ?? lineTrainer.Train(examples, _ => true).RoundedToHalf();
+        cache?.Save("final", final);
         Progress("final line model trained");
 
         var rows = new List<AggregatorRow>();
@@ -199,6 +202,20 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
     /// <summary>In-time recall kept on validation positives when the false-positive limits allow a higher threshold.</summary>
     public const double ValidationInTimeRecall = 0.93;
 
+    /// <summary>
+    /// Recall on the VALIDATION offenders' real Perverted-Justice sessions (at least <see cref="PjMinMessages"/> messages)
+    /// the grooming threshold aims for: the synthetic limit (<see cref="SyntheticFprLimit"/>) gives way down to the
+    /// threshold that catches this share of real validation offenders, but never past <see cref="SyntheticFprCeiling"/>
+    /// and never past the real benign limits (those are hard).
+    /// </summary>
+    public const double PjValidationRecall = 0.9;
+
+    /// <summary>The share of synthetic/hand-written benign conversations the grooming threshold may never exceed.</summary>
+    public const double SyntheticFprCeiling = 0.08;
+
+    /// <summary>Real offender sessions shorter than this are not measured (a reader cannot judge them either).</summary>
+    public const int PjMinMessages = 10;
+
     private (Dictionary<string, float> Thresholds, Dictionary<string, string> Notes) ChooseThresholds(Func<ChatConversation, ReplayTrace> trace, TrainingData data, AggregatorModel risk)
     {
         var validation = AggregatorConversations(data, DataPart.Validation).ToList();
@@ -220,14 +237,41 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             int harm = h;
             var label = h == 0 ? HarmLabel.Grooming : HarmLabel.Sextortion;
             var perGroup = new List<string>();
-            float byLimits = 0.05f;
+            float byReal = 0.05f, bySynthetic = 0.05f;
+            IReadOnlyList<float> syntheticBenign = [];
             foreach (var (source, limit) in limits[h])
             {
                 IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : source is "convai2" or "ubuntu" ? real : validation).Where(c => c.Source == source && c.Label == HarmLabel.Benign)
                     .Select(c => trace(c).Max(harm)).ToList();
                 float needed = EvaluationRunner.ChooseThreshold([(scores, limit)]);
                 perGroup.Add($"{source} benign <= {limit:P1} of {scores.Count} needs {needed:F3}");
-                byLimits = Math.Max(byLimits, needed);
+                if (source == "synthetic")
+                {
+                    bySynthetic = needed;
+                    syntheticBenign = scores;
+                }
+                else
+                {
+                    byReal = Math.Max(byReal, needed);
+                }
+            }
+
+            float byLimits = Math.Max(byReal, bySynthetic);
+            string realNote = string.Empty;
+            if (label == HarmLabel.Grooming)
+            {
+                // Real offenders the models never trained on (validation offenders, by name): the synthetic limit may
+                // give way to catch PjValidationRecall of their sessions, within the ceiling and the real benign limits.
+                var pj = validation.Where(c => c.Source == "pjx" && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages)
+                    .Select(c => trace(c).Max(harm)).OrderByDescending(v => v).ToList();
+                if (pj.Count > 0)
+                {
+                    float byPj = pj[Math.Min(pj.Count - 1, (int)Math.Floor(PjValidationRecall * pj.Count))];
+                    float ceiling = EvaluationRunner.ChooseThreshold([(syntheticBenign, SyntheticFprCeiling)]);
+                    byLimits = Math.Max(byReal, Math.Max(ceiling, Math.Min(bySynthetic, byPj)));
+                    realNote = $"; real offenders: {PjValidationRecall:P0} of {pj.Count} validation-offender Perverted-Justice sessions (>= {PjMinMessages} messages) needs {byPj:F3}, " +
+                               $"the synthetic limit gives way to it down to its {SyntheticFprCeiling:P0} ceiling ({ceiling:F3})";
+                }
             }
 
             // The highest threshold that still alerts in time on ValidationInTimeRecall of the synthetic positives:
@@ -243,7 +287,15 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             float byRecall = inTime.Count == 0 ? byLimits : inTime[Math.Min(inTime.Count - 1, (int)Math.Floor(ValidationInTimeRecall * inTime.Count))];
             float chosen = Math.Clamp(Math.Max(byLimits, Math.Min(byRecall, 0.9f)), 0.05f, 0.99f);
             thresholds[HarmNames.All[h]] = chosen;
-            notes[HarmNames.All[h]] = $"max(false-positive limits on validation [{string.Join("; ", perGroup)}], " +
+            if (label == HarmLabel.Grooming)
+            {
+                var pjAll = validation.Where(c => c.Source == "pjx" && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages).ToList();
+                int caught = pjAll.Count(c => trace(c).Max(harm) >= chosen);
+                int flagged = syntheticBenign.Count(v => v >= chosen);
+                log.WriteLine($"  at {chosen:F3}: validation-offender sessions caught {caught}/{pjAll.Count}, synthetic benign (validation + out-of-fold) flagged {flagged}/{syntheticBenign.Count}");
+            }
+
+            notes[HarmNames.All[h]] = $"max(false-positive limits on validation [{string.Join("; ", perGroup)}]{realNote}, " +
                 $"highest threshold keeping {ValidationInTimeRecall:P0} in-time recall on {inTime.Count} synthetic/hand-written positives (validation + out-of-fold training) = {byRecall:F3} (capped at 0.9))";
             log.WriteLine($"threshold {HarmNames.All[h]}: {chosen:F3} = {notes[HarmNames.All[h]]}");
             if (h == 0)

@@ -4,13 +4,17 @@
 # split (evaluation-only licence), and the Perverted-Justice sessions (>= 10 messages) of the held-out offenders, one
 # row per offender. Research data is written to a scratch folder ($OUT, default /tmp/safechat-real-chat), never the repo.
 # usage: tools/eval/real-chat.sh [SHARED_DATA_DIR]     (run from the repository root; default ../shared/data)
+#        MODEL=DIR scores with the models in DIR (default: the shipped ones, ./models)
 set -euo pipefail
 DATA="${1:-../shared/data}"
 OUT="${OUT:-/tmp/safechat-real-chat}"
+MODEL="${MODEL:-models}"
 EVAL="$(dirname "$DATA")/tools/eval.py"
 rm -rf "$OUT" && mkdir -p "$OUT"
-dotnet build -c Release src/SafeChat.Training -v:q -nologo >/dev/null
-dotnet build -c Release src/SafeChat.Cli -v:q -nologo >/dev/null
+if [ -z "${SKIP_BUILD:-}" ]; then   # SKIP_BUILD=1: use the Release builds as they are
+  dotnet build -c Release src/SafeChat.Training -v:q -nologo >/dev/null
+  dotnet build -c Release src/SafeChat.Cli -v:q -nologo >/dev/null
+fi
 dotnet src/SafeChat.Training/bin/Release/net10.0/SafeChat.Training.dll heldout \
   --real-benign "$DATA/real-benign-chat/ubuntu-irc-train.jsonl" "$DATA/real-benign-chat/convai2-half-a.jsonl" \
   --pj-interleaved "$DATA/perverted-justice-interleaved" --out "$OUT" >/dev/null
@@ -20,7 +24,7 @@ cat "$OUT"/ubuntu-heldout.jsonl "$OUT"/convai2-heldout.jsonl "$OUT"/dailydialog-
 printf '| held-out file | conversations | flagged | false-positive rate | recall | AP | recall at 1%% FPR |\n|---|---|---|---|---|---|---|\n'
 for gold in "$OUT"/ubuntu-heldout.jsonl "$OUT"/convai2-heldout.jsonl "$OUT"/dailydialog-validation.jsonl "$OUT"/pj-heldout-*.jsonl "$OUT/mixed.jsonl"; do
   pred="${gold%.jsonl}.pred"
-  dotnet src/SafeChat.Cli/bin/Release/net10.0/safechat.dll score "$gold" > "$pred" 2>/dev/null
+  dotnet src/SafeChat.Cli/bin/Release/net10.0/safechat.dll score "$gold" --model "$MODEL" > "$pred" 2>/dev/null
   python3 "$EVAL" "$gold" "$pred" --json | python3 -c '
 import json, sys
 m = json.load(sys.stdin); name = sys.argv[1]

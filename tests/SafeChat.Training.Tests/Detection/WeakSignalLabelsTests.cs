@@ -36,4 +36,20 @@ public sealed class WeakSignalLabelsTests
     {
         Assert.Empty(WeakSignalLabels.Match("lol that boss fight took forever"));
     }
+
+    [Theory]
+    [InlineData("ur so pretty babygirl", "flattery")]
+    [InlineData("you are so mature for your age", "flattery")]
+    public void Match_RealOffenderPhrasing_LabelsTheSignal(string line, string signal)
+    {
+        Assert.Contains(signal, WeakSignalLabels.Match(line));
+    }
+
+    [Theory]
+    [InlineData("that movie was so cute")]
+    [InlineData("the new patch is hot garbage")]
+    public void Match_LookAlikes_NoFlattery(string line)
+    {
+        Assert.DoesNotContain(SignalNames.Flattery, WeakSignalLabels.Match(line));
+    }
 }
