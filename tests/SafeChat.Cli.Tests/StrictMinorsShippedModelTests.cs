@@ -53,8 +53,8 @@ public sealed class StrictMinorsShippedModelTests
         var blocked = results.Where(r => Actions(r, "block").Length > 0).Select(r => r.GetProperty("id").GetString()).ToArray();
 
         Assert.Equal(64, results.Length);
-        // docs/policies.md: 2 of 64 (3.1%), both parents' safety talks the model scores above its own alert level.
-        Assert.True(escalated.Length <= 2, "escalated: " + string.Join(", ", escalated));
+        // docs/policies.md: 3 of 64 (4.7%), a grandmother's and two parents' chats the model scores above its own alert level.
+        Assert.True(escalated.Length <= 3, "escalated: " + string.Join(", ", escalated));
         Assert.Empty(blocked);
     }
 }
