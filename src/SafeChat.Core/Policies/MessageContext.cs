@@ -41,4 +41,10 @@ public sealed record MessageContext
 
     /// <summary>The model version that produced the assessment.</summary>
     public string? ModelVersion { get; init; }
+
+    /// <summary>
+    /// The message's image attachments found on a known-image hash list (by the engine's
+    /// <see cref="Matching.IImageMatcher"/>); empty for a text-only message or when nothing matched.
+    /// </summary>
+    public IReadOnlyList<Matching.ImageMatch> ImageMatches { get; init; } = [];
 }
