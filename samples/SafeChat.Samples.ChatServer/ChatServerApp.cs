@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.SignalR;
+using SafeChat.Escalation;
+using SafeChat.Evidence;
+using SafeChat.Imaging;
 using SafeChat.Server;
 using SafeChat.Server.Hubs;
 
@@ -18,7 +21,8 @@ public static class ChatServerApp
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        builder.Services.AddSignalR();
+        // Images travel through the hub in this sample (SendImage), so a message may be up to 4 MiB (SignalR's default is 32 KiB).
+        builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 4 * 1024 * 1024);
         builder.Services.AddSingleton<ChatRooms>();
         builder.Services.AddSingleton<ISafeChatHubResolver, ChatHubResolver>();
         builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
@@ -31,8 +35,17 @@ public static class ChatServerApp
         // SafeChat.Inference.
         builder.Services.AddSafeChatOnnxScorer(o => o.ModelsDirectory = safeChat["ModelsDirectory"]);
 
+        // Known-image hash lists (SafeChat:HashLists, comma-separated files in the docs/images-and-signals.md format): image
+        // messages are matched before delivery, and a match is blocked, frozen and escalated with an evidence bundle.
+        var hashLists = (safeChat["HashLists"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var imageMatcher = hashLists.Length > 0 ? new HashListMatcher(HashListIndex.FromFiles(hashLists)) : null;
+        builder.Services.AddSingleton<IEvidenceStore>(sp => new InMemoryEvidenceStore(timeProvider: sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IEscalationHandler>(sp => new KnownImageEvidence(
+            sp.GetRequiredService<ChatRooms>(), sp.GetRequiredService<IEvidenceStore>(), sp.GetRequiredService<TimeProvider>()));
+
         var server = builder.Services.AddSafeChatServer(o =>
         {
+            o.Engine.ImageMatcher = imageMatcher;
             o.PolicyPreset = safeChat["PolicyPreset"] ?? o.PolicyPreset;
             if (Enum.TryParse<StateFailureMode>(safeChat["FailureMode"], ignoreCase: true, out var mode))
             {
