@@ -37,6 +37,7 @@ public sealed class SafeChatEngine
     private readonly int _maxScoredCharacters;
     private readonly int _maxContactsPerUser;
     private readonly Matching.IImageMatcher? _imageMatcher;
+    private readonly Matching.ISharedSignalMatcher? _signalMatcher;
 
     /// <summary>Builds an engine.</summary>
     /// <param name="scorer">The detection model.</param>
@@ -103,6 +104,7 @@ public sealed class SafeChatEngine
         _maxScoredCharacters = options.MaxScoredCharacters;
         _maxContactsPerUser = options.MaxContactsPerUser;
         _imageMatcher = options.ImageMatcher;
+        _signalMatcher = options.SharedSignalMatcher;
     }
 
     /// <summary>The scorer's descriptor (model id and version, signals).</summary>
@@ -201,6 +203,11 @@ public sealed class SafeChatEngine
         if (_imageMatcher is not null && message.Attachments is { Count: > 0 } attachments)
         {
             context = await WithImageMatchesAsync(context, attachments, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_signalMatcher is not null && await _signalMatcher.MatchAsync(envelope, cancellationToken).ConfigureAwait(false) is { Count: > 0 } leads)
+        {
+            context = context with { SharedSignalLeads = leads, Features = context.Features with { SharedSignalLead = true } };
         }
 
         var decisions = _policy is null

@@ -16,6 +16,12 @@ public sealed class SafeChatEngineOptions
     /// </summary>
     public Matching.IImageMatcher? ImageMatcher { get; set; }
 
+    /// <summary>
+    /// Matches each message's sender and text against indicators partner platforms shared (SafeChat.Imaging's
+    /// <c>SharedSignalMatcher</c>); a match sets the <c>shared_signal_lead</c> feature, a lead for review. Null: none.
+    /// </summary>
+    public Matching.ISharedSignalMatcher? SharedSignalMatcher { get; set; }
+
     /// <summary>The most recent messages kept per conversation for scoring. Default 50; at least 1.</summary>
     public int WindowSize { get; set; } = 50;
 

@@ -47,4 +47,10 @@ public sealed record MessageContext
     /// <see cref="Matching.IImageMatcher"/>); empty for a text-only message or when nothing matched.
     /// </summary>
     public IReadOnlyList<Matching.ImageMatch> ImageMatches { get; init; } = [];
+
+    /// <summary>
+    /// Partner indicators (hashed, shared between platforms) that matched the sender or the message, from the engine's
+    /// <see cref="Matching.ISharedSignalMatcher"/>: leads for review, never proof. Empty when none matched.
+    /// </summary>
+    public IReadOnlyList<Matching.SharedSignalLead> SharedSignalLeads { get; init; } = [];
 }

@@ -15,6 +15,9 @@ public sealed record MessageFeatures
     /// <summary>An attachment matched a known-image (CSAM) hash list (rule feature <c>known_csam_match</c>).</summary>
     public bool KnownCsamMatch { get; init; }
 
+    /// <summary>The sender or the message matched an indicator a partner platform shared (rule feature <c>shared_signal_lead</c>).</summary>
+    public bool SharedSignalLead { get; init; }
+
     /// <summary>The message length in characters.</summary>
     public int Length { get; init; }
 }

@@ -30,6 +30,8 @@ public class PolicyBuilderTests
         .MessageRule("grooming-secrecy-nudge", r => r.SenderAges(AdultOrUnknown).RecipientAges(Minor).Risk(HarmNames.Grooming).ConversationSignals(SignalNames.Secrecy).WarnRecipient(SecretNudge))
         .MessageRule("sextortion-escalate", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).Escalate(Severity.Critical))
         .MessageRule("sextortion-nudge", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).WarnRecipient(SextortionNudge))
+        .MessageRule("known-csam-match", r => r.Features(MessageFeature.KnownCsamMatch).Block().Freeze().Escalate(Severity.Critical))
+        .MessageRule("shared-signal-lead", r => r.Features(MessageFeature.SharedSignalLead).Escalate(Severity.Medium))
         .Build();
 
     [Fact]
