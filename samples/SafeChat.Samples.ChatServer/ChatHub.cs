@@ -34,6 +34,22 @@ internal sealed class ChatHub(ChatRooms rooms) : Hub
         await Clients.Group(roomId).SendAsync("message", new { roomId, user = me.Id, text });
     }
 
+    /// <summary>
+    /// Sends an image (with an optional caption) to a room the caller has joined. The hub filter matches it against the
+    /// known-image hash lists first; the bytes are relayed only when the message may be delivered, and never stored.
+    /// </summary>
+    [SafeChatMessage]
+    public async Task SendImage(string roomId, string text, byte[] image)
+    {
+        var me = Me();
+        if (!rooms.IsMember(roomId, me.Id))
+        {
+            throw new HubException("Join the room before sending messages.");
+        }
+
+        await Clients.Group(roomId).SendAsync("image", new { roomId, user = me.Id, text, image });
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         rooms.Disconnect(Context.ConnectionId);

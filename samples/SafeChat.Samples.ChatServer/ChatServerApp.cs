@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SafeChat.Conversations;
 using SafeChat.Escalation;
 using SafeChat.Evidence;
+using SafeChat.Imaging;
 using SafeChat.Server;
 using SafeChat.Server.Hubs;
 
@@ -23,7 +24,12 @@ public static class ChatServerApp
         });
 
         // The recorder runs outside SafeChat's hub filter (added first), so it sees every outcome, delivered or not.
-        builder.Services.AddSignalR(o => o.AddFilter<ModerationRecorder>());
+        // Images travel through the hub in this sample (SendImage), so a message may be up to 4 MiB (SignalR's default is 32 KiB).
+        builder.Services.AddSignalR(o =>
+        {
+            o.AddFilter<ModerationRecorder>();
+            o.MaximumReceiveMessageSize = 4 * 1024 * 1024;
+        });
         builder.Services.AddSingleton<ModerationRecorder>();
         builder.Services.AddSingleton<ChatRooms>();
         builder.Services.AddSingleton<ConversationLog>();
@@ -43,8 +49,17 @@ public static class ChatServerApp
         // SafeChat.Inference.
         builder.Services.AddSafeChatOnnxScorer(o => o.ModelsDirectory = safeChat["ModelsDirectory"]);
 
+        // Known-image hash lists (SafeChat:HashLists, comma-separated files in the docs/images-and-signals.md format): image
+        // messages are matched before delivery, and a match is blocked, frozen and escalated with an evidence bundle.
+        var hashLists = (safeChat["HashLists"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var imageMatcher = hashLists.Length > 0 ? new HashListMatcher(HashListIndex.FromFiles(hashLists)) : null;
+        builder.Services.AddSingleton<IEvidenceStore>(sp => new InMemoryEvidenceStore(timeProvider: sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IEscalationHandler>(sp => new KnownImageEvidence(
+            sp.GetRequiredService<ChatRooms>(), sp.GetRequiredService<IEvidenceStore>(), sp.GetRequiredService<TimeProvider>()));
+
         var server = builder.Services.AddSafeChatServer(o =>
         {
+            o.Engine.ImageMatcher = imageMatcher;
             o.PolicyPreset = safeChat["PolicyPreset"] ?? o.PolicyPreset;
             if (Enum.TryParse<StateFailureMode>(safeChat["FailureMode"], ignoreCase: true, out var mode))
             {

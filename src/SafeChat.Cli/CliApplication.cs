@@ -32,6 +32,9 @@ internal sealed class CliApplication(
           safechat policy validate FILE|PRESET
           safechat policy list
           safechat policy show PRESET
+          safechat image hash FILE... [--dihedral] [--exact]
+          safechat image match FILE... --list LIST [--threshold N] [--min-quality Q]
+          safechat signals keygen|export|import|match ...
           safechat --help
           safechat --version
 
@@ -49,6 +52,10 @@ internal sealed class CliApplication(
                    alert-latency plot, the confusion at the thresholds and the worst errors.
           policy   validate: load a policy file (or preset) and report every error as file:line:column: path:
                    reason. list: the presets. show: print a preset's JSON.
+          image    hash: print 'pdq-hash,quality,file' per image (PDQ, like the reference tools). match: match
+                   images against known-image hash lists (PDQ within 31 bits, MD5/SHA-256 exactly).
+          signals  Share hashed signals of reviewer-confirmed cases with partner platforms (HMAC-SHA256,
+                   signed files with producer, time, reason and expiry) and match partners' indicators.
 
         Run 'safechat COMMAND --help' to see every option of a command.
         Exit codes: 0 success, 1 invalid input or load failure, 2 usage error.
@@ -127,6 +134,8 @@ internal sealed class CliApplication(
         root.Add(ExplainVerb.Create(context));
         root.Add(ReportVerb.Create(context));
         root.Add(PolicyVerb.Create(context));
+        root.Add(ImageVerb.Create(context));
+        root.Add(SignalsVerb.Create(context));
         return root;
     }
 

@@ -12,8 +12,16 @@ internal static class CommandSynopsis
     public const string PolicyList = "safechat policy list";
     public const string PolicyShow = "safechat policy show PRESET";
 
+    public const string ImageHash = "safechat image hash FILE... [--dihedral] [--exact]";
+    public const string ImageMatch = "safechat image match FILE... --list LIST [--threshold N] [--min-quality Q]";
+    public const string Signals = "safechat signals keygen --private FILE --public FILE | export CASES -o FILE --producer NAME --signing-key FILE --reason R --secret FILE --key-id ID [--days N] [--retract] | import FILE... --trust NAME=KEYFILE --secret FILE --key-id ID | match TYPE=VALUE... --indicators FILE... --trust NAME=KEYFILE --secret FILE --key-id ID";
+
     public static string? For(string path) => path switch
     {
+        "image" => $"{ImageHash} | {ImageMatch}",
+        "image hash" => ImageHash,
+        "image match" => ImageMatch,
+        "signals" or "signals keygen" or "signals export" or "signals import" or "signals match" => Signals,
         "score" => Score,
         "eval" => Eval,
         "tune" => Tune,

@@ -10,4 +10,10 @@ public sealed record ChatMessage(string Id, string RoomId, string SenderId, stri
 {
     /// <summary>True when the message carries an image or video attachment.</summary>
     public bool HasImage { get; init; }
+
+    /// <summary>
+    /// Image attachments (bytes or device-computed hashes) to match against known-image hash lists; null or empty for a
+    /// text-only message. The engine never stores them.
+    /// </summary>
+    public IReadOnlyList<ImageAttachment>? Attachments { get; init; }
 }

@@ -36,6 +36,8 @@ public sealed class SafeChatEngine
     private readonly float _signalThreshold;
     private readonly int _maxScoredCharacters;
     private readonly int _maxContactsPerUser;
+    private readonly Matching.IImageMatcher? _imageMatcher;
+    private readonly Matching.ISharedSignalMatcher? _signalMatcher;
 
     /// <summary>Builds an engine.</summary>
     /// <param name="scorer">The detection model.</param>
@@ -101,6 +103,8 @@ public sealed class SafeChatEngine
         _signalThreshold = options.SignalThreshold;
         _maxScoredCharacters = options.MaxScoredCharacters;
         _maxContactsPerUser = options.MaxContactsPerUser;
+        _imageMatcher = options.ImageMatcher;
+        _signalMatcher = options.SharedSignalMatcher;
     }
 
     /// <summary>The scorer's descriptor (model id and version, signals).</summary>
@@ -196,6 +200,16 @@ public sealed class SafeChatEngine
 
         var fired = FiredSignals(signals);
         var context = await BuildContextAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
+        if (_imageMatcher is not null && message.Attachments is { Count: > 0 } attachments)
+        {
+            context = await WithImageMatchesAsync(context, attachments, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_signalMatcher is not null && await _signalMatcher.MatchAsync(envelope, cancellationToken).ConfigureAwait(false) is { Count: > 0 } leads)
+        {
+            context = context with { SharedSignalLeads = leads, Features = context.Features with { SharedSignalLead = true } };
+        }
+
         var decisions = _policy is null
             ? NoDecisions
             : await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
@@ -319,6 +333,24 @@ public sealed class SafeChatEngine
         }
 
         return found;
+    }
+
+    // Only for messages with attachments: the text-only path never gets here. Nothing about the images is kept.
+    private async ValueTask<MessageContext> WithImageMatchesAsync(MessageContext context, IReadOnlyList<ImageAttachment> attachments, CancellationToken cancellationToken)
+    {
+        var matches = await _imageMatcher!.MatchAsync(attachments, cancellationToken).ConfigureAwait(false);
+        if (matches is null || matches.Count == 0)
+        {
+            return context;
+        }
+
+        _metrics.KnownImageMatched();
+        return context with
+        {
+            ImageMatches = matches,
+            MessageSignals = [.. context.MessageSignals, SignalNames.KnownCsamMatch],
+            Features = context.Features with { HasImage = true, KnownCsamMatch = true },
+        };
     }
 
     private async ValueTask<IReadOnlyCollection<string>> ConnectedRecipientsAsync(MessageEnvelope envelope, CancellationToken cancellationToken)

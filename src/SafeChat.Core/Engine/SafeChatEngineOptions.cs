@@ -8,6 +8,20 @@ namespace SafeChat.Engine;
 /// </summary>
 public sealed class SafeChatEngineOptions
 {
+    /// <summary>
+    /// Matches image attachments against known-image hash lists (for example SafeChat.Imaging's <c>HashListMatcher</c>).
+    /// Called only for messages with <see cref="Conversations.ChatMessage.Attachments"/>; its matches reach the policy
+    /// in the same call (<see cref="Policies.MessageContext.ImageMatches"/>, feature <c>known_csam_match</c>). Null: no
+    /// image matching.
+    /// </summary>
+    public Matching.IImageMatcher? ImageMatcher { get; set; }
+
+    /// <summary>
+    /// Matches each message's sender and text against indicators partner platforms shared (SafeChat.Imaging's
+    /// <c>SharedSignalMatcher</c>); a match sets the <c>shared_signal_lead</c> feature, a lead for review. Null: none.
+    /// </summary>
+    public Matching.ISharedSignalMatcher? SharedSignalMatcher { get; set; }
+
     /// <summary>The most recent messages kept per conversation for scoring. Default 50; at least 1.</summary>
     public int WindowSize { get; set; } = 50;
 

@@ -37,4 +37,10 @@ public sealed record EscalationEvent(
 
     /// <summary>True when raised by a shadow-mode rule.</summary>
     public bool Shadow { get; init; }
+
+    /// <summary>
+    /// The message's attachments found on known-image hash lists (the file's hashes and the list that matched, never
+    /// the image); empty otherwise. The evidence bundle of such an escalation is an "Apparent Child Pornography" report.
+    /// </summary>
+    public IReadOnlyList<Matching.ImageMatch> ImageMatches { get; init; } = [];
 }

@@ -85,6 +85,7 @@ public static class EscalationEvents
             ModelVersion = context.ModelVersion,
             PolicyVersion = policyVersion,
             Shadow = decision.Shadow,
+            ImageMatches = context.ImageMatches,
         };
     }
 

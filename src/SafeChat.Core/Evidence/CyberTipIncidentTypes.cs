@@ -11,6 +11,9 @@ public static class CyberTipIncidentTypes
     /// <summary>An adult sending sexual material to a child.</summary>
     public const string UnsolicitedObsceneMaterial = "Unsolicited Obscene Material Sent to a Child";
 
+    /// <summary>Known child sexual abuse material: an image found on a known-image hash list.</summary>
+    public const string ApparentChildPornography = "Apparent Child Pornography";
+
     /// <summary>Trafficking adverts or arrangements.</summary>
     public const string ChildSexTrafficking = "Child Sex Trafficking";
 

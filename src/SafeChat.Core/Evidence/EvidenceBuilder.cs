@@ -108,7 +108,8 @@ public sealed class EvidenceBuilder
             });
         }
 
-        var primaryHarm = PrimaryHarm(escalation);
+        var knownImage = escalation.ImageMatches.Count > 0;
+        var primaryHarm = knownImage ? HarmNames.KnownCsamMatch : PrimaryHarm(escalation);
         var harms = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var pair in escalation.Harms.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -118,9 +119,10 @@ public sealed class EvidenceBuilder
         return new EvidenceBundle
         {
             IdempotencyKey = escalation.IdempotencyKey,
-            IncidentType = _options.IncidentTypeForHarm.TryGetValue(primaryHarm, out var type) ? type : CyberTipIncidentTypes.OnlineEnticement,
+            IncidentType = knownImage ? CyberTipIncidentTypes.ApparentChildPornography
+                : _options.IncidentTypeForHarm.TryGetValue(primaryHarm, out var type) ? type : CyberTipIncidentTypes.OnlineEnticement,
             PrimaryHarm = primaryHarm,
-            EscalateToHighPriority = escalation.Severity >= _options.HighPriorityFrom,
+            EscalateToHighPriority = knownImage || escalation.Severity >= _options.HighPriorityFrom,
             IncidentDateTime = incident ?? escalation.RaisedAt,
             EscalatedAt = escalation.RaisedAt,
             CreatedAt = _timeProvider.GetUtcNow(),
@@ -150,6 +152,7 @@ public sealed class EvidenceBuilder
                 ModelVersion = escalation.ModelVersion,
                 PolicyVersion = escalation.PolicyVersion,
             },
+            KnownImages = escalation.ImageMatches,
         };
     }
 

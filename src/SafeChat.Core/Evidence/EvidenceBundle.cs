@@ -16,7 +16,7 @@ public sealed record EvidenceBundle
     /// <summary>The CyberTipline incident type (see <see cref="CyberTipIncidentTypes"/>).</summary>
     public string IncidentType { get; init; } = string.Empty;
 
-    /// <summary>The harm that dominated the escalation (<c>grooming</c> or <c>sextortion</c>).</summary>
+    /// <summary>The harm that dominated the escalation (<c>grooming</c>, <c>sextortion</c>, or <c>known_csam_match</c> for a known image).</summary>
     public string PrimaryHarm { get; init; } = string.Empty;
 
     /// <summary>True when the report should be escalated to high priority (likely imminent harm to a child).</summary>
@@ -45,6 +45,12 @@ public sealed record EvidenceBundle
 
     /// <summary>Why SafeChat escalated: rule, severity, harms, signals, model and policy versions.</summary>
     public DetectionDetails Detection { get; init; } = new();
+
+    /// <summary>
+    /// The files found on known-image hash lists: each file's hashes (PDQ with quality, MD5, SHA-256), the list that
+    /// matched, the list's hash, distance and label. Never the image itself. Empty for text-only escalations.
+    /// </summary>
+    public IReadOnlyList<Matching.ImageMatch> KnownImages { get; init; } = [];
 
     /// <summary>The schema version this build writes.</summary>
     public const string CurrentSchemaVersion = "safechat.evidence/1";

@@ -55,4 +55,16 @@ public sealed record MessageContext
     public string? ModelVersion { get; init; }
 
     internal static readonly IReadOnlyDictionary<string, Relationship> NoRelationships = new Dictionary<string, Relationship>();
+
+    /// <summary>
+    /// The message's image attachments found on a known-image hash list (by the engine's
+    /// <see cref="Matching.IImageMatcher"/>); empty for a text-only message or when nothing matched.
+    /// </summary>
+    public IReadOnlyList<Matching.ImageMatch> ImageMatches { get; init; } = [];
+
+    /// <summary>
+    /// Partner indicators (hashed, shared between platforms) that matched the sender or the message, from the engine's
+    /// <see cref="Matching.ISharedSignalMatcher"/>: leads for review, never proof. Empty when none matched.
+    /// </summary>
+    public IReadOnlyList<Matching.SharedSignalLead> SharedSignalLeads { get; init; } = [];
 }

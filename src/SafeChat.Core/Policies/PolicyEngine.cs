@@ -403,7 +403,9 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
                 var features = message.Features;
                 var bits = (features.HasLink ? 1 << (int)MessageFeature.Link : 0)
                     | (features.HasImage || message.Message.HasImage ? 1 << (int)MessageFeature.Image : 0)
-                    | (features.HasContactHandle ? 1 << (int)MessageFeature.ContactHandle : 0);
+                    | (features.HasContactHandle ? 1 << (int)MessageFeature.ContactHandle : 0)
+                    | (features.KnownCsamMatch ? 1 << (int)MessageFeature.KnownCsamMatch : 0)
+                    | (features.SharedSignalLead ? 1 << (int)MessageFeature.SharedSignalLead : 0);
                 if ((bits & _featureMask) == 0)
                 {
                     return false;

@@ -52,7 +52,7 @@ public static class PolicyNames
         [(RoomKind.Public, "public"), (RoomKind.Group, "group"), (RoomKind.Private, "private"), (RoomKind.Direct, "direct")];
 
     private static readonly (MessageFeature Value, string Name)[] FeatureNames =
-        [(MessageFeature.Link, "link"), (MessageFeature.Image, "image"), (MessageFeature.ContactHandle, "contact_handle")];
+        [(MessageFeature.Link, "link"), (MessageFeature.Image, "image"), (MessageFeature.ContactHandle, "contact_handle"), (MessageFeature.KnownCsamMatch, "known_csam_match"), (MessageFeature.SharedSignalLead, "shared_signal_lead")];
 
     /// <summary>The age alias <c>minor</c> stands for <c>child</c> and <c>teen</c>.</summary>
     public const string MinorAlias = "minor";

@@ -9,6 +9,12 @@ public static class HarmNames
     /// <summary>Threats to share sexual images unless the victim pays or sends more.</summary>
     public const string Sextortion = "sextortion";
 
+    /// <summary>
+    /// Known child sexual abuse material: an image attachment on a host-supplied hash list. Not scored by a model (so not
+    /// in <see cref="All"/>): the image matcher reports it, and it is also the signal and rule feature name.
+    /// </summary>
+    public const string KnownCsamMatch = "known_csam_match";
+
     /// <summary>All harms, in output order.</summary>
     public static IReadOnlyList<string> All { get; } = [Grooming, Sextortion];
 }

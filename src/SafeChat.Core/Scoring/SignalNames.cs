@@ -30,6 +30,12 @@ public static class SignalNames
     /// <summary>Sextortion: a deadline or time pressure.</summary>
     public const string Deadline = "deadline";
 
+    /// <summary>
+    /// An image attachment matched a known-image hash list (reported by the image matcher, not the model, so not in
+    /// <see cref="All"/>).
+    /// </summary>
+    public const string KnownCsamMatch = HarmNames.KnownCsamMatch;
+
     /// <summary>Grooming signals, in canonical order.</summary>
     public static IReadOnlyList<string> Grooming { get; } =
         [AgeProbe, Flattery, Gifts, RiskCheck, Secrecy, OffPlatform, ImageRequest, Sexual, Meeting];

@@ -92,7 +92,13 @@ public sealed class SafeChatHubFilter : IHubFilter
             ? id
             : Guid.NewGuid().ToString("N");
         var recipients = members.Where(m => m is not null && !string.Equals(m.Id, caller.Id, StringComparison.Ordinal)).ToList();
-        var envelope = new MessageEnvelope(new ChatMessage(messageId, roomId, caller.Id, text, _timeProvider.GetUtcNow()), room, caller, recipients);
+        var chatMessage = new ChatMessage(messageId, roomId, caller.Id, text, _timeProvider.GetUtcNow());
+        if (binding.ImageIndex >= 0 && arguments[binding.ImageIndex] is byte[] { Length: > 0 } image)
+        {
+            chatMessage = chatMessage with { HasImage = true, Attachments = [ImageAttachment.FromBytes(image)] };
+        }
+
+        var envelope = new MessageEnvelope(chatMessage, room, caller, recipients);
         var result = await _moderator.ModerateMessageAsync(envelope, cancellationToken).ConfigureAwait(false);
         invocationContext.Context.Items[MessageResultItemKey] = result;
         await SendNudgesAsync(invocationContext, result).ConfigureAwait(false);
@@ -140,8 +146,9 @@ public sealed class SafeChatHubFilter : IHubFilter
 
     private sealed class Binding
     {
-        private Binding(bool isJoin, string roomParameter, int roomIndex, int textIndex, int messageIdIndex)
+        private Binding(bool isJoin, string roomParameter, int roomIndex, int textIndex, int messageIdIndex, int imageIndex = -1)
         {
+            ImageIndex = imageIndex;
             IsJoin = isJoin;
             RoomParameter = roomParameter;
             RoomIndex = roomIndex;
@@ -158,6 +165,8 @@ public sealed class SafeChatHubFilter : IHubFilter
         public int TextIndex { get; }
 
         public int MessageIdIndex { get; }
+
+        public int ImageIndex { get; }
 
         public static Binding? For(MethodInfo method)
         {
@@ -185,7 +194,8 @@ public sealed class SafeChatHubFilter : IHubFilter
                 message.RoomParameter,
                 RequireString(method, parameters, message.RoomParameter, "RoomParameter"),
                 RequireString(method, parameters, message.TextParameter, "TextParameter"),
-                Array.FindIndex(parameters, p => p.Name == message.MessageIdParameter && p.ParameterType == typeof(string)));
+                Array.FindIndex(parameters, p => p.Name == message.MessageIdParameter && p.ParameterType == typeof(string)),
+                Array.FindIndex(parameters, p => p.Name == message.ImageParameter && p.ParameterType == typeof(byte[])));
         }
 
         private static int RequireString(MethodInfo method, ParameterInfo[] parameters, string name, string property)

@@ -16,4 +16,11 @@ public sealed class SafeChatMessageAttribute : Attribute
 
     /// <summary>The name of the optional message id parameter. Default <c>messageId</c>; used only when the method has it.</summary>
     public string MessageIdParameter { get; set; } = "messageId";
+
+    /// <summary>
+    /// The name of the optional image parameter (a <c>byte[]</c>, base64 in JSON). Default <c>image</c>; used only when
+    /// the method has it. A non-empty image becomes the message's attachment, matched against the engine's known-image
+    /// hash lists before the method runs; it is never stored.
+    /// </summary>
+    public string ImageParameter { get; set; } = "image";
 }

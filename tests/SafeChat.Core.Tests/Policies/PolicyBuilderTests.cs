@@ -36,6 +36,8 @@ public class PolicyBuilderTests
         .MessageRule("sextortion-escalate", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).Escalate(Severity.Critical).Freeze().HoldSender())
         .MessageRule("held-sender-to-minor", r => r.SenderHeld().RecipientAges(Minor).Hold().WarnRecipient(HeldNudge))
         .MessageRule("sextortion-nudge", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).WarnRecipient(SextortionNudge))
+        .MessageRule("known-csam-match", r => r.Features(MessageFeature.KnownCsamMatch).Block().Freeze().Escalate(Severity.Critical))
+        .MessageRule("shared-signal-lead", r => r.Features(MessageFeature.SharedSignalLead).Escalate(Severity.Medium))
         .Build();
 
     [Fact]
