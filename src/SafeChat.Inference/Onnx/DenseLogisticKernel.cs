@@ -47,30 +47,52 @@ internal sealed class DenseLogisticKernel
         }
 
         Span<float> x = f <= 512 ? stackalloc float[f] : new float[f];
+        ReadOnlySpan<float> weights = _weights;
         for (int r = 0; r < rows; r++)
         {
             var row = features.Slice(r * f, f);
-            for (int i = 0; i < f; i++)
+            if (_mean is null)
             {
-                float value = row[i];
-                if (!float.IsFinite(value))
+                row.CopyTo(x);
+            }
+            else
+            {
+                ReadOnlySpan<float> mean = _mean;
+                ReadOnlySpan<float> std = _std;
+                for (int i = 0; i < x.Length; i++)
                 {
-                    throw new ArgumentException($"features[{(r * f) + i}] is {value.ToString(CultureInfo.InvariantCulture)}; inputs must be finite.", nameof(features));
+                    x[i] = (row[i] - mean[i]) / std[i];
                 }
+            }
 
-                x[i] = _mean is null ? value : (value - _mean[i]) / _std![i];
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (!float.IsFinite(row[i]))
+                {
+                    throw new ArgumentException($"features[{(r * f) + i}] is {row[i].ToString(CultureInfo.InvariantCulture)}; inputs must be finite.", nameof(features));
+                }
             }
 
             for (int h = 0; h < k; h++)
             {
-                double sum = 0;
-                int at = h * f;
-                for (int i = 0; i < f; i++)
+                // Four partial sums in a fixed order: the same result on every platform and for every batch.
+                var w = weights.Slice(h * f, f);
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int i = 0;
+                for (; i + 3 < x.Length; i += 4)
                 {
-                    sum += (double)x[i] * _weights[at + i];
+                    s0 += (double)x[i] * w[i];
+                    s1 += (double)x[i + 1] * w[i + 1];
+                    s2 += (double)x[i + 2] * w[i + 2];
+                    s3 += (double)x[i + 3] * w[i + 3];
                 }
 
-                sum += _bias[h];
+                for (; i < x.Length; i++)
+                {
+                    s0 += (double)x[i] * w[i];
+                }
+
+                double sum = ((s0 + s1) + (s2 + s3)) + _bias[h];
                 probabilities[(r * k) + h] = (float)(1.0 / (1.0 + Math.Exp(-sum)));
             }
         }
