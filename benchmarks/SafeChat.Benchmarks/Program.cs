@@ -18,6 +18,11 @@ public static class Program
             return DeviceLatencyReport.Run(Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "--engine-throughput")
+        {
+            return EngineThroughputReport.Run(Console.Out);
+        }
+
         if (args.Length > 0 && args[0] == "--memory")
         {
             return ConversationMemoryReport.Run(Console.Out);
