@@ -163,7 +163,7 @@ public sealed class SafeChatEngine
         var signals = envelope.PrecomputedSignals ?? (scoredText.Length == 0 ? _emptySignals : _scorer.AnalyzeMessage(scoredText));
         CheckSignals(signals);
         var step = await ConversationStepAsync(envelope, signals, cancellationToken).ConfigureAwait(false);
-        return await FinishAsync(envelope, scoredText, signals, step, cancellationToken).ConfigureAwait(false);
+        return await FinishAsync(envelope, scoredText, signals, step, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -267,9 +267,10 @@ public sealed class SafeChatEngine
         }
 
         var results = new MessageEvaluation[count];
+        var batchAlerts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            results[i] = await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], cancellationToken).ConfigureAwait(false);
+            results[i] = await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false);
         }
 
         return results;
@@ -335,8 +336,8 @@ public sealed class SafeChatEngine
     public ValueTask EndConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
         _conversations.RemoveAsync(conversationId, cancellationToken);
 
-    // The conversation-local part of a message: window, assessment and the conversation's first alert. Conversations
-    // are independent here, so the batch path runs this for many conversations in parallel.
+    // The conversation-local part of a message: window and assessment. Conversations are independent here, so the
+    // batch path runs this for many conversations in parallel.
     private async ValueTask<ConversationStep> ConversationStepAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
     {
         var message = envelope.Message;
@@ -347,39 +348,37 @@ public sealed class SafeChatEngine
             _limits,
             cancellationToken).ConfigureAwait(false);
         var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
-        if (append.IsDuplicate)
-        {
-            return new ConversationStep(append, assessment, false, append.FirstAlertIndex, null);
-        }
-
-        var firstAlertIndex = append.FirstAlertIndex;
-        if (firstAlertIndex is null && CrossedHarm(assessment) is { } harm)
-        {
-            var claim = await _conversations.TrySetAlertAsync(message.RoomId, append.MessageIndex, cancellationToken).ConfigureAwait(false);
-            return new ConversationStep(append, assessment, claim.IsFirst, claim.FirstAlertIndex, claim.IsFirst ? harm : null);
-        }
-
-        return new ConversationStep(append, assessment, false, firstAlertIndex, null);
+        var crossed = append.IsDuplicate || append.FirstAlertIndex is not null ? null : CrossedHarm(assessment);
+        return new ConversationStep(append, assessment, crossed);
     }
 
     // The cross-conversation part of a message, in message order: the sender's counters, the policy and escalations.
+    // batchAlerts: on the batch path, the first alert each conversation raised earlier in the same batch (its later
+    // messages were appended before that alert was claimed, so their window results do not show it yet).
     private async ValueTask<MessageEvaluation> FinishAsync(
         MessageEnvelope envelope,
         string scoredText,
         MessageSignals signals,
         ConversationStep step,
+        Dictionary<string, int>? batchAlerts,
         CancellationToken cancellationToken)
     {
         var message = envelope.Message;
         var sender = envelope.Sender;
         var now = _timeProvider.GetUtcNow();
         var append = step.Append;
+        var firstAlertIndex = append.FirstAlertIndex;
+        if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
+        {
+            firstAlertIndex = earlier;
+        }
+
         if (append.IsDuplicate)
         {
             _metrics.DuplicateDropped();
             var counters = await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false);
             return new MessageEvaluation(
-                append.MessageIndex, true, step.Assessment, FiredSignals(signals), false, append.FirstAlertIndex, NoDecisions, counters);
+                append.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
         }
 
         var assessment = step.Assessment;
@@ -387,9 +386,24 @@ public sealed class SafeChatEngine
             new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now),
             cancellationToken).ConfigureAwait(false);
         _metrics.MessageScored();
-        if (step.AlertHarm is { } harm)
+
+        // The first alert is claimed only once the message is recorded, as it always was: a failure before this point
+        // leaves the latch free for the next message.
+        var raisedAlert = false;
+        if (firstAlertIndex is null && step.CrossedHarm is { } harm)
         {
-            _metrics.AlertRaised(harm);
+            var claim = await _conversations.TrySetAlertAsync(message.RoomId, append.MessageIndex, cancellationToken).ConfigureAwait(false);
+            raisedAlert = claim.IsFirst;
+            firstAlertIndex = claim.FirstAlertIndex;
+            if (batchAlerts is not null && firstAlertIndex is { } claimed)
+            {
+                batchAlerts[message.RoomId] = claimed;
+            }
+
+            if (raisedAlert)
+            {
+                _metrics.AlertRaised(harm);
+            }
         }
 
         var fired = FiredSignals(signals);
@@ -399,7 +413,7 @@ public sealed class SafeChatEngine
             : await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
         var escalations = EscalationEvents.FromDecisions(decisions, context, _policy?.Version, now);
 
-        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, step.RaisedAlert, step.FirstAlertIndex, decisions, senderCounters, context, escalations);
+        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
     }
 
     // Scores the texts at the given positions with AnalyzeBatch, in slices spread over the cores.
@@ -454,7 +468,7 @@ public sealed class SafeChatEngine
         }
     }
 
-    private readonly record struct ConversationStep(WindowAppendResult Append, RiskAssessment Assessment, bool RaisedAlert, int? FirstAlertIndex, string? AlertHarm);
+    private readonly record struct ConversationStep(WindowAppendResult Append, RiskAssessment Assessment, string? CrossedHarm);
 
     // The one MessageContext of a message: the policy sees it, escalations are built from it, and MessageEvaluation carries it.
     private async ValueTask<MessageContext> BuildContextAsync(

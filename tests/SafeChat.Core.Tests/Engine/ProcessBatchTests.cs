@@ -16,16 +16,17 @@ public sealed class ProcessBatchTests
     {
         var envelopes = Interleaved();
 
-        var oneByOne = new List<string>();
+        var oneByOne = new List<MessageEvaluation>();
         var sequential = NewEngine(1);
         foreach (var envelope in envelopes)
         {
-            oneByOne.Add(EvaluationTrace.Of(await sequential.ProcessAsync(envelope)));
+            oneByOne.Add(await sequential.ProcessAsync(envelope));
         }
 
         var batch = await NewEngine(parallelism).ProcessBatchAsync(envelopes);
 
-        Assert.Equal(oneByOne, batch.Select(EvaluationTrace.Of));
+        Assert.Equal(oneByOne.Select(EvaluationTrace.Of), batch.Select(EvaluationTrace.Of));
+        Assert.Equal(oneByOne.Select(Latches), batch.Select(Latches));
         Assert.Contains(batch, e => e.Decisions.Count > 0);
         Assert.Contains(batch, e => e.RaisedAlert);
     }
@@ -61,10 +62,37 @@ public sealed class ProcessBatchTests
     }
 
     [Fact]
+    public async Task ProcessBatchAsync_AlertEarlierInTheSameBatch_LaterMessagesSeeIt()
+    {
+        var envelopes = Interleaved();
+        var sequential = NewEngine(1);
+        var oneByOne = new List<MessageEvaluation>();
+        foreach (var envelope in envelopes)
+        {
+            oneByOne.Add(await sequential.ProcessAsync(envelope));
+        }
+
+        // A repeat of the first message of a conversation that alerted: a duplicate, which must carry that alert's index.
+        var alerted = envelopes[oneByOne.FindIndex(e => e.RaisedAlert)].Message.RoomId;
+        var repeat = envelopes.First(e => e.Message.RoomId == alerted);
+        var withRepeat = envelopes.Append(repeat).ToArray();
+        var expected = await sequential.ProcessAsync(repeat);
+
+        var batch = await NewEngine(4).ProcessBatchAsync(withRepeat);
+
+        Assert.True(batch[^1].IsDuplicate);
+        Assert.NotNull(expected.FirstAlertIndex);
+        Assert.Equal(expected.FirstAlertIndex, batch[^1].FirstAlertIndex);
+    }
+
+    [Fact]
     public async Task ProcessBatchAsync_Empty_ReturnsEmpty()
     {
         Assert.Empty(await NewEngine(2).ProcessBatchAsync([]));
     }
+
+    private static (int, bool, bool, int?, int, int) Latches(MessageEvaluation e) =>
+        (e.MessageIndex, e.IsDuplicate, e.RaisedAlert, e.FirstAlertIndex, e.SenderCounters.MessagesLastHour, e.SenderCounters.DistinctConversations24h);
 
     private static SafeChatEngine NewEngine(int parallelism)
     {
