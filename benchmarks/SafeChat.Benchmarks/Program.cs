@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using SafeChat.Benchmarks.Engine;
 using SafeChat.Benchmarks.Onnx;
 
 namespace SafeChat.Benchmarks;
@@ -10,6 +11,21 @@ public static class Program
         if (args.Length > 0 && args[0] == "--model-sizes")
         {
             return ModelSizeReport.Run(Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "--device-latency")
+        {
+            return DeviceLatencyReport.Run(Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "--engine-throughput")
+        {
+            return EngineThroughputReport.Run(Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "--memory")
+        {
+            return ConversationMemoryReport.Run(Console.Out);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

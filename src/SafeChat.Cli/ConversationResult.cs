@@ -38,7 +38,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         foreach (var author in assessment.Authors)
         {
             if (!_flaggedAuthorSet.Contains(author.AuthorId)
-                && author.Harms.Any(h => h.Value >= engine.AlertThresholdFor(h.Key))
+                && ReachesThreshold(author)
                 && _flaggedAuthorSet.Add(author.AuthorId))
             {
                 _flaggedAuthors.Add(author.AuthorId);
@@ -66,6 +66,19 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
                 _decisions.Add((decision, evaluation.MessageIndex));
             }
         }
+    }
+
+    private bool ReachesThreshold(AuthorRisk author)
+    {
+        foreach (var harm in author.Harms)
+        {
+            if (harm.Value >= engine.AlertThresholdFor(harm.Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void WriteTo(ArrayBufferWriter<byte> buffer)

@@ -15,14 +15,20 @@ internal sealed record ScoreSettings(string InputName, bool SkipInvalid);
 
 /// <summary>
 /// <c>safechat score</c>: reads conversation JSONL, streams every conversation through a <see cref="SafeChatEngine"/>
-/// message by message, and writes one result line per conversation in input order. Message texts are scored in
-/// batches on worker threads (several conversations ahead of the writer); the engine itself sees the conversations one
-/// at a time, in input order, so per-user counters are deterministic.
+/// message by message, and writes one result line per conversation in input order. Lines are parsed ahead of the
+/// engine and handed over in blocks of many conversations; each block goes through
+/// <see cref="SafeChatEngine.ProcessBatchAsync"/>, which scores the texts in large batches and advances the
+/// conversations in parallel while the per-user counters and the policy see the messages in input order, so results
+/// are deterministic.
 /// </summary>
 internal static class ScoreCommand
 {
-    private const int ScoreBatchSize = 256;
     private const int OutputBufferBytes = 64 * 1024;
+
+    // A block is handed to the engine when it holds this many messages or conversations, or when the input has nothing
+    // more ready (so a live pipe still sees each result as soon as it can be scored).
+    private const int BlockMessages = 8192;
+    private const int BlockConversations = 2048;
 
     public static async Task<int> RunAsync(
         ScoreSettings settings,
@@ -44,70 +50,70 @@ internal static class ScoreCommand
         var exitCode = CliApplication.ExitOk;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pipeline = Channel.CreateBounded<Task<Prepared>>(new BoundedChannelOptions(Math.Max(2, Environment.ProcessorCount * 2))
+        var pipeline = Channel.CreateBounded<List<Item>>(new BoundedChannelOptions(2)
         {
             SingleReader = true,
             SingleWriter = true,
         });
-        var producer = Task.Run(() => ProduceAsync(input, settings, scorer, engine, pipeline.Writer, stop.Token), CancellationToken.None);
+        var producer = Task.Run(() => ProduceAsync(input, settings, pipeline.Writer, stop.Token), CancellationToken.None);
 
-        // Results are collected in one buffer and written when it fills, when the next result is not ready yet (so an
+        // Results are collected in one buffer and written when it fills, when the next block is not ready yet (so an
         // interactive run still sees each result as soon as it is scored) and at the end: no write and flush per line.
         var output = new ArrayBufferWriter<byte>(OutputBufferBytes + 4096);
         string? outputError = null;
+        var stopped = false;
         try
         {
-            while (outputError is null && await pipeline.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            while (!stopped && outputError is null && await pipeline.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
             {
-                if (!pipeline.Reader.TryRead(out var next))
+                if (!pipeline.Reader.TryRead(out var block))
                 {
                     continue;
                 }
 
-                if (!next.IsCompleted)
+                var outcome = await RunBlockAsync(engine, scorer, engineOptions, block, stop.Token).ConfigureAwait(false);
+                foreach (var item in block)
                 {
-                    outputError = await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
-                    if (outputError is not null)
+                    if (item.Error is not null)
                     {
-                        break;
-                    }
-                }
+                        var where = $"{settings.InputName}:{item.LineNumber}";
+                        if (item.IsFatal || !settings.SkipInvalid)
+                        {
+                            await error.WriteLineAsync($"error: {where}: {item.Error}").ConfigureAwait(false);
+                            exitCode = CliApplication.ExitFailure;
+                            stopped = true;
+                            break;
+                        }
 
-                var prepared = await next.ConfigureAwait(false);
-                if (prepared.Error is not null)
-                {
-                    var where = $"{settings.InputName}:{prepared.LineNumber}";
-                    if (prepared.IsFatal || !settings.SkipInvalid)
+                        await error.WriteLineAsync($"{where}: {item.Error} (skipped)").ConfigureAwait(false);
+                        skipped++;
+                        continue;
+                    }
+
+                    if (item.Result is not { } result)
                     {
-                        await error.WriteLineAsync($"error: {where}: {prepared.Error}").ConfigureAwait(false);
+                        // The block failed at this line: earlier results are written, then the reason.
+                        await error.WriteLineAsync($"error: {settings.InputName}:{item.LineNumber}: {outcome}").ConfigureAwait(false);
                         exitCode = CliApplication.ExitFailure;
+                        stopped = true;
                         break;
                     }
 
-                    await error.WriteLineAsync($"{where}: {prepared.Error} (skipped)").ConfigureAwait(false);
-                    skipped++;
-                    continue;
+                    result.WriteTo(output);
+                    output.Write("\n"u8);
+                    conversations++;
+                    messages += item.Conversation!.Messages.Count;
+                    if (output.WrittenCount >= OutputBufferBytes)
+                    {
+                        outputError = await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
+                        if (outputError is not null)
+                        {
+                            break;
+                        }
+                    }
                 }
 
-                var conversation = prepared.Conversation!;
-                ConversationResult result;
-                try
-                {
-                    result = await RunConversationAsync(engine, engineOptions, conversation, prepared.Signals!, prepared.LineNumber, stop.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A scorer or policy failure is not the input's fault, but it still names the line it happened on.
-                    await error.WriteLineAsync($"error: {settings.InputName}:{prepared.LineNumber}: scoring failed: {OutputText.Escape(ex.Message, 200)}").ConfigureAwait(false);
-                    exitCode = CliApplication.ExitFailure;
-                    break;
-                }
-
-                result.WriteTo(output);
-                output.Write("\n"u8);
-                conversations++;
-                messages += conversation.Messages.Count;
-                if (output.WrittenCount >= OutputBufferBytes || pipeline.Reader.Count == 0)
+                if (outputError is null && (stopped || pipeline.Reader.Count == 0))
                 {
                     outputError = await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
                 }
@@ -176,16 +182,116 @@ internal static class ScoreCommand
         return line.Length > 120 ? line[..120] + "…" : line;
     }
 
-    private static async Task<ConversationResult> RunConversationAsync(
-        SafeChatEngine engine,
-        SafeChatEngineOptions options,
-        InputConversation conversation,
-        MessageSignals[] signals,
-        int lineNumber,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs every valid conversation of the block through the engine in one batch and sets each item's result. When the
+    /// batch fails, the block is run again conversation by conversation to find the line: the results before it are
+    /// set, and the reason is returned (that item then has no result).
+    /// </summary>
+    private static async Task<string?> RunBlockAsync(SafeChatEngine engine, ISafetyScorer scorer, SafeChatEngineOptions options, List<Item> block, CancellationToken cancellationToken)
     {
-        // Each input line is its own conversation, even when two lines share an id.
-        var key = "line-" + lineNumber.ToString(CultureInfo.InvariantCulture);
+        var valid = new List<Item>(block.Count);
+        foreach (var item in block)
+        {
+            if (item.Conversation is not null)
+            {
+                valid.Add(item);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            await RunConversationsAsync(engine, options, valid, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (var item in valid)
+            {
+                item.Result = null;
+            }
+        }
+
+        foreach (var item in valid)
+        {
+            try
+            {
+                var texts = item.Conversation!.Messages.Select(m => engine.TextForScoring(m.Text)).Where(t => t.Length > 0).ToArray();
+                if (texts.Length > 0)
+                {
+                    _ = scorer.AnalyzeBatch(texts);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return $"the scorer failed: {OutputText.Escape(ex.Message, 200)}";
+            }
+
+            try
+            {
+                await RunConversationsAsync(engine, options, [item], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A scorer or policy failure is not the input's fault, but it still names the line it happened on.
+                item.Result = null;
+                return $"scoring failed: {OutputText.Escape(ex.Message, 200)}";
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task RunConversationsAsync(SafeChatEngine engine, SafeChatEngineOptions options, List<Item> items, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        foreach (var item in items)
+        {
+            total += item.Conversation!.Messages.Count;
+        }
+
+        var envelopes = new MessageEnvelope[total];
+        var at = 0;
+        foreach (var item in items)
+        {
+            at = AddEnvelopes(item, envelopes, at);
+        }
+
+        try
+        {
+            var evaluations = await engine.ProcessBatchAsync(envelopes, cancellationToken).ConfigureAwait(false);
+            at = 0;
+            foreach (var item in items)
+            {
+                var result = new ConversationResult(item.Conversation!.Id, engine, options.SignalThreshold);
+                for (var i = 0; i < item.Conversation.Messages.Count; i++)
+                {
+                    result.Add(evaluations[at++]);
+                }
+
+                item.Result = result;
+            }
+        }
+        finally
+        {
+            foreach (var item in items)
+            {
+                await engine.EndConversationAsync(Key(item.LineNumber), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Each input line is its own conversation, even when two lines share an id.
+    private static string Key(int lineNumber) => "line-" + lineNumber.ToString(CultureInfo.InvariantCulture);
+
+    private static int AddEnvelopes(Item item, MessageEnvelope[] envelopes, int at)
+    {
+        var conversation = item.Conversation!;
+        var key = Key(item.LineNumber);
         var room = new Room(key, conversation.RoomKind);
         // One shared roster; each sender's recipients are a view of it without the sender (no per-author copies, so the
         // cost stays linear in the number of participants and speakers).
@@ -197,77 +303,96 @@ internal static class ScoreCommand
             roster[positions.Count - 1] = participant;
         }
 
-        var result = new ConversationResult(conversation.Id, engine, options.SignalThreshold);
-        try
+        var views = new RosterExcept?[roster.Length];
+        for (var i = 0; i < conversation.Messages.Count; i++)
         {
-            for (var i = 0; i < conversation.Messages.Count; i++)
+            var message = conversation.Messages[i];
+            var position = positions[message.Author];
+            envelopes[at++] = new MessageEnvelope(
+                new ChatMessage(i.ToString(CultureInfo.InvariantCulture), key, message.Author, message.Text, message.Time),
+                room,
+                roster[position],
+                views[position] ??= new RosterExcept(roster, position))
             {
-                var message = conversation.Messages[i];
-                var position = positions[message.Author];
-                var sender = roster[position];
-                var recipients = new RosterExcept(roster, position);
-                var envelope = new MessageEnvelope(
-                    new ChatMessage(i.ToString(CultureInfo.InvariantCulture), key, message.Author, message.Text, message.Time),
-                    room,
-                    sender,
-                    recipients)
-                {
-                    PrecomputedSignals = signals[i],
-                    RecipientRelationships = conversation.Relationships.TryGetValue(message.Author, out var related) ? related : null,
-                };
-                result.Add(await engine.ProcessAsync(envelope, cancellationToken).ConfigureAwait(false));
-            }
-        }
-        finally
-        {
-            await engine.EndConversationAsync(key, cancellationToken).ConfigureAwait(false);
+                RecipientRelationships = conversation.Relationships.TryGetValue(message.Author, out var related) ? related : null,
+            };
         }
 
-        return result;
+        return at;
     }
 
-    private static async Task ProduceAsync(
-        Stream input,
-        ScoreSettings settings,
-        ISafetyScorer scorer,
-        SafeChatEngine engine,
-        ChannelWriter<Task<Prepared>> writer,
-        CancellationToken cancellationToken)
+    private static async Task ProduceAsync(Stream input, ScoreSettings settings, ChannelWriter<List<Item>> writer, CancellationToken cancellationToken)
     {
+        var block = new List<Item>();
+        var blockMessages = 0;
         try
         {
-            await foreach (var line in JsonlLineReader.ReadAsync(input, cancellationToken: cancellationToken).ConfigureAwait(false))
+            var lines = JsonlLineReader.ReadAsync(input, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (lines.ConfigureAwait(false))
             {
-                if (!line.TooLong && ConversationParser.IsBlank(line.Bytes.Span))
+                while (true)
                 {
-                    continue;
-                }
+                    var next = lines.MoveNextAsync();
+                    if (!next.IsCompleted && block.Count > 0)
+                    {
+                        // Nothing more is ready: hand over what there is rather than wait with it.
+                        await writer.WriteAsync(block, cancellationToken).ConfigureAwait(false);
+                        block = [];
+                        blockMessages = 0;
+                    }
 
-                Task<Prepared> item;
-                if (line.TooLong)
-                {
-                    item = Task.FromResult(Prepared.Invalid(line.Number, $"line longer than {JsonlLineReader.DefaultMaxLineBytes / (1024 * 1024)} MiB"));
-                }
-                else if (!TryParse(line.Bytes, out var conversation, out var reason))
-                {
-                    item = Task.FromResult(Prepared.Invalid(line.Number, reason!));
-                }
-                else
-                {
-                    var number = line.Number;
-                    item = Task.Run(() => Score(number, conversation!, scorer, engine), cancellationToken);
-                }
+                    if (!await next.ConfigureAwait(false))
+                    {
+                        break;
+                    }
 
-                await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
-                if (item.IsCompleted && item.Result.Error is not null && !settings.SkipInvalid)
-                {
-                    break;
+                    var line = lines.Current;
+                    if (!line.TooLong && ConversationParser.IsBlank(line.Bytes.Span))
+                    {
+                        continue;
+                    }
+
+                    Item item;
+                    if (line.TooLong)
+                    {
+                        item = Item.Invalid(line.Number, $"line longer than {JsonlLineReader.DefaultMaxLineBytes / (1024 * 1024)} MiB", false);
+                    }
+                    else if (!TryParse(line.Bytes, out var conversation, out var reason))
+                    {
+                        item = Item.Invalid(line.Number, reason!, false);
+                    }
+                    else
+                    {
+                        item = new Item(line.Number, conversation, null, false);
+                        blockMessages += conversation!.Messages.Count;
+                    }
+
+                    block.Add(item);
+                    if (item.Error is not null && !settings.SkipInvalid)
+                    {
+                        break;
+                    }
+
+                    if (blockMessages >= BlockMessages || block.Count >= BlockConversations)
+                    {
+                        await writer.WriteAsync(block, cancellationToken).ConfigureAwait(false);
+                        block = [];
+                        blockMessages = 0;
+                    }
                 }
             }
         }
         catch (IOException ex)
         {
-            await writer.WriteAsync(Task.FromResult(Prepared.Fatal(0, $"cannot read the input: {ex.Message}")), cancellationToken).ConfigureAwait(false);
+            block.Add(Item.Invalid(0, $"cannot read the input: {ex.Message}", true));
+        }
+
+        try
+        {
+            if (block.Count > 0)
+            {
+                await writer.WriteAsync(block, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -290,67 +415,19 @@ internal static class ScoreCommand
         }
     }
 
-    private static Prepared Score(int lineNumber, InputConversation conversation, ISafetyScorer scorer, SafeChatEngine engine)
+    /// <summary>One input line: a parsed conversation (and, once run, its result) or the reason it is invalid.</summary>
+    private sealed class Item(int lineNumber, InputConversation? conversation, string? error, bool isFatal)
     {
-        var signalCount = scorer.Descriptor.SignalNames.Count;
-        var signals = new MessageSignals[conversation.Messages.Count];
-        var texts = new List<string>(Math.Min(ScoreBatchSize, conversation.Messages.Count));
-        var positions = new List<int>(texts.Capacity);
-        try
-        {
-            for (var i = 0; i < conversation.Messages.Count; i++)
-            {
-                var text = engine.TextForScoring(conversation.Messages[i].Text);
-                if (text.Length == 0)
-                {
-                    signals[i] = MessageSignals.Empty(signalCount);
-                    continue;
-                }
+        public int LineNumber { get; } = lineNumber;
 
-                texts.Add(text);
-                positions.Add(i);
-                if (texts.Count == ScoreBatchSize)
-                {
-                    ScoreBatch(scorer, texts, positions, signals);
-                }
-            }
+        public InputConversation? Conversation { get; } = conversation;
 
-            ScoreBatch(scorer, texts, positions, signals);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return Prepared.Fatal(lineNumber, $"the scorer failed: {OutputText.Escape(ex.Message, 200)}");
-        }
+        public string? Error { get; } = error;
 
-        return new Prepared(lineNumber, conversation, signals, null, false);
-    }
+        public bool IsFatal { get; } = isFatal;
 
-    private static void ScoreBatch(ISafetyScorer scorer, List<string> texts, List<int> positions, MessageSignals[] signals)
-    {
-        if (texts.Count == 0)
-        {
-            return;
-        }
+        public ConversationResult? Result { get; set; }
 
-        var batch = scorer.AnalyzeBatch(texts);
-        if (batch.Count != texts.Count)
-        {
-            throw new InvalidOperationException($"AnalyzeBatch returned {batch.Count} results for {texts.Count} texts.");
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            signals[positions[i]] = batch[i];
-        }
-
-        texts.Clear();
-        positions.Clear();
-    }
-
-    private sealed record Prepared(int LineNumber, InputConversation? Conversation, MessageSignals[]? Signals, string? Error, bool IsFatal)
-    {
-        public static Prepared Invalid(int lineNumber, string reason) => new(lineNumber, null, null, reason, false);
-
-        public static Prepared Fatal(int lineNumber, string reason) => new(lineNumber, null, null, reason, true);
+        public static Item Invalid(int lineNumber, string reason, bool isFatal) => new(lineNumber, null, reason, isFatal);
     }
 }

@@ -26,7 +26,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     private readonly OnnxLinearModel _riskModel;
     private readonly SafetyScorerCore _core;
 
-    private OnnxSafetyScorer(VerifiedModel signals, VerifiedModel risk)
+    private OnnxSafetyScorer(VerifiedModel signals, VerifiedModel risk, bool onnxRuntimeOnly = false)
     {
         CheckSignalsCard(signals);
         CheckRiskCard(risk);
@@ -69,7 +69,24 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 $"{signals.Card.Id}@{signals.Card.Sha256[..8]}+{risk.Card.Id}@{risk.Card.Sha256[..8]}",
                 SignalNames.All,
                 thresholds);
-            _core = new SafetyScorerCore(featurizer, new SignalsRunner(_signalsModel), new RiskRunner(_riskModel), descriptor);
+            // The shipped graphs are evaluated from their own weights in managed code (per row, so a message's signals
+            // never depend on what else is in its batch, and no runtime call per message); any other graph runs in ONNX Runtime.
+            var sparse = onnxRuntimeOnly ? null : LinearGraphReader.TryReadSparse(signals.ModelArray);
+            var dense = onnxRuntimeOnly ? null : LinearGraphReader.TryReadDense(risk.ModelArray);
+            if (sparse is not null && (sparse.OutputCount != _signalsModel.OutputCount || (_signalsModel.FeatureCount > 0 && sparse.FeatureCount != _signalsModel.FeatureCount)))
+            {
+                sparse = null;
+            }
+
+            if (dense is not null && (dense.OutputCount != _riskModel.OutputCount || dense.FeatureCount != _riskModel.FeatureCount))
+            {
+                dense = null;
+            }
+
+            UsesManagedKernels = sparse is not null && dense is not null;
+            ISignalModel signalRunner = sparse is null ? new SignalsRunner(_signalsModel) : new ManagedSignalsRunner(sparse);
+            IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(dense);
+            _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
         }
         catch
         {
@@ -81,6 +98,13 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
 
     /// <inheritdoc />
     public ScorerDescriptor Descriptor => _core.Descriptor;
+
+    /// <summary>True when both graphs are evaluated from their weights in managed code (the shipped graphs), false when ONNX Runtime runs them.</summary>
+    internal bool UsesManagedKernels { get; }
+
+    /// <summary>Loads the models and runs both in ONNX Runtime (the reference the managed kernels are checked against).</summary>
+    internal static OnnxSafetyScorer LoadWithOnnxRuntime(IModelFileSource signals, IModelFileSource risk) =>
+        new(ModelCard.LoadVerifiedModel(signals), ModelCard.LoadVerifiedModel(risk), onnxRuntimeOnly: true);
 
     /// <summary>Loads the models shipped inside this assembly (<c>models/safechat-signals-v1</c> and <c>models/safechat-risk-v1</c>).</summary>
     /// <exception cref="ModelCardException">A card is missing, malformed, or does not match this scorer.</exception>
@@ -189,6 +213,25 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         }
 
         public void RunRow(ReadOnlySpan<long> ids, ReadOnlySpan<float> values, Span<float> output) => model.Run(ids, values, output);
+    }
+
+    private sealed class ManagedSignalsRunner(SparseLinearKernel kernel) : ISignalModel
+    {
+        public int Outputs => kernel.OutputCount;
+
+        public void Run(long[] ids, float[] values, int rows, float[] output)
+        {
+            int l = MessageFeaturizer.MaxFeaturesPerChunk;
+            kernel.RunBatch(ids.AsSpan(0, rows * l), values.AsSpan(0, rows * l), rows, l, output.AsSpan(0, rows * Outputs));
+        }
+
+        public void RunRow(ReadOnlySpan<long> ids, ReadOnlySpan<float> values, Span<float> output) => kernel.Run(ids, values, output);
+    }
+
+    private sealed class ManagedRiskRunner(DenseLogisticKernel kernel) : IRiskModel
+    {
+        public void Run(float[] features, int rows, float[] output) =>
+            kernel.Run(features.AsSpan(0, rows * RiskFeatures.Count), rows, output.AsSpan(0, rows * HarmNames.All.Count));
     }
 
     private sealed class RiskRunner(OnnxLinearModel model) : IRiskModel

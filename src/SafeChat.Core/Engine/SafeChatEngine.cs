@@ -38,6 +38,12 @@ public sealed class SafeChatEngine
     private readonly int _maxContactsPerUser;
     private readonly Matching.IImageMatcher? _imageMatcher;
     private readonly Matching.ISharedSignalMatcher? _signalMatcher;
+    private readonly int _parallelism;
+    private readonly MessageSignals _emptySignals;
+
+    // Texts per AnalyzeBatch call on the batch path: large enough that a call's overhead vanishes, small enough to
+    // spread a batch over the cores.
+    private const int ScoreSliceSize = 256;
 
     /// <summary>Builds an engine.</summary>
     /// <param name="scorer">The detection model.</param>
@@ -105,6 +111,8 @@ public sealed class SafeChatEngine
         _maxContactsPerUser = options.MaxContactsPerUser;
         _imageMatcher = options.ImageMatcher;
         _signalMatcher = options.SharedSignalMatcher;
+        _parallelism = options.MaxDegreeOfParallelism;
+        _emptySignals = MessageSignals.Empty(_signalNames.Length);
     }
 
     /// <summary>The scorer's descriptor (model id and version, signals).</summary>
@@ -155,67 +163,129 @@ public sealed class SafeChatEngine
     {
         ValidateEnvelope(envelope);
         cancellationToken.ThrowIfCancellationRequested();
-        var message = envelope.Message;
-        var sender = envelope.Sender;
-        var scoredText = TextForScoring(message.Text);
-
-        var signals = envelope.PrecomputedSignals ?? (scoredText.Length == 0
-            ? MessageSignals.Empty(_signalNames.Length)
-            : _scorer.AnalyzeMessage(scoredText));
+        var scoredText = TextForScoring(envelope.Message.Text);
+        var signals = envelope.PrecomputedSignals ?? (scoredText.Length == 0 ? _emptySignals : _scorer.AnalyzeMessage(scoredText));
         CheckSignals(signals);
+        var step = await ConversationStepAsync(envelope, signals, cancellationToken).ConfigureAwait(false);
+        return await FinishAsync(envelope, scoredText, signals, step, null, cancellationToken).ConfigureAwait(false);
+    }
 
-        var append = await _conversations.AppendAsync(
-            message.RoomId,
-            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance),
-            _limits,
-            cancellationToken).ConfigureAwait(false);
-        var now = _timeProvider.GetUtcNow();
-
-        if (append.IsDuplicate)
+    /// <summary>
+    /// Processes many messages of many conversations at once (the server and batch path): the same results as calling
+    /// <see cref="ProcessAsync"/> for each envelope in list order, computed faster. Texts without
+    /// <see cref="MessageEnvelope.PrecomputedSignals"/> are scored in large batches with
+    /// <see cref="ISafetyScorer.AnalyzeBatch"/>; conversations are then advanced in parallel on all cores, each one's
+    /// messages in list order; the per-user counters and the policy then see every message in list order, so the results
+    /// are deterministic whatever the parallelism.
+    /// </summary>
+    /// <param name="envelopes">The messages, in the order they were sent (interleaved conversations are fine).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One evaluation per envelope, in list order.</returns>
+    /// <exception cref="ArgumentException">An envelope lacks a message, room, sender, recipients or an id.</exception>
+    /// <exception cref="InvalidOperationException">The scorer returned signals that do not match its descriptor.</exception>
+    public async ValueTask<IReadOnlyList<MessageEvaluation>> ProcessBatchAsync(IReadOnlyList<MessageEnvelope> envelopes, CancellationToken cancellationToken = default)
+    {
+        if (envelopes is null)
         {
-            _metrics.DuplicateDropped();
-            var counters = await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false);
-            return new MessageEvaluation(
-                append.MessageIndex, true, _scorer.Assess(append.Window) ?? RiskAssessment.None, FiredSignals(signals), false, append.FirstAlertIndex, NoDecisions, counters);
+            throw new ArgumentNullException(nameof(envelopes));
         }
 
-        var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
-        var senderCounters = await _users.RecordMessageAsync(
-            new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now),
-            cancellationToken).ConfigureAwait(false);
-        _metrics.MessageScored();
-
-        var raisedAlert = false;
-        var firstAlertIndex = append.FirstAlertIndex;
-        if (firstAlertIndex is null && CrossedHarm(assessment) is { } harm)
+        var count = envelopes.Count;
+        if (count == 0)
         {
-            var claim = await _conversations.TrySetAlertAsync(message.RoomId, append.MessageIndex, cancellationToken).ConfigureAwait(false);
-            raisedAlert = claim.IsFirst;
-            firstAlertIndex = claim.FirstAlertIndex;
-            if (raisedAlert)
+            return [];
+        }
+
+        var texts = new string[count];
+        var signals = new MessageSignals[count];
+        var unscored = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            var envelope = envelopes[i];
+            ValidateEnvelope(envelope);
+            texts[i] = TextForScoring(envelope.Message.Text);
+            if (envelope.PrecomputedSignals is { } known)
             {
-                _metrics.AlertRaised(harm);
+                signals[i] = known;
+            }
+            else if (texts[i].Length == 0)
+            {
+                signals[i] = _emptySignals;
+            }
+            else
+            {
+                unscored.Add(i);
             }
         }
 
-        var fired = FiredSignals(signals);
-        var context = await BuildContextAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
-        if (_imageMatcher is not null && message.Attachments is { Count: > 0 } attachments)
+        cancellationToken.ThrowIfCancellationRequested();
+        ScoreInBatches(texts, unscored, signals, cancellationToken);
+        foreach (var value in signals)
         {
-            context = await WithImageMatchesAsync(context, attachments, cancellationToken).ConfigureAwait(false);
+            CheckSignals(value);
         }
 
-        if (_signalMatcher is not null && await _signalMatcher.MatchAsync(envelope, cancellationToken).ConfigureAwait(false) is { Count: > 0 } leads)
+        // Conversations in first-appearance order, each with its messages in list order.
+        var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var conversations = new List<List<int>>();
+        for (var i = 0; i < count; i++)
         {
-            context = context with { SharedSignalLeads = leads, Features = context.Features with { SharedSignalLead = true } };
+            var key = envelopes[i].Message.RoomId;
+            if (!positions.TryGetValue(key, out var list))
+            {
+                list = [];
+                positions[key] = list;
+                conversations.Add(list);
+            }
+
+            list.Add(i);
         }
 
-        var decisions = _policy is null
-            ? NoDecisions
-            : await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
-        var escalations = EscalationEvents.FromDecisions(decisions, context, _policy?.Version, now);
+        var steps = new ConversationStep[count];
+        if (conversations.Count == 1 || _parallelism == 1)
+        {
+            foreach (var list in conversations)
+            {
+                await AdvanceAsync(list).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            // Workers take the next conversation until none is left (no Parallel.ForEachAsync on netstandard2.1).
+            var next = -1;
+            var workers = new Task[Math.Min(_parallelism, conversations.Count)];
+            for (var w = 0; w < workers.Length; w++)
+            {
+                workers[w] = Task.Run(async () =>
+                {
+                    int at;
+                    while ((at = Interlocked.Increment(ref next)) < conversations.Count)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        await AdvanceAsync(conversations[at]).ConfigureAwait(false);
+                    }
+                });
+            }
 
-        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+
+        var results = new MessageEvaluation[count];
+        var batchAlerts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            results[i] = await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+
+        async ValueTask AdvanceAsync(List<int> list)
+        {
+            foreach (var i in list)
+            {
+                steps[i] = await ConversationStepAsync(envelopes[i], signals[i], cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Asks the policy whether a user may join a room; no decisions without a policy.</summary>
@@ -269,6 +339,150 @@ public sealed class SafeChatEngine
     /// <param name="cancellationToken">Cancels the operation.</param>
     public ValueTask EndConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
         _conversations.RemoveAsync(conversationId, cancellationToken);
+
+    // The conversation-local part of a message: window and assessment. Conversations are independent here, so the
+    // batch path runs this for many conversations in parallel.
+    private async ValueTask<ConversationStep> ConversationStepAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
+    {
+        var message = envelope.Message;
+        var sender = envelope.Sender;
+        var append = await _conversations.AppendAsync(
+            message.RoomId,
+            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance),
+            _limits,
+            cancellationToken).ConfigureAwait(false);
+        var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
+        var crossed = append.IsDuplicate || append.FirstAlertIndex is not null ? null : CrossedHarm(assessment);
+        return new ConversationStep(append, assessment, crossed);
+    }
+
+    // The cross-conversation part of a message, in message order: the sender's counters, the policy and escalations.
+    // batchAlerts: on the batch path, the first alert each conversation raised earlier in the same batch (its later
+    // messages were appended before that alert was claimed, so their window results do not show it yet).
+    private async ValueTask<MessageEvaluation> FinishAsync(
+        MessageEnvelope envelope,
+        string scoredText,
+        MessageSignals signals,
+        ConversationStep step,
+        Dictionary<string, int>? batchAlerts,
+        CancellationToken cancellationToken)
+    {
+        var message = envelope.Message;
+        var sender = envelope.Sender;
+        var now = _timeProvider.GetUtcNow();
+        var append = step.Append;
+        var firstAlertIndex = append.FirstAlertIndex;
+        if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
+        {
+            firstAlertIndex = earlier;
+        }
+
+        if (append.IsDuplicate)
+        {
+            _metrics.DuplicateDropped();
+            var counters = await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false);
+            return new MessageEvaluation(
+                append.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+        }
+
+        var assessment = step.Assessment;
+        var senderCounters = await _users.RecordMessageAsync(
+            new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now),
+            cancellationToken).ConfigureAwait(false);
+        _metrics.MessageScored();
+
+        // The first alert is claimed only once the message is recorded, as it always was: a failure before this point
+        // leaves the latch free for the next message.
+        var raisedAlert = false;
+        if (firstAlertIndex is null && step.CrossedHarm is { } harm)
+        {
+            var claim = await _conversations.TrySetAlertAsync(message.RoomId, append.MessageIndex, cancellationToken).ConfigureAwait(false);
+            raisedAlert = claim.IsFirst;
+            firstAlertIndex = claim.FirstAlertIndex;
+            if (batchAlerts is not null && firstAlertIndex is { } claimed)
+            {
+                batchAlerts[message.RoomId] = claimed;
+            }
+
+            if (raisedAlert)
+            {
+                _metrics.AlertRaised(harm);
+            }
+        }
+
+        var fired = FiredSignals(signals);
+        var context = await BuildContextAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
+        if (_imageMatcher is not null && message.Attachments is { Count: > 0 } attachments)
+        {
+            context = await WithImageMatchesAsync(context, attachments, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_signalMatcher is not null && await _signalMatcher.MatchAsync(envelope, cancellationToken).ConfigureAwait(false) is { Count: > 0 } leads)
+        {
+            context = context with { SharedSignalLeads = leads, Features = context.Features with { SharedSignalLead = true } };
+        }
+
+        var decisions = _policy is null
+            ? NoDecisions
+            : await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
+        var escalations = EscalationEvents.FromDecisions(decisions, context, _policy?.Version, now);
+
+        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
+    }
+
+    // Scores the texts at the given positions with AnalyzeBatch, in slices spread over the cores.
+    private void ScoreInBatches(string[] texts, List<int> positions, MessageSignals[] signals, CancellationToken cancellationToken)
+    {
+        if (positions.Count == 0)
+        {
+            return;
+        }
+
+        var slices = (positions.Count + ScoreSliceSize - 1) / ScoreSliceSize;
+        void ScoreSlice(int slice)
+        {
+            var start = slice * ScoreSliceSize;
+            var length = Math.Min(ScoreSliceSize, positions.Count - start);
+            var batch = new string[length];
+            for (var j = 0; j < length; j++)
+            {
+                batch[j] = texts[positions[start + j]];
+            }
+
+            var scored = _scorer.AnalyzeBatch(batch);
+            if (scored is null || scored.Count != length)
+            {
+                throw new InvalidOperationException($"AnalyzeBatch returned {scored?.Count ?? 0} results for {length} texts.");
+            }
+
+            for (var j = 0; j < length; j++)
+            {
+                signals[positions[start + j]] = scored[j];
+            }
+        }
+
+        if (slices == 1 || _parallelism == 1)
+        {
+            for (var slice = 0; slice < slices; slice++)
+            {
+                ScoreSlice(slice);
+            }
+
+            return;
+        }
+
+        try
+        {
+            Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, ScoreSlice);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
+
+    private readonly record struct ConversationStep(WindowAppendResult Append, RiskAssessment Assessment, string? CrossedHarm);
 
     // The one MessageContext of a message: the policy sees it, escalations are built from it, and MessageEvaluation carries it.
     private async ValueTask<MessageContext> BuildContextAsync(

@@ -62,6 +62,12 @@ public sealed class SafeChatEngineOptions
     public int MaxScoredCharacters { get; set; } = 65_536;
 
     /// <summary>
+    /// How many conversations <see cref="SafeChatEngine.ProcessBatchAsync"/> advances at once (and how many scoring
+    /// batches it runs at once). Default: the number of processors; at least 1. The results never depend on it.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
     /// Per-harm alert thresholds that override the scorer's <see cref="Scoring.ScorerDescriptor.AlertThresholds"/>.
     /// Keys are <see cref="Scoring.HarmNames"/>; values in (0,1].
     /// </summary>
@@ -77,6 +83,7 @@ public sealed class SafeChatEngineOptions
         RequireAtLeast(MaxUsers, 1, nameof(MaxUsers));
         RequireAtLeast(MaxContactsPerUser, 1, nameof(MaxContactsPerUser));
         RequireAtLeast(MaxScoredCharacters, 1, nameof(MaxScoredCharacters));
+        RequireAtLeast(MaxDegreeOfParallelism, 1, nameof(MaxDegreeOfParallelism));
         if (float.IsNaN(SalientThreshold) || SalientThreshold < 0f || SalientThreshold > 1f)
         {
             throw new ArgumentOutOfRangeException(nameof(SalientThreshold), SalientThreshold, "SalientThreshold must be in [0,1].");

@@ -112,66 +112,145 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         }
     }
 
+    // Compact by design (an idle game-chat conversation stays well under 1 KB): the ring of recent messages grows with
+    // the conversation up to the window size, the salient list exists only once a message is kept beyond the window,
+    // and duplicate detection keeps a 64-bit hash of each recent message id rather than the id itself.
     private sealed class ConversationState
     {
-        // Recent messages in a ring: _recent[(_start + i) % length] is the i-th oldest of _recentCount.
+        // Recent messages in a ring: _recent[(_start + i) % _recent.Length] is the i-th oldest of _recentCount.
         private WindowMessage[] _recent = [];
         private int _start;
         private int _recentCount;
-        private readonly List<WindowMessage> _salient = [];
-        private readonly Dictionary<string, int> _seenIds = new(StringComparer.Ordinal);
-        private readonly Queue<string> _seenOrder = new();
+        private List<WindowMessage>? _salient;
+
+        // Recent message ids, hashed, in a ring (oldest first from _seenStart), with the index each one got.
+        private long[] _seenHashes = [];
+        private int[] _seenIndexes = [];
+        private int _seenStart;
+        private int _seenCount;
         private int _nextIndex;
 
         public int? FirstAlertIndex { get; set; }
 
         public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits)
         {
-            if (_seenIds.TryGetValue(entry.MessageId, out var originalIndex))
+            var hash = limits.DuplicateHistory > 0 ? IdHash(entry.MessageId) : 0;
+            if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
                 return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
             }
 
             var index = _nextIndex++;
-            Remember(entry.MessageId, index, limits.DuplicateHistory);
+            Remember(hash, index, limits.DuplicateHistory);
             var message = new WindowMessage(index, entry.AuthorId, entry.AuthorAge, entry.Signals, entry.AuthorAssurance);
 
             var windowSize = Math.Max(1, limits.WindowSize);
-            if (_recent.Length != windowSize)
+            if (_recentCount > windowSize)
             {
-                Resize(windowSize, limits);
+                Shrink(windowSize, limits);
             }
 
             if (_recentCount == windowSize)
             {
                 var leaving = _recent[_start];
                 _recent[_start] = message;
-                _start = (_start + 1) % windowSize;
+                _start = (_start + 1) % _recent.Length;
                 KeepIfSalient(leaving, limits);
             }
             else
             {
-                _recent[(_start + _recentCount) % windowSize] = message;
+                if (_recentCount == _recent.Length)
+                {
+                    Grow(Math.Min(windowSize, Math.Max(4, _recent.Length * 2)));
+                }
+
+                _recent[(_start + _recentCount) % _recent.Length] = message;
                 _recentCount++;
             }
 
             return new WindowAppendResult(index, false, Snapshot(), FirstAlertIndex);
         }
 
-        private void Remember(string messageId, int index, int capacity)
+        // FNV-1a over the id's UTF-16 code units: stable across processes and platforms. Two different ids of one
+        // conversation within the duplicate history share a hash with a probability of about 1e-15.
+        private static long IdHash(string id)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in id)
+            {
+                hash = (hash ^ (c & 0xFFu)) * 1099511628211UL;
+                hash = (hash ^ (uint)(c >> 8)) * 1099511628211UL;
+            }
+
+            return unchecked((long)hash);
+        }
+
+        private int? Seen(long hash)
+        {
+            for (var i = 0; i < _seenCount; i++)
+            {
+                var at = (_seenStart + i) % _seenHashes.Length;
+                if (_seenHashes[at] == hash)
+                {
+                    return _seenIndexes[at];
+                }
+            }
+
+            return null;
+        }
+
+        private void Remember(long hash, int index, int capacity)
         {
             if (capacity <= 0)
             {
                 return;
             }
 
-            while (_seenOrder.Count >= capacity)
+            if (_seenCount > capacity)
             {
-                _seenIds.Remove(_seenOrder.Dequeue());
+                // The history was shortened between calls: keep the newest.
+                var keep = new (long, int)[capacity];
+                for (var i = 0; i < capacity; i++)
+                {
+                    var at = (_seenStart + _seenCount - capacity + i) % _seenHashes.Length;
+                    keep[i] = (_seenHashes[at], _seenIndexes[at]);
+                }
+
+                _seenHashes = keep.Select(k => k.Item1).ToArray();
+                _seenIndexes = keep.Select(k => k.Item2).ToArray();
+                _seenStart = 0;
+                _seenCount = capacity;
             }
 
-            _seenIds[messageId] = index;
-            _seenOrder.Enqueue(messageId);
+            if (_seenCount == capacity)
+            {
+                _seenHashes[_seenStart] = hash;
+                _seenIndexes[_seenStart] = index;
+                _seenStart = (_seenStart + 1) % _seenHashes.Length;
+                return;
+            }
+
+            if (_seenCount == _seenHashes.Length)
+            {
+                var size = Math.Min(capacity, Math.Max(4, _seenHashes.Length * 2));
+                var hashes = new long[size];
+                var indexes = new int[size];
+                for (var i = 0; i < _seenCount; i++)
+                {
+                    var at = (_seenStart + i) % _seenHashes.Length;
+                    hashes[i] = _seenHashes[at];
+                    indexes[i] = _seenIndexes[at];
+                }
+
+                _seenHashes = hashes;
+                _seenIndexes = indexes;
+                _seenStart = 0;
+            }
+
+            var slot = (_seenStart + _seenCount) % _seenHashes.Length;
+            _seenHashes[slot] = hash;
+            _seenIndexes[slot] = index;
+            _seenCount++;
         }
 
         private void KeepIfSalient(WindowMessage leaving, ConversationWindowLimits limits)
@@ -181,18 +260,19 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 return;
             }
 
-            _salient.Add(leaving);
-            if (_salient.Count <= limits.MaxSalientMessages)
+            var salient = _salient ??= [];
+            salient.Add(leaving);
+            if (salient.Count <= limits.MaxSalientMessages)
             {
                 return;
             }
 
             // Over the cap: drop the weakest salient message, the oldest among equals, so the strongest early moves stay.
             var weakest = 0;
-            var weakestProbability = _salient[0].Signals.Salience;
-            for (var i = 1; i < _salient.Count; i++)
+            var weakestProbability = salient[0].Signals.Salience;
+            for (var i = 1; i < salient.Count; i++)
             {
-                var probability = _salient[i].Signals.Salience;
+                var probability = salient[i].Signals.Salience;
                 if (probability < weakestProbability)
                 {
                     weakest = i;
@@ -200,44 +280,53 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 }
             }
 
-            _salient.RemoveAt(weakest);
+            salient.RemoveAt(weakest);
         }
 
-        // Handles a changed window size between calls (limits come with every append) by rebuilding the ring.
-        private void Resize(int windowSize, ConversationWindowLimits limits)
+        private void Grow(int capacity)
         {
-            var ordered = new List<WindowMessage>(_recentCount);
+            var grown = new WindowMessage[capacity];
             for (var i = 0; i < _recentCount; i++)
             {
-                ordered.Add(_recent[(_start + i) % _recent.Length]);
+                grown[i] = _recent[(_start + i) % _recent.Length];
             }
 
-            _recent = new WindowMessage[windowSize];
+            _recent = grown;
             _start = 0;
-            _recentCount = 0;
-            var overflow = Math.Max(0, ordered.Count - windowSize);
+        }
+
+        // Handles a smaller window size between calls (limits come with every append): the oldest leave, salient ones kept.
+        private void Shrink(int windowSize, ConversationWindowLimits limits)
+        {
+            var ordered = new WindowMessage[_recentCount];
+            for (var i = 0; i < _recentCount; i++)
+            {
+                ordered[i] = _recent[(_start + i) % _recent.Length];
+            }
+
+            var overflow = ordered.Length - windowSize;
             for (var i = 0; i < overflow; i++)
             {
                 KeepIfSalient(ordered[i], limits);
             }
 
-            for (var i = overflow; i < ordered.Count; i++)
-            {
-                _recent[_recentCount++] = ordered[i];
-            }
+            _recent = new WindowMessage[windowSize];
+            Array.Copy(ordered, overflow, _recent, 0, windowSize);
+            _start = 0;
+            _recentCount = windowSize;
         }
 
         private WindowMessage[] Snapshot()
         {
-            var window = new WindowMessage[_salient.Count + _recentCount];
-            _salient.CopyTo(window, 0);
+            var salientCount = _salient?.Count ?? 0;
+            var window = new WindowMessage[salientCount + _recentCount];
+            _salient?.CopyTo(window, 0);
             for (var i = 0; i < _recentCount; i++)
             {
-                window[_salient.Count + i] = _recent[(_start + i) % _recent.Length];
+                window[salientCount + i] = _recent[(_start + i) % _recent.Length];
             }
 
             return window;
         }
-
     }
 }

@@ -23,27 +23,21 @@ internal static class RiskAssessmentBuilder
         var evidence = new List<SignalEvidence>();
         for (int a = 0; a < authorCount; a++)
         {
-            var harms = new Dictionary<string, float>(k);
+            var harms = new float[k];
             for (int h = 0; h < k; h++)
             {
                 float risk = authorHarms[(a * k) + h];
-                harms[HarmNames.All[h]] = risk;
+                harms[h] = risk;
                 conversation[h] = Math.Max(conversation[h], risk);
             }
 
-            authors.Add(new AuthorRisk(window.Authors[a], harms));
+            authors.Add(new AuthorRisk(window.Authors[a], new HarmValues(harms)));
             AddEvidence(window, a, signalNames, evidence);
         }
 
         authors.Sort(static (x, y) => y.Risk.CompareTo(x.Risk));
         evidence.Sort(static (x, y) => y.Probability != x.Probability ? y.Probability.CompareTo(x.Probability) : x.MessageIndex.CompareTo(y.MessageIndex));
-        var total = new Dictionary<string, float>(k);
-        for (int h = 0; h < k; h++)
-        {
-            total[HarmNames.All[h]] = conversation[h];
-        }
-
-        return new RiskAssessment(total, authors, evidence);
+        return new RiskAssessment(new HarmValues(conversation), authors, evidence);
     }
 
     private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, List<SignalEvidence> evidence)

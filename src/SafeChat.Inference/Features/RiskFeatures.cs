@@ -19,11 +19,11 @@ internal static class RiskFeatures
     private static readonly int SignalCount = SignalNames.All.Count;
     private static readonly int GroomingSignalCount = SignalNames.Grooming.Count;
 
-    /// <summary>Number of features.</summary>
-    public static int Count => (2 * BaseCount) + 1 + 3 + 2;
+    /// <summary>Features before the long-message share, its crosses and the age context (computed once: it is read in hot loops).</summary>
+    private static readonly int BaseCount = (SignalNames.All.Count * 3) + 4 + 4 + 5 + 6;
 
-    /// <summary>Features before the long-message share, its crosses and the age context.</summary>
-    private static int BaseCount => (SignalNames.All.Count * 3) + 4 + 4 + 5 + 6;
+    /// <summary>Number of features.</summary>
+    public static int Count { get; } = (2 * BaseCount) + 1 + 3 + 2;
 
     /// <summary>Feature names, in order (for the model card).</summary>
     public static IReadOnlyList<string> Names { get; } = BuildNames();

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using SafeChat.Engine;
+using SafeChat.Inference;
+
+namespace SafeChat.Benchmarks.Engine;
+
+/// <summary>
+/// <c>--engine-throughput</c>: 20,000 game-chat conversations of 4 messages (interleaved) through the engine, one by
+/// one (ProcessAsync) and in batches of 4,000 messages (ProcessBatchAsync) with 1 and with all cores, reporting
+/// messages/s and process CPU time per message. CPU per message is the figure that survives a shared machine.
+/// </summary>
+public static class EngineThroughputReport
+{
+    public static int Run(TextWriter output)
+    {
+        using var scorer = OnnxSafetyScorer.LoadDefault();
+        var warm = GameChat.Envelopes(2_000, 4, "w");
+        for (int round = 0; round < 3; round++)
+        {
+            Measure(output, scorer, "ProcessAsync one by one", 1, batch: false, round, warm);
+            Measure(output, scorer, "ProcessBatchAsync, 1 core", 1, batch: true, round, warm);
+            Measure(output, scorer, $"ProcessBatchAsync, {Environment.ProcessorCount} cores", Environment.ProcessorCount, batch: true, round, warm);
+        }
+
+        return 0;
+    }
+
+    private static void Measure(TextWriter output, OnnxSafetyScorer scorer, string label, int parallelism, bool batch, int round, MessageEnvelope[] warm)
+    {
+        var engine = new SafeChatEngine(scorer, new SafeChatEngineOptions { MaxDegreeOfParallelism = parallelism });
+        engine.ProcessBatchAsync(warm).AsTask().GetAwaiter().GetResult();
+        var envelopes = GameChat.Envelopes(20_000, 4, "t" + round.ToString(CultureInfo.InvariantCulture));
+        GC.Collect();
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var started = Stopwatch.GetTimestamp();
+        if (batch)
+        {
+            for (int i = 0; i < envelopes.Length; i += 4_000)
+            {
+                engine.ProcessBatchAsync(envelopes.AsMemory(i, Math.Min(4_000, envelopes.Length - i)).ToArray()).AsTask().GetAwaiter().GetResult();
+            }
+        }
+        else
+        {
+            foreach (var envelope in envelopes)
+            {
+                engine.ProcessAsync(envelope).AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        process.Refresh();
+        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label,-28} {envelopes.Length / seconds,10:N0} messages/s  {cpuSeconds * 1e6 / envelopes.Length,6:0.0} µs CPU/message"));
+    }
+}
