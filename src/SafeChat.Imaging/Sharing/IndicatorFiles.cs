@@ -30,35 +30,25 @@ public static class IndicatorFiles
 
     /// <summary>Loads a partner's public key (base64 SubjectPublicKeyInfo).</summary>
     /// <exception cref="FormatException">The text is not a P-256 public key.</exception>
-    public static ECDsa ImportPublicKey(string base64)
-    {
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(base64 ?? string.Empty), out _);
-        }
-        catch (Exception ex) when (ex is CryptographicException or FormatException)
-        {
-            key.Dispose();
-            throw new FormatException("The public key is not a base64 SubjectPublicKeyInfo of an ECDSA key.", ex);
-        }
-
-        return key;
-    }
+    public static ECDsa ImportPublicKey(string base64) =>
+        ImportKey(base64, static (key, bytes) => key.ImportSubjectPublicKeyInfo(bytes, out _), "The public key is not a base64 SubjectPublicKeyInfo of an ECDSA key.");
 
     /// <summary>Loads the producer's private key (base64 PKCS#8).</summary>
     /// <exception cref="FormatException">The text is not an ECDSA private key.</exception>
-    public static ECDsa ImportPrivateKey(string base64)
+    public static ECDsa ImportPrivateKey(string base64) =>
+        ImportKey(base64, static (key, bytes) => key.ImportPkcs8PrivateKey(bytes, out _), "The private key is not a base64 PKCS#8 ECDSA key.");
+
+    private static ECDsa ImportKey(string base64, Action<ECDsa, byte[]> import, string error)
     {
         var key = ECDsa.Create();
         try
         {
-            key.ImportPkcs8PrivateKey(Convert.FromBase64String(base64 ?? string.Empty), out _);
+            import(key, Convert.FromBase64String(base64 ?? string.Empty));
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException)
         {
             key.Dispose();
-            throw new FormatException("The private key is not a base64 PKCS#8 ECDSA key.", ex);
+            throw new FormatException(error, ex);
         }
 
         return key;

@@ -131,31 +131,28 @@ internal static class ModerationApi
     }
 
     // A reviewer lets the held sender's messages through again (the escalation's review status is unchanged).
-    private static async Task<IResult> LiftHoldAsync(HttpContext http, IEscalationQueue queue, ISenderHoldStore holds, IConversationFreezeStore freezes, ILoggerFactory loggers, string id)
-    {
-        var record = await Guard(() => queue.GetAsync(id, http.RequestAborted)).ConfigureAwait(false);
-        if (record.Result is { } failed)
-        {
-            return failed;
-        }
-
-        if (record.Value is not { } found)
-        {
-            return NotFound(id);
-        }
-
-        var lifted = await Guard(() => holds.LiftHoldAsync(found.Escalation.ConversationId, found.Escalation.SubjectUserId, http.RequestAborted)).ConfigureAwait(false);
-        if (lifted.Result is { } liftFailed)
-        {
-            return liftFailed;
-        }
-
-        Log.ReviewerAction(loggers.CreateLogger("SafeChat.Server.Moderation"), "hold lifted", found.Escalation.RuleId);
-        return Results.Json(await WithStateAsync(found, holds, freezes, http.RequestAborted).ConfigureAwait(false), Json);
-    }
+    private static Task<IResult> LiftHoldAsync(HttpContext http, IEscalationQueue queue, ISenderHoldStore holds, IConversationFreezeStore freezes, ILoggerFactory loggers, string id) =>
+        ReviewerActionAsync(http, queue, holds, freezes, loggers, id, "hold lifted", (found, cancellationToken) =>
+            holds.LiftHoldAsync(found.Escalation.ConversationId, found.Escalation.SubjectUserId, cancellationToken));
 
     // A reviewer freezes the escalation's conversation: no message is delivered until a false-positive review lifts it.
-    private static async Task<IResult> FreezeAsync(HttpContext http, IEscalationQueue queue, ISenderHoldStore holds, IConversationFreezeStore freezes, ILoggerFactory loggers, string id)
+    private static Task<IResult> FreezeAsync(HttpContext http, IEscalationQueue queue, ISenderHoldStore holds, IConversationFreezeStore freezes, ILoggerFactory loggers, string id) =>
+        ReviewerActionAsync(http, queue, holds, freezes, loggers, id, "conversation frozen", async (found, cancellationToken) =>
+        {
+            await freezes.FreezeAsync(found.Escalation.ConversationId, found.Escalation.RuleId, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    // Finds the escalation, applies the reviewer's action to its conversation, logs it (no ids) and returns the new state.
+    private static async Task<IResult> ReviewerActionAsync(
+        HttpContext http,
+        IEscalationQueue queue,
+        ISenderHoldStore holds,
+        IConversationFreezeStore freezes,
+        ILoggerFactory loggers,
+        string id,
+        string action,
+        Func<EscalationRecord, CancellationToken, ValueTask<bool>> apply)
     {
         var record = await Guard(() => queue.GetAsync(id, http.RequestAborted)).ConfigureAwait(false);
         if (record.Result is { } failed)
@@ -168,17 +165,13 @@ internal static class ModerationApi
             return NotFound(id);
         }
 
-        var frozen = await Guard(async () =>
+        var applied = await Guard(() => apply(found, http.RequestAborted)).ConfigureAwait(false);
+        if (applied.Result is { } applyFailed)
         {
-            await freezes.FreezeAsync(found.Escalation.ConversationId, found.Escalation.RuleId, http.RequestAborted).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
-        if (frozen.Result is { } freezeFailed)
-        {
-            return freezeFailed;
+            return applyFailed;
         }
 
-        Log.ReviewerAction(loggers.CreateLogger("SafeChat.Server.Moderation"), "conversation frozen", found.Escalation.RuleId);
+        Log.ReviewerAction(loggers.CreateLogger("SafeChat.Server.Moderation"), action, found.Escalation.RuleId);
         return Results.Json(await WithStateAsync(found, holds, freezes, http.RequestAborted).ConfigureAwait(false), Json);
     }
 
