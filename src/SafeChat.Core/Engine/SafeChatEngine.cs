@@ -29,6 +29,7 @@ public sealed class SafeChatEngine
     private readonly IConversationStateStore _conversations;
     private readonly IUserStateStore _users;
     private readonly TimeProvider _timeProvider;
+    private readonly bool _messageClock;
     private readonly SafeChatMetrics _metrics;
     private readonly ConversationWindowLimits _limits;
     private readonly Dictionary<string, float> _thresholds;
@@ -97,7 +98,8 @@ public sealed class SafeChatEngine
         _policy = policy;
         _connections = connections;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _conversations = conversationStore ?? new InMemoryConversationStateStore(options.MaxConversations, _timeProvider);
+        _conversations = conversationStore ?? new InMemoryConversationStateStore(options.MaxConversations, options.MaxDormantConversations, _timeProvider);
+        _messageClock = options.Clock == EngineClock.MessageTime;
         _users = userStore ?? new InMemoryUserStateStore(options.MaxUsers, options.UserIdleTimeout, options.MaxContactsPerUser, _timeProvider);
         _metrics = new SafeChatMetrics(meterFactory);
         _limits = new ConversationWindowLimits(
@@ -105,7 +107,10 @@ public sealed class SafeChatEngine
             options.MaxSalientMessages,
             options.SalientThreshold,
             options.DuplicateHistory,
-            options.ConversationIdleTimeout);
+            options.ConversationIdleTimeout)
+        {
+            Dormancy = options.ConversationDormancy,
+        };
         _signalThreshold = options.SignalThreshold;
         _maxScoredCharacters = options.MaxScoredCharacters;
         _maxContactsPerUser = options.MaxContactsPerUser;
@@ -348,7 +353,7 @@ public sealed class SafeChatEngine
         var sender = envelope.Sender;
         var append = await _conversations.AppendAsync(
             message.RoomId,
-            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance),
+            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
             _limits,
             cancellationToken).ConfigureAwait(false);
         var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
@@ -369,7 +374,7 @@ public sealed class SafeChatEngine
     {
         var message = envelope.Message;
         var sender = envelope.Sender;
-        var now = _timeProvider.GetUtcNow();
+        var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
         var append = step.Append;
         var firstAlertIndex = append.FirstAlertIndex;
         if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
@@ -481,6 +486,10 @@ public sealed class SafeChatEngine
             throw;
         }
     }
+
+    // The message's own time under EngineClock.MessageTime (see EngineClock for a missing timestamp); null: the TimeProvider.
+    private DateTimeOffset? ReplayedTime(ChatMessage message) =>
+        _messageClock && message.Timestamp != default ? message.Timestamp : null;
 
     private readonly record struct ConversationStep(WindowAppendResult Append, RiskAssessment Assessment, string? CrossedHarm);
 

@@ -43,6 +43,27 @@ public sealed class SafeChatEngineOptions
     /// <summary>How long an idle conversation's state is kept. Default 2 hours; positive.</summary>
     public TimeSpan ConversationIdleTimeout { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// How long a conversation that went idle (see <see cref="ConversationIdleTimeout"/>) keeps its text-free state in
+    /// compact form, so a slow burn that resumes days later continues its risk instead of starting from zero: the window's
+    /// signal scores quantized to bytes, author ids hashed, ages, message indices and the first-alert latch. Past it the
+    /// state is dropped. Default 30 days; <see cref="TimeSpan.Zero"/> disables it (an idle conversation starts over).
+    /// </summary>
+    public TimeSpan ConversationDormancy { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The most dormant conversations the default in-memory store keeps (least recently idle dropped first). Each takes
+    /// about 40 bytes per kept message (at most <see cref="WindowSize"/> + <see cref="MaxSalientMessages"/> messages).
+    /// Default 20,000; at least 1.
+    /// </summary>
+    public int MaxDormantConversations { get; set; } = InMemoryConversationStateStore.DefaultMaxDormantConversations;
+
+    /// <summary>
+    /// Where the engine takes "now" from: its <see cref="TimeProvider"/> (default, live use) or each message's own
+    /// timestamp (<see cref="EngineClock.MessageTime"/>, replaying recorded chat).
+    /// </summary>
+    public EngineClock Clock { get; set; } = EngineClock.TimeProvider;
+
     /// <summary>How long an idle user's state is kept. Default 25 hours; at least 24 hours (the longest counter window).</summary>
     public TimeSpan UserIdleTimeout { get; set; } = InMemoryUserStateStore.DefaultIdleTimeout;
 
@@ -81,6 +102,7 @@ public sealed class SafeChatEngineOptions
         RequireAtLeast(DuplicateHistory, 0, nameof(DuplicateHistory));
         RequireAtLeast(MaxConversations, 1, nameof(MaxConversations));
         RequireAtLeast(MaxUsers, 1, nameof(MaxUsers));
+        RequireAtLeast(MaxDormantConversations, 1, nameof(MaxDormantConversations));
         RequireAtLeast(MaxContactsPerUser, 1, nameof(MaxContactsPerUser));
         RequireAtLeast(MaxScoredCharacters, 1, nameof(MaxScoredCharacters));
         RequireAtLeast(MaxDegreeOfParallelism, 1, nameof(MaxDegreeOfParallelism));
@@ -97,6 +119,16 @@ public sealed class SafeChatEngineOptions
         if (ConversationIdleTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ConversationIdleTimeout), ConversationIdleTimeout, "ConversationIdleTimeout must be positive.");
+        }
+
+        if (ConversationDormancy < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConversationDormancy), ConversationDormancy, "ConversationDormancy cannot be negative.");
+        }
+
+        if (Clock is not (EngineClock.TimeProvider or EngineClock.MessageTime))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Clock), Clock, "Clock must be TimeProvider or MessageTime.");
         }
 
         if (UserIdleTimeout < TimeSpan.FromHours(24))

@@ -15,8 +15,13 @@ internal sealed class ExpiringLruCache<TValue>
     private readonly Shard[] _shards;
     private readonly TimeProvider _timeProvider;
 
-    public ExpiringLruCache(int capacity, TimeProvider timeProvider)
+    // Called (under the shard lock) with an entry that leaves because it idled out or the cache was full, and whether
+    // its last touch carried an explicit (replayed) time; never for Remove.
+    private readonly Action<string, TValue, bool>? _onDropped;
+
+    public ExpiringLruCache(int capacity, TimeProvider timeProvider, Action<string, TValue, bool>? onDropped = null)
     {
+        _onDropped = onDropped;
         if (capacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity must be at least 1.");
@@ -77,7 +82,7 @@ internal sealed class ExpiringLruCache<TValue>
             {
                 if (shard.Map.Count >= shard.Capacity && shard.Tail is { } victim)
                 {
-                    RemoveNode(shard, victim);
+                    Drop(shard, victim);
                     Interlocked.Increment(ref _evictions);
                 }
 
@@ -87,7 +92,103 @@ internal sealed class ExpiringLruCache<TValue>
             }
 
             node.ExpiresAtTicks = SaturatingAdd(now, idleTimeout.Ticks);
+            node.Replayed = false;
             return action(node.Value, arg);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Update{TArg,TResult}(string,TimeSpan,Func{TValue},TArg,Func{TValue,TArg,TResult})"/>, with an
+    /// explicit time and a factory that sees the entry's expired value (null when there was none). With
+    /// <paramref name="atTicks"/> the entry's own expiry is judged by that time, nothing else is swept in passing (other
+    /// entries may live on other timelines), and <see cref="Peek{TArg,TResult}"/> trusts the entry until it is touched
+    /// again; without it the clock is used as in the other overload.
+    /// </summary>
+    public TResult Update<TArg, TResult>(string key, TimeSpan idleTimeout, long? atTicks, Func<string, TValue?, long, TArg, TValue> resume, TArg arg, Func<TValue, TArg, TResult> action)
+    {
+        var shard = ShardFor(key);
+        var now = atTicks ?? _timeProvider.GetUtcNow().UtcTicks;
+        lock (shard.Gate)
+        {
+            if (atTicks is null)
+            {
+                SweepTail(shard, now);
+            }
+
+            if (shard.Map.TryGetValue(key, out var node))
+            {
+                if (node.ExpiresAtTicks <= now)
+                {
+                    node.Value = resume(key, node.Value, now, arg);
+                }
+
+                MoveToHead(shard, node);
+            }
+            else
+            {
+                if (shard.Map.Count >= shard.Capacity && shard.Tail is { } victim)
+                {
+                    Drop(shard, victim);
+                    Interlocked.Increment(ref _evictions);
+                }
+
+                node = new Node(key, resume(key, null, now, arg));
+                shard.Map.Add(key, node);
+                AddToHead(shard, node);
+            }
+
+            node.ExpiresAtTicks = SaturatingAdd(now, idleTimeout.Ticks);
+            node.Replayed = atTicks is not null;
+            return action(node.Value, arg);
+        }
+    }
+
+    /// <summary>Adds or replaces an entry that expires at <paramref name="expiresAtTicks"/>; sweeps the tail by the clock when asked.</summary>
+    public void Put(string key, TValue value, long expiresAtTicks, bool sweep)
+    {
+        var shard = ShardFor(key);
+        lock (shard.Gate)
+        {
+            if (sweep)
+            {
+                SweepTail(shard, _timeProvider.GetUtcNow().UtcTicks);
+            }
+
+            if (shard.Map.TryGetValue(key, out var node))
+            {
+                node.Value = value;
+                MoveToHead(shard, node);
+            }
+            else
+            {
+                if (shard.Map.Count >= shard.Capacity && shard.Tail is { } victim)
+                {
+                    Drop(shard, victim);
+                    Interlocked.Increment(ref _evictions);
+                }
+
+                node = new Node(key, value);
+                shard.Map.Add(key, node);
+                AddToHead(shard, node);
+            }
+
+            node.ExpiresAtTicks = expiresAtTicks;
+        }
+    }
+
+    /// <summary>Removes and returns the entry when it is live at <paramref name="nowTicks"/>; drops it and returns null when it expired.</summary>
+    public TValue? Take(string key, long nowTicks)
+    {
+        var shard = ShardFor(key);
+        lock (shard.Gate)
+        {
+            if (!shard.Map.TryGetValue(key, out var node))
+            {
+                return null;
+            }
+
+            RemoveNode(shard, node);
+            return node.ExpiresAtTicks > nowTicks ? node.Value : null;
         }
     }
 
@@ -98,7 +199,7 @@ internal sealed class ExpiringLruCache<TValue>
         var now = _timeProvider.GetUtcNow().UtcTicks;
         lock (shard.Gate)
         {
-            var value = shard.Map.TryGetValue(key, out var node) && node.ExpiresAtTicks > now ? node.Value : null;
+            var value = shard.Map.TryGetValue(key, out var node) && (node.Replayed || node.ExpiresAtTicks > now) ? node.Value : null;
             return action(value, arg);
         }
     }
@@ -133,7 +234,7 @@ internal sealed class ExpiringLruCache<TValue>
                     var previous = node.Previous;
                     if (node.ExpiresAtTicks <= now)
                     {
-                        RemoveNode(shard, node);
+                        Drop(shard, node);
                         removed++;
                     }
 
@@ -153,12 +254,19 @@ internal sealed class ExpiringLruCache<TValue>
 
     // The tail is the least recently touched entry; with one idle timeout it is also the first to expire.
     // A couple of removals per access keeps idle entries from piling up without a background timer.
-    private static void SweepTail(Shard shard, long now)
+    private void SweepTail(Shard shard, long now)
     {
         for (var i = 0; i < 2 && shard.Tail is { } tail && tail.ExpiresAtTicks <= now; i++)
         {
-            RemoveNode(shard, tail);
+            Drop(shard, tail);
         }
+    }
+
+    // An entry leaves for expiry or capacity: the owner may keep a compact form of it (see the constructor).
+    private void Drop(Shard shard, Node node)
+    {
+        RemoveNode(shard, node);
+        _onDropped?.Invoke(node.Key, node.Value, node.Replayed);
     }
 
     private static void AddToHead(Shard shard, Node node)
@@ -229,6 +337,7 @@ internal sealed class ExpiringLruCache<TValue>
         public readonly string Key = key;
         public TValue Value = value;
         public long ExpiresAtTicks;
+        public bool Replayed;
         public Node? Previous;
         public Node? Next;
     }

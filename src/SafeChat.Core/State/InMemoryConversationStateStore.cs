@@ -6,36 +6,83 @@ namespace SafeChat.State;
 /// The default <see cref="IConversationStateStore"/>: process memory, bounded by a conversation cap with
 /// least-recently-used eviction and by idle expiry. Each conversation keeps at most
 /// <see cref="ConversationWindowLimits.WindowSize"/> + <see cref="ConversationWindowLimits.MaxSalientMessages"/>
-/// window entries and <see cref="ConversationWindowLimits.DuplicateHistory"/> message ids. Thread-safe.
+/// window entries and <see cref="ConversationWindowLimits.DuplicateHistory"/> message ids. A conversation that idles out
+/// (or is evicted by the cap) while <see cref="ConversationWindowLimits.Dormancy"/> is positive is kept for that long in a
+/// compact, text-free form (quantized signals, hashed author ids, indices, the first-alert latch; no duplicate history)
+/// in a second least-recently-used map capped at <c>maxDormantConversations</c>, and resumes from it when its next
+/// message comes. Thread-safe.
 /// </summary>
 public sealed class InMemoryConversationStateStore : IConversationStateStore
 {
     /// <summary>The default cap on conversations kept in memory.</summary>
     public const int DefaultMaxConversations = 100_000;
 
+    /// <summary>The default cap on dormant (idle, compacted) conversations kept in memory.</summary>
+    public const int DefaultMaxDormantConversations = 20_000;
+
     private readonly ExpiringLruCache<ConversationState> _conversations;
+    private readonly ExpiringLruCache<DormantConversation> _dormant;
+    private readonly long _salt;
+    private readonly TimeProvider _clock;
 
     /// <summary>Creates a store.</summary>
     /// <param name="maxConversations">The most conversations kept; the least recently used one is dropped beyond it.</param>
     /// <param name="timeProvider">The clock for idle expiry; <see cref="TimeProvider.System"/> when null.</param>
     public InMemoryConversationStateStore(int maxConversations = DefaultMaxConversations, TimeProvider? timeProvider = null)
+        : this(maxConversations, DefaultMaxDormantConversations, timeProvider)
+    {
+    }
+
+    /// <summary>Creates a store.</summary>
+    /// <param name="maxConversations">The most conversations kept in full; the least recently used one goes dormant (or is dropped) beyond it.</param>
+    /// <param name="maxDormantConversations">The most dormant conversations kept; the least recently idle one is dropped beyond it.</param>
+    /// <param name="timeProvider">The clock for idle expiry; <see cref="TimeProvider.System"/> when null.</param>
+    public InMemoryConversationStateStore(int maxConversations, int maxDormantConversations, TimeProvider? timeProvider)
     {
         if (maxConversations < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxConversations), maxConversations, "maxConversations must be at least 1.");
         }
 
-        _conversations = new ExpiringLruCache<ConversationState>(maxConversations, timeProvider ?? TimeProvider.System);
+        if (maxDormantConversations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDormantConversations), maxDormantConversations, "maxDormantConversations must be at least 1.");
+        }
+
+        var clock = _clock = timeProvider ?? TimeProvider.System;
+        _dormant = new ExpiringLruCache<DormantConversation>(maxDormantConversations, clock);
+        _conversations = new ExpiringLruCache<ConversationState>(maxConversations, clock, GoDormant);
+        var salt = new byte[8];
+        using (var random = System.Security.Cryptography.RandomNumberGenerator.Create())
+        {
+            random.GetBytes(salt);
+        }
+
+        _salt = BitConverter.ToInt64(salt, 0);
     }
 
-    /// <summary>How many conversations are held (expired ones not yet swept included).</summary>
+    /// <summary>How many conversations are held in full (expired ones not yet swept included).</summary>
     public int Count => _conversations.Count;
 
-    /// <summary>How many live conversations were dropped because the cap was reached.</summary>
+    /// <summary>How many conversations are held dormant, in compact form (expired ones not yet swept included).</summary>
+    public int DormantCount => _dormant.Count;
+
+    /// <summary>How many live conversations were moved out of the full map because its cap was reached.</summary>
     public int Evictions => _conversations.Evictions;
 
-    /// <summary>Drops every idle-expired conversation now; returns how many were dropped.</summary>
-    public int RemoveExpired() => _conversations.RemoveExpired();
+    /// <summary>How many dormant conversations were dropped before their dormancy ended because the dormant cap was reached.</summary>
+    public int DormantEvictions => _dormant.Evictions;
+
+    /// <summary>
+    /// Moves every idle conversation to the dormant map (or drops it when it has no dormancy) and drops every dormant
+    /// conversation whose dormancy ended, by the store's clock; returns how many left the full map.
+    /// </summary>
+    public int RemoveExpired()
+    {
+        var removed = _conversations.RemoveExpired();
+        _dormant.RemoveExpired();
+        return removed;
+    }
 
     /// <inheritdoc />
     public ValueTask<WindowAppendResult> AppendAsync(
@@ -61,9 +108,10 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         var result = _conversations.Update(
             conversationId,
             limits.IdleTimeout,
-            static () => new ConversationState(),
-            (entry, limits),
-            static (state, arg) => state.Append(arg.entry, arg.limits));
+            entry.At?.UtcTicks,
+            static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
+            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks),
+            static (state, arg) => state.Append(arg.entry, arg.limits, arg.at));
         return new ValueTask<WindowAppendResult>(result);
     }
 
@@ -101,7 +149,39 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     {
         ValidateId(conversationId, nameof(conversationId));
         _conversations.Remove(conversationId);
+        _dormant.Remove(conversationId);
         return default;
+    }
+
+    // The state a conversation continues from at `now`: its own idle state (replayed times, or not yet swept) or its
+    // dormant form, compacted either way so live and replayed runs resume alike; a new state past the dormancy.
+    private ConversationState Resume(string key, ConversationState? expired, long now, ConversationWindowLimits limits)
+    {
+        var dormant = expired is not null ? expired.ToDormant(_salt) : _dormant.Take(key, now);
+        var until = dormant is null ? 0 : Until(dormant.LastAtTicks, limits.IdleTimeout, limits.Dormancy);
+        if (expired is not null)
+        {
+            _dormant.Remove(key);
+        }
+
+        return dormant is not null && limits.Dormancy > TimeSpan.Zero && until > now
+            ? ConversationState.FromDormant(dormant, _salt)
+            : new ConversationState();
+    }
+
+    // Called by the full map for a conversation that idled out or was evicted: keep its compact form for its dormancy.
+    private void GoDormant(string key, ConversationState state, bool replayed)
+    {
+        if (state.DormantUntilTicks > state.IdleUntilTicks)
+        {
+            _dormant.Put(key, state.ToDormant(_salt), state.DormantUntilTicks, sweep: !replayed);
+        }
+    }
+
+    private static long Until(long at, TimeSpan idle, TimeSpan dormancy)
+    {
+        var total = idle.Ticks + Math.Max(0, dormancy.Ticks);
+        return at > long.MaxValue - total ? long.MaxValue : at + total;
     }
 
     private static void ValidateId(string? id, string name)
@@ -130,10 +210,57 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         private int _seenCount;
         private int _nextIndex;
 
+        // Author hashes of messages rehydrated from a dormant form whose author has not written since (see Resolve).
+        private HashSet<long>? _unresolved;
+        private long _salt;
+
         public int? FirstAlertIndex { get; set; }
 
-        public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits)
+        // The time of the last append, and until when the conversation stays whole and then dormant (set at each append).
+        public long LastAtTicks { get; private set; }
+
+        public long IdleUntilTicks { get; private set; }
+
+        public long DormantUntilTicks { get; private set; }
+
+        public DormantConversation ToDormant(long salt) =>
+            DormantConversation.From(Snapshot(), _salient?.Count ?? 0, _nextIndex, FirstAlertIndex, LastAtTicks, salt);
+
+        public static ConversationState FromDormant(DormantConversation dormant, long salt)
         {
+            var window = dormant.Rehydrate();
+            var state = new ConversationState
+            {
+                _nextIndex = dormant.NextIndex,
+                FirstAlertIndex = dormant.FirstAlertIndex,
+                LastAtTicks = dormant.LastAtTicks,
+                _salt = salt,
+            };
+            if (dormant.SalientCount > 0)
+            {
+                state._salient = [.. window.Take(dormant.SalientCount)];
+            }
+
+            state._recent = [.. window.Skip(dormant.SalientCount)];
+            state._recentCount = state._recent.Length;
+            if (window.Length > 0)
+            {
+                state._unresolved = dormant.AuthorHashes();
+            }
+
+            return state;
+        }
+
+        public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks)
+        {
+            LastAtTicks = Math.Max(LastAtTicks, atTicks);
+            IdleUntilTicks = Until(LastAtTicks, limits.IdleTimeout, TimeSpan.Zero);
+            DormantUntilTicks = Until(LastAtTicks, limits.IdleTimeout, limits.Dormancy);
+            if (_unresolved is not null)
+            {
+                Resolve(entry.AuthorId);
+            }
+
             var hash = limits.DuplicateHistory > 0 ? IdHash(entry.MessageId) : 0;
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
@@ -169,6 +296,41 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             return new WindowAppendResult(index, false, Snapshot(), FirstAlertIndex);
+        }
+
+        // An author of the dormant part writes again: their kept messages get the id back.
+        private void Resolve(string authorId)
+        {
+            var hash = DormantConversation.AuthorHash(authorId, _salt);
+            if (!_unresolved!.Remove(hash))
+            {
+                return;
+            }
+
+            var placeholder = DormantConversation.Placeholder(hash);
+            if (_salient is not null)
+            {
+                for (var i = 0; i < _salient.Count; i++)
+                {
+                    if (string.Equals(_salient[i].AuthorId, placeholder, StringComparison.Ordinal))
+                    {
+                        _salient[i] = _salient[i] with { AuthorId = authorId };
+                    }
+                }
+            }
+
+            for (var i = 0; i < _recent.Length; i++)
+            {
+                if (_recent[i].AuthorId is { } id && string.Equals(id, placeholder, StringComparison.Ordinal))
+                {
+                    _recent[i] = _recent[i] with { AuthorId = authorId };
+                }
+            }
+
+            if (_unresolved.Count == 0)
+            {
+                _unresolved = null;
+            }
         }
 
         // FNV-1a over the id's UTF-16 code units: stable across processes and platforms. Two different ids of one

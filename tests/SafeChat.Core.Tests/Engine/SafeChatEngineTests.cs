@@ -181,11 +181,11 @@ public class SafeChatEngineTests
     }
 
     [Fact]
-    public async Task ProcessAsync_ConversationIdleLongerThanTimeout_StartsFresh()
+    public async Task ProcessAsync_ConversationIdleLongerThanTimeoutWithoutDormancy_StartsFresh()
     {
         var clock = new FakeTimeProvider(Start);
         var store = new InMemoryConversationStateStore(timeProvider: clock);
-        var options = new SafeChatEngineOptions();
+        var options = new SafeChatEngineOptions { ConversationDormancy = TimeSpan.Zero };
         options.AlertThresholds[HarmNames.Grooming] = 0.25f;
         var engine = new SafeChatEngine(new MarkerScorer(), options, conversationStore: store, timeProvider: clock);
 
@@ -219,10 +219,10 @@ public class SafeChatEngineTests
     }
 
     [Fact]
-    public async Task ProcessAsync_MoreConversationsThanCap_EvictsLeastRecentlyUsed()
+    public async Task ProcessAsync_MoreConversationsThanCapWithoutDormancy_EvictsLeastRecentlyUsed()
     {
         var store = new InMemoryConversationStateStore(maxConversations: 10);
-        var engine = new SafeChatEngine(new MarkerScorer(), conversationStore: store);
+        var engine = new SafeChatEngine(new MarkerScorer(), new SafeChatEngineOptions { ConversationDormancy = TimeSpan.Zero }, conversationStore: store);
 
         await engine.ProcessAsync(Message("keep", "k0", Groomer, "hi", Kid));
         for (var i = 0; i < 25; i++)
