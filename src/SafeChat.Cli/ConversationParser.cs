@@ -16,6 +16,13 @@ internal sealed record InputConversation(
     IReadOnlyDictionary<string, Participant> Participants,
     IReadOnlyList<InputMessage> Messages)
 {
+    /// <summary>
+    /// The first message time that cannot be replayed as the engine's clock (unreadable, or earlier than the message
+    /// before it), as "messages[i].time: reason"; null when every time is usable (missing times count as one second
+    /// after the previous message). <c>safechat score</c> refuses such a line when it replays message times.
+    /// </summary>
+    public string? TimeIssue { get; init; }
+
     /// <summary>How each user is related to others: sender id, then recipient id (both directions stored).</summary>
     public IReadOnlyDictionary<string, Dictionary<string, Relationship>> Relationships { get; init; } =
         new Dictionary<string, Dictionary<string, Relationship>>(StringComparer.Ordinal);
@@ -223,7 +230,7 @@ internal static class ConversationParser
                 return null;
             }
 
-            return new InputConversation(id!, roomKind, participants, messages) { Relationships = relationships };
+            return new InputConversation(id!, roomKind, participants, messages) { Relationships = relationships, TimeIssue = clock.Issue };
         }
 
         // "relationships": [{"from": "dad", "to": "lily", "kind": "guardian", "established": "verified-by-platform"}]:
@@ -377,7 +384,7 @@ internal static class ConversationParser
                 return null;
             }
 
-            if (clock.Next(timeElement, timeText) is not { } time)
+            if (clock.Next(timeElement, timeText, path + ".time") is not { } time)
             {
                 return Fail<InputMessage>($"{path}.time: out of range (times must lie in the years 1900 to 2199)");
             }
@@ -604,8 +611,11 @@ internal static class ConversationParser
         private DateTimeOffset _previous = Epoch;
         private bool _any;
 
+        /// <summary>The first time that cannot be replayed (see <see cref="InputConversation.TimeIssue"/>), or null.</summary>
+        public string? Issue { get; private set; }
+
         /// <summary>The message's time, or null when it is readable but out of range.</summary>
-        public DateTimeOffset? Next(JsonElement element, string? text)
+        public DateTimeOffset? Next(JsonElement element, string? text, string path)
         {
             Parsed parsed = element.ValueKind switch
             {
@@ -616,6 +626,16 @@ internal static class ConversationParser
             if (parsed.IsOutOfRange)
             {
                 return null;
+            }
+
+            if (Issue is null && parsed.Time is null && element.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
+                && !(element.ValueKind == JsonValueKind.String && text!.Trim().Length == 0))
+            {
+                Issue = $"{path}: not a time (expected ISO-8601, seconds since the epoch, or HH:MM[:SS])";
+            }
+            else if (Issue is null && parsed.Time is { } given && _any && given < _previous)
+            {
+                Issue = $"{path}: earlier than the message before it (times must not go back)";
             }
 
             var time = parsed.Time ?? (_any ? _previous.AddSeconds(1) : Epoch);

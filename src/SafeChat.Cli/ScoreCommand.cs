@@ -11,7 +11,12 @@ namespace SafeChat.Cli;
 /// <summary>What <c>safechat score</c> was asked to do.</summary>
 /// <param name="InputName">The input's name in messages (the path, or &lt;stdin&gt;).</param>
 /// <param name="SkipInvalid">Report invalid lines and go on instead of stopping.</param>
-internal sealed record ScoreSettings(string InputName, bool SkipInvalid);
+/// <param name="Clock">
+/// Where the engine takes "now" from: each message's own time (the default: idle expiry, dormancy and the per-user 24 h
+/// counters behave as they would have live) or the wall clock. With message times, a line whose times cannot be
+/// replayed (unreadable, or going back) is invalid; missing times count as one second after the previous message.
+/// </param>
+internal sealed record ScoreSettings(string InputName, bool SkipInvalid, EngineClock Clock = EngineClock.MessageTime);
 
 /// <summary>
 /// <c>safechat score</c>: reads conversation JSONL, streams every conversation through a <see cref="SafeChatEngine"/>
@@ -42,7 +47,7 @@ internal static class ScoreCommand
         SafeChatEngineOptions? engineOptions = null)
     {
         var started = timeProvider.GetTimestamp();
-        engineOptions ??= new SafeChatEngineOptions();
+        engineOptions ??= new SafeChatEngineOptions { Clock = settings.Clock };
         var engine = new SafeChatEngine(scorer, engineOptions, policy, timeProvider: timeProvider);
         var conversations = 0;
         long messages = 0;
@@ -55,7 +60,8 @@ internal static class ScoreCommand
             SingleReader = true,
             SingleWriter = true,
         });
-        var producer = Task.Run(() => ProduceAsync(input, settings, pipeline.Writer, stop.Token), CancellationToken.None);
+        var replay = engineOptions.Clock == EngineClock.MessageTime;
+        var producer = Task.Run(() => ProduceAsync(input, settings, replay, pipeline.Writer, stop.Token), CancellationToken.None);
 
         // Results are collected in one buffer and written when it fills, when the next block is not ready yet (so an
         // interactive run still sees each result as soon as it is scored) and at the end: no write and flush per line.
@@ -321,7 +327,7 @@ internal static class ScoreCommand
         return at;
     }
 
-    private static async Task ProduceAsync(Stream input, ScoreSettings settings, ChannelWriter<List<Item>> writer, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(Stream input, ScoreSettings settings, bool replay, ChannelWriter<List<Item>> writer, CancellationToken cancellationToken)
     {
         var block = new List<Item>();
         var blockMessages = 0;
@@ -360,6 +366,10 @@ internal static class ScoreCommand
                     else if (!TryParse(line.Bytes, out var conversation, out var reason))
                     {
                         item = Item.Invalid(line.Number, reason!, false);
+                    }
+                    else if (replay && conversation!.TimeIssue is { } timeIssue)
+                    {
+                        item = Item.Invalid(line.Number, timeIssue + " (or score with --clock wall)", false);
                     }
                     else
                     {

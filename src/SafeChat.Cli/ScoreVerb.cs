@@ -11,16 +11,29 @@ internal static class ScoreVerb
         var model = SharedOptions.Model();
         var policy = new Option<string>("--policy") { Description = "Apply a policy file or a preset (strict-minors, standard); its decisions appear in each result.", HelpName = "FILE|PRESET" };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report each invalid line on stderr and go on, instead of stopping at the first one." };
+        var clock = new Option<string>("--clock")
+        {
+            Description = "The engine's clock: message (default) replays each message's time, so idle expiry, dormancy and 24 h counters behave as live (a missing time is one second after the previous message; an unreadable or backward time makes the line invalid); wall uses the wall clock.",
+            HelpName = "message|wall",
+            DefaultValueFactory = _ => "message",
+        };
+        clock.AcceptOnlyFromAmong("message", "wall");
         var command = new Command("score", "Read conversations as JSONL and write one JSON result per conversation to stdout, in input order; a summary line goes to stderr.")
         {
-            input, model, policy, skipInvalid,
+            input, model, policy, skipInvalid, clock,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            context, parse.GetRequiredValue(input), parse.GetValue(model), parse.GetValue(policy), parse.GetValue(skipInvalid), cancellationToken));
+            context,
+            parse.GetRequiredValue(input),
+            parse.GetValue(model),
+            parse.GetValue(policy),
+            parse.GetValue(skipInvalid),
+            parse.GetValue(clock) == "wall" ? Engine.EngineClock.TimeProvider : Engine.EngineClock.MessageTime,
+            cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string input, string? model, string? policyPath, bool skipInvalid, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string input, string? model, string? policyPath, bool skipInvalid, Engine.EngineClock clock, CancellationToken cancellationToken)
     {
         var scorer = await context.LoadScorerAsync(model).ConfigureAwait(false);
         if (scorer is null)
@@ -39,7 +52,7 @@ internal static class ScoreVerb
             return CliApplication.ExitFailure;
         }
 
-        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid);
+        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid, clock);
         if (input == "-")
         {
             return await ScoreCommand.RunAsync(settings, scorer, policy, context.Stdin, context.Stdout, context.Error, context.TimeProvider, cancellationToken).ConfigureAwait(false);

@@ -249,7 +249,7 @@ public partial class ScoreCommandTests
             """{"id":"a","participants":[{"id":"x","age":30},{"id":"y","age":"15"}],"messages":[{"author":"x","text":"hi"}]}""",
             """{"id":"b","messages":[{"author":"x","text":"hi"},{"author":"y","text":"hi"},{"author":"z","text":"hi"}]}""",
             """{"id":"c","room":{"id":"r","kind":"PRIVATE"},"messages":[{"author":"x","text":"hi"}]}""",
-            """{"id":"d","room":"nps-20s","messages":[{"author":"x","time":"10:00","text":"hi"},{"author":"y","time":"-8","text":"hi"}]}""",
+            """{"id":"d","room":"nps-20s","messages":[{"author":"x","time":"-8","text":"hi"},{"author":"y","time":"10:00","text":"hi"}]}""",
         };
 
         var run = await runner.RunAsync(["score", "-"], Utf8(string.Join("\n", lines)));

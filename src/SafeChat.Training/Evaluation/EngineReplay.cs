@@ -19,12 +19,21 @@ internal static class EngineReplay
     /// <param name="Evaluation">The engine's result for the message.</param>
     public readonly record struct Step(int MessageIndex, IReadOnlyList<WindowMessage> Window, MessageEvaluation Evaluation);
 
-    /// <summary>Engine settings for replays: the shipped defaults, with a small state cap (one conversation at a time).</summary>
+    /// <summary>
+    /// Engine settings for replays: the shipped defaults, with a small state cap (one conversation at a time), on the
+    /// message-time clock that <c>safechat score</c> replays by default.
+    /// </summary>
     public static SafeChatEngineOptions Options()
     {
-        var options = new SafeChatEngineOptions { MaxConversations = 16, MaxUsers = 1024 };
+        var options = new SafeChatEngineOptions { MaxConversations = 16, MaxDormantConversations = 16, MaxUsers = 1024, Clock = EngineClock.MessageTime };
         return options;
     }
+
+    /// <summary>
+    /// The time of message <paramref name="index"/>: the corpora reach the training tool without times, so a replay uses
+    /// what <c>safechat score</c> gives a line without times, one second apart from 1970-01-01T00:00:00Z.
+    /// </summary>
+    public static DateTimeOffset MessageTime(int index) => DateTimeOffset.UnixEpoch.AddSeconds(index);
 
     /// <summary>
     /// Replays <paramref name="conversation"/> with its messages' precomputed <paramref name="signals"/>. When
@@ -57,7 +66,6 @@ internal static class EngineReplay
         var everyone = participants.Values.ToArray();
         var room = new Room(conversation.Id, everyone.Length == 2 ? RoomKind.Direct : RoomKind.Group);
         var recipients = new Dictionary<string, Participant[]>(StringComparer.Ordinal);
-        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         for (int i = 0; i < conversation.Messages.Count; i++)
         {
             var line = conversation.Messages[i];
@@ -68,7 +76,7 @@ internal static class EngineReplay
             }
 
             var envelope = new MessageEnvelope(
-                new ChatMessage(i.ToString(CultureInfo.InvariantCulture), room.Id, line.Author, line.Text, start.AddSeconds(i)),
+                new ChatMessage(i.ToString(CultureInfo.InvariantCulture), room.Id, line.Author, line.Text, MessageTime(i)),
                 room,
                 participants[line.Author],
                 others)
