@@ -16,7 +16,8 @@ namespace SafeChat.Cli;
 /// counters behave as they would have live) or the wall clock. With message times, a line whose times cannot be
 /// replayed (unreadable, or going back) is invalid; missing times count as one second after the previous message.
 /// </param>
-internal sealed record ScoreSettings(string InputName, bool SkipInvalid, EngineClock Clock = EngineClock.MessageTime);
+/// <param name="DormancyDays">How many days an idle conversation keeps its compact state (the engine default when null; 0 disables).</param>
+internal sealed record ScoreSettings(string InputName, bool SkipInvalid, EngineClock Clock = EngineClock.MessageTime, double? DormancyDays = null);
 
 /// <summary>
 /// <c>safechat score</c>: reads conversation JSONL, streams every conversation through a <see cref="SafeChatEngine"/>
@@ -48,6 +49,11 @@ internal static class ScoreCommand
     {
         var started = timeProvider.GetTimestamp();
         engineOptions ??= new SafeChatEngineOptions { Clock = settings.Clock };
+        if (settings.DormancyDays is { } days)
+        {
+            engineOptions.ConversationDormancy = TimeSpan.FromDays(days);
+        }
+
         var engine = new SafeChatEngine(scorer, engineOptions, policy, timeProvider: timeProvider);
         var conversations = 0;
         long messages = 0;

@@ -18,9 +18,23 @@ internal static class ScoreVerb
             DefaultValueFactory = _ => "message",
         };
         clock.AcceptOnlyFromAmong("message", "wall");
+        var dormancy = new Option<double>("--dormancy-days")
+        {
+            Description = "How many days a conversation that went idle (2 h without a message) keeps its compact, text-free state, so a slow burn resumes where it stopped; 0 starts it over.",
+            HelpName = "DAYS",
+            DefaultValueFactory = _ => 30,
+        };
+        dormancy.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<double>();
+            if (!double.IsFinite(value) || value < 0 || value > 3650)
+            {
+                result.AddError("--dormancy-days must be between 0 and 3650.");
+            }
+        });
         var command = new Command("score", "Read conversations as JSONL and write one JSON result per conversation to stdout, in input order; a summary line goes to stderr.")
         {
-            input, model, policy, skipInvalid, clock,
+            input, model, policy, skipInvalid, clock, dormancy,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             context,
@@ -29,11 +43,12 @@ internal static class ScoreVerb
             parse.GetValue(policy),
             parse.GetValue(skipInvalid),
             parse.GetValue(clock) == "wall" ? Engine.EngineClock.TimeProvider : Engine.EngineClock.MessageTime,
+            parse.GetValue(dormancy),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string input, string? model, string? policyPath, bool skipInvalid, Engine.EngineClock clock, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string input, string? model, string? policyPath, bool skipInvalid, Engine.EngineClock clock, double dormancyDays, CancellationToken cancellationToken)
     {
         var scorer = await context.LoadScorerAsync(model).ConfigureAwait(false);
         if (scorer is null)
@@ -52,7 +67,7 @@ internal static class ScoreVerb
             return CliApplication.ExitFailure;
         }
 
-        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid, clock);
+        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid, clock, dormancyDays);
         if (input == "-")
         {
             return await ScoreCommand.RunAsync(settings, scorer, policy, context.Stdin, context.Stdout, context.Error, context.TimeProvider, cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,7 @@
 # row per offender. Research data is written to a scratch folder ($OUT, default /tmp/safechat-real-chat), never the repo.
 # usage: tools/eval/real-chat.sh [SHARED_DATA_DIR]     (run from the repository root; default ../shared/data)
 #        MODEL=DIR scores with the models in DIR (default: the shipped ones, ./models)
+#        SCORE_ARGS="..." passes extra arguments to `safechat score` (e.g. "--clock wall", the behaviour before message-time replay)
 set -euo pipefail
 DATA="${1:-../shared/data}"
 OUT="${OUT:-/tmp/safechat-real-chat}"
@@ -24,7 +25,7 @@ cat "$OUT"/ubuntu-heldout.jsonl "$OUT"/convai2-heldout.jsonl "$OUT"/dailydialog-
 printf '| held-out file | conversations | flagged | false-positive rate | recall | AP | recall at 1%% FPR |\n|---|---|---|---|---|---|---|\n'
 for gold in "$OUT"/ubuntu-heldout.jsonl "$OUT"/convai2-heldout.jsonl "$OUT"/dailydialog-validation.jsonl "$OUT"/pj-heldout-*.jsonl "$OUT/mixed.jsonl"; do
   pred="${gold%.jsonl}.pred"
-  dotnet src/SafeChat.Cli/bin/Release/net10.0/safechat.dll score "$gold" --model "$MODEL" > "$pred" 2>/dev/null
+  dotnet src/SafeChat.Cli/bin/Release/net10.0/safechat.dll score "$gold" --model "$MODEL" ${SCORE_ARGS:-} > "$pred" 2>/dev/null
   python3 "$EVAL" "$gold" "$pred" --json | python3 -c '
 import json, sys
 m = json.load(sys.stdin); name = sys.argv[1]

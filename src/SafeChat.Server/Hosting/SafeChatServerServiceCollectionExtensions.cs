@@ -52,7 +52,7 @@ public static class SafeChatServerServiceCollectionExtensions
         services.TryAddSingleton<IConversationStateStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine;
-            return new InMemoryConversationStateStore(options.MaxConversations, sp.GetRequiredService<TimeProvider>());
+            return new InMemoryConversationStateStore(options.MaxConversations, options.MaxDormantConversations, sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<IUserStateStore>(sp =>
         {

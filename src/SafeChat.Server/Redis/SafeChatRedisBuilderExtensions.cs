@@ -27,7 +27,8 @@ public static class SafeChatRedisBuilderExtensions
         services.TryAddSingleton<SafeChatRedisConnection>();
         services.Replace(ServiceDescriptor.Singleton<IConversationStateStore>(sp => new RedisConversationStateStore(
             sp.GetRequiredService<SafeChatRedisConnection>(),
-            sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine.ConversationIdleTimeout)));
+            sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine.ConversationIdleTimeout,
+            sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine.ConversationDormancy)));
         services.Replace(ServiceDescriptor.Singleton<IUserStateStore>(sp =>
         {
             var engine = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine;
