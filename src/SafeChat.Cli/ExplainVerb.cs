@@ -91,7 +91,8 @@ internal static class ExplainVerb
             return CliApplication.ExitFailure;
         }
 
-        var options = new SafeChatEngineOptions();
+        // The clock `safechat score` uses by default: each message's own time (idle expiry, dormancy, 24 h counters).
+        var options = new SafeChatEngineOptions { Clock = EngineClock.MessageTime };
         var engine = new SafeChatEngine(scorer, options, policy, timeProvider: context.TimeProvider);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"conversation {conversation.Id} ({name}:{lineNumber}): {conversation.Messages.Count} messages, room {conversation.RoomKind.ToString().ToLowerInvariant()}, model {scorer.Descriptor.ModelVersion}");
