@@ -8,9 +8,9 @@ public sealed class SafeChatClientOptions
     /// <summary>
     /// The engine's settings: window, salient messages, signal threshold, alert thresholds, state caps. The client runs
     /// the same <see cref="SafeChatEngine"/> as the server and the CLI, so these mean exactly what they mean there. The
-    /// defaults are the engine's, with state caps sized for a phone (64 conversations, 256 users).
+    /// defaults are the engine's, with state caps sized for a phone (64 conversations, 256 dormant conversations, 256 users).
     /// </summary>
-    public SafeChatEngineOptions Engine { get; set; } = new() { MaxConversations = 64, MaxUsers = 256 };
+    public SafeChatEngineOptions Engine { get; set; } = new() { MaxConversations = 64, MaxDormantConversations = 256, MaxUsers = 256 };
 
     /// <summary>
     /// The per-install salt for hashing sender ids in reports (at least 16 bytes). Persist one from

@@ -309,14 +309,15 @@ public class SafeChatClientTests
     [Fact]
     public async Task CheckIncoming_ManyConversations_KeepsOnlyTheMostRecentWindows()
     {
-        var client = Client(options: new SafeChatClientOptions { Engine = new() { MaxConversations = 4 } });
+        var client = Client(options: new SafeChatClientOptions { Engine = new() { MaxConversations = 4, MaxDormantConversations = 4 } });
 
         for (var i = 0; i < 20; i++)
         {
             await client.CheckIncomingAsync(TeenDevice(RoomKind.Group, connected: true, roomId: $"c-{i}"), From(Stranger, "hello", roomId: $"c-{i}"));
         }
 
-        // The most recent conversation kept its window; the first one was forgotten and starts again.
+        // The most recent conversation kept its window; the first one went dormant, was pushed out of the dormant cap by
+        // later ones, and starts again.
         await client.CheckIncomingAsync(TeenDevice(RoomKind.Group, connected: true, roomId: "c-19"), From(Stranger, "hello again", roomId: "c-19"));
         Assert.Equal(2, _scorer.LastWindowSize);
         await client.CheckIncomingAsync(TeenDevice(RoomKind.Group, connected: true, roomId: "c-0"), From(Stranger, "hello again", roomId: "c-0"));

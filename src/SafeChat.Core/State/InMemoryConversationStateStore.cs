@@ -157,6 +157,16 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     // dormant form, compacted either way so live and replayed runs resume alike; a new state past the dormancy.
     private ConversationState Resume(string key, ConversationState? expired, long now, ConversationWindowLimits limits)
     {
+        if (limits.Dormancy <= TimeSpan.Zero)
+        {
+            if (expired is not null)
+            {
+                _dormant.Remove(key);
+            }
+
+            return new ConversationState();
+        }
+
         var dormant = expired is not null ? expired.ToDormant(_salt) : _dormant.Take(key, now);
         var until = dormant is null ? 0 : Until(dormant.LastAtTicks, limits.IdleTimeout, limits.Dormancy);
         if (expired is not null)
