@@ -53,7 +53,7 @@ public sealed class SafeChatEngineOptions
 
     /// <summary>
     /// The most dormant conversations the default in-memory store keeps (least recently idle dropped first). Each takes
-    /// about 40 bytes per kept message (at most <see cref="WindowSize"/> + <see cref="MaxSalientMessages"/> messages).
+    /// about 60 bytes per kept message with 13 signals (at most <see cref="WindowSize"/> + <see cref="MaxSalientMessages"/> messages).
     /// Default 20,000; at least 1.
     /// </summary>
     public int MaxDormantConversations { get; set; } = InMemoryConversationStateStore.DefaultMaxDormantConversations;
