@@ -41,6 +41,9 @@ internal static class ConversationParser
     private static readonly DateTimeOffset Epoch = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    [ThreadStatic]
+    private static LineReader? t_reader;
+
     public static bool IsBlank(ReadOnlySpan<byte> line)
     {
         foreach (var b in line)
@@ -76,9 +79,11 @@ internal static class ConversationParser
 
         using (document)
         {
-            var reader = new LineReader();
+            var reader = t_reader ??= new LineReader();
+            reader.Reset();
             conversation = reader.Read(document.RootElement);
             error = reader.Error;
+            reader.Reset();
             return conversation is not null;
         }
     }
@@ -160,6 +165,16 @@ internal static class ConversationParser
         private readonly JsonElement[] _messageValues = new JsonElement[MessageKeys.Length];
 
         public string? Error { get; private set; }
+
+        /// <summary>Makes the reader ready for the next line (one reader per thread, reused).</summary>
+        public void Reset()
+        {
+            Error = null;
+            _keys.Clear();
+            _authors.Clear();
+            Array.Clear(_topValues);
+            Array.Clear(_messageValues);
+        }
 
         public InputConversation? Read(JsonElement root)
         {

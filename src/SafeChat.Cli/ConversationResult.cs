@@ -38,8 +38,10 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         _risk = Math.Max(_risk, Clamp(assessment.Risk));
         AddHarms(assessment.Harms);
         _firstAlertIndex ??= evaluation.FirstAlertIndex;
-        foreach (var author in assessment.Authors)
+        var authors = assessment.Authors;
+        for (var a = 0; a < authors.Count; a++)
         {
+            var author = authors[a];
             if ((_flaggedAuthorSet is null || !_flaggedAuthorSet.Contains(author.AuthorId))
                 && ReachesThreshold(author)
                 && (_flaggedAuthorSet ??= new HashSet<string>(StringComparer.Ordinal)).Add(author.AuthorId))
@@ -48,8 +50,10 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
             }
         }
 
-        foreach (var evidence in assessment.Signals)
+        var signals = assessment.Signals;
+        for (var e = 0; e < signals.Count; e++)
         {
+            var evidence = signals[e];
             if (evidence.Probability < signalThreshold)
             {
                 continue;
