@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -47,6 +48,9 @@ internal static class ConversationParser
     private static readonly DateTimeOffset Epoch = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    [ThreadStatic]
+    private static LineReader? t_reader;
+
     public static bool IsBlank(ReadOnlySpan<byte> line)
     {
         foreach (var b in line)
@@ -82,9 +86,11 @@ internal static class ConversationParser
 
         using (document)
         {
-            var reader = new LineReader();
+            var reader = t_reader ??= new LineReader();
+            reader.Reset();
             conversation = reader.Read(document.RootElement);
             error = reader.Error;
+            reader.Reset();
             return conversation is not null;
         }
     }
@@ -153,9 +159,29 @@ internal static class ConversationParser
     /// <summary>Reads one parsed line; the first problem found is kept in <see cref="Error"/>.</summary>
     private sealed class LineReader
     {
+        private const int MaxPlainKeys = 16;
+        private const int MaxKnownAuthors = 8;
+        private static readonly string[] TopKeys = ["id", "messages", "participants", "room", "relationships"];
+        private static readonly byte[][] TopKeysUtf8 = Utf8Keys(TopKeys);
+        private static readonly string[] MessageKeys = ["author", "text", "time"];
+        private static readonly byte[][] MessageKeysUtf8 = Utf8Keys(MessageKeys);
+
         private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        private readonly List<string> _authors = [];
+        private readonly JsonElement[] _topValues = new JsonElement[TopKeys.Length];
+        private readonly JsonElement[] _messageValues = new JsonElement[MessageKeys.Length];
 
         public string? Error { get; private set; }
+
+        /// <summary>Makes the reader ready for the next line (one reader per thread, reused).</summary>
+        public void Reset()
+        {
+            Error = null;
+            _keys.Clear();
+            _authors.Clear();
+            Array.Clear(_topValues);
+            Array.Clear(_messageValues);
+        }
 
         public InputConversation? Read(JsonElement root)
         {
@@ -164,22 +190,13 @@ internal static class ConversationParser
                 return Fail($"expected a JSON object, found {Describe(root.ValueKind)}");
             }
 
-            JsonElement idElement = default, messagesElement = default, participantsElement = default, roomElement = default, relationshipsElement = default;
-            if (!ReadKeys(root, string.Empty, (name, value) =>
-            {
-                switch (name)
-                {
-                    case "id": idElement = value; break;
-                    case "messages": messagesElement = value; break;
-                    case "participants": participantsElement = value; break;
-                    case "room": roomElement = value; break;
-                    case "relationships": relationshipsElement = value; break;
-                }
-            }))
+            var top = _topValues;
+            if (!ReadKeys(root, string.Empty, TopKeys, TopKeysUtf8, top))
             {
                 return null;
             }
 
+            JsonElement idElement = top[0], messagesElement = top[1], participantsElement = top[2], roomElement = top[3], relationshipsElement = top[4];
             if (idElement.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
                 return Fail("missing \"id\"");
@@ -324,49 +341,54 @@ internal static class ConversationParser
 
         private InputMessage? ReadMessage(JsonElement message, int index, LenientClock clock)
         {
-            var path = $"messages[{index}]";
+            var path = new Where("messages", index);
             if (message.ValueKind != JsonValueKind.Object)
             {
                 return Fail<InputMessage>($"{path} must be an object, found {Describe(message.ValueKind)}");
             }
 
-            JsonElement authorElement = default, textElement = default, timeElement = default;
-            if (!ReadKeys(message, path, (name, value) =>
-            {
-                switch (name)
-                {
-                    case "author": authorElement = value; break;
-                    case "text": textElement = value; break;
-                    case "time": timeElement = value; break;
-                }
-            }))
+            var keys = _messageValues;
+            if (!ReadKeys(message, path, MessageKeys, MessageKeysUtf8, keys))
             {
                 return null;
             }
+
+            JsonElement authorElement = keys[0], textElement = keys[1], timeElement = keys[2];
 
             // A missing, null or empty author (anonymised exports, pasted logs) is scored as one anonymous author;
             // only an author of the wrong type makes the line invalid.
             var author = UnknownAuthor;
             if (authorElement.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
             {
-                if (!TryScalar(authorElement, path + ".author", out var scalar))
+                if (authorElement.ValueKind == JsonValueKind.String && KnownAuthor(authorElement) is { } known)
                 {
-                    return null;
+                    author = known;
                 }
-
-                if (scalar is null)
+                else
                 {
-                    return Fail<InputMessage>($"{path}.author must be a string or a number, found {Describe(authorElement.ValueKind)}");
-                }
+                    if (!TryScalar(authorElement, path.Field("author"), out var scalar))
+                    {
+                        return null;
+                    }
 
-                author = scalar.Length == 0 ? UnknownAuthor : scalar;
+                    if (scalar is null)
+                    {
+                        return Fail<InputMessage>($"{path}.author must be a string or a number, found {Describe(authorElement.ValueKind)}");
+                    }
+
+                    author = scalar.Length == 0 ? UnknownAuthor : scalar;
+                    if (scalar.Length > 0 && authorElement.ValueKind == JsonValueKind.String && _authors.Count < MaxKnownAuthors)
+                    {
+                        _authors.Add(scalar);
+                    }
+                }
             }
 
             var text = string.Empty;
             switch (textElement.ValueKind)
             {
                 case JsonValueKind.String:
-                    if (!TryString(textElement, path + ".text", out text))
+                    if (!TryString(textElement, path.Field("text"), out text))
                     {
                         return null;
                     }
@@ -379,7 +401,7 @@ internal static class ConversationParser
             }
 
             string? timeText = null;
-            if (timeElement.ValueKind == JsonValueKind.String && !TryString(timeElement, path + ".time", out timeText))
+            if (timeElement.ValueKind == JsonValueKind.String && !TryString(timeElement, path.Field("time"), out timeText))
             {
                 return null;
             }
@@ -518,6 +540,92 @@ internal static class ConversationParser
         /// Hands every property of <paramref name="value"/> to <paramref name="handle"/>, failing on a key that appears twice
         /// (JSON readers disagree on which one wins, so the line is ambiguous) or that cannot be decoded.
         /// </summary>
+        /// <summary>
+        /// Like <see cref="ReadKeys(JsonElement, string, Action{string, JsonElement})"/>, but puts the values of
+        /// <paramref name="names"/> into <paramref name="found"/> (same order). When no key is escaped, keys are compared
+        /// as UTF-8 bytes and no key string is made; otherwise every key is decoded as before.
+        /// </summary>
+        private bool ReadKeys(JsonElement value, Where path, string[] names, byte[][] utf8Names, Span<JsonElement> found)
+        {
+            var count = 0;
+            var plain = true;
+            foreach (var property in value.EnumerateObject())
+            {
+                if (++count > MaxPlainKeys || JsonMarshal.GetRawUtf8PropertyName(property).IndexOf((byte)'\\') >= 0)
+                {
+                    plain = false;
+                    break;
+                }
+            }
+
+            if (!plain)
+            {
+                var values = new JsonElement[names.Length];
+                if (!ReadKeys(value, path.ToString(), (name, element) =>
+                {
+                    var at = Array.IndexOf(names, name);
+                    if (at >= 0)
+                    {
+                        values[at] = element;
+                    }
+                }))
+                {
+                    return false;
+                }
+
+                values.CopyTo(found);
+                return true;
+            }
+
+            found.Clear();
+            var position = 0;
+            foreach (var property in value.EnumerateObject())
+            {
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var earlier = 0;
+                foreach (var previous in value.EnumerateObject())
+                {
+                    if (earlier++ == position)
+                    {
+                        break;
+                    }
+
+                    if (raw.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(previous)))
+                    {
+                        Error = $"duplicate key \"{Join(path.ToString(), property.Name)}\"";
+                        return false;
+                    }
+                }
+
+                for (var i = 0; i < utf8Names.Length; i++)
+                {
+                    if (raw.SequenceEqual(utf8Names[i]))
+                    {
+                        found[i] = property.Value;
+                        break;
+                    }
+                }
+
+                position++;
+            }
+
+            return true;
+        }
+
+        // An author already read in this line, when the element holds the same text (no new string per message).
+        private string? KnownAuthor(JsonElement element)
+        {
+            foreach (var author in _authors)
+            {
+                if (element.ValueEquals(author))
+                {
+                    return author;
+                }
+            }
+
+            return null;
+        }
+
         private bool ReadKeys(JsonElement value, string path, Action<string, JsonElement> handle)
         {
             _keys.Clear();
@@ -553,7 +661,7 @@ internal static class ConversationParser
         }
 
         /// <summary>Reads a string or a number as text (null for other kinds); false after an error.</summary>
-        private bool TryScalar(JsonElement element, string path, out string? text)
+        private bool TryScalar(JsonElement element, Where path, out string? text)
         {
             text = null;
             switch (element.ValueKind)
@@ -570,7 +678,7 @@ internal static class ConversationParser
             }
         }
 
-        private bool TryString(JsonElement element, string path, out string text)
+        private bool TryString(JsonElement element, Where path, out string text)
         {
             try
             {
@@ -586,6 +694,8 @@ internal static class ConversationParser
             }
         }
 
+        private static byte[][] Utf8Keys(string[] names) => [.. names.Select(Encoding.UTF8.GetBytes)];
+
         private InputConversation? Fail(string reason)
         {
             Error = reason;
@@ -597,6 +707,22 @@ internal static class ConversationParser
         {
             Error = reason;
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Where in the line a value is (<c>messages[3].author</c>), made into text only for an error message.
+    /// </summary>
+    private readonly record struct Where(string Name, int Index = -1, string? Child = null)
+    {
+        public static implicit operator Where(string name) => new(name);
+
+        public Where Field(string child) => this with { Child = child };
+
+        public override string ToString()
+        {
+            var name = Index < 0 ? Name : string.Create(CultureInfo.InvariantCulture, $"{Name}[{Index}]");
+            return Child is null ? name : name + "." + Child;
         }
     }
 

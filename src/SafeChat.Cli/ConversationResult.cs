@@ -16,43 +16,51 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly Dictionary<string, float> _harms = HarmNames.All.ToDictionary(h => h, _ => 0f, StringComparer.Ordinal);
-    private readonly List<string> _flaggedAuthors = [];
-    private readonly HashSet<string> _flaggedAuthorSet = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Author, string Signal), SignalEvidence> _signals = [];
-    private readonly List<(Decision Decision, int Index)> _decisions = [];
-    private readonly HashSet<(string Rule, PolicyAction Action, bool Shadow)> _decisionKeys = [];
+    // Per-harm maxima aligned with HarmNames.All; a harm outside it (a custom scorer's) goes to _extraHarms. The other
+    // collections are created on first use: most conversations have no signal over the threshold and no decision.
+    private readonly float[] _harms = new float[HarmNames.All.Count];
+    private Dictionary<string, float>? _extraHarms;
+    private List<string>? _flaggedAuthors;
+    private HashSet<string>? _flaggedAuthorSet;
+    private Dictionary<(string Author, string Signal), SignalEvidence>? _signals;
+    private List<(Decision Decision, int Index)>? _decisions;
+    private HashSet<(string Rule, PolicyAction Action, bool Shadow)>? _decisionKeys;
     private float _risk;
     private int? _firstAlertIndex;
+
+    // One JSON writer per thread, reset onto each output buffer (a writer per line was a third of the output's allocations).
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     public void Add(MessageEvaluation evaluation)
     {
         var assessment = evaluation.Assessment;
         _risk = Math.Max(_risk, Clamp(assessment.Risk));
-        foreach (var harm in assessment.Harms)
-        {
-            _harms[harm.Key] = Math.Max(_harms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
-        }
-
+        AddHarms(assessment.Harms);
         _firstAlertIndex ??= evaluation.FirstAlertIndex;
-        foreach (var author in assessment.Authors)
+        var authors = assessment.Authors;
+        for (var a = 0; a < authors.Count; a++)
         {
-            if (!_flaggedAuthorSet.Contains(author.AuthorId)
+            var author = authors[a];
+            if ((_flaggedAuthorSet is null || !_flaggedAuthorSet.Contains(author.AuthorId))
                 && ReachesThreshold(author)
-                && _flaggedAuthorSet.Add(author.AuthorId))
+                && (_flaggedAuthorSet ??= new HashSet<string>(StringComparer.Ordinal)).Add(author.AuthorId))
             {
-                _flaggedAuthors.Add(author.AuthorId);
+                (_flaggedAuthors ??= []).Add(author.AuthorId);
             }
         }
 
-        foreach (var evidence in assessment.Signals)
+        var signals = assessment.Signals;
+        for (var e = 0; e < signals.Count; e++)
         {
+            var evidence = signals[e];
             if (evidence.Probability < signalThreshold)
             {
                 continue;
             }
 
             var key = (evidence.AuthorId, evidence.Signal);
+            _signals ??= [];
             if (!_signals.TryGetValue(key, out var existing) || evidence.Probability > existing.Probability)
             {
                 _signals[key] = evidence;
@@ -61,16 +69,90 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
 
         foreach (var decision in evaluation.Decisions)
         {
-            if (_decisionKeys.Add((decision.RuleId, decision.Action, decision.Shadow)))
+            if ((_decisionKeys ??= []).Add((decision.RuleId, decision.Action, decision.Shadow)))
             {
-                _decisions.Add((decision, evaluation.MessageIndex));
+                (_decisions ??= []).Add((decision, evaluation.MessageIndex));
             }
         }
     }
 
+    private void AddHarms(IReadOnlyDictionary<string, float> harms)
+    {
+        // The usual case, every harm of HarmNames.All and nothing else, by index: no enumerator per message.
+        var all = HarmNames.All;
+        if (harms.Count == all.Count)
+        {
+            var found = 0;
+            for (var i = 0; i < all.Count; i++)
+            {
+                if (harms.TryGetValue(all[i], out var value))
+                {
+                    _harms[i] = Math.Max(_harms[i], Clamp(value));
+                    found++;
+                }
+            }
+
+            if (found == all.Count)
+            {
+                return;
+            }
+        }
+
+        foreach (var harm in harms)
+        {
+            var index = IndexOfHarm(harm.Key);
+            if (index >= 0)
+            {
+                _harms[index] = Math.Max(_harms[index], Clamp(harm.Value));
+            }
+            else
+            {
+                _extraHarms ??= new Dictionary<string, float>(StringComparer.Ordinal);
+                _extraHarms[harm.Key] = Math.Max(_extraHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+            }
+        }
+    }
+
+    private static int IndexOfHarm(string harm)
+    {
+        for (var i = 0; i < HarmNames.All.Count; i++)
+        {
+            if (string.Equals(HarmNames.All[i], harm, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private bool ReachesThreshold(AuthorRisk author)
     {
-        foreach (var harm in author.Harms)
+        var harms = author.Harms;
+        var all = HarmNames.All;
+        if (harms.Count == all.Count)
+        {
+            var found = 0;
+            for (var i = 0; i < all.Count; i++)
+            {
+                if (harms.TryGetValue(all[i], out var value))
+                {
+                    if (value >= engine.AlertThresholdFor(all[i]))
+                    {
+                        return true;
+                    }
+
+                    found++;
+                }
+            }
+
+            if (found == all.Count)
+            {
+                return false;
+            }
+        }
+
+        foreach (var harm in harms)
         {
             if (harm.Value >= engine.AlertThresholdFor(harm.Key))
             {
@@ -83,15 +165,37 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
 
     public void WriteTo(ArrayBufferWriter<byte> buffer)
     {
-        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        writer.Reset(buffer);
+        try
+        {
+            Write(writer);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(Stream.Null);
+        }
+    }
+
+    private void Write(Utf8JsonWriter writer)
+    {
         writer.WriteStartObject();
         OutputText.WriteString(writer, "id", id);
         writer.WriteBoolean("flagged", _firstAlertIndex is not null);
         writer.WriteNumber("risk", Round(_risk));
         writer.WriteStartObject("harms");
-        foreach (var harm in HarmNames.All.Concat(_harms.Keys.Except(HarmNames.All).Order(StringComparer.Ordinal)))
+        for (var i = 0; i < HarmNames.All.Count; i++)
         {
-            writer.WriteNumber(harm, Round(_harms[harm]));
+            writer.WriteNumber(HarmNames.All[i], Round(_harms[i]));
+        }
+
+        if (_extraHarms is not null)
+        {
+            foreach (var harm in _extraHarms.Keys.Order(StringComparer.Ordinal))
+            {
+                writer.WriteNumber(harm, Round(_extraHarms[harm]));
+            }
         }
 
         writer.WriteEndObject();
@@ -105,14 +209,14 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         writer.WriteStartArray("flagged_authors");
-        foreach (var author in _flaggedAuthors)
+        foreach (var author in _flaggedAuthors ?? [])
         {
             OutputText.WriteStringValue(writer, author);
         }
 
         writer.WriteEndArray();
         writer.WriteStartArray("signals");
-        foreach (var evidence in _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
+        foreach (var evidence in _signals is null ? Enumerable.Empty<SignalEvidence>() : _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
         {
             writer.WriteStartObject();
             OutputText.WriteString(writer, "signal", evidence.Signal);
@@ -125,7 +229,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
 
         writer.WriteEndArray();
         writer.WriteStartArray("decisions");
-        foreach (var (decision, index) in _decisions)
+        foreach (var (decision, index) in _decisions ?? [])
         {
             writer.WriteStartObject();
             OutputText.WriteString(writer, "rule", decision.RuleId);

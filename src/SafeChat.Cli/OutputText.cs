@@ -40,11 +40,39 @@ internal static class OutputText
     /// <summary>Writes <paramref name="value"/> as a JSON string value with the unsafe characters escaped.</summary>
     public static void WriteStringValue(Utf8JsonWriter writer, string value)
     {
+        // Printable ASCII without a quote or backslash is written as it is: the same bytes as below, without a builder.
+        if (value.Length <= 256 && IsPlainAscii(value))
+        {
+            Span<byte> quoted = stackalloc byte[value.Length + 2];
+            quoted[0] = (byte)'"';
+            for (var i = 0; i < value.Length; i++)
+            {
+                quoted[i + 1] = (byte)value[i];
+            }
+
+            quoted[^1] = (byte)'"';
+            writer.WriteRawValue(quoted, skipInputValidation: true);
+            return;
+        }
+
         var builder = new StringBuilder(value.Length + 2);
         builder.Append('"');
         AppendEscaped(builder, value, int.MaxValue);
         builder.Append('"');
         writer.WriteRawValue(builder.ToString(), skipInputValidation: true);
+    }
+
+    private static bool IsPlainAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void AppendEscaped(StringBuilder builder, string text, int maxChars)

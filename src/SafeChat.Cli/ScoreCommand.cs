@@ -292,7 +292,7 @@ internal static class ScoreCommand
         {
             foreach (var item in items)
             {
-                await engine.EndConversationAsync(Key(item.LineNumber), cancellationToken).ConfigureAwait(false);
+                await engine.EndConversationAsync(item.Key, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -300,10 +300,15 @@ internal static class ScoreCommand
     // Each input line is its own conversation, even when two lines share an id.
     private static string Key(int lineNumber) => "line-" + lineNumber.ToString(CultureInfo.InvariantCulture);
 
+    // Message ids are their positions in the line: the first few are made once, not per message.
+    private static readonly string[] SmallIds = [.. Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
+    private static string MessageId(int index) => index < SmallIds.Length ? SmallIds[index] : index.ToString(CultureInfo.InvariantCulture);
+
     private static int AddEnvelopes(Item item, MessageEnvelope[] envelopes, int at)
     {
         var conversation = item.Conversation!;
-        var key = Key(item.LineNumber);
+        var key = item.Key;
         var room = new Room(key, conversation.RoomKind);
         // One shared roster; each sender's recipients are a view of it without the sender (no per-author copies, so the
         // cost stays linear in the number of participants and speakers).
@@ -321,7 +326,7 @@ internal static class ScoreCommand
             var message = conversation.Messages[i];
             var position = positions[message.Author];
             envelopes[at++] = new MessageEnvelope(
-                new ChatMessage(i.ToString(CultureInfo.InvariantCulture), key, message.Author, message.Text, message.Time),
+                new ChatMessage(MessageId(i), key, message.Author, message.Text, message.Time),
                 room,
                 roster[position],
                 views[position] ??= new RosterExcept(roster, position))
@@ -443,6 +448,11 @@ internal static class ScoreCommand
         public bool IsFatal { get; } = isFatal;
 
         public ConversationResult? Result { get; set; }
+
+        /// <summary>The engine's conversation key of this line (made once, used for its messages and to end it).</summary>
+        public string Key => _key ??= ScoreCommand.Key(LineNumber);
+
+        private string? _key;
 
         public static Item Invalid(int lineNumber, string reason, bool isFatal) => new(lineNumber, null, reason, isFatal);
     }

@@ -503,8 +503,19 @@ public sealed class SafeChatEngine
         UserCounters senderCounters,
         CancellationToken cancellationToken)
     {
-        var connected = await ConnectedRecipientsAsync(envelope, cancellationToken).ConfigureAwait(false);
-        var relationships = await RecipientRelationshipsAsync(envelope, _connections, cancellationToken).ConfigureAwait(false);
+        IReadOnlyCollection<string> connected;
+        IReadOnlyDictionary<string, Relationship>? relationships;
+        if (_connections is not null && envelope.ConnectedRecipientIds is null && envelope.RecipientRelationships is null && envelope.Recipients.Count > 0)
+        {
+            // Both come from the directory: one walk over the recipients asks it both questions.
+            (connected, relationships) = await WalkDirectoryAsync(envelope, _connections, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            connected = await ConnectedRecipientsAsync(envelope, cancellationToken).ConfigureAwait(false);
+            relationships = await RecipientRelationshipsAsync(envelope, _connections, cancellationToken).ConfigureAwait(false);
+        }
+
         return NewContext(envelope, scoredText, connected, messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, relationships);
     }
 
@@ -558,6 +569,36 @@ public sealed class SafeChatEngine
         return found;
     }
 
+    // ConnectedRecipientsAsync and RecipientRelationshipsAsync in one pass: the same answers, half the recipient walks.
+    private static async ValueTask<(IReadOnlyCollection<string> Connected, IReadOnlyDictionary<string, Relationship>? Relationships)> WalkDirectoryAsync(
+        MessageEnvelope envelope, IConnectionDirectory directory, CancellationToken cancellationToken)
+    {
+        List<string>? connected = null;
+        Dictionary<string, Relationship>? found = null;
+        var senderId = envelope.Sender.Id;
+        var recipients = envelope.Recipients;
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var recipient = recipients[i];
+            if (recipient is null || string.Equals(recipient.Id, senderId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (await directory.AreConnectedAsync(senderId, recipient.Id, cancellationToken).ConfigureAwait(false))
+            {
+                (connected ??= []).Add(recipient.Id);
+            }
+
+            if (await directory.GetRelationshipAsync(senderId, recipient.Id, cancellationToken).ConfigureAwait(false) is { } relationship)
+            {
+                (found ??= new Dictionary<string, Relationship>(StringComparer.Ordinal))[recipient.Id] = relationship;
+            }
+        }
+
+        return (connected is null ? [] : connected, found);
+    }
+
     // Only for messages with attachments: the text-only path never gets here. Nothing about the images is kept.
     private async ValueTask<MessageContext> WithImageMatchesAsync(MessageContext context, IReadOnlyList<ImageAttachment> attachments, CancellationToken cancellationToken)
     {
@@ -607,11 +648,12 @@ public sealed class SafeChatEngine
 
     private static IReadOnlyDictionary<string, float> SenderHarms(RiskAssessment assessment, string senderId)
     {
-        foreach (var author in assessment.Authors)
+        var authors = assessment.Authors;
+        for (var i = 0; i < authors.Count; i++)
         {
-            if (string.Equals(author.AuthorId, senderId, StringComparison.Ordinal))
+            if (string.Equals(authors[i].AuthorId, senderId, StringComparison.Ordinal))
             {
-                return author.Harms;
+                return authors[i].Harms;
             }
         }
 

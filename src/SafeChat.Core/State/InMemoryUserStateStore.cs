@@ -163,39 +163,52 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         }
     }
 
-    // Ids with the time they were last seen, in last-seen order (a linked list indexed by a dictionary): touching,
-    // pruning the expired and dropping the stalest are O(1) each, so a user who reaches many minors costs linear time.
+    // Ids with the time they were last seen, in last-seen order: touching, pruning the expired and dropping the stalest
+    // are O(1) each, so a user who reaches many minors costs linear time. Compact: an id is kept as its 64-bit FNV-1a
+    // hash (two ids of one user's set share a hash with a probability of about 1e-13 at the cap), in parallel arrays
+    // linked in last-seen order and indexed by a dictionary of hashes: about 50 bytes per contact instead of about 150
+    // for a string, a linked-list node and a dictionary entry, and no id string is kept alive by the user store.
     private sealed class ContactSet
     {
-        private readonly Dictionary<string, LinkedListNode<(string Id, long Seen)>> _nodes = new(StringComparer.Ordinal);
-        private readonly LinkedList<(string Id, long Seen)> _order = new();
+        private readonly Dictionary<long, int> _slots = [];
+        private long[] _hashes = [];
+        private long[] _seen = [];
+        private int[] _prev = [];
+        private int[] _next = [];
+        private int _head = -1;
+        private int _tail = -1;
+        private int _free = -1;
+        private int _used;
 
         public void Touch(string id, long now, int cap)
         {
             Prune(now - DayTicks);
-            if (_nodes.TryGetValue(id, out var node))
+            var hash = Hash(id);
+            if (_slots.TryGetValue(hash, out var slot))
             {
-                // Times only move forward for a contact; the list stays sorted because now is the newest time.
-                var seen = Math.Max(node.Value.Seen, now);
-                _order.Remove(node);
-                node.Value = (id, seen);
-                _order.AddLast(node);
+                // Times only move forward for a contact; the order stays sorted because now is the newest time.
+                _seen[slot] = Math.Max(_seen[slot], now);
+                Unlink(slot);
+                Append(slot);
                 return;
             }
 
-            if (_nodes.Count >= cap && _order.First is { } stalest)
+            if (_slots.Count >= cap && _head >= 0)
             {
-                _order.RemoveFirst();
-                _nodes.Remove(stalest.Value.Id);
+                Remove(_head);
             }
 
-            _nodes[id] = _order.AddLast((id, now));
+            slot = Allocate(cap);
+            _hashes[slot] = hash;
+            _seen[slot] = now;
+            Append(slot);
+            _slots[hash] = slot;
         }
 
         public int CountSince(long cutoff)
         {
-            var count = _nodes.Count;
-            for (var node = _order.First; node is not null && node.Value.Seen <= cutoff; node = node.Next)
+            var count = _slots.Count;
+            for (var slot = _head; slot >= 0 && _seen[slot] <= cutoff; slot = _next[slot])
             {
                 count--;
             }
@@ -205,11 +218,91 @@ public sealed class InMemoryUserStateStore : IUserStateStore
 
         private void Prune(long cutoff)
         {
-            while (_order.First is { } oldest && oldest.Value.Seen <= cutoff)
+            while (_head >= 0 && _seen[_head] <= cutoff)
             {
-                _order.RemoveFirst();
-                _nodes.Remove(oldest.Value.Id);
+                Remove(_head);
             }
+        }
+
+        private void Remove(int slot)
+        {
+            Unlink(slot);
+            _slots.Remove(_hashes[slot]);
+            _next[slot] = _free;
+            _free = slot;
+        }
+
+        private int Allocate(int cap)
+        {
+            if (_free >= 0)
+            {
+                var reused = _free;
+                _free = _next[reused];
+                return reused;
+            }
+
+            if (_used == _hashes.Length)
+            {
+                var size = Math.Max(4, Math.Min(Math.Max(cap, 4), _hashes.Length * 2));
+                Array.Resize(ref _hashes, size);
+                Array.Resize(ref _seen, size);
+                Array.Resize(ref _prev, size);
+                Array.Resize(ref _next, size);
+            }
+
+            return _used++;
+        }
+
+        private void Append(int slot)
+        {
+            _prev[slot] = _tail;
+            _next[slot] = -1;
+            if (_tail >= 0)
+            {
+                _next[_tail] = slot;
+            }
+            else
+            {
+                _head = slot;
+            }
+
+            _tail = slot;
+        }
+
+        private void Unlink(int slot)
+        {
+            var prev = _prev[slot];
+            var next = _next[slot];
+            if (prev >= 0)
+            {
+                _next[prev] = next;
+            }
+            else
+            {
+                _head = next;
+            }
+
+            if (next >= 0)
+            {
+                _prev[next] = prev;
+            }
+            else
+            {
+                _tail = prev;
+            }
+        }
+
+        // FNV-1a over the id's UTF-16 code units, as the conversation store hashes message ids.
+        private static long Hash(string id)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in id)
+            {
+                hash = (hash ^ (c & 0xFFu)) * 1099511628211UL;
+                hash = (hash ^ (uint)(c >> 8)) * 1099511628211UL;
+            }
+
+            return unchecked((long)hash);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using SafeChat.Scoring;
 
 namespace SafeChat.Inference.Features;
@@ -36,7 +35,12 @@ internal sealed class SafetyScorerCore
     private readonly MessageFeaturizer _featurizer;
     private readonly ISignalModel _signals;
     private readonly IRiskModel _risk;
-    private readonly ConcurrentBag<WindowFeatures> _windowPool = [];
+    // One reusable WindowFeatures per thread (taken out while in use, so a nested call on the same thread gets its own).
+    // A ConcurrentBag here cost more than the work: its per-thread queues lock when they hold 0 or 1 items, and idle
+    // threads stole each other's buffers, so every Assess contended on a monitor.
+    [ThreadStatic]
+    private static WindowFeatures? t_windowFeatures;
+
     private readonly int _signalCount;
     private readonly bool _hasTranscript;
 
@@ -109,10 +113,8 @@ internal sealed class SafetyScorerCore
             return RiskAssessment.None;
         }
 
-        if (!_windowPool.TryTake(out var features))
-        {
-            features = new WindowFeatures();
-        }
+        var features = t_windowFeatures ?? new WindowFeatures();
+        t_windowFeatures = null;
 
         try
         {
@@ -135,7 +137,7 @@ internal sealed class SafetyScorerCore
         }
         finally
         {
-            _windowPool.Add(features);
+            t_windowFeatures = features;
         }
     }
 

@@ -37,6 +37,42 @@ public class InMemoryUserStateStoreTests
     }
 
     [Fact]
+    public async Task RecordMessageAsync_RandomContactsOverDays_CountsMatchAReferenceSet()
+    {
+        // Expiry, refresh, eviction at the cap and slot reuse against a plain list kept in last-seen order.
+        const int Cap = 8;
+        var store = new InMemoryUserStateStore(maxContactsPerUser: Cap);
+        var reference = new List<(string Id, long Seen)>();
+        var random = new Random(12);
+        var now = Start;
+        for (var step = 0; step < 3_000; step++)
+        {
+            now = now.AddMinutes(random.Next(0, 240));
+            var kid = $"kid-{random.Next(0, 20)}";
+            var counters = await store.RecordMessageAsync(new UserActivity("adult", "dm", [kid], now));
+
+            var ticks = now.UtcTicks;
+            reference.RemoveAll(c => c.Seen <= ticks - TimeSpan.TicksPerDay);
+            var at = reference.FindIndex(c => c.Id == kid);
+            if (at >= 0)
+            {
+                reference.RemoveAt(at);
+            }
+            else if (reference.Count >= Cap)
+            {
+                reference.RemoveAt(0);
+            }
+
+            reference.Add((kid, ticks));
+            Assert.Equal(reference.Count, counters.DistinctMinorsContacted24h);
+        }
+
+        var later = now.AddHours(20);
+        var expected = reference.Count(c => c.Seen > later.UtcTicks - TimeSpan.TicksPerDay);
+        Assert.Equal(expected, (await store.GetCountersAsync("adult", later)).DistinctMinorsContacted24h);
+    }
+
+    [Fact]
     public async Task RecordMessageAsync_MoreUsersThanCap_EvictsLeastRecentlyActive()
     {
         var store = new InMemoryUserStateStore(maxUsers: 5);
