@@ -100,7 +100,7 @@ public sealed class SafeChatEngine
         _timeProvider = timeProvider ?? TimeProvider.System;
         _conversations = conversationStore ?? new InMemoryConversationStateStore(options.MaxConversations, options.MaxDormantConversations, _timeProvider);
         _messageClock = options.Clock == EngineClock.MessageTime;
-        _users = userStore ?? new InMemoryUserStateStore(options.MaxUsers, options.UserIdleTimeout, options.MaxContactsPerUser, _timeProvider);
+        _users = userStore ?? new InMemoryUserStateStore(options.MaxUsers, options.UserIdleTimeout, options.MaxContactsPerUser, options.MaxTotalContacts, _timeProvider);
         _metrics = new SafeChatMetrics(meterFactory);
         _limits = new ConversationWindowLimits(
             options.WindowSize,

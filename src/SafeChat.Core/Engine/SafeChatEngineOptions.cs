@@ -77,6 +77,13 @@ public sealed class SafeChatEngineOptions
     public int MaxContactsPerUser { get; set; } = InMemoryUserStateStore.DefaultMaxContactsPerUser;
 
     /// <summary>
+    /// The budget of contact slots (distinct minors plus distinct conversations) the default in-memory user store holds
+    /// across all users; the least recently active users are dropped beyond it, so memory stays flat. Default
+    /// <see cref="InMemoryUserStateStore.DefaultMaxTotalContacts"/>.
+    /// </summary>
+    public int MaxTotalContacts { get; set; } = InMemoryUserStateStore.DefaultMaxTotalContacts;
+
+    /// <summary>
     /// The most characters of a message passed to the scorer. Longer text is truncated for scoring, never rejected.
     /// Default 65,536; at least 1.
     /// </summary>
@@ -104,6 +111,7 @@ public sealed class SafeChatEngineOptions
         RequireAtLeast(MaxUsers, 1, nameof(MaxUsers));
         RequireAtLeast(MaxDormantConversations, 1, nameof(MaxDormantConversations));
         RequireAtLeast(MaxContactsPerUser, 1, nameof(MaxContactsPerUser));
+        RequireAtLeast(MaxTotalContacts, 1, nameof(MaxTotalContacts));
         RequireAtLeast(MaxScoredCharacters, 1, nameof(MaxScoredCharacters));
         RequireAtLeast(MaxDegreeOfParallelism, 1, nameof(MaxDegreeOfParallelism));
         if (float.IsNaN(SalientThreshold) || SalientThreshold < 0f || SalientThreshold > 1f)

@@ -20,8 +20,21 @@ internal sealed class ExpiringLruCache<TValue>
     private readonly Action<string, TValue, bool>? _onDropped;
 
     public ExpiringLruCache(int capacity, TimeProvider timeProvider, Action<string, TValue, bool>? onDropped = null)
+        : this(capacity, timeProvider, onDropped, null, 0)
+    {
+    }
+
+    // weigher/weightCapacity: an optional second bound. After each Update the touched entry is weighed; while its shard's
+    // total weight exceeds the shard's share of weightCapacity, the shard's least recently used other entries are dropped.
+    public ExpiringLruCache(int capacity, TimeProvider timeProvider, Action<string, TValue, bool>? onDropped, Func<TValue, int>? weigher, long weightCapacity)
     {
         _onDropped = onDropped;
+        _weigher = weigher;
+        if (weigher is not null && weightCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(weightCapacity), weightCapacity, "The weight capacity must be at least 1.");
+        }
+
         if (capacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity must be at least 1.");
@@ -32,7 +45,30 @@ internal sealed class ExpiringLruCache<TValue>
         _shards = new Shard[shardCount];
         for (var i = 0; i < shardCount; i++)
         {
-            _shards[i] = new Shard(capacity / shardCount + (i < capacity % shardCount ? 1 : 0));
+            _shards[i] = new Shard(capacity / shardCount + (i < capacity % shardCount ? 1 : 0))
+            {
+                WeightCapacity = weigher is null ? long.MaxValue : Math.Max(1, weightCapacity / shardCount + (i < weightCapacity % shardCount ? 1 : 0)),
+            };
+        }
+    }
+
+    private readonly Func<TValue, int>? _weigher;
+
+    /// <summary>The total weight held (see the weighing constructor); 0 without a weigher.</summary>
+    public long Weight
+    {
+        get
+        {
+            long total = 0;
+            foreach (var shard in _shards)
+            {
+                lock (shard.Gate)
+                {
+                    total += shard.Weight;
+                }
+            }
+
+            return total;
         }
     }
 
@@ -93,7 +129,13 @@ internal sealed class ExpiringLruCache<TValue>
 
             node.ExpiresAtTicks = SaturatingAdd(now, idleTimeout.Ticks);
             node.Replayed = false;
-            return action(node.Value, arg);
+            var result = action(node.Value, arg);
+            if (_weigher is not null)
+            {
+                Reweigh(shard, node);
+            }
+
+            return result;
         }
     }
 
@@ -246,8 +288,36 @@ internal sealed class ExpiringLruCache<TValue>
         return removed;
     }
 
-    private Shard ShardFor(string key) =>
-        _shards.Length == 1 ? _shards[0] : _shards[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_shards.Length)];
+    // A stable hash (FNV-1a over the UTF-16 code units), not the per-process randomized string hash: which entries share
+    // a shard, and so which one a full shard evicts, is the same in every run.
+    private Shard ShardFor(string key)
+    {
+        if (_shards.Length == 1)
+        {
+            return _shards[0];
+        }
+
+        var hash = 2166136261u;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return _shards[(int)(hash % (uint)_shards.Length)];
+    }
+
+    // Re-weighs the entry just updated and drops the shard's least recently used other entries while over its weight share.
+    private void Reweigh(Shard shard, Node node)
+    {
+        var weight = _weigher!(node.Value);
+        shard.Weight += weight - node.Weight;
+        node.Weight = weight;
+        while (shard.Weight > shard.WeightCapacity && shard.Tail is { } victim && victim != node)
+        {
+            Drop(shard, victim);
+            Interlocked.Increment(ref _evictions);
+        }
+    }
 
     private static long SaturatingAdd(long ticks, long delta) =>
         delta > 0 && ticks > long.MaxValue - delta ? long.MaxValue : ticks + delta;
@@ -320,6 +390,8 @@ internal sealed class ExpiringLruCache<TValue>
     private static void RemoveNode(Shard shard, Node node)
     {
         Unlink(shard, node);
+        shard.Weight -= node.Weight;
+        node.Weight = 0;
         shard.Map.Remove(node.Key);
     }
 
@@ -328,6 +400,8 @@ internal sealed class ExpiringLruCache<TValue>
         public readonly object Gate = new();
         public readonly Dictionary<string, Node> Map = new(StringComparer.Ordinal);
         public readonly int Capacity = capacity;
+        public long WeightCapacity = long.MaxValue;
+        public long Weight;
         public Node? Head;
         public Node? Tail;
     }
@@ -338,6 +412,7 @@ internal sealed class ExpiringLruCache<TValue>
         public TValue Value = value;
         public long ExpiresAtTicks;
         public bool Replayed;
+        public int Weight;
         public Node? Previous;
         public Node? Next;
     }

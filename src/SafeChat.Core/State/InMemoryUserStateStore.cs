@@ -4,9 +4,19 @@ namespace SafeChat.State;
 
 /// <summary>
 /// The default <see cref="IUserStateStore"/>: process memory, bounded by a user cap with least-recently-used eviction,
-/// idle expiry, and per-user contact sets capped at <see cref="MaxContactsPerUser"/> entries (the stalest contact is
-/// dropped beyond it). Messages in the last hour are counted in one-minute buckets. Thread-safe.
+/// idle expiry, per-user contact sets capped at <see cref="MaxContactsPerUser"/> entries (the stalest contact is
+/// dropped beyond it), and a global budget of <see cref="MaxTotalContacts"/> contact slots across all users (the least
+/// recently active users are dropped beyond it), so memory stays flat however many users and conversations stream
+/// through. Messages in the last hour are counted in one-minute buckets. Thread-safe.
 /// </summary>
+/// <remarks>
+/// The counters (<see cref="UserCounters.DistinctMinorsContacted24h"/>, <see cref="UserCounters.DistinctConversations24h"/>,
+/// <see cref="UserCounters.MessagesLastHour"/>) count what the store still remembers: exact for a user who stays within
+/// the per-user cap and was not dropped, and a lower bound otherwise (a user dropped by the user cap or the contact budget
+/// starts again from zero at their next message; a set at its cap counts at most the cap). The budget is split evenly over
+/// the store's internal shards (users are spread by a stable hash of their id), so eviction is the same in every run and
+/// for any thread count when messages are recorded in the same order.
+/// </remarks>
 public sealed class InMemoryUserStateStore : IUserStateStore
 {
     /// <summary>The default cap on users kept in memory.</summary>
@@ -17,6 +27,12 @@ public sealed class InMemoryUserStateStore : IUserStateStore
 
     /// <summary>The default cap on distinct minors and on distinct conversations remembered per user.</summary>
     public const int DefaultMaxContactsPerUser = 1024;
+
+    /// <summary>
+    /// The default budget of contact slots (distinct minors plus distinct conversations) held across all users: about
+    /// 50 bytes each, so about 25 MiB.
+    /// </summary>
+    public const int DefaultMaxTotalContacts = 524_288;
 
     private static readonly long DayTicks = TimeSpan.FromHours(24).Ticks;
 
@@ -33,6 +49,20 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         TimeSpan? idleTimeout = null,
         int maxContactsPerUser = DefaultMaxContactsPerUser,
         TimeProvider? timeProvider = null)
+        : this(maxUsers, idleTimeout, maxContactsPerUser, DefaultMaxTotalContacts, timeProvider)
+    {
+    }
+
+    /// <summary>Creates a store with a contact budget.</summary>
+    /// <param name="maxUsers">The most users kept; the least recently active one is dropped beyond it.</param>
+    /// <param name="idleTimeout">How long an idle user's state is kept; at least 24 hours so the daily counters hold.</param>
+    /// <param name="maxContactsPerUser">The cap on distinct minors and on distinct conversations remembered per user.</param>
+    /// <param name="maxTotalContacts">
+    /// The budget of contact slots held across all users (each user's minors and conversations sets, counted by the slots
+    /// they hold); the least recently active users are dropped beyond it.
+    /// </param>
+    /// <param name="timeProvider">The clock for idle expiry; <see cref="TimeProvider.System"/> when null.</param>
+    public InMemoryUserStateStore(int maxUsers, TimeSpan? idleTimeout, int maxContactsPerUser, int maxTotalContacts, TimeProvider? timeProvider)
     {
         if (maxUsers < 1)
         {
@@ -50,9 +80,21 @@ public sealed class InMemoryUserStateStore : IUserStateStore
             throw new ArgumentOutOfRangeException(nameof(maxContactsPerUser), maxContactsPerUser, "maxContactsPerUser must be at least 1.");
         }
 
+        if (maxTotalContacts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTotalContacts), maxTotalContacts, "maxTotalContacts must be at least 1.");
+        }
+
         MaxContactsPerUser = maxContactsPerUser;
-        _users = new ExpiringLruCache<UserState>(maxUsers, timeProvider ?? TimeProvider.System);
+        MaxTotalContacts = maxTotalContacts;
+        _users = new ExpiringLruCache<UserState>(maxUsers, timeProvider ?? TimeProvider.System, null, static state => state.Slots, maxTotalContacts);
     }
+
+    /// <summary>The budget of contact slots held across all users (see the class remarks).</summary>
+    public int MaxTotalContacts { get; }
+
+    /// <summary>How many contact slots all held users take (the figure <see cref="MaxTotalContacts"/> bounds).</summary>
+    public long ContactSlots => _users.Weight;
 
     /// <summary>The cap on distinct minors and on distinct conversations remembered per user.</summary>
     public int MaxContactsPerUser { get; }
@@ -60,7 +102,7 @@ public sealed class InMemoryUserStateStore : IUserStateStore
     /// <summary>How many users are held (expired ones not yet swept included).</summary>
     public int Count => _users.Count;
 
-    /// <summary>How many live users were dropped because the cap was reached.</summary>
+    /// <summary>How many live users were dropped because the user cap or the contact budget was reached.</summary>
     public int Evictions => _users.Evictions;
 
     /// <summary>Drops every idle-expired user now; returns how many were dropped.</summary>
@@ -117,6 +159,9 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         private readonly ContactSet _conversations = new();
         private readonly long[] _bucketMinute = new long[Buckets];
         private readonly int[] _bucketCount = new int[Buckets];
+
+        // The contact slots this user holds (the arrays never shrink, so this is the memory it keeps, not the live count).
+        public int Slots => _minors.Capacity + _conversations.Capacity;
 
         public UserCounters Record(UserActivity activity, int cap)
         {
@@ -179,6 +224,8 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         private int _tail = -1;
         private int _free = -1;
         private int _used;
+
+        public int Capacity => _hashes.Length;
 
         public void Touch(string id, long now, int cap)
         {

@@ -108,4 +108,64 @@ public class InMemoryUserStateStoreTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryUserStateStore(idleTimeout: TimeSpan.FromHours(2)));
         Assert.Equal("idleTimeout", error.ParamName);
     }
+
+    [Fact]
+    public async Task RecordMessageAsync_ManyUsersOverTheContactBudget_SlotsStayWithinBudgetAndOldestUsersGo()
+    {
+        const int Budget = 4_096;
+        var store = new InMemoryUserStateStore(100_000, null, 1024, Budget, null);
+        var peak = 0L;
+        for (var u = 0; u < 2_000; u++)
+        {
+            for (var c = 0; c < 40; c++)
+            {
+                await store.RecordMessageAsync(new UserActivity($"user-{u}", $"room-{u}-{c}", [$"kid-{u}-{c}"], Start.AddSeconds(u)));
+            }
+
+            peak = Math.Max(peak, store.ContactSlots);
+        }
+
+        // Each user holds 64 + 64 slots after 40 contacts; the budget keeps the total within it (the newest user always stays).
+        Assert.InRange(peak, 1, Budget);
+        Assert.True(store.Evictions > 1_900, $"evictions {store.Evictions}");
+        Assert.True(store.Count < 100, $"users {store.Count}");
+        var newest = await store.GetCountersAsync("user-1999", Start.AddSeconds(2_000));
+        Assert.Equal(40, newest.DistinctMinorsContacted24h);
+        Assert.Equal(40, newest.DistinctConversations24h);
+        Assert.Equal(0, (await store.GetCountersAsync("user-0", Start.AddSeconds(2_000))).DistinctConversations24h);
+    }
+
+    [Fact]
+    public async Task RecordMessageAsync_SameSequenceTwice_EvictsTheSameUsers()
+    {
+        async Task<int[]> Run()
+        {
+            var store = new InMemoryUserStateStore(100_000, null, 1024, 20_000, null);
+            var random = new Random(5);
+            for (var i = 0; i < 30_000; i++)
+            {
+                var u = random.Next(0, 3_000);
+                await store.RecordMessageAsync(new UserActivity($"user-{u}", $"room-{random.Next(0, 50_000)}", [], Start.AddSeconds(i)));
+            }
+
+            var counts = new int[3_000];
+            for (var u = 0; u < counts.Length; u++)
+            {
+                counts[u] = (await store.GetCountersAsync($"user-{u}", Start.AddSeconds(30_000))).DistinctConversations24h;
+            }
+
+            return counts;
+        }
+
+        var first = await Run();
+        Assert.Equal(first, await Run());
+        Assert.Contains(0, first);
+    }
+
+    [Fact]
+    public void Constructor_NonPositiveContactBudget_Throws()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryUserStateStore(10, null, 16, 0, null));
+        Assert.Equal("maxTotalContacts", error.ParamName);
+    }
 }
