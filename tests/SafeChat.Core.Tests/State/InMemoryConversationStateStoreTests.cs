@@ -54,7 +54,7 @@ public class InMemoryConversationStateStoreTests
 
         var entry = Assert.Single(result.Window);
         Assert.Equal(new WindowMessage(0, "author", AgeBand.Adult, entry.Signals), entry);
-        Assert.Equal(0.7f, entry.Signals.Probabilities[0]);
+        Assert.Equal(0.7f, entry.Signals.Probabilities[0], 1f / QuantizedWindowEntries.Scale); // kept as 16-bit fixed point
     }
 
     [Fact]
