@@ -525,7 +525,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         // weakest salient message (the oldest among equals) is dropped, so the strongest early moves stay.
         private void KeepIfSalient(QuantizedWindowEntries source, int at, ConversationWindowLimits limits)
         {
-            if (limits.MaxSalientMessages <= 0 || source.Salience(at) < limits.SalientThreshold)
+            if (limits.MaxSalientMessages <= 0 || source.QuantizedSalience(at) < QuantizedWindowEntries.Quantize(limits.SalientThreshold))
             {
                 return;
             }
@@ -543,10 +543,10 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             var weakest = 0;
-            var weakestProbability = salient.Salience(0);
+            var weakestProbability = salient.QuantizedSalience(0);
             for (var i = 1; i < _salientCount; i++)
             {
-                var probability = salient.Salience(i);
+                var probability = salient.QuantizedSalience(i);
                 if (probability < weakestProbability)
                 {
                     weakest = i;

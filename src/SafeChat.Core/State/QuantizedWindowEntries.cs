@@ -82,7 +82,7 @@ internal sealed class QuantizedWindowEntries
 
     /// <summary>Quantizes one probability (NaN and values outside [0,1] are clamped, NaN to 0).</summary>
     public static ushort Quantize(float p) =>
-        float.IsNaN(p) ? (ushort)0 : (ushort)Math.Round(Math.Min(1f, Math.Max(0f, p)) * Scale);
+        float.IsNaN(p) ? (ushort)0 : (ushort)Math.Round(Math.Min(1f, Math.Max(0f, p)) * (double)Scale, MidpointRounding.AwayFromZero);
 
     /// <summary>The probability a quantized value stands for.</summary>
     public static float Dequantize(ushort q) => q / Scale;
@@ -150,7 +150,13 @@ internal sealed class QuantizedWindowEntries
     public void SetAuthorSlot(int at, int authorSlot) => _authors[at] = checked((ushort)authorSlot);
 
     /// <summary>The highest signal probability of the entry at a position (its salience), as stored.</summary>
-    public float Salience(int at)
+    public float Salience(int at) => Dequantize(QuantizedSalience(at));
+
+    /// <summary>
+    /// The salience in quantized steps. Compare it with <see cref="Quantize"/> of a threshold, so that a probability equal
+    /// to the threshold stays at it (a message at exactly the salient threshold is kept, as with floats).
+    /// </summary>
+    public ushort QuantizedSalience(int at)
     {
         ushort max = 0;
         foreach (var q in _values.AsSpan(at * Stride, SignalCount))
@@ -158,7 +164,7 @@ internal sealed class QuantizedWindowEntries
             max = Math.Max(max, q);
         }
 
-        return Dequantize(max);
+        return max;
     }
 
     /// <summary>Rebuilds the window message at a position, with its author id from <paramref name="authors"/>.</summary>

@@ -18,7 +18,7 @@ public sealed class OnePipelineRedisTests(RedisFixture redis)
     private static readonly Lazy<OnnxSafetyScorer> Scorer = new(OnnxSafetyScorer.LoadDefault);
 
     [RedisFact]
-    public async Task Engine_RedisStores_GiveTheInMemoryResultsExactly()
+    public async Task Engine_RedisStores_GiveTheInMemoryResultsWithinQuantization()
     {
         using var connection = RedisStores.Connect(redis.Server, RedisStores.UniquePrefix());
         var options = new SafeChatEngineOptions();
@@ -37,7 +37,27 @@ public sealed class OnePipelineRedisTests(RedisFixture redis)
             var expected = await EngineDriver.TraceAsync(inMemory, conversation);
             var actual = await EngineDriver.TraceAsync(onRedis, conversation);
 
-            Assert.Equal(expected, actual);
+            // The in-memory store keeps window signals as 16-bit fixed point, the Redis store as floats: the same
+            // decisions, evidence and authors, and every figure within a small tolerance.
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                AssertSameWithinQuantization(expected[i], actual[i]);
+            }
+        }
+    }
+
+    private static void AssertSameWithinQuantization(string expected, string actual)
+    {
+        var number = new System.Text.RegularExpressions.Regex(@"(?<=[:=])-?[0-9][0-9.]*(E-?[0-9]+)?");
+        Assert.Equal(number.Replace(expected, "#"), number.Replace(actual, "#"));
+        var left = number.Matches(expected);
+        var right = number.Matches(actual);
+        for (var i = 0; i < left.Count; i++)
+        {
+            var a = double.Parse(left[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var b = double.Parse(right[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(a - b) <= 1e-3, $"{left[i].Value} vs {right[i].Value} in {expected}");
         }
     }
 
