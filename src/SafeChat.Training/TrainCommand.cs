@@ -33,6 +33,11 @@ public static class TrainCommand
             return Task.FromResult(0);
         }
 
+        if (args is ["distill-encoder", ..])
+        {
+            return Task.FromResult(Semantic.DistillEncoderCommand.Run(args[1..], stdout, stderr));
+        }
+
         if (args is ["heldout", ..])
         {
             return Task.FromResult(HeldoutExport.Run(args[1..], stdout, stderr));
