@@ -43,6 +43,10 @@ public class SemanticRowsBenchmarks
         }
 
         _scorer = OnnxSafetyScorer.Load(directory);
+        if (!_scorer.UsesManagedKernels)
+        {
+            throw new InvalidOperationException($"{directory}: the graphs are not read by the managed kernels; this would measure ONNX Runtime.");
+        }
     }
 
     [GlobalCleanup]
