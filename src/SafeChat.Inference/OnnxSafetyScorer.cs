@@ -64,6 +64,13 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 thresholds[harm] = threshold;
             }
 
+            // A signals graph with one row per vocabulary token after the hash buckets carries the distilled semantic
+            // rows (see SemanticFeatures): the featurizer then also writes each chunk's token ids.
+            if (_signalsModel.FeatureCount == SemanticFeatures.FeatureCount(featurizer.VocabularySize))
+            {
+                featurizer = featurizer.WithSemanticFeatures();
+            }
+
             var descriptor = new ScorerDescriptor(
                 ModelLayout.SignalsModelId,
                 $"{signals.Card.Id}@{signals.Card.Sha256[..8]}+{risk.Card.Id}@{risk.Card.Sha256[..8]}",

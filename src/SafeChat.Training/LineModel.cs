@@ -29,7 +29,8 @@ internal sealed class LineModel(float[] weights, float[] bias)
 
     public float[] Bias { get; } = bias;
 
-    public static int Dimension => FeatureHashing.Dimension;
+    /// <summary>Rows of W: the hash buckets, plus one per vocabulary token when the model has semantic rows.</summary>
+    public int Dimension => Weights.Length / Heads;
 
     public int Heads => Bias.Length;
 
@@ -37,7 +38,7 @@ internal sealed class LineModel(float[] weights, float[] bias)
     public LineModel RoundedToHalf() =>
         new(Array.ConvertAll(Weights, w => (float)(Half)w), (float[])Bias.Clone());
 
-    /// <summary>The model with one more head appended as the last output column.</summary>
+    /// <summary>The model with one more head appended as the last output column (rows past the head's weights get 0).</summary>
     public LineModel WithHead(float[] headWeights, float headBias)
     {
         int k = Heads;
@@ -46,7 +47,7 @@ internal sealed class LineModel(float[] weights, float[] bias)
         for (int i = 0; i < d; i++)
         {
             Array.Copy(Weights, i * k, weights, i * (k + 1), k);
-            weights[(i * (k + 1)) + k] = headWeights[i];
+            weights[(i * (k + 1)) + k] = i < headWeights.Length ? headWeights[i] : 0f;
         }
 
         return new LineModel(weights, [.. Bias, headBias]);

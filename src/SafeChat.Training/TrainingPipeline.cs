@@ -3,6 +3,7 @@ using SafeChat.Inference.Features;
 using SafeChat.Scoring;
 using SafeChat.Training.Data;
 using SafeChat.Training.Evaluation;
+using SafeChat.Training.Semantic;
 
 namespace SafeChat.Training;
 
@@ -22,6 +23,9 @@ internal sealed class TrainedModels
     public required Dictionary<string, string> ValidationNotes { get; init; }
 
     public required TrainingSummary Summary { get; init; }
+
+    /// <summary>What the semantic part is (model card), or null when trained without <c>--semantic</c>.</summary>
+    public string? SemanticNote { get; init; }
 }
 
 /// <summary>The training run: vocabulary → line heads (k-fold + final) → aggregator on out-of-fold replays → thresholds.</summary>
@@ -37,12 +41,21 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
         var vocabulary = BuildVocabulary(data);
         var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary));
+        SemanticTable? table = null;
+        if (options.Semantic)
+        {
+            table = DistillSemanticTable(vocabulary);
+            featurizer = featurizer.WithSemanticFeatures();
+            Progress($"semantic table: {table.Describe()}");
+        }
+
         var training = new TrainingFeaturizer(featurizer);
         Progress($"vocabulary: {vocabulary.Length} bytes");
 
         var examples = LineExamples.Build(data, training, options.Folds, options.PjLineSample, options.WeakLabelWeight, options.Seed, log);
         Progress("featurized line examples");
-        var lineTrainer = new LineTrainer(ml, log) { L2 = options.LineL2, MaxPositiveWeight = options.MaxPositiveWeight };
+        var semantic = table is null ? null : SemanticLineFeatures.Create(table, examples, options.SemanticScale);
+        var lineTrainer = new LineTrainer(ml, log) { L2 = options.LineL2, MaxPositiveWeight = options.MaxPositiveWeight, Semantic = semantic };
         if (options.LineOnly)
         {
             var lineModel = lineTrainer.Train(examples, _ => true);
@@ -135,7 +148,68 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             Thresholds = thresholds,
             ValidationNotes = notes,
             Summary = Summarize(data, vocabulary, lineTrainer.L2, aggregatorTrainer.L2),
+            SemanticNote = table is null || semantic is null ? null :
+                $"distilled from {MiniLmEncoder.ModelName} (Apache-2.0; package {MiniLmEncoder.PackageId}, MIT wrapper) at training time, Model2Vec-style: " +
+                $"each vocabulary token's text (## stripped) encoded alone, mean-pooled, L2-normalized; table {table.Describe()}; {semantic.Describe()}; " +
+                "every line head is logistic over [hashed features ; scale * sum(a_t e_t)/n over the chunk's n tokens], and the dense weights are folded " +
+                $"into rows {SemanticFeatures.Offset}..{SemanticFeatures.Offset + table.Rows - 1} of W (one per vocabulary token, float16): feature id {SemanticFeatures.Offset} + token id, value 1/n. " +
+                "The encoder itself does not ship.",
         };
+    }
+
+    /// <summary>Distils the semantic table for this vocabulary (encoder embeddings cached under --line-cache when given).</summary>
+    private SemanticTable DistillSemanticTable(byte[] vocabulary)
+    {
+        var tokens = System.Text.Encoding.UTF8.GetString(vocabulary).Split('\n');
+        if (tokens.Length > 0 && tokens[^1].Length == 0)
+        {
+            tokens = tokens[..^1];
+        }
+
+        string? cachePath = options.LineCacheDirectory is null ? null :
+            Path.Combine(options.LineCacheDirectory, $"minilm-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(vocabulary))[..16]}.bin");
+        float[][] embeddings;
+        if (cachePath is not null && File.Exists(cachePath))
+        {
+            using var reader = new BinaryReader(File.OpenRead(cachePath));
+            embeddings = new float[reader.ReadInt32()][];
+            int width = reader.ReadInt32();
+            for (int i = 0; i < embeddings.Length; i++)
+            {
+                embeddings[i] = new float[width];
+                for (int k = 0; k < width; k++)
+                {
+                    embeddings[i][k] = reader.ReadSingle();
+                }
+            }
+        }
+        else
+        {
+            using var encoder = MiniLmEncoder.Load();
+            embeddings = encoder.Encode(SemanticTable.EncoderTexts(tokens), progress: n =>
+            {
+                if (n % 5120 == 0)
+                {
+                    log.WriteLine($"  encoded {n} of {tokens.Length} tokens");
+                }
+            });
+            if (cachePath is not null)
+            {
+                Directory.CreateDirectory(options.LineCacheDirectory!);
+                using var writer = new BinaryWriter(File.Create(cachePath));
+                writer.Write(embeddings.Length);
+                writer.Write(encoder.Dimension);
+                foreach (var row in embeddings)
+                {
+                    foreach (var v in row)
+                    {
+                        writer.Write(v);
+                    }
+                }
+            }
+        }
+
+        return SemanticTable.Distill(embeddings, options.SemanticDimension, options.Seed);
     }
 
     public static ManagedSafetyScorer CreateManagedScorer(MessageFeaturizer featurizer, LineModel signals, AggregatorModel risk, Dictionary<string, float> thresholds)

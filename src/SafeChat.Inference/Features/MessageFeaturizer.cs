@@ -10,8 +10,8 @@ namespace SafeChat.Inference.Features;
 /// </summary>
 internal sealed class MessageFeaturizer
 {
-    /// <summary>Feature slots per chunk (the L dimension of the ONNX inputs).</summary>
-    public const int MaxFeaturesPerChunk = 40;
+    /// <summary>Feature slots per chunk (the L dimension of the ONNX inputs): 20 unigrams + 19 bigrams + 20 semantic token ids.</summary>
+    public const int MaxFeaturesPerChunk = 60;
 
     /// <summary>Tokens per chunk.</summary>
     public const int ChunkTokens = 20;
@@ -39,12 +39,43 @@ internal sealed class MessageFeaturizer
 
     private readonly WordPieceTokenizer _tokenizer;
 
-    private MessageFeaturizer(WordPieceTokenizer tokenizer) => _tokenizer = tokenizer;
+    private MessageFeaturizer(WordPieceTokenizer tokenizer, int vocabularySize)
+    {
+        _tokenizer = tokenizer;
+        VocabularySize = vocabularySize;
+    }
+
+    /// <summary>The number of tokens in the vocabulary (ids are in [0, VocabularySize)).</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>
+    /// First feature id of the semantic token rows (see <see cref="SemanticFeatures"/>), or 0 when the model has none.
+    /// </summary>
+    public int SemanticOffset { get; private init; }
+
+    /// <summary>This featurizer, also writing semantic token ids (model feature count = hash buckets + vocabulary size).</summary>
+    public MessageFeaturizer WithSemanticFeatures() =>
+        new(_tokenizer, VocabularySize) { SemanticOffset = SemanticFeatures.Offset };
+
+    /// <summary>Writes one chunk's features with this featurizer's semantic setting (see <see cref="WriteChunk(IReadOnlyList{int}, int, Span{long}, Span{float}, int)"/>).</summary>
+    public int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values) =>
+        WriteChunk(tokens, chunkIndex, ids, values, SemanticOffset);
 
     /// <summary>Creates a featurizer from a WordPiece vocabulary (one token per line, id = line number).</summary>
     public static MessageFeaturizer Create(Stream vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
+        var buffer = new MemoryStream();
+        vocabulary.CopyTo(buffer);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        int lines = bytes.Length > 0 && bytes[^1] != (byte)'\n' ? 1 : 0;
+        foreach (var b in bytes)
+        {
+            lines += b == (byte)'\n' ? 1 : 0;
+        }
+
+        buffer.Position = 0;
+        vocabulary = buffer;
         var tokenizer = WordPieceTokenizer.Create(vocabulary, new WordPieceOptions
         {
             PreTokenizer = PreTokenizer.CreateWordOrNonWord(),
@@ -52,7 +83,7 @@ internal sealed class MessageFeaturizer
             ContinuingSubwordPrefix = "##",
             MaxInputCharsPerWord = 64,
         });
-        return new MessageFeaturizer(tokenizer);
+        return new MessageFeaturizer(tokenizer, lines);
     }
 
     /// <summary>The one normalization used for training and scoring.</summary>
@@ -85,8 +116,10 @@ internal sealed class MessageFeaturizer
     /// <summary>
     /// Writes the features of one chunk: bucket ids and values, padded with (0, 0) up to <see cref="MaxFeaturesPerChunk"/>.
     /// Returns the number of features written before padding. Duplicate buckets may occur; they add up in the model.
+    /// With <paramref name="semanticOffset"/> &gt; 0 every token of the chunk also gets the id semanticOffset + token id,
+    /// valued 1/#tokens (see <see cref="SemanticFeatures"/>); the hashed features keep their values.
     /// </summary>
-    public static int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values)
+    public static int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values, int semanticOffset = 0)
     {
         int start = chunkIndex * ChunkStride;
         int end = Math.Min(start + ChunkTokens, tokens.Count);
@@ -102,6 +135,11 @@ internal sealed class MessageFeaturizer
 
         float value = count == 0 ? 0f : 1f / MathF.Sqrt(count);
         values[..count].Fill(value);
+        if (semanticOffset > 0)
+        {
+            count += SemanticFeatures.Write(tokens, start, end, semanticOffset, ids[count..], values[count..]);
+        }
+
         ids[count..MaxFeaturesPerChunk].Clear();
         values[count..MaxFeaturesPerChunk].Clear();
         return count;

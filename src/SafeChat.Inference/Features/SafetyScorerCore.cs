@@ -298,7 +298,7 @@ internal sealed class SafetyScorerCore
                         chunkInMessage = 0;
                     }
 
-                    MessageFeaturizer.WriteChunk(tokens[message], chunkInMessage, ids.AsSpan(r * l, l), values.AsSpan(r * l, l));
+                    _featurizer.WriteChunk(tokens[message], chunkInMessage, ids.AsSpan(r * l, l), values.AsSpan(r * l, l));
                     chunkInMessage++;
                 }
 
