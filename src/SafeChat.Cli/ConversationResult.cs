@@ -9,7 +9,7 @@ namespace SafeChat.Cli;
 
 /// <summary>
 /// Accumulates the engine's evaluations of one conversation into the public output line
-/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","signals","decisions"}</c> (see README). Ids and
+/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","room","signals","decisions"}</c> (see README). Ids and
 /// names are written with control and bidi characters escaped (<see cref="OutputText"/>).
 /// </summary>
 internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
@@ -22,6 +22,9 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private readonly Dictionary<(string Author, string Signal), SignalEvidence> _signals = [];
     private readonly List<(Decision Decision, int Index)> _decisions = [];
     private readonly HashSet<(string Rule, PolicyAction Action, bool Shadow)> _decisionKeys = [];
+    private readonly Dictionary<string, float> _roomHarms = new(StringComparer.Ordinal);
+    private readonly List<string> _roomAuthors = [];
+    private string? _roomTarget;
     private float _risk;
     private int? _firstAlertIndex;
 
@@ -35,6 +38,27 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         _firstAlertIndex ??= evaluation.FirstAlertIndex;
+        if (assessment.Room is { } room)
+        {
+            // The strongest room-level risk seen; its target and every contributing author so far.
+            if (_roomTarget is null || room.Risk > _roomHarms.Values.DefaultIfEmpty(0f).Max())
+            {
+                _roomTarget = room.TargetId;
+            }
+
+            foreach (var harm in room.Harms)
+            {
+                _roomHarms[harm.Key] = Math.Max(_roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+            }
+
+            foreach (var author in room.ContributingAuthors)
+            {
+                if (!_roomAuthors.Contains(author))
+                {
+                    _roomAuthors.Add(author);
+                }
+            }
+        }
         foreach (var author in assessment.Authors)
         {
             if (!_flaggedAuthorSet.Contains(author.AuthorId)
@@ -111,6 +135,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         writer.WriteEndArray();
+        WriteRoom(writer);
         writer.WriteStartArray("signals");
         foreach (var evidence in _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
         {
@@ -142,6 +167,37 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
             }
 
             writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>"room"</c>: null, or the room-level risk (rooms of at least three participants with a target):
+    /// <c>{"target","harms":{livestream_coercion, grooming},"contributing_authors":[...]}</c>.
+    /// </summary>
+    private void WriteRoom(Utf8JsonWriter writer)
+    {
+        if (_roomTarget is null)
+        {
+            writer.WriteNull("room");
+            return;
+        }
+
+        writer.WriteStartObject("room");
+        OutputText.WriteString(writer, "target", _roomTarget);
+        writer.WriteStartObject("harms");
+        foreach (var harm in RoomRisk.RoomHarms)
+        {
+            writer.WriteNumber(harm, Round(_roomHarms.GetValueOrDefault(harm)));
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("contributing_authors");
+        foreach (var author in _roomAuthors)
+        {
+            OutputText.WriteStringValue(writer, author);
         }
 
         writer.WriteEndArray();
