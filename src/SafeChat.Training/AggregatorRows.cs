@@ -66,8 +66,8 @@ internal static class AggregatorRows
             }
 
             // Room level: everyone but the target pooled, as at runtime (SafetyScorerCore). Benign rooms are negatives
-            // for every harm; a harmful room is a positive of its own harm once a predator is among the pooled authors
-            // and the alert point is reached (other harms unlabeled).
+            // for every harm; a livestream-coercion room is a positive once a predator is among the pooled authors and
+            // the alert point is reached (other harms unlabeled).
             int target = features.RoomTarget();
             if (target >= 0)
             {
@@ -109,7 +109,13 @@ internal static class AggregatorRows
             return labels;
         }
 
-        labels[LineExamples.HarmIndex(c.Label)] = Target(c, t, firstSignal);
+        // Only livestream coercion learns from pooled positives (a group directing one child); grooming's pooled rows
+        // would mix the other children's chatter into positives, so harmful rooms of other harms stay unlabeled.
+        if (c.Label == HarmLabel.LivestreamCoercion)
+        {
+            labels[LineExamples.HarmIndex(c.Label)] = Target(c, t, firstSignal);
+        }
+
         return labels;
     }
 

@@ -184,10 +184,11 @@ public static class TrainCommand
         sb.AppendLine("  different sextortion signals (threat + payment + deadline with no possession claim: fake-police settlements, deepfake threats)");
         sb.AppendLine("  raise the author's sextortion risk to the threshold + 0.02.");
         sb.AppendLine("- **Trafficking and livestream coercion** (new harms): trafficking needs two different fired trafficking signals, a fired");
-        sb.AppendLine("  `documents_debt` or a trafficking line ≥ 0.9; livestream coercion two units with a fired livestream signal or a line ≥ 0.9.");
+        sb.AppendLine("  `documents_debt` with a trafficking line ≥ 0.5; livestream coercion two units with a fired livestream signal or a line ≥ 0.9.");
         sb.AppendLine("- **Room-level risk**: in windows of ≥ 3 participants with a target (a known minor band, else the single strongest minor cue),");
         sb.AppendLine("  everyone else is pooled as one pseudo-author and scored by the same aggregator (trained on such pooled rows too);");
         sb.AppendLine("  livestream coercion and grooming need ≥ 2 contributing authors. Room livestream risk counts as conversation risk.");
+        sb.AppendLine("  The grooming and sextortion aggregator heads never see the trafficking/livestream features (zeroed while they train).");
         sb.AppendLine("- **Minor side**: with no age bands, an author whose own lines read most strongly as a minor's (minor_cue ≥ 0.5) has every");
         sb.AppendLine("  harm risk scaled by 0.45 (the child is not the flagged author).");
         sb.AppendLine("- **Thresholds** use validation conversations AND out-of-fold replays of the training conversations (line model and");

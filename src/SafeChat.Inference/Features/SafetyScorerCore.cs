@@ -298,8 +298,8 @@ internal sealed class SafetyScorerCore
 
     /// <summary>
     /// Trafficking needs two different fired trafficking signals by the author (a job offer with travel, documents or
-    /// recruiting friends; a legitimate summer-camp job offer alone stays quiet) or a fired <c>documents_debt</c>, or a
-    /// strong trafficking line score. Livestream coercion needs at least two units with a fired livestream signal ("turn
+    /// recruiting friends; a legitimate summer-camp job offer alone stays quiet) or a fired <c>documents_debt</c> on a
+    /// line the trafficking line head also reads as trafficking. Livestream coercion needs at least two units with a fired livestream signal ("turn
     /// around" once in a game is not coercion) or a strong line score. Otherwise the risk is scaled by <see cref="UnexplainedRiskScale"/>.
     /// </summary>
     private static void ApplyNewHarmGates(WindowFeatures features, Span<float> output)
@@ -347,7 +347,7 @@ internal sealed class SafetyScorerCore
             kinds += f ? 1 : 0;
         }
 
-        return kinds >= 2 || fired[documents] || line >= StrongLine;
+        return kinds >= 2 || (fired[documents] && line >= RiskFeatures.FiredThreshold);
     }
 
     /// <summary>Whether livestream coercion is explained by the units; <paramref name="firedUnits"/> counts units with a fired livestream signal.</summary>
