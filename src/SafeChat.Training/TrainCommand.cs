@@ -184,7 +184,7 @@ public static class TrainCommand
         sb.AppendLine("  different sextortion signals (threat + payment + deadline with no possession claim: fake-police settlements, deepfake threats)");
         sb.AppendLine("  raise the author's sextortion risk to the threshold + 0.02.");
         sb.AppendLine("- **Trafficking and livestream coercion** (new harms): trafficking needs two different fired trafficking signals, a fired");
-        sb.AppendLine("  `documents_debt` with a trafficking line ≥ 0.5; livestream coercion two units with a fired livestream signal or a line ≥ 0.9.");
+        sb.AppendLine("  `documents_debt` with a trafficking line ≥ 0.5; livestream coercion two units with a fired livestream signal.");
         sb.AppendLine("- **Room-level risk**: in windows of ≥ 3 participants with a target (a known minor band, else the single strongest minor cue),");
         sb.AppendLine("  everyone else is pooled as one pseudo-author and scored by the same aggregator (trained on such pooled rows too);");
         sb.AppendLine("  livestream coercion and grooming need ≥ 2 contributing authors. Room livestream risk counts as conversation risk.");

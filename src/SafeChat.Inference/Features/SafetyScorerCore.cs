@@ -133,7 +133,7 @@ internal sealed class SafetyScorerCore
                 var perAuthor = output.AsSpan(0, authors * k);
                 ApplyEvidenceGate(features, perAuthor);
                 ApplySextortionGate(features, perAuthor, Threshold(HarmNames.Sextortion));
-                ApplyNewHarmGates(features, perAuthor);
+                ApplyNewHarmGates(features, perAuthor, Threshold(HarmNames.Trafficking), Threshold(HarmNames.LivestreamCoercion));
                 ApplyMinorSideGate(features, perAuthor);
                 ApplyTranscripts(features, perAuthor);
                 RoomRisk? room = null;
@@ -293,31 +293,38 @@ internal sealed class SafetyScorerCore
         }
     }
 
-    /// <summary>A trafficking or livestream-coercion line score at least this strong explains an alert on its own.</summary>
-    public const float StrongLine = 0.9f;
-
     /// <summary>
     /// Trafficking needs two different fired trafficking signals by the author (a job offer with travel, documents or
     /// recruiting friends; a legitimate summer-camp job offer alone stays quiet) or a fired <c>documents_debt</c> on a
     /// line the trafficking line head also reads as trafficking. Livestream coercion needs at least two units with a fired livestream signal ("turn
-    /// around" once in a game is not coercion) or a strong line score. Otherwise the risk is scaled by <see cref="UnexplainedRiskScale"/>.
+    /// around" once in a game is not coercion; a strong line score alone does not do). Otherwise the risk is scaled by <see cref="UnexplainedRiskScale"/>.
     /// </summary>
-    private static void ApplyNewHarmGates(WindowFeatures features, Span<float> output)
+    private static void ApplyNewHarmGates(WindowFeatures features, Span<float> output, float traffickingThreshold, float livestreamThreshold)
     {
         int k = HarmNames.All.Count;
         for (int a = 0; a < features.Authors.Count; a++)
         {
             if (!TraffickingExplained(features.Units[a]))
             {
-                output[(a * k) + TraffickingIndex] *= UnexplainedRiskScale;
+                output[(a * k) + TraffickingIndex] = Unexplained(output[(a * k) + TraffickingIndex], traffickingThreshold);
             }
 
             if (!LivestreamExplained(features.Units[a], out _))
             {
-                output[(a * k) + LivestreamIndex] *= UnexplainedRiskScale;
+                output[(a * k) + LivestreamIndex] = Unexplained(output[(a * k) + LivestreamIndex], livestreamThreshold);
             }
         }
     }
+
+    /// <summary>
+    /// An unexplained risk of the later harms: scaled by <see cref="UnexplainedRiskScale"/> and kept strictly below the
+    /// harm's alert threshold (at most <see cref="UnexplainedThresholdShare"/> of it), so a gated author never alerts even
+    /// when the model's threshold is below 0.5.
+    /// </summary>
+    private static float Unexplained(float risk, float threshold) => Math.Min(risk * UnexplainedRiskScale, threshold * UnexplainedThresholdShare);
+
+    /// <summary>The largest share of its alert threshold an unexplained trafficking or livestream-coercion risk keeps.</summary>
+    public const float UnexplainedThresholdShare = 0.9f;
 
     private static bool TraffickingExplained(IReadOnlyList<MessageSignals> units)
     {
@@ -356,7 +363,6 @@ internal sealed class SafetyScorerCore
         int first = FirstSignal(LivestreamIndex);
         int count = SignalNames.LivestreamCoercion.Count;
         firedUnits = 0;
-        float line = 0f;
         foreach (var unit in units)
         {
             var p = unit.Probabilities;
@@ -367,13 +373,10 @@ internal sealed class SafetyScorerCore
             }
 
             firedUnits += any ? 1 : 0;
-            if (unit.HarmProbabilities.Length > LivestreamIndex)
-            {
-                line = Math.Max(line, unit.HarmProbabilities[LivestreamIndex]);
-            }
         }
 
-        return firedUnits >= 2 || line >= StrongLine;
+        // One line is never enough, however strongly the line head reads it ("turn around slowly" once in a public room).
+        return firedUnits >= 2;
     }
 
     /// <summary>
@@ -410,7 +413,7 @@ internal sealed class SafetyScorerCore
     /// and the harm's own evidence in the pooled units (livestream: two fired units; grooming: a fired signal); otherwise it
     /// is scaled by <see cref="UnexplainedRiskScale"/>.
     /// </summary>
-    private static RoomRisk AssessRoom(WindowFeatures features, int target, Span<float> room)
+    private RoomRisk AssessRoom(WindowFeatures features, int target, Span<float> room)
     {
         int k = HarmNames.All.Count;
         var units = features.PooledUnits;
@@ -437,7 +440,7 @@ internal sealed class SafetyScorerCore
             }
 
             bool explained = authors.Count >= 2 && (h != LivestreamIndex || LivestreamExplained(units, out _));
-            harms[h] = explained ? room[h] : room[h] * UnexplainedRiskScale;
+            harms[h] = explained ? room[h] : Unexplained(room[h], Threshold(harm));
             if (explained)
             {
                 contributors.UnionWith(authors);
