@@ -14,6 +14,11 @@ internal static class LineExamples
     internal const float AnnotatedLineWeight = 3f;
 
     /// <summary>Labels of a line written in a conversation of <paramref name="harm"/> by a predator or not.</summary>
+    /// <remarks>
+    /// Grooming: the grooming line head is positive for a line with any annotated signal, unlabeled otherwise; the other
+    /// line heads are negative. Another harm H: H's line head is positive for a line with one of H's signals, unlabeled
+    /// otherwise; the other line heads are negative on such a line and unlabeled otherwise.
+    /// </remarks>
     public static sbyte[] Labels(IReadOnlyList<string> signals, HarmLabel harm, bool predator)
     {
         var labels = new sbyte[LineHeads.Count];
@@ -22,36 +27,48 @@ internal static class LineExamples
             return labels;
         }
 
+        int own = HarmIndex(harm);
+        var ownSignals = SignalNames.Of(HarmNames.All[own]);
         bool any = signals.Count > 0;
-        bool sextortion = false;
+        bool ownFired = false;
         for (int s = 0; s < LineHeads.SignalCount; s++)
         {
             bool has = signals.Contains(SignalNames.All[s]);
             labels[s] = has ? (sbyte)1 : (sbyte)0;
-            sextortion |= has && TrainingData.SextortionSignals.Contains(SignalNames.All[s]);
+            ownFired |= has && ownSignals.Contains(SignalNames.All[s]);
         }
 
-        if (harm == HarmLabel.Grooming)
+        for (int h = 0; h < LineHeads.HarmCount; h++)
         {
-            labels[LineHeads.GroomingLineIndex] = any ? (sbyte)1 : (sbyte)-1;
-            labels[LineHeads.SextortionLineIndex] = 0;
-        }
-        else
-        {
-            labels[LineHeads.GroomingLineIndex] = sextortion ? (sbyte)0 : (sbyte)-1;
-            labels[LineHeads.SextortionLineIndex] = sextortion ? (sbyte)1 : (sbyte)-1;
+            if (harm == HarmLabel.Grooming)
+            {
+                labels[LineHeads.LineIndex(h)] = h == own ? (any ? (sbyte)1 : (sbyte)-1) : (sbyte)0;
+            }
+            else
+            {
+                labels[LineHeads.LineIndex(h)] = h == own ? (ownFired ? (sbyte)1 : (sbyte)-1) : (ownFired ? (sbyte)0 : (sbyte)-1);
+            }
         }
 
         return labels;
     }
+
+    /// <summary>The index into <see cref="HarmNames.All"/> of a (non-benign) harm label.</summary>
+    public static int HarmIndex(HarmLabel harm) => (int)harm - 1;
+
+    /// <summary>The harm label of an index into <see cref="HarmNames.All"/>.</summary>
+    public static HarmLabel LabelOf(int harm) => (HarmLabel)(harm + 1);
 
     /// <summary>A Perverted-Justice offender line: a grooming line whose signals are not annotated.</summary>
     public static sbyte[] OffenderLabels()
     {
         var labels = new sbyte[LineHeads.Count];
         Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
-        labels[LineHeads.GroomingLineIndex] = 1;
-        labels[LineHeads.SextortionLineIndex] = 0;
+        for (int h = 0; h < LineHeads.HarmCount; h++)
+        {
+            labels[LineHeads.LineIndex(h)] = h == 0 ? (sbyte)1 : (sbyte)0;
+        }
+
         labels[LineHeads.MinorCueIndex] = -1;
         return labels;
     }
@@ -217,7 +234,9 @@ internal static class LineExamples
             var labels = OffenderLabels();
             for (int s = 0; s < LineHeads.SignalCount; s++)
             {
-                labels[s] = line.Signals.Contains(SignalNames.All[s]) ? (sbyte)1 : (sbyte)0;
+                // The annotator looked for the grooming and sextortion signals only: the later harms stay unlabeled.
+                bool looked = s < SignalNames.Grooming.Count + SignalNames.Sextortion.Count;
+                labels[s] = line.Signals.Contains(SignalNames.All[s]) ? (sbyte)1 : looked ? (sbyte)0 : (sbyte)-1;
             }
 
             annotated++;

@@ -35,7 +35,7 @@ internal static class ModelExport
             new OnnxModelInfo
             {
                 GraphName = ModelLayout.SignalsModelId,
-                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 13 grooming/sextortion signal probabilities + 2 line-level harm probabilities + internal minor_cue; the last output (transcript_grooming) is read only from a whole-message row (all distinct unigrams+bigrams of a pasted log of >= 40 tokens).",
+                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 19 signal probabilities (grooming, sextortion, trafficking, livestream coercion) + 4 line-level harm probabilities (one per harm) + internal minor_cue; the last output (transcript_grooming) is read only from a whole-message row (all distinct unigrams+bigrams of a pasted log of >= 40 tokens).",
                 Labels = labels,
                 WeightPrecision = OnnxWeightPrecision.Float16,
             });
@@ -47,7 +47,7 @@ internal static class ModelExport
         {
             Id = ModelLayout.SignalsModelId,
             Version = Version,
-            Task = "Per-message detection of grooming and sextortion signals (multi-label, one logistic regression per label). " +
+            Task = "Per-message detection of grooming, sextortion, trafficking and livestream-coercion signals (multi-label, one logistic regression per label). " +
                    "Explains a conversation's risk; it is not a conversation verdict on its own (see safechat-risk-v1).",
             Inputs = inputs,
             Outputs = outputs,
@@ -76,7 +76,7 @@ internal static class ModelExport
             TrainingData = TrainingDataEntries(summary),
             Metrics = lineMetrics,
             KnownBiases = KnownBiases,
-            IntendedUse = "Explaining conversation risk: which grooming stages or sextortion moves a message shows. Feeds safechat-risk-v1 through " +
+            IntendedUse = "Explaining conversation risk: which grooming stages, sextortion moves, trafficking/false-promise recruitment moves or livestream-coercion moves a message shows. Feeds safechat-risk-v1 through " +
                           "SafeChat.Inference.OnnxSafetyScorer. Not meant to act on single messages: one ambiguous line is not grooming.",
             Limitations = Limitations,
             Seed = options.Seed,
@@ -153,7 +153,7 @@ internal static class ModelExport
         {
             Id = ModelLayout.RiskModelId,
             Version = Version,
-            Task = "Conversation-level, streaming risk per harm (grooming, sextortion) for each author of a chat window, from the per-message " +
+            Task = "Conversation-level, streaming risk per harm (grooming, sextortion, trafficking, livestream_coercion) for each author of a chat window, plus a room-level row (everyone but the minor target pooled, rooms of >= 3 participants), from the per-message " +
                    "signals of safechat-signals-v1. Conversation risk = the riskiest author's; alert when risk >= the harm's threshold.",
             Inputs = inputs,
             Outputs = outputs,
@@ -309,6 +309,8 @@ internal static class ModelExport
         "Our own conversations were written by one team (phrase-bank templates plus hand-written conversations and lines by a few writers); real predators phrase things in ways we did not.",
         "Real benign data is adult game chat (Dota 2), #ubuntu IRC, ConvAI2 small talk and IRC/Omegle chatter; warm family and teen chat is only synthetic.",
         "Sextortion training data is entirely synthetic: there is no public English sextortion chat corpus.",
+        "Trafficking (false-promise recruitment) and livestream-coercion training data are small and hand-written only (no public corpus); their thresholds rest on few validation conversations.",
+        "Room-level risk pools everyone but the target only when a target is known (a known minor band, or the single strongest minor cue); livestream coercion split across viewers of a stream whose host gives no age and no minor cue is not pooled.",
         "Known age bands are trusted: with every other participant a known adult (or a known minor among known minors) grooming risk is kept below alerting, so a minor registered as an adult is not protected by the grooming alert (pass only assured ages; the policy layer treats self-declared adults as unknown).",
         "Age context (known adult author, known minor present) raises risk; where ages are unknown the aggregator uses the internal minor_cue head (the other participants' strongest line saying they are a minor), which was weak-labelled by patterns: minors who never mention age, school or parents give no cue, and adults role-playing or joking about being young do.",
     ];

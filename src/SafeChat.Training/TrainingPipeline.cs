@@ -121,7 +121,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         // the line model of the fold that never saw their scenario (or group), and every synthetic/hand-written TRAINING
         // conversation with that fold's line model AND an aggregator trained without its fold (out-of-fold), so the
         // false-positive limits are measured on benign families the models did not learn from.
-        var provisional = new Dictionary<string, float> { [HarmNames.Grooming] = 0.5f, [HarmNames.Sextortion] = 0.5f };
+        var provisional = HarmNames.All.ToDictionary(h => h, _ => 0.5f, StringComparer.Ordinal);
         var runners = foldModels.Select(m => new EvaluationRunner(CreateManagedScorer(featurizer, m, risk, provisional), provisional)).ToArray();
         var oofRunners = new EvaluationRunner[options.Folds];
         for (int f = 0; f < options.Folds; f++)
@@ -135,7 +135,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         Progress("out-of-fold aggregators trained");
         var (thresholds, notes) = ChooseThresholds(
             c => (c.Part == DataPart.Train ? oofRunners : runners)[data.Fold(c, options.Folds)].Trace(c), data, risk);
-        Progress($"thresholds: grooming {thresholds[HarmNames.Grooming]:F3}, sextortion {thresholds[HarmNames.Sextortion]:F3}");
+        Progress($"thresholds: {string.Join(", ", HarmNames.All.Select(h => $"{h} {thresholds[h]:F3}"))}");
         var transcript = new TranscriptTrainer(ml, featurizer, log).Train(data, thresholds[HarmNames.Grooming]);
         notes[HarmNames.Grooming] += "; " + transcript.Note;
         Progress("transcript head trained");
@@ -300,6 +300,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         {
             new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.003, ["convai2"] = 0.015, ["ubuntu"] = 0.003 },
             new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
+            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
+            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
         };
 
         // Real benign chat: validation plus out-of-fold training conversations, like the synthetic ones.
@@ -309,7 +311,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         for (int h = 0; h < HarmNames.All.Count; h++)
         {
             int harm = h;
-            var label = h == 0 ? HarmLabel.Grooming : HarmLabel.Sextortion;
+            var label = LineExamples.LabelOf(h);
             var perGroup = new List<string>();
             float byReal = 0.05f, bySynthetic = 0.05f;
             IReadOnlyList<float> syntheticBenign = [];

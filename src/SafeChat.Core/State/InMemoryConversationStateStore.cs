@@ -201,17 +201,23 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             throw new ArgumentException("The id must be a non-empty string.", name);
         }
     }
-
-    // Compact by design (an idle game-chat conversation stays well under 1 KB): the ring of recent messages grows with
-    // the conversation up to the window size, the salient list exists only once a message is kept beyond the window,
-    // and duplicate detection keeps a 64-bit hash of each recent message id rather than the id itself.
+    // Compact by design (an idle game-chat conversation stays well under 1 KB, a full window a few KB): the ring of
+    // recent messages and the salient list are QuantizedWindowEntries (parallel arrays, signals as 16-bit fixed point, no
+    // object per message), author ids are kept once per conversation in a small table, and duplicate detection keeps a
+    // 64-bit hash of each recent message id rather than the id itself. The window handed out by Append is rebuilt from
+    // this form under the lock, so callers never see the state change under them.
     private sealed class ConversationState
     {
-        // Recent messages in a ring: _recent[(_start + i) % _recent.Length] is the i-th oldest of _recentCount.
-        private WindowMessage[] _recent = [];
+        // Recent messages in a ring: position (_start + i) % capacity is the i-th oldest of _recentCount.
+        private QuantizedWindowEntries? _recent;
         private int _start;
         private int _recentCount;
-        private List<WindowMessage>? _salient;
+        private QuantizedWindowEntries? _salient;
+        private int _salientCount;
+
+        // The distinct author ids the entries point to (by slot); stale ones are compacted away when the table fills.
+        private string[] _authorIds = [];
+        private int _authorCount;
 
         // Recent message ids, hashed, in a ring (oldest first from _seenStart), with the index each one got.
         private long[] _seenHashes = [];
@@ -233,8 +239,12 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
         public long DormantUntilTicks { get; private set; }
 
+        // About how many bytes the window entries take (array payloads): for tests and the memory report.
+        public int ApproximateWindowBytes =>
+            (_recent?.ApproximateBytes ?? 0) + (_salient?.ApproximateBytes ?? 0) + (_authorIds.Length * IntPtr.Size);
+
         public DormantConversation ToDormant(long salt) =>
-            DormantConversation.From(Snapshot(), _salient?.Count ?? 0, _nextIndex, FirstAlertIndex, LastAtTicks, salt);
+            DormantConversation.From(Snapshot(), _salientCount, _nextIndex, FirstAlertIndex, LastAtTicks, salt);
 
         public static ConversationState FromDormant(DormantConversation dormant, long salt)
         {
@@ -246,23 +256,54 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 LastAtTicks = dormant.LastAtTicks,
                 _salt = salt,
             };
-            if (dormant.SalientCount > 0)
+            if (window.Length == 0)
             {
-                state._salient = [.. window.Take(dormant.SalientCount)];
+                return state;
             }
 
-            state._recent = [.. window.Skip(dormant.SalientCount)];
-            state._recentCount = state._recent.Length;
-            if (window.Length > 0)
+            var first = window[0].Signals;
+            var salientCount = Math.Min(dormant.SalientCount, window.Length);
+            var recentCount = window.Length - salientCount;
+            state._recent = new QuantizedWindowEntries(first.Probabilities.Length, first.HarmProbabilities.Length);
+            state._recent.Resize(recentCount);
+            if (salientCount > 0)
             {
-                state._unresolved = dormant.AuthorHashes();
+                state._salient = new QuantizedWindowEntries(first.Probabilities.Length, first.HarmProbabilities.Length);
+                state._salient.Resize(salientCount);
             }
 
+            for (var i = 0; i < window.Length; i++)
+            {
+                var m = window[i];
+                var author = state.AuthorSlot(m.AuthorId);
+                if (i < salientCount)
+                {
+                    state._salient!.Set(i, m.Index, author, m.AuthorAge, m.AuthorAssurance, m.Signals);
+                }
+                else
+                {
+                    state._recent.Set(i - salientCount, m.Index, author, m.AuthorAge, m.AuthorAssurance, m.Signals);
+                }
+            }
+
+            state._salientCount = salientCount;
+            state._recentCount = recentCount;
+            state._unresolved = dormant.AuthorHashes();
             return state;
         }
 
         public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks)
         {
+            var recent = _recent ??= new QuantizedWindowEntries(entry.Signals.Probabilities.Length, entry.Signals.HarmProbabilities.Length);
+            if (!recent.Fits(entry.Signals))
+            {
+                throw new ArgumentException(
+                    string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"The entry's signals ({entry.Signals.Probabilities.Length} signals, {entry.Signals.HarmProbabilities.Length} harms, chunks alike) do not match the {recent.SignalCount} signals and {recent.HarmCount} harms this conversation's window holds; one conversation cannot mix scorers with different outputs."),
+                    nameof(entry));
+            }
+
             LastAtTicks = Math.Max(LastAtTicks, atTicks);
             IdleUntilTicks = Until(LastAtTicks, limits.IdleTimeout, TimeSpan.Zero);
             DormantUntilTicks = Until(LastAtTicks, limits.IdleTimeout, limits.Dormancy);
@@ -279,7 +320,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             var index = _nextIndex++;
             Remember(hash, index, limits.DuplicateHistory);
-            var message = new WindowMessage(index, entry.AuthorId, entry.AuthorAge, entry.Signals, entry.AuthorAssurance);
+            var author = AuthorSlot(entry.AuthorId);
 
             var windowSize = Math.Max(1, limits.WindowSize);
             if (_recentCount > windowSize)
@@ -289,26 +330,26 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             if (_recentCount == windowSize)
             {
-                var leaving = _recent[_start];
-                _recent[_start] = message;
-                _start = (_start + 1) % _recent.Length;
-                KeepIfSalient(leaving, limits);
+                // The oldest recent message leaves the ring (kept if salient) and its position takes the new one.
+                KeepIfSalient(_recent!, _start, limits);
+                _recent!.Set(_start, index, author, entry.AuthorAge, entry.AuthorAssurance, entry.Signals);
+                _start = (_start + 1) % _recent.Capacity;
             }
             else
             {
-                if (_recentCount == _recent.Length)
+                if (_recentCount == _recent!.Capacity)
                 {
-                    Grow(Math.Min(windowSize, Math.Max(4, _recent.Length * 2)));
+                    Grow(Math.Min(windowSize, Math.Max(4, _recent.Capacity * 2)));
                 }
 
-                _recent[(_start + _recentCount) % _recent.Length] = message;
+                _recent!.Set((_start + _recentCount) % _recent.Capacity, index, author, entry.AuthorAge, entry.AuthorAssurance, entry.Signals);
                 _recentCount++;
             }
 
             return new WindowAppendResult(index, false, Snapshot(), FirstAlertIndex);
         }
 
-        // An author of the dormant part writes again: their kept messages get the id back.
+        // An author of the dormant part writes again: their kept messages get the id back (one slot of the author table).
         private void Resolve(string authorId)
         {
             var hash = DormantConversation.AuthorHash(authorId, _salt);
@@ -318,22 +359,11 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             var placeholder = DormantConversation.Placeholder(hash);
-            if (_salient is not null)
+            for (var i = 0; i < _authorCount; i++)
             {
-                for (var i = 0; i < _salient.Count; i++)
+                if (string.Equals(_authorIds[i], placeholder, StringComparison.Ordinal))
                 {
-                    if (string.Equals(_salient[i].AuthorId, placeholder, StringComparison.Ordinal))
-                    {
-                        _salient[i] = _salient[i] with { AuthorId = authorId };
-                    }
-                }
-            }
-
-            for (var i = 0; i < _recent.Length; i++)
-            {
-                if (_recent[i].AuthorId is { } id && string.Equals(id, placeholder, StringComparison.Ordinal))
-                {
-                    _recent[i] = _recent[i] with { AuthorId = authorId };
+                    _authorIds[i] = authorId;
                 }
             }
 
@@ -341,6 +371,68 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             {
                 _unresolved = null;
             }
+        }
+
+        // The author table slot of an id, adding it (after dropping ids no entry points to, when the table is full).
+        private int AuthorSlot(string authorId)
+        {
+            for (var i = 0; i < _authorCount; i++)
+            {
+                if (string.Equals(_authorIds[i], authorId, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            if (_authorCount == _authorIds.Length)
+            {
+                if (_authorCount >= 8)
+                {
+                    CompactAuthors();
+                }
+
+                if (_authorCount == _authorIds.Length)
+                {
+                    Array.Resize(ref _authorIds, Math.Max(2, _authorIds.Length * 2));
+                }
+            }
+
+            _authorIds[_authorCount] = authorId;
+            return _authorCount++;
+        }
+
+        // Keeps only the author ids some entry points to, renumbering the entries' slots in first-use order.
+        private void CompactAuthors()
+        {
+            var map = new int[_authorCount];
+            Array.Fill(map, -1);
+            var kept = 0;
+            var ids = new string[_authorIds.Length];
+
+            void Remap(QuantizedWindowEntries entries, int at)
+            {
+                var old = entries.AuthorSlot(at);
+                if (map[old] < 0)
+                {
+                    ids[kept] = _authorIds[old];
+                    map[old] = kept++;
+                }
+
+                entries.SetAuthorSlot(at, map[old]);
+            }
+
+            for (var i = 0; i < _salientCount; i++)
+            {
+                Remap(_salient!, i);
+            }
+
+            for (var i = 0; i < _recentCount; i++)
+            {
+                Remap(_recent!, (_start + i) % _recent!.Capacity);
+            }
+
+            _authorIds = ids;
+            _authorCount = kept;
         }
 
         // FNV-1a over the id's UTF-16 code units: stable across processes and platforms. Two different ids of one
@@ -425,26 +517,32 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _seenCount++;
         }
 
-        private void KeepIfSalient(WindowMessage leaving, ConversationWindowLimits limits)
+        // Copies the entry at a position of the ring to the salient list when it is salient enough; over the cap, the
+        // weakest salient message (the oldest among equals) is dropped, so the strongest early moves stay.
+        private void KeepIfSalient(QuantizedWindowEntries source, int at, ConversationWindowLimits limits)
         {
-            if (limits.MaxSalientMessages <= 0 || leaving.Signals.Salience < limits.SalientThreshold)
+            if (limits.MaxSalientMessages <= 0 || source.Salience(at) < limits.SalientThreshold)
             {
                 return;
             }
 
-            var salient = _salient ??= [];
-            salient.Add(leaving);
-            if (salient.Count <= limits.MaxSalientMessages)
+            var salient = _salient ??= new QuantizedWindowEntries(source.SignalCount, source.HarmCount);
+            if (_salientCount == salient.Capacity)
+            {
+                salient.Resize(Math.Max(_salientCount + 1, Math.Min(limits.MaxSalientMessages + 1, Math.Max(4, salient.Capacity * 2))));
+            }
+
+            salient.CopyFrom(source, at, _salientCount++);
+            if (_salientCount <= limits.MaxSalientMessages)
             {
                 return;
             }
 
-            // Over the cap: drop the weakest salient message, the oldest among equals, so the strongest early moves stay.
             var weakest = 0;
-            var weakestProbability = salient[0].Signals.Salience;
-            for (var i = 1; i < salient.Count; i++)
+            var weakestProbability = salient.Salience(0);
+            for (var i = 1; i < _salientCount; i++)
             {
-                var probability = salient[i].Signals.Salience;
+                var probability = salient.Salience(i);
                 if (probability < weakestProbability)
                 {
                     weakest = i;
@@ -452,15 +550,22 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 }
             }
 
-            salient.RemoveAt(weakest);
+            for (var i = weakest; i < _salientCount - 1; i++)
+            {
+                salient.CopyFrom(salient, i + 1, i);
+            }
+
+            _salientCount--;
         }
 
+        // Re-lays the ring oldest first in new arrays of the given capacity.
         private void Grow(int capacity)
         {
-            var grown = new WindowMessage[capacity];
+            var grown = new QuantizedWindowEntries(_recent!.SignalCount, _recent.HarmCount);
+            grown.Resize(capacity);
             for (var i = 0; i < _recentCount; i++)
             {
-                grown[i] = _recent[(_start + i) % _recent.Length];
+                grown.CopyFrom(_recent, (_start + i) % _recent.Capacity, i);
             }
 
             _recent = grown;
@@ -470,32 +575,36 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         // Handles a smaller window size between calls (limits come with every append): the oldest leave, salient ones kept.
         private void Shrink(int windowSize, ConversationWindowLimits limits)
         {
-            var ordered = new WindowMessage[_recentCount];
-            for (var i = 0; i < _recentCount; i++)
-            {
-                ordered[i] = _recent[(_start + i) % _recent.Length];
-            }
-
-            var overflow = ordered.Length - windowSize;
+            var overflow = _recentCount - windowSize;
             for (var i = 0; i < overflow; i++)
             {
-                KeepIfSalient(ordered[i], limits);
+                KeepIfSalient(_recent!, (_start + i) % _recent!.Capacity, limits);
             }
 
-            _recent = new WindowMessage[windowSize];
-            Array.Copy(ordered, overflow, _recent, 0, windowSize);
+            var kept = new QuantizedWindowEntries(_recent!.SignalCount, _recent.HarmCount);
+            kept.Resize(windowSize);
+            for (var i = 0; i < windowSize; i++)
+            {
+                kept.CopyFrom(_recent, (_start + overflow + i) % _recent.Capacity, i);
+            }
+
+            _recent = kept;
             _start = 0;
             _recentCount = windowSize;
         }
 
+        // The window, oldest first (salient older messages, then the recent ones), rebuilt as window messages.
         private WindowMessage[] Snapshot()
         {
-            var salientCount = _salient?.Count ?? 0;
-            var window = new WindowMessage[salientCount + _recentCount];
-            _salient?.CopyTo(window, 0);
+            var window = new WindowMessage[_salientCount + _recentCount];
+            for (var i = 0; i < _salientCount; i++)
+            {
+                window[i] = _salient!.Read(i, _authorIds);
+            }
+
             for (var i = 0; i < _recentCount; i++)
             {
-                window[salientCount + i] = _recent[(_start + i) % _recent.Length];
+                window[_salientCount + i] = _recent!.Read((_start + i) % _recent.Capacity, _authorIds);
             }
 
             return window;

@@ -8,6 +8,8 @@ internal enum HarmLabel
     Benign = 0,
     Grooming = 1,
     Sextortion = 2,
+    Trafficking = 3,
+    LivestreamCoercion = 4,
 }
 
 /// <summary>Which part of the data a conversation belongs to.</summary>

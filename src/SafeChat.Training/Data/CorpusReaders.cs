@@ -51,6 +51,8 @@ internal static class CorpusReaders
         {
             "grooming" => HarmLabel.Grooming,
             "sextortion" => HarmLabel.Sextortion,
+            "trafficking" => HarmLabel.Trafficking,
+            "livestream_coercion" => HarmLabel.LivestreamCoercion,
             "benign" => HarmLabel.Benign,
             _ => throw new FormatException($"field 'label': unknown value '{labelText}'"),
         };
@@ -193,6 +195,8 @@ internal static class CorpusReaders
                 {
                     "grooming" => HarmLabel.Grooming,
                     "sextortion" => HarmLabel.Sextortion,
+                    "trafficking" => HarmLabel.Trafficking,
+                    "livestream_coercion" => HarmLabel.LivestreamCoercion,
                     "benign" => HarmLabel.Benign,
                     var other => throw new FormatException($"field 'harm': unknown value '{other}'"),
                 };

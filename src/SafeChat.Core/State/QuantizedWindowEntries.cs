@@ -1,0 +1,217 @@
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.State;
+
+/// <summary>
+/// Window entries of one conversation stored compactly, with no object per entry: parallel arrays of message index,
+/// author slot (into the conversation's author table), age band and assurance, and one <see cref="ushort"/> array holding
+/// every entry's quantized signals, harms, minor cue and transcript score (<see cref="Stride"/> values per entry, each a
+/// probability in [0,1] times <see cref="Scale"/>, so within 1/131,070 of the scorer's float). A message scored in chunks
+/// keeps its chunks quantized the same way in a side array. Generic over the number of signals and harms: the layout is
+/// fixed by the first message of the conversation. Positions are plain array slots; the owner keeps the ring or list order.
+/// </summary>
+internal sealed class QuantizedWindowEntries
+{
+    /// <summary>The quantization scale: a probability p is kept as round(p × 65,535).</summary>
+    public const float Scale = 65535f;
+
+    private int[] _indexes = [];
+    private ushort[] _authors = [];
+    private byte[] _ages = [];
+    private ushort[] _values = [];
+    private ushort[]?[]? _chunks;
+
+    /// <summary>Creates an empty store for messages with the given numbers of signals and harms.</summary>
+    public QuantizedWindowEntries(int signalCount, int harmCount)
+    {
+        SignalCount = signalCount;
+        HarmCount = harmCount;
+        Stride = signalCount + harmCount + 2;
+    }
+
+    /// <summary>The signals per message.</summary>
+    public int SignalCount { get; }
+
+    /// <summary>The harms per message.</summary>
+    public int HarmCount { get; }
+
+    /// <summary>The quantized values per message: signals, harms, minor cue, transcript score.</summary>
+    public int Stride { get; }
+
+    /// <summary>How many positions the arrays hold.</summary>
+    public int Capacity => _indexes.Length;
+
+    /// <summary>About how many bytes the arrays' payload takes (without object headers).</summary>
+    public int ApproximateBytes
+    {
+        get
+        {
+            var bytes = (_indexes.Length * (sizeof(int) + sizeof(ushort) + 1)) + (_values.Length * sizeof(ushort));
+            if (_chunks is not null)
+            {
+                bytes += _chunks.Length * IntPtr.Size;
+                foreach (var chunk in _chunks)
+                {
+                    bytes += (chunk?.Length ?? 0) * sizeof(ushort);
+                }
+            }
+
+            return bytes;
+        }
+    }
+
+    /// <summary>Whether a message's signals fit this layout.</summary>
+    public bool Fits(MessageSignals signals)
+    {
+        if (signals.Probabilities.Length != SignalCount || signals.HarmProbabilities.Length != HarmCount)
+        {
+            return false;
+        }
+
+        for (var c = 0; c < signals.Chunks.Count; c++)
+        {
+            if (signals.Chunks[c].Probabilities.Length != SignalCount || signals.Chunks[c].HarmProbabilities.Length != HarmCount)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Quantizes one probability (NaN and values outside [0,1] are clamped, NaN to 0).</summary>
+    public static ushort Quantize(float p) =>
+        float.IsNaN(p) ? (ushort)0 : (ushort)Math.Round(Math.Min(1f, Math.Max(0f, p)) * Scale);
+
+    /// <summary>The probability a quantized value stands for.</summary>
+    public static float Dequantize(ushort q) => q / Scale;
+
+    /// <summary>Grows or shrinks the arrays to <paramref name="capacity"/>, keeping positions below it.</summary>
+    public void Resize(int capacity)
+    {
+        Array.Resize(ref _indexes, capacity);
+        Array.Resize(ref _authors, capacity);
+        Array.Resize(ref _ages, capacity);
+        Array.Resize(ref _values, capacity * Stride);
+        if (_chunks is not null)
+        {
+            Array.Resize(ref _chunks, capacity);
+        }
+    }
+
+    /// <summary>Stores a message at a position.</summary>
+    public void Set(int at, int index, int authorSlot, AgeBand age, AgeAssurance assurance, MessageSignals signals)
+    {
+        _indexes[at] = index;
+        _authors[at] = checked((ushort)authorSlot);
+        _ages[at] = (byte)(((int)age & 0xF) | ((int)assurance << 4));
+        Write(signals, _values.AsSpan(at * Stride, Stride));
+        if (signals.Chunks.Count > 0)
+        {
+            _chunks ??= new ushort[]?[_indexes.Length];
+            var chunks = new ushort[signals.Chunks.Count * Stride];
+            for (var c = 0; c < signals.Chunks.Count; c++)
+            {
+                Write(signals.Chunks[c], chunks.AsSpan(c * Stride, Stride));
+            }
+
+            _chunks[at] = chunks;
+        }
+        else if (_chunks is not null)
+        {
+            _chunks[at] = null;
+        }
+    }
+
+    /// <summary>Copies the entry at <paramref name="from"/> of <paramref name="source"/> (same layout) to <paramref name="to"/>.</summary>
+    public void CopyFrom(QuantizedWindowEntries source, int from, int to)
+    {
+        _indexes[to] = source._indexes[from];
+        _authors[to] = source._authors[from];
+        _ages[to] = source._ages[from];
+        Array.Copy(source._values, from * Stride, _values, to * Stride, Stride);
+        var chunks = source._chunks?[from];
+        if (chunks is not null)
+        {
+            _chunks ??= new ushort[]?[_indexes.Length];
+        }
+
+        if (_chunks is not null)
+        {
+            _chunks[to] = chunks;
+        }
+    }
+
+    /// <summary>The author slot of the entry at a position.</summary>
+    public int AuthorSlot(int at) => _authors[at];
+
+    /// <summary>Points the entry at a position to another author slot.</summary>
+    public void SetAuthorSlot(int at, int authorSlot) => _authors[at] = checked((ushort)authorSlot);
+
+    /// <summary>The highest signal probability of the entry at a position (its salience), as stored.</summary>
+    public float Salience(int at)
+    {
+        ushort max = 0;
+        foreach (var q in _values.AsSpan(at * Stride, SignalCount))
+        {
+            max = Math.Max(max, q);
+        }
+
+        return Dequantize(max);
+    }
+
+    /// <summary>Rebuilds the window message at a position, with its author id from <paramref name="authors"/>.</summary>
+    public WindowMessage Read(int at, string[] authors)
+    {
+        IReadOnlyList<MessageSignals>? chunks = null;
+        if (_chunks?[at] is { } quantized)
+        {
+            var list = new MessageSignals[quantized.Length / Stride];
+            for (var c = 0; c < list.Length; c++)
+            {
+                list[c] = Read(quantized.AsSpan(c * Stride, Stride), null);
+            }
+
+            chunks = list;
+        }
+
+        var signals = Read(_values.AsSpan(at * Stride, Stride), chunks);
+        var age = _ages[at];
+        return new WindowMessage(_indexes[at], authors[_authors[at]], (AgeBand)(age & 0xF), signals, (AgeAssurance)(age >> 4));
+    }
+
+    private void Write(MessageSignals signals, Span<ushort> target)
+    {
+        var at = 0;
+        foreach (var p in signals.Probabilities)
+        {
+            target[at++] = Quantize(p);
+        }
+
+        foreach (var p in signals.HarmProbabilities)
+        {
+            target[at++] = Quantize(p);
+        }
+
+        target[at++] = Quantize(signals.MinorCue);
+        target[at] = Quantize(signals.TranscriptGrooming);
+    }
+
+    private MessageSignals Read(ReadOnlySpan<ushort> source, IReadOnlyList<MessageSignals>? chunks)
+    {
+        var probabilities = new float[SignalCount];
+        var harms = new float[HarmCount];
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            probabilities[i] = Dequantize(source[i]);
+        }
+
+        for (var i = 0; i < harms.Length; i++)
+        {
+            harms[i] = Dequantize(source[SignalCount + i]);
+        }
+
+        return new MessageSignals(probabilities, harms, Dequantize(source[Stride - 2]), Dequantize(source[Stride - 1]), chunks);
+    }
+}
