@@ -56,6 +56,9 @@ internal sealed class TrainingOptions
     /// </summary>
     public float WeakLabelWeight { get; set; }
 
+    /// <summary>Token feature version of the signals model (2: negation scopes and turn length; 1: plain n-grams).</summary>
+    public int TokenFeatures { get; set; } = SafeChat.Inference.Features.TokenFeatures.CurrentVersion;
+
     /// <summary>Also replay synthetic training conversations with their age bands hidden (aggregator rows).</summary>
     public bool HiddenAgeReplays { get; set; } = true;
 
@@ -92,7 +95,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--token-features 1|2] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -124,6 +127,7 @@ internal sealed class TrainingOptions
           --seed N                  random seed (default 42); a re-run with the same inputs is byte-identical
           --pj-lines N --folds N --line-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
           --aggregator-pjx-weight X
+          --token-features 1|2      token features of the signals model (default 2: negation scopes, turn length)
           --line-cache DIR          keep the trained line models in DIR, keyed by a fingerprint of the line data and
                                     options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
@@ -237,6 +241,15 @@ internal sealed class TrainingOptions
                         options.AggregatorPjxWeight = weak;
                     }
 
+                    break;
+                case "--token-features":
+                    if (value is not ("1" or "2"))
+                    {
+                        stderr.WriteLine($"train: option {arg} needs 1 or 2, got '{value}'.");
+                        return null;
+                    }
+
+                    options.TokenFeatures = value == "1" ? 1 : 2;
                     break;
                 case "--seed" or "--pj-lines" or "--folds":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)
