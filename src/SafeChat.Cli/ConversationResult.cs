@@ -9,7 +9,7 @@ namespace SafeChat.Cli;
 
 /// <summary>
 /// Accumulates the engine's evaluations of one conversation into the public output line
-/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","signals","decisions"}</c> (see README). Ids and
+/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","signals","decisions","language"}</c> (see README). Ids and
 /// names are written with control and bidi characters escaped (<see cref="OutputText"/>).
 /// </summary>
 internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
@@ -23,6 +23,9 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private readonly List<(Decision Decision, int Index)> _decisions = [];
     private readonly HashSet<(string Rule, PolicyAction Action, bool Shadow)> _decisionKeys = [];
     private float _risk;
+
+    /// <summary>The conversation's language as <see cref="LanguageGuess"/> reads it (reported only).</summary>
+    public string Language { get; init; } = LanguageGuess.Undetermined;
     private int? _firstAlertIndex;
 
     public void Add(MessageEvaluation evaluation)
@@ -145,6 +148,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         writer.WriteEndArray();
+        writer.WriteString("language", Language);
         writer.WriteEndObject();
     }
 
