@@ -79,4 +79,15 @@ public sealed class LanguageDataTests
         Assert.DoesNotContain("hoe", without);
         Assert.Equal(withQuota.Count, withQuota.Distinct(StringComparer.Ordinal).Count());
     }
+
+    [Theory]
+    [InlineData("9", 0)]
+    [InlineData("10!", 0)]
+    [InlineData("9 🙄", 0)]
+    [InlineData("u got till 9pm", 1)]
+    [InlineData("tick tock", 1)]
+    public void SignalsOf_MessageWithoutLetters_LosesItsSignalLabels(string text, int expected)
+    {
+        Assert.Equal(expected, LineExamples.SignalsOf(text, ["deadline"]).Count);
+    }
 }
