@@ -176,7 +176,7 @@ internal sealed class MessageFeaturizer
         var breaks = new HashSet<string>(TokenFeatures.ScopeBreaks, StringComparer.Ordinal);
         var noExceptions = new HashSet<string>(TokenFeatures.NoExceptions, StringComparer.Ordinal);
         var kinds = new List<TokenKind>();
-        using var reader = new StreamReader(vocabulary, leaveOpen: true);
+        using var reader = new StreamReader(vocabulary, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
         while (reader.ReadLine() is { } line)
         {
             kinds.Add(line switch
@@ -186,7 +186,7 @@ internal sealed class MessageFeaturizer
                 _ when negators.Contains(line) => TokenKind.Negator,
                 _ when breaks.Contains(line) => TokenKind.ScopeBreak,
                 _ when noExceptions.Contains(line) => TokenKind.NoException,
-                _ when line.Length > 0 && line.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0 => TokenKind.Number,
+                _ when line.Length > 0 && line.All(char.IsAsciiDigit) => TokenKind.Number,
                 _ when line.Length > 0 && !line.Any(char.IsLetterOrDigit) => TokenKind.Punctuation,
                 _ => TokenKind.Word,
             });
