@@ -9,7 +9,7 @@ namespace SafeChat.Cli;
 
 /// <summary>
 /// Accumulates the engine's evaluations of one conversation into the public output line
-/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","room","signals","decisions"}</c> (see README). Ids and
+/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","room","signals","decisions","language"}</c> (see README). Ids and
 /// names are written with control and bidi characters escaped (<see cref="OutputText"/>).
 /// </summary>
 internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
@@ -29,6 +29,9 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private readonly List<string> _roomAuthors = [];
     private string? _roomTarget;
     private float _risk;
+
+    /// <summary>The conversation's language as <see cref="LanguageGuess"/> reads it (reported only).</summary>
+    public string Language { get; init; } = LanguageGuess.Undetermined;
     private int? _firstAlertIndex;
 
     // One JSON writer per thread, reset onto each output buffer (a writer per line was a third of the output's allocations).
@@ -275,6 +278,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         writer.WriteEndArray();
+        writer.WriteString("language", Language);
         writer.WriteEndObject();
     }
 

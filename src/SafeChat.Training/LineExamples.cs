@@ -108,7 +108,7 @@ internal static class LineExamples
             {
                 conversationTexts.Add(m.Text);
                 bool predator = c.Predators.Contains(m.Author);
-                var labels = Labels(m.Signals, c.Label, predator);
+                var labels = Labels(SignalsOf(m.Text, m.Signals), c.Label, predator);
                 labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
                 minorCuePositives += labels[LineHeads.MinorCueIndex] == 1 ? 1 : 0;
                 AddText(examples, featurizer, m.Text, labels, fold);
@@ -129,7 +129,7 @@ internal static class LineExamples
             }
 
             extra++;
-            var lineLabels = Labels(line.Signals, line.Harm, line.IsPredator);
+            var lineLabels = Labels(SignalsOf(line.Text, line.Signals), line.Harm, line.IsPredator);
             lineLabels[LineHeads.MinorCueIndex] = -1;
             AddText(examples, featurizer, line.Text, lineLabels, -1);
         }
@@ -299,6 +299,14 @@ internal static class LineExamples
 
         return string.Join("  ", words.Select(w => string.Join(' ', w.ToCharArray())));
     }
+
+    /// <summary>
+    /// A message without a single letter ("9", "10!", "9 🙄" in a countdown) means nothing by itself: its annotated
+    /// signals become negatives, so a lone number never fires <c>deadline</c> (the countdown still shows in the
+    /// conversation's other messages).
+    /// </summary>
+    internal static IReadOnlyList<string> SignalsOf(string text, IReadOnlyList<string> signals) =>
+        signals.Count > 0 && !text.Any(char.IsLetter) ? [] : signals;
 
     private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold, float weight = 1f)
     {

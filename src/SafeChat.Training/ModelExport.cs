@@ -85,6 +85,7 @@ internal static class ModelExport
                 [ModelLayout.HashBitsKey] = FeatureHashing.HashBits,
                 [ModelLayout.ChunkTokensKey] = MessageFeaturizer.ChunkTokens,
                 [ModelLayout.ChunkStrideKey] = MessageFeaturizer.ChunkStride,
+                [ModelLayout.TokenFeaturesKey] = models.Featurizer.FeatureVersion,
                 ["max_features_per_chunk"] = MessageFeaturizer.MaxFeaturesPerChunk,
                 ["trainer"] = "ML.NET LbfgsLogisticRegression per label, L2, example weights (positives up-weighted to half the negatives' weight, at most x30)",
                 ["l2"] = summary.LineL2,

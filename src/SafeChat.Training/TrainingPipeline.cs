@@ -40,7 +40,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var ml = new MLContext(seed: options.Seed);
 
         var vocabulary = BuildVocabulary(data);
-        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary));
+        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary), options.TokenFeatures);
         SemanticTable? table = null;
         if (options.Semantic)
         {
@@ -262,8 +262,32 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             }
         }
 
-        var vocabulary = VocabularyBuilder.Build(Texts().Select(MessageFeaturizer.Normalize), maxWords: 30_000, minWordCount: 3, maxSuffixes: 3_000);
-        log.WriteLine($"vocabulary: {vocabulary.Count} tokens");
+        // Languages other than English get their own word quota, so a few hundred Spanish or Dutch lines are not crowded
+        // out of the vocabulary by English counts; the negators the featurizer marks are always whole words.
+        var languageTexts = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var c in data.Synthetic.Where(c => c.Part == DataPart.Train && c.Language != Languages.English))
+        {
+            Add(c.Language, c.Messages.Select(m => m.Text));
+        }
+
+        foreach (var line in data.SyntheticLines.Where(l => l.Language != Languages.English))
+        {
+            Add(line.Language, [line.Text]);
+        }
+
+        void Add(string language, IEnumerable<string> texts)
+        {
+            if (!languageTexts.TryGetValue(language, out var list))
+            {
+                languageTexts[language] = list = [];
+            }
+
+            list.AddRange(texts.Select(MessageFeaturizer.Normalize));
+        }
+
+        var vocabulary = VocabularyBuilder.Build(Texts().Select(MessageFeaturizer.Normalize), maxWords: 30_000, minWordCount: 3, maxSuffixes: 3_000,
+            languageTexts, TokenFeatures.Negators.Concat(TokenFeatures.ScopeBreaks).Append("no"));
+        log.WriteLine($"vocabulary: {vocabulary.Count} tokens ({string.Join(", ", languageTexts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value.Count} texts"))})");
         return VocabularyBuilder.ToFileBytes(vocabulary);
     }
 

@@ -298,9 +298,13 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             if (!recent.Fits(entry.Signals))
             {
                 throw new ArgumentException(
-                    string.Create(
+                    string.Format(
                         System.Globalization.CultureInfo.InvariantCulture,
-                        $"The entry's signals ({entry.Signals.Probabilities.Length} signals, {entry.Signals.HarmProbabilities.Length} harms, chunks alike) do not match the {recent.SignalCount} signals and {recent.HarmCount} harms this conversation's window holds; one conversation cannot mix scorers with different outputs."),
+                        "The entry's signals ({0} signals, {1} harms, chunks alike) do not match the {2} signals and {3} harms this conversation's window holds; one conversation cannot mix scorers with different outputs.",
+                        entry.Signals.Probabilities.Length,
+                        entry.Signals.HarmProbabilities.Length,
+                        recent.SignalCount,
+                        recent.HarmCount),
                     nameof(entry));
             }
 

@@ -100,6 +100,9 @@ internal static class ModelLayout
     /// <summary>Hyperparameter key: chunk stride.</summary>
     public const string ChunkStrideKey = "chunk_stride";
 
+    /// <summary>Hyperparameter key: the token feature version of the signals model (absent = 1; see <see cref="MessageFeaturizer"/>).</summary>
+    public const string TokenFeaturesKey = "token_features";
+
     /// <summary>Hyperparameter key: the aggregator's feature names.</summary>
     public const string FeatureNamesKey = "feature_names";
 }

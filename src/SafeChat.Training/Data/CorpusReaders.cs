@@ -125,6 +125,7 @@ internal static class CorpusReaders
 
         int? alertBy = root.TryGetProperty("alert_by", out var alert) && alert.ValueKind == JsonValueKind.Number ? alert.GetInt32() : null;
         string? scenario = root.TryGetProperty("scenario", out var sc) && sc.ValueKind == JsonValueKind.String ? sc.GetString() : null;
+        string language = root.TryGetProperty("lang", out var lang) && lang.ValueKind == JsonValueKind.String ? Languages.Parse(lang.GetString()) : Languages.English;
         string group = source switch
         {
             "dota" => DotaMatch(id),
@@ -143,6 +144,7 @@ internal static class CorpusReaders
             AlertBy = alertBy,
             Ages = ages,
             Group = group,
+            Language = language,
         };
     }
 
@@ -201,7 +203,8 @@ internal static class CorpusReaders
                     var other => throw new FormatException($"field 'harm': unknown value '{other}'"),
                 };
                 bool predator = ReadString(root, "speaker") == "predator";
-                result.Add(new AnnotatedLine(text, signals, harm, predator));
+                string language = root.TryGetProperty("lang", out var lang) && lang.ValueKind == JsonValueKind.String ? Languages.Parse(lang.GetString()) : Languages.English;
+                result.Add(new AnnotatedLine(text, signals, harm, predator) { Language = language });
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {

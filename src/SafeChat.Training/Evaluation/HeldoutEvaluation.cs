@@ -12,7 +12,7 @@ internal static class HeldoutEvaluation
     {
         var runner = new EvaluationRunner(scorer, thresholds);
         var results = new List<DatasetResult>();
-        var synthetic = data.Synthetic.Where(c => c.Part == DataPart.Heldout).ToList();
+        var synthetic = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Language == Languages.English).ToList();
         const string Streaming = "streaming replay through SafeChatEngine (window: last 50 messages plus up to 32 salient older ones), alert = first message after which the harm's risk ≥ threshold";
         if (synthetic.Count > 0)
         {
@@ -44,6 +44,27 @@ internal static class HeldoutEvaluation
                     log.WriteLine($"  {group.Key.Label} scenario {group.Key.Item2}: recall {m.Recall:F2} in-time {m.InTimeRate:F2} (n={m.Positives})");
                 }
             }
+        }
+
+        foreach (var language in Languages.All.Skip(1))
+        {
+            var held = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Language == language).ToList();
+            if (held.Count == 0)
+            {
+                continue;
+            }
+
+            for (int harm = 0; harm < HarmNames.All.Count; harm++)
+            {
+                if (held.Any(c => (int)c.Label == harm + 1))
+                {
+                    results.Add(new($"hand-written {language} held-out (20 % of that language's scenarios): {HarmNames.All[harm]} vs benign", HarmNames.All[harm], Streaming,
+                        runner.Measure(held.Where(c => c.Label == HarmLabel.Benign || (int)c.Label == harm + 1), harm)));
+                }
+            }
+
+            var (lf, lt) = runner.FlaggedAnyHarm(held.Where(c => c.Label == HarmLabel.Benign));
+            log.WriteLine($"{language} held-out benign flagged (any harm): {lf}/{lt}");
         }
 
         if (data.External.Count > 0)
