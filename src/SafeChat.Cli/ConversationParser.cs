@@ -516,6 +516,7 @@ internal static class ConversationParser
                 "GROUP" => RoomKind.Group,
                 "PRIVATE" => RoomKind.Private,
                 "DIRECT" or "DM" => RoomKind.Direct,
+                "LIVESTREAM" or "STREAM" or "LIVE" => RoomKind.Livestream,
                 _ => fallback,
             };
         }

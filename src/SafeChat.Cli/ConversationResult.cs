@@ -9,7 +9,7 @@ namespace SafeChat.Cli;
 
 /// <summary>
 /// Accumulates the engine's evaluations of one conversation into the public output line
-/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","signals","decisions"}</c> (see README). Ids and
+/// <c>{"id","flagged","risk","harms","first_alert_index","flagged_authors","room","signals","decisions","language"}</c> (see README). Ids and
 /// names are written with control and bidi characters escaped (<see cref="OutputText"/>).
 /// </summary>
 internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
@@ -25,7 +25,13 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private Dictionary<(string Author, string Signal), SignalEvidence>? _signals;
     private List<(Decision Decision, int Index)>? _decisions;
     private HashSet<(string Rule, PolicyAction Action, bool Shadow)>? _decisionKeys;
+    private readonly Dictionary<string, float> _roomHarms = new(StringComparer.Ordinal);
+    private readonly List<string> _roomAuthors = [];
+    private string? _roomTarget;
     private float _risk;
+
+    /// <summary>The conversation's language as <see cref="LanguageGuess"/> reads it (reported only).</summary>
+    public string Language { get; init; } = LanguageGuess.Undetermined;
     private int? _firstAlertIndex;
 
     // One JSON writer per thread, reset onto each output buffer (a writer per line was a third of the output's allocations).
@@ -38,6 +44,28 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         _risk = Math.Max(_risk, Clamp(assessment.Risk));
         AddHarms(assessment.Harms);
         _firstAlertIndex ??= evaluation.FirstAlertIndex;
+        if (assessment.Room is { } room)
+        {
+            // The strongest room-level risk seen; its target and every contributing author so far.
+            if (_roomTarget is null || room.Risk > _roomHarms.Values.DefaultIfEmpty(0f).Max())
+            {
+                _roomTarget = room.TargetId;
+            }
+
+            foreach (var harm in room.Harms)
+            {
+                _roomHarms[harm.Key] = Math.Max(_roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+            }
+
+            foreach (var author in room.ContributingAuthors)
+            {
+                if (!_roomAuthors.Contains(author))
+                {
+                    _roomAuthors.Add(author);
+                }
+            }
+        }
+
         var authors = assessment.Authors;
         for (var a = 0; a < authors.Count; a++)
         {
@@ -215,6 +243,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         writer.WriteEndArray();
+        WriteRoom(writer);
         writer.WriteStartArray("signals");
         foreach (var evidence in _signals is null ? Enumerable.Empty<SignalEvidence>() : _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
         {
@@ -246,6 +275,38 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
             }
 
             writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("language", Language);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>"room"</c>: null, or the room-level risk (rooms of at least three participants with a target):
+    /// <c>{"target","harms":{livestream_coercion, grooming},"contributing_authors":[...]}</c>.
+    /// </summary>
+    private void WriteRoom(Utf8JsonWriter writer)
+    {
+        if (_roomTarget is null)
+        {
+            writer.WriteNull("room");
+            return;
+        }
+
+        writer.WriteStartObject("room");
+        OutputText.WriteString(writer, "target", _roomTarget);
+        writer.WriteStartObject("harms");
+        foreach (var harm in RoomRisk.RoomHarms)
+        {
+            writer.WriteNumber(harm, Round(_roomHarms.GetValueOrDefault(harm)));
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("contributing_authors");
+        foreach (var author in _roomAuthors)
+        {
+            OutputText.WriteStringValue(writer, author);
         }
 
         writer.WriteEndArray();

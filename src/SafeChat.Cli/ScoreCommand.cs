@@ -279,7 +279,10 @@ internal static class ScoreCommand
             at = 0;
             foreach (var item in items)
             {
-                var result = new ConversationResult(item.Conversation!.Id, engine, options.SignalThreshold);
+                var result = new ConversationResult(item.Conversation!.Id, engine, options.SignalThreshold)
+                {
+                    Language = LanguageGuess.Identify(item.Conversation.Messages.Select(m => m.Text)),
+                };
                 for (var i = 0; i < item.Conversation.Messages.Count; i++)
                 {
                     result.Add(evaluations[at++]);

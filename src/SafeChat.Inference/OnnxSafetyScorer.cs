@@ -31,7 +31,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         CheckSignalsCard(signals);
         CheckRiskCard(risk);
         var vocabulary = signals.GetFile(MessageFeaturizer.VocabularyFileName);
-        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary.ToArray(), writable: false));
+        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary.ToArray(), writable: false), TokenFeatureVersion(signals));
         _signalsModel = OnnxLinearModel.FromVerified(signals);
         try
         {
@@ -62,6 +62,13 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 }
 
                 thresholds[harm] = threshold;
+            }
+
+            // A signals graph with one row per vocabulary token after the hash buckets carries the distilled semantic
+            // rows (see SemanticFeatures): the featurizer then also writes each chunk's token ids.
+            if (_signalsModel.FeatureCount == SemanticFeatures.FeatureCount(featurizer.VocabularySize))
+            {
+                featurizer = featurizer.WithSemanticFeatures();
             }
 
             var descriptor = new ScorerDescriptor(
@@ -182,6 +189,21 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         {
             throw new ModelCardException(file, $"$.hyperparameters.{ModelLayout.FeatureNamesKey}", "does not match the features this scorer computes.");
         }
+    }
+
+    /// <summary>The signals model's token feature version: 1 when the card has no key (older models), else 1 or 2.</summary>
+    private static int TokenFeatureVersion(VerifiedModel model)
+    {
+        if (!model.Card.Hyperparameters.TryGetValue(ModelLayout.TokenFeaturesKey, out var node) || node is null)
+        {
+            return TokenFeatures.PlainVersion;
+        }
+
+        int version = node.GetValue<int>();
+        return version is TokenFeatures.PlainVersion or TokenFeatures.NegationVersion
+            ? version
+            : throw new ModelCardException($"{model.SourceName}/{ModelCard.CardFileName}", $"$.hyperparameters.{ModelLayout.TokenFeaturesKey}",
+                $"must be {TokenFeatures.PlainVersion} or {TokenFeatures.NegationVersion} for this scorer.");
     }
 
     private static void RequireNumber(ModelCard card, string file, string key, int expected)

@@ -57,12 +57,27 @@ internal static class AggregatorRows
             for (int a = 0; a < features.Authors.Count; a++)
             {
                 var labels = Labels(conversation, features.Authors[a], t, firstSignal, step.Window);
-                if (labels[0] < 0 && labels[1] < 0)
+                if (labels.All(l => l < 0))
                 {
                     continue;
                 }
 
                 rows.Add(new AggregatorRow(features.Features.Slice(a * f, f).ToArray(), labels, 1f, conversation.Source));
+            }
+
+            // Room level: everyone but the target pooled, as at runtime (SafetyScorerCore). Benign rooms are negatives
+            // for every harm; a livestream-coercion room is a positive once a predator is among the pooled authors and
+            // the alert point is reached (other harms unlabeled).
+            int target = features.RoomTarget();
+            if (target >= 0)
+            {
+                features.BuildRoom(target);
+                var labels = RoomLabels(conversation, features, target, t, firstSignal);
+                if (!labels.All(l => l < 0))
+                {
+                    int row = features.Authors.Count;
+                    rows.Add(new AggregatorRow(features.FeatureBuffer.AsSpan(row * f, f).ToArray(), labels, 1f, conversation.Source));
+                }
             }
         });
 
@@ -73,29 +88,83 @@ internal static class AggregatorRows
         }
     }
 
-    private static sbyte[] Labels(ChatConversation c, string author, int t, int? firstSignal, IReadOnlyList<WindowMessage> window)
+    private static sbyte[] RoomLabels(ChatConversation c, WindowFeatures features, int target, int t, int? firstSignal)
     {
-        if (c.Label == HarmLabel.Benign || !c.Predators.Contains(author))
+        int k = HarmNames.All.Count;
+        var labels = new sbyte[k];
+        if (c.Label == HarmLabel.Benign)
         {
-            return [0, 0];
+            return labels;
         }
 
+        Array.Fill(labels, (sbyte)-1);
+        bool predatorPooled = false;
+        for (int a = 0; a < features.Authors.Count; a++)
+        {
+            predatorPooled |= a != target && c.Predators.Contains(features.Authors[a]);
+        }
+
+        if (!predatorPooled || c.Source is "pj" or "pjx" or "vtpan" or "pj-pasted" or "synthetic-pasted")
+        {
+            return labels;
+        }
+
+        // Only livestream coercion learns from pooled positives (a group directing one child); grooming's pooled rows
+        // would mix the other children's chatter into positives, so harmful rooms of other harms stay unlabeled.
+        if (c.Label == HarmLabel.LivestreamCoercion)
+        {
+            labels[LineExamples.HarmIndex(c.Label)] = Target(c, t, firstSignal);
+        }
+
+        return labels;
+    }
+
+    private static sbyte Target(ChatConversation c, int t, int? firstSignal) =>
+        t >= (c.AlertBy ?? firstSignal ?? int.MaxValue) ? (sbyte)1
+        : firstSignal.HasValue && t >= firstSignal.Value ? (sbyte)-1
+        : firstSignal.HasValue ? (sbyte)0 : (sbyte)-1;
+
+    /// <summary>
+    /// Per-harm labels of one author. Benign conversations and non-predators: negative for every harm. A predator:
+    /// their harm's label follows the alert point; for a grooming predator the other harms are negatives, for any
+    /// other harm's predator grooming is unlabeled (their moves overlap) and the remaining harms are negatives.
+    /// </summary>
+    private static sbyte[] Labels(ChatConversation c, string author, int t, int? firstSignal, IReadOnlyList<WindowMessage> window)
+    {
+        int k = HarmNames.All.Count;
+        var labels = new sbyte[k];
+        if (c.Label == HarmLabel.Benign || !c.Predators.Contains(author))
+        {
+            return labels;
+        }
+
+        int harm = LineExamples.HarmIndex(c.Label);
         switch (c.Source)
         {
             case "pj" or "pjx":
                 // A real session (pjx) starts where the offender starts talking: positive from their 3rd message on.
                 int said = window.Count(m => m.AuthorId == author);
-                return [said >= (c.Source == "pjx" ? 3 : 5) ? (sbyte)1 : (sbyte)-1, 0];
+                labels[0] = said >= (c.Source == "pjx" ? 3 : 5) ? (sbyte)1 : (sbyte)-1;
+                return labels;
             case "vtpan" or "pj-pasted":
-                return [1, 0];
+                labels[0] = 1;
+                return labels;
             case "synthetic-pasted":
-                return c.Label == HarmLabel.Grooming ? [1, 0] : [-1, 1];
+                labels[harm] = 1;
+                if (harm != 0)
+                {
+                    labels[0] = -1;
+                }
+
+                return labels;
             default:
-                int harm = c.Label == HarmLabel.Grooming ? 0 : 1;
-                sbyte target = t >= (c.AlertBy ?? firstSignal ?? int.MaxValue) ? (sbyte)1
-                    : firstSignal.HasValue && t >= firstSignal.Value ? (sbyte)-1
-                    : firstSignal.HasValue ? (sbyte)0 : (sbyte)-1;
-                return harm == 0 ? [target, 0] : [-1, target];
+                labels[harm] = Target(c, t, firstSignal);
+                if (harm != 0)
+                {
+                    labels[0] = -1;
+                }
+
+                return labels;
         }
     }
 }

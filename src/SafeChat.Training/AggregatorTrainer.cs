@@ -43,6 +43,18 @@ internal sealed class AggregatorTrainer(MLContext ml, TextWriter log)
 
     public float L2 { get; init; } = 0.01f;
 
+    /// <summary>The harms the aggregator had before trafficking and livestream coercion (grooming, sextortion).</summary>
+    internal const int OriginalHarms = 2;
+
+    /// <summary>Feature columns that describe the later harms (their signals or line heads), hidden from the original harms' heads.</summary>
+    internal static int[] MaskedForOriginalHarms()
+    {
+        var later = HarmNames.All.Skip(OriginalHarms).SelectMany(h => SignalNames.Of(h).Append(h)).ToArray();
+        return Enumerable.Range(0, RiskFeatures.Count)
+            .Where(i => later.Any(name => RiskFeatures.Names[i].Contains(name, StringComparison.Ordinal)))
+            .ToArray();
+    }
+
     public AggregatorModel Train(IReadOnlyList<AggregatorRow> rows)
     {
         int f = RiskFeatures.Count;
@@ -51,8 +63,28 @@ internal sealed class AggregatorTrainer(MLContext ml, TextWriter log)
         var bias = new float[k];
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, f);
-        for (int h = 0; h < k; h++)
+        // The grooming and sextortion heads keep their meaning: they never see the later harms' features (those
+        // columns are zeroed while they train, so their weights stay 0). The later harms train first, on every feature.
+        var masked = MaskedForOriginalHarms();
+        var order = Enumerable.Range(0, k).OrderBy(h => h < OriginalHarms ? 1 : 0).ToArray();
+        var saved = new Dictionary<float[], float[]>(ReferenceEqualityComparer.Instance);
+        foreach (int h in order)
         {
+            if (h < OriginalHarms && saved.Count == 0 && masked.Length > 0)
+            {
+                foreach (var r in rows)
+                {
+                    if (!saved.ContainsKey(r.Features))
+                    {
+                        saved[r.Features] = masked.Select(i => r.Features[i]).ToArray();
+                        foreach (int i in masked)
+                        {
+                            r.Features[i] = 0f;
+                        }
+                    }
+                }
+            }
+
             double positives = 0, negatives = 0;
             foreach (var r in rows)
             {
@@ -82,6 +114,14 @@ internal sealed class AggregatorTrainer(MLContext ml, TextWriter log)
             var view = ml.Data.LoadFromEnumerable(data, schema);
             bias[h] = LogisticHead.Fit(ml, view, L2, 1e-7f, 500, weights, k, h);
             log.WriteLine($"  aggregator {HarmNames.All[h],-10} rows {data.Count,7} pos {positives,9:F1} neg {negatives,9:F1}");
+        }
+
+        foreach (var (features, values) in saved)
+        {
+            for (int j = 0; j < masked.Length; j++)
+            {
+                features[masked[j]] = values[j];
+            }
         }
 
         for (int h = 0; h < k; h++)

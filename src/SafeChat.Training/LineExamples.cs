@@ -14,6 +14,11 @@ internal static class LineExamples
     internal const float AnnotatedLineWeight = 3f;
 
     /// <summary>Labels of a line written in a conversation of <paramref name="harm"/> by a predator or not.</summary>
+    /// <remarks>
+    /// Grooming: the grooming line head is positive for a line with any annotated signal, unlabeled otherwise; the other
+    /// line heads are negative. Another harm H: H's line head is positive for a line with one of H's signals, unlabeled
+    /// otherwise; the other line heads are negative on such a line and unlabeled otherwise.
+    /// </remarks>
     public static sbyte[] Labels(IReadOnlyList<string> signals, HarmLabel harm, bool predator)
     {
         var labels = new sbyte[LineHeads.Count];
@@ -22,36 +27,48 @@ internal static class LineExamples
             return labels;
         }
 
+        int own = HarmIndex(harm);
+        var ownSignals = SignalNames.Of(HarmNames.All[own]);
         bool any = signals.Count > 0;
-        bool sextortion = false;
+        bool ownFired = false;
         for (int s = 0; s < LineHeads.SignalCount; s++)
         {
             bool has = signals.Contains(SignalNames.All[s]);
             labels[s] = has ? (sbyte)1 : (sbyte)0;
-            sextortion |= has && TrainingData.SextortionSignals.Contains(SignalNames.All[s]);
+            ownFired |= has && ownSignals.Contains(SignalNames.All[s]);
         }
 
-        if (harm == HarmLabel.Grooming)
+        for (int h = 0; h < LineHeads.HarmCount; h++)
         {
-            labels[LineHeads.GroomingLineIndex] = any ? (sbyte)1 : (sbyte)-1;
-            labels[LineHeads.SextortionLineIndex] = 0;
-        }
-        else
-        {
-            labels[LineHeads.GroomingLineIndex] = sextortion ? (sbyte)0 : (sbyte)-1;
-            labels[LineHeads.SextortionLineIndex] = sextortion ? (sbyte)1 : (sbyte)-1;
+            if (harm == HarmLabel.Grooming)
+            {
+                labels[LineHeads.LineIndex(h)] = h == own ? (any ? (sbyte)1 : (sbyte)-1) : (sbyte)0;
+            }
+            else
+            {
+                labels[LineHeads.LineIndex(h)] = h == own ? (ownFired ? (sbyte)1 : (sbyte)-1) : (ownFired ? (sbyte)0 : (sbyte)-1);
+            }
         }
 
         return labels;
     }
+
+    /// <summary>The index into <see cref="HarmNames.All"/> of a (non-benign) harm label.</summary>
+    public static int HarmIndex(HarmLabel harm) => (int)harm - 1;
+
+    /// <summary>The harm label of an index into <see cref="HarmNames.All"/>.</summary>
+    public static HarmLabel LabelOf(int harm) => (HarmLabel)(harm + 1);
 
     /// <summary>A Perverted-Justice offender line: a grooming line whose signals are not annotated.</summary>
     public static sbyte[] OffenderLabels()
     {
         var labels = new sbyte[LineHeads.Count];
         Array.Fill(labels, (sbyte)-1, 0, LineHeads.SignalCount);
-        labels[LineHeads.GroomingLineIndex] = 1;
-        labels[LineHeads.SextortionLineIndex] = 0;
+        for (int h = 0; h < LineHeads.HarmCount; h++)
+        {
+            labels[LineHeads.LineIndex(h)] = h == 0 ? (sbyte)1 : (sbyte)0;
+        }
+
         labels[LineHeads.MinorCueIndex] = -1;
         return labels;
     }
@@ -91,7 +108,7 @@ internal static class LineExamples
             {
                 conversationTexts.Add(m.Text);
                 bool predator = c.Predators.Contains(m.Author);
-                var labels = Labels(m.Signals, c.Label, predator);
+                var labels = Labels(SignalsOf(m.Text, m.Signals), c.Label, predator);
                 labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
                 minorCuePositives += labels[LineHeads.MinorCueIndex] == 1 ? 1 : 0;
                 AddText(examples, featurizer, m.Text, labels, fold);
@@ -112,7 +129,7 @@ internal static class LineExamples
             }
 
             extra++;
-            var lineLabels = Labels(line.Signals, line.Harm, line.IsPredator);
+            var lineLabels = Labels(SignalsOf(line.Text, line.Signals), line.Harm, line.IsPredator);
             lineLabels[LineHeads.MinorCueIndex] = -1;
             AddText(examples, featurizer, line.Text, lineLabels, -1);
         }
@@ -217,7 +234,9 @@ internal static class LineExamples
             var labels = OffenderLabels();
             for (int s = 0; s < LineHeads.SignalCount; s++)
             {
-                labels[s] = line.Signals.Contains(SignalNames.All[s]) ? (sbyte)1 : (sbyte)0;
+                // The annotator looked for the grooming and sextortion signals only: the later harms stay unlabeled.
+                bool looked = s < SignalNames.Grooming.Count + SignalNames.Sextortion.Count;
+                labels[s] = line.Signals.Contains(SignalNames.All[s]) ? (sbyte)1 : looked ? (sbyte)0 : (sbyte)-1;
             }
 
             annotated++;
@@ -280,6 +299,14 @@ internal static class LineExamples
 
         return string.Join("  ", words.Select(w => string.Join(' ', w.ToCharArray())));
     }
+
+    /// <summary>
+    /// A message without a single letter ("9", "10!", "9 🙄" in a countdown) means nothing by itself: its annotated
+    /// signals become negatives, so a lone number never fires <c>deadline</c> (the countdown still shows in the
+    /// conversation's other messages).
+    /// </summary>
+    internal static IReadOnlyList<string> SignalsOf(string text, IReadOnlyList<string> signals) =>
+        signals.Count > 0 && !text.Any(char.IsLetter) ? [] : signals;
 
     private static void AddText(List<LineExample> examples, TrainingFeaturizer featurizer, string text, sbyte[] labels, int fold, float weight = 1f)
     {

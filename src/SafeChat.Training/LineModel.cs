@@ -3,13 +3,19 @@ using SafeChat.Scoring;
 
 namespace SafeChat.Training;
 
-/// <summary>The heads of the per-message model, in output order: the 13 signals, then the two line-level harm heads.</summary>
+/// <summary>The heads of the per-message model, in output order: the signals, then one line-level head per harm, then minor_cue.</summary>
 internal static class LineHeads
 {
     public const string GroomingLine = "grooming_line";
     public const string SextortionLine = "sextortion_line";
 
-    public static IReadOnlyList<string> All { get; } = [.. SignalNames.All, GroomingLine, SextortionLine, ModelLayout.MinorCueHead];
+    public static IReadOnlyList<string> All { get; } = [.. SignalNames.All, .. ModelLayout.LineHarmHeads, ModelLayout.MinorCueHead];
+
+    /// <summary>Number of line-level harm heads (one per harm).</summary>
+    public static int HarmCount => ModelLayout.LineHarmHeads.Count;
+
+    /// <summary>Index of the line head of harm <paramref name="harm"/> (an index into <see cref="HarmNames.All"/>).</summary>
+    public static int LineIndex(int harm) => SignalCount + harm;
 
     public static int Count => All.Count;
 
@@ -19,7 +25,7 @@ internal static class LineHeads
 
     public static int SextortionLineIndex => SignalCount + 1;
 
-    public static int MinorCueIndex => SignalCount + 2;
+    public static int MinorCueIndex => SignalCount + HarmCount;
 }
 
 /// <summary>A trained sparse multi-label linear model: W is [D, K] row-major (as in the ONNX graph), b is [K].</summary>
@@ -29,7 +35,8 @@ internal sealed class LineModel(float[] weights, float[] bias)
 
     public float[] Bias { get; } = bias;
 
-    public static int Dimension => FeatureHashing.Dimension;
+    /// <summary>Rows of W: the hash buckets, plus one per vocabulary token when the model has semantic rows.</summary>
+    public int Dimension => Weights.Length / Heads;
 
     public int Heads => Bias.Length;
 
@@ -37,7 +44,7 @@ internal sealed class LineModel(float[] weights, float[] bias)
     public LineModel RoundedToHalf() =>
         new(Array.ConvertAll(Weights, w => (float)(Half)w), (float[])Bias.Clone());
 
-    /// <summary>The model with one more head appended as the last output column.</summary>
+    /// <summary>The model with one more head appended as the last output column (rows past the head's weights get 0).</summary>
     public LineModel WithHead(float[] headWeights, float headBias)
     {
         int k = Heads;
@@ -46,7 +53,7 @@ internal sealed class LineModel(float[] weights, float[] bias)
         for (int i = 0; i < d; i++)
         {
             Array.Copy(Weights, i * k, weights, i * (k + 1), k);
-            weights[(i * (k + 1)) + k] = headWeights[i];
+            weights[(i * (k + 1)) + k] = i < headWeights.Length ? headWeights[i] : 0f;
         }
 
         return new LineModel(weights, [.. Bias, headBias]);

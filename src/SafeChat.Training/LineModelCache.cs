@@ -27,6 +27,8 @@ internal sealed class LineModelCache(string directory, string fingerprint)
         Mix(BitConverter.SingleToUInt32Bits(options.LineL2));
         Mix(BitConverter.SingleToUInt32Bits(options.MaxPositiveWeight));
         Mix((ulong)options.Seed);
+        Mix(options.Semantic ? (ulong)options.SemanticDimension : 0UL);
+        Mix(options.Semantic ? BitConverter.SingleToUInt32Bits(options.SemanticScale) : 0UL);
         foreach (var e in examples)
         {
             Mix((ulong)(long)e.Fold);

@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
+using SafeChat.Inference.Features;
+using SafeChat.Training.Semantic;
 
 namespace SafeChat.Training;
 
@@ -38,11 +40,23 @@ internal sealed class LineTrainer(MLContext ml, TextWriter log)
 
     public float MaxPositiveWeight { get; init; } = 30f;
 
+    /// <summary>
+    /// The semantic feature assembly (<c>--semantic</c>), or null for hashed features only. With it every head is
+    /// logistic over [hashed features ; dense semantic vector], and the dense weights are folded into token rows.
+    /// </summary>
+    public SemanticLineFeatures? Semantic { get; init; }
+
     /// <summary>Trains on the examples accepted by <paramref name="include"/>.</summary>
     public LineModel Train(IReadOnlyList<LineExample> examples, Func<LineExample, bool> include)
     {
-        int d = LineModel.Dimension;
+        int d = Semantic?.TrainingDimension ?? FeatureHashing.Dimension;
         int k = LineHeads.Count;
+        var features = new SparseVector[examples.Count];
+        for (int i = 0; i < examples.Count; i++)
+        {
+            features[i] = Semantic is null || !include(examples[i]) ? examples[i].Features : Semantic.Expand(examples[i].Features);
+        }
+
         var weights = new float[d * k];
         var bias = new float[k];
         var schema = SchemaDefinition.Create(typeof(Row));
@@ -69,19 +83,21 @@ internal sealed class LineTrainer(MLContext ml, TextWriter log)
             }
 
             float positiveWeight = positives == 0 ? 1f : (float)Math.Clamp(PositiveShare * negatives / positives, 1.0, MaxPositiveWeight);
-            foreach (var e in examples)
+            for (int i = 0; i < examples.Count; i++)
             {
+                var e = examples[i];
                 if (e.Labels[h] < 0 || !include(e))
                 {
                     continue;
                 }
 
+                var x = features[i];
                 bool label = e.Labels[h] > 0;
                 rows.Add(new Row
                 {
                     Label = label,
                     Weight = e.Weight * (label ? positiveWeight : 1f),
-                    Features = new VBuffer<float>(d, e.Features.Indices.Length, e.Features.Values, e.Features.Indices),
+                    Features = new VBuffer<float>(d, x.Indices.Length, x.Values, x.Indices),
                 });
             }
 
@@ -97,6 +113,6 @@ internal sealed class LineTrainer(MLContext ml, TextWriter log)
             log.WriteLine($"  head {LineHeads.All[h],-16} pos {positives,8:F0} neg {negatives,9:F0} posWeight {positiveWeight,5:F1}");
         }
 
-        return new LineModel(weights, bias);
+        return new LineModel(Semantic is null ? weights : Semantic.Fold(weights, k), bias);
     }
 }

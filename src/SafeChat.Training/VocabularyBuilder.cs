@@ -14,22 +14,28 @@ internal static partial class VocabularyBuilder
     [GeneratedRegex(@"\w+|[^\w\s]+")]
     private static partial Regex WordOrNonWord();
 
-    public static List<string> Build(IEnumerable<string> normalizedTexts, int maxWords, int minWordCount, int maxSuffixes)
-    {
-        var words = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var text in normalizedTexts)
-        {
-            foreach (Match match in WordOrNonWord().Matches(text))
-            {
-                var word = match.Value;
-                if (word.Length > 40)
-                {
-                    continue;
-                }
+    /// <summary>Most words a language other than English adds beyond <c>maxWords</c>.</summary>
+    public const int MaxWordsPerLanguage = 6_000;
 
-                words[word] = words.GetValueOrDefault(word) + 1;
-            }
-        }
+    /// <summary>How often a word of a smaller language must occur to get its own token.</summary>
+    public const int LanguageMinWordCount = 2;
+
+    /// <summary>
+    /// Builds the vocabulary. <paramref name="languageTexts"/> (normalized text of each language other than English)
+    /// guarantees those languages their words: the <see cref="MaxWordsPerLanguage"/> most frequent words seen at least
+    /// <see cref="LanguageMinWordCount"/> times in that language are added after the main list, so a small language is not
+    /// crowded out by English counts. <paramref name="requiredWords"/> (the negators and scope breaks the featurizer
+    /// recognizes) always become whole-word tokens.
+    /// </summary>
+    public static List<string> Build(
+        IEnumerable<string> normalizedTexts,
+        int maxWords,
+        int minWordCount,
+        int maxSuffixes,
+        IReadOnlyDictionary<string, List<string>>? languageTexts = null,
+        IEnumerable<string>? requiredWords = null)
+    {
+        var words = CountWords(normalizedTexts);
 
         var chars = new Dictionary<string, int>(StringComparer.Ordinal);
         var suffixes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -85,7 +91,46 @@ internal static partial class VocabularyBuilder
             }
         }
 
+        foreach (var (_, texts) in (languageTexts ?? new Dictionary<string, List<string>>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            foreach (var (word, _) in Ordered(CountWords(texts)).Where(p => p.Value >= LanguageMinWordCount).Take(MaxWordsPerLanguage))
+            {
+                if (seen.Add(word))
+                {
+                    vocabulary.Add(word);
+                }
+            }
+        }
+
+        foreach (var word in requiredWords ?? [])
+        {
+            if (seen.Add(word))
+            {
+                vocabulary.Add(word);
+            }
+        }
+
         return vocabulary;
+    }
+
+    private static Dictionary<string, int> CountWords(IEnumerable<string> normalizedTexts)
+    {
+        var words = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var text in normalizedTexts)
+        {
+            foreach (Match match in WordOrNonWord().Matches(text))
+            {
+                var word = match.Value;
+                if (word.Length > 40)
+                {
+                    continue;
+                }
+
+                words[word] = words.GetValueOrDefault(word) + 1;
+            }
+        }
+
+        return words;
     }
 
     public static byte[] ToFileBytes(IEnumerable<string> vocabulary)

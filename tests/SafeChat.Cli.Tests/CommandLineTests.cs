@@ -61,7 +61,7 @@ public class CommandLineTests
         var run = await new CliRunner().RunAsync(["policy", "list"]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.StartsWith("strict-minors (default)\t14 rules\t", run.StdoutLines[0]);
+        Assert.StartsWith("strict-minors (default)\t17 rules\t", run.StdoutLines[0]);
         Assert.StartsWith("standard\t", run.StdoutLines[1]);
     }
 

@@ -10,7 +10,7 @@ namespace SafeChat.Cli.Tests;
 public sealed class EndToEndTests : IClassFixture<EndToEndTests.ShippedScorer>
 {
     private static readonly string[] ContractFields =
-        ["id", "flagged", "risk", "harms", "first_alert_index", "flagged_authors", "signals", "decisions"];
+        ["id", "flagged", "risk", "harms", "first_alert_index", "flagged_authors", "room", "signals", "decisions", "language"];
 
     private readonly ShippedScorer _shipped;
 

@@ -135,7 +135,7 @@ public class EvalCommandTests
         var run = await new CliRunner().RunAsync(["eval", gold]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("alerts: engine alerts (grooming >= 0.75, sextortion >= 0.5)", run.Stdout);
+        Assert.Contains("alerts: engine alerts (grooming >= 0.75, livestream_coercion >= 0.5, sextortion >= 0.5, trafficking >= 0.5)", run.Stdout);
         Assert.Contains(run.StdoutLines, l => l.StartsWith("all    any ", StringComparison.Ordinal) && l.Contains("0.750", StringComparison.Ordinal));
         Assert.Contains(run.StdoutLines, l => l.StartsWith("all    grooming", StringComparison.Ordinal));
     }

@@ -85,7 +85,7 @@ public sealed partial class FuzzTests
         foreach (var result in results)
         {
             using var document = JsonDocument.Parse(result);
-            Assert.Equal(8, document.RootElement.EnumerateObject().Count());
+            Assert.Equal(10, document.RootElement.EnumerateObject().Count());
         }
 
         var summary = SummaryLine().Match(stderrLines[^1]);

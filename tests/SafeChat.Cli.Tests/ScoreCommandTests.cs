@@ -8,7 +8,7 @@ namespace SafeChat.Cli.Tests;
 public partial class ScoreCommandTests
 {
     private static readonly string[] ContractFields =
-        ["id", "flagged", "risk", "harms", "first_alert_index", "flagged_authors", "signals", "decisions"];
+        ["id", "flagged", "risk", "harms", "first_alert_index", "flagged_authors", "room", "signals", "decisions", "language"];
 
     [GeneratedRegex(@"^scored (\d+) conversations, (\d+) messages in \d+\.\d\d s \(\d+\.\d messages/s\)$")]
     private static partial Regex SummaryLine();

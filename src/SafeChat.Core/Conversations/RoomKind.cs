@@ -11,4 +11,6 @@ public enum RoomKind
     Private = 2,
     /// <summary>A one-to-one direct message.</summary>
     Direct = 3,
+    /// <summary>A livestream's chat: one host (the streamer) and any number of viewers.</summary>
+    Livestream = 4,
 }

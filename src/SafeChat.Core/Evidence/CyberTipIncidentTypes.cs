@@ -17,10 +17,15 @@ public static class CyberTipIncidentTypes
     /// <summary>Trafficking adverts or arrangements.</summary>
     public const string ChildSexTrafficking = "Child Sex Trafficking";
 
-    /// <summary>The default incident type for a harm: both SafeChat harms map to <see cref="OnlineEnticement"/>.</summary>
+    /// <summary>
+    /// The default incident type for a harm: grooming, sextortion and livestream coercion map to
+    /// <see cref="OnlineEnticement"/>, trafficking to <see cref="ChildSexTrafficking"/>.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> DefaultForHarm { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [HarmNames.Grooming] = OnlineEnticement,
         [HarmNames.Sextortion] = OnlineEnticement,
+        [HarmNames.Trafficking] = ChildSexTrafficking,
+        [HarmNames.LivestreamCoercion] = OnlineEnticement,
     };
 }

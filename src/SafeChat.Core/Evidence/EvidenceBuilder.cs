@@ -175,8 +175,18 @@ public sealed class EvidenceBuilder
             return best;
         }
 
-        var sextortionSignals = escalation.Signals.Count(s => SignalNames.HarmOf(s) == HarmNames.Sextortion);
-        var groomingSignals = escalation.Signals.Count(s => SignalNames.HarmOf(s) == HarmNames.Grooming);
-        return sextortionSignals > groomingSignals ? HarmNames.Sextortion : HarmNames.Grooming;
+        var primary = HarmNames.Grooming;
+        var most = 0;
+        foreach (var harm in HarmNames.All)
+        {
+            var count = escalation.Signals.Count(s => SignalNames.HarmOf(s) == harm);
+            if (count > most)
+            {
+                primary = harm;
+                most = count;
+            }
+        }
+
+        return primary;
     }
 }

@@ -23,6 +23,8 @@ namespace SafeChat.Policies;
 /// </remarks>
 public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
 {
+    private static readonly IReadOnlyDictionary<string, float> NoRoomHarms = new Dictionary<string, float>(StringComparer.Ordinal);
+
     private static readonly Decision[] NoDecisions = [];
     private readonly CompiledRule[] _messageRules;
     private readonly CompiledRule[] _joinRules;
@@ -213,7 +215,12 @@ public sealed class PolicyEngine : IMessagePolicy, IStatelessMessagePolicy
 
             if (rule.RiskHarm is not null)
             {
-                var harms = rule.RiskSource == RiskSource.Sender ? message.SenderHarms : message.Assessment.Harms;
+                var harms = rule.RiskSource switch
+                {
+                    RiskSource.Sender => message.SenderHarms,
+                    RiskSource.Room => message.Assessment.Room?.Harms ?? NoRoomHarms,
+                    _ => message.Assessment.Harms,
+                };
                 riskValue = harms.TryGetValue(rule.RiskHarm, out var value) ? value : 0f;
                 if (message.ModelAlertThresholds is { } model && model.TryGetValue(rule.RiskHarm, out var alert))
                 {

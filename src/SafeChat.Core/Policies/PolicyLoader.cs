@@ -573,9 +573,13 @@ internal sealed class PolicyFileReader
                     {
                         source = RiskSource.Conversation;
                     }
+                    else if (of == "room")
+                    {
+                        source = RiskSource.Room;
+                    }
                     else if (of is not null && of != "sender")
                     {
-                        AddError(itemPath, item.Offset, $"unknown risk source '{PolicyText.Echo(of)}' (expected sender or conversation)");
+                        AddError(itemPath, item.Offset, $"unknown risk source '{PolicyText.Echo(of)}' (expected sender, conversation or room)");
                     }
 
                     break;

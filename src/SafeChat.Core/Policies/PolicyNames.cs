@@ -49,7 +49,7 @@ public static class PolicyNames
     ];
 
     private static readonly (RoomKind Value, string Name)[] RoomNames =
-        [(RoomKind.Public, "public"), (RoomKind.Group, "group"), (RoomKind.Private, "private"), (RoomKind.Direct, "direct")];
+        [(RoomKind.Public, "public"), (RoomKind.Group, "group"), (RoomKind.Private, "private"), (RoomKind.Direct, "direct"), (RoomKind.Livestream, "livestream")];
 
     private static readonly (MessageFeature Value, string Name)[] FeatureNames =
         [(MessageFeature.Link, "link"), (MessageFeature.Image, "image"), (MessageFeature.ContactHandle, "contact_handle"), (MessageFeature.KnownCsamMatch, "known_csam_match"), (MessageFeature.SharedSignalLead, "shared_signal_lead")];

@@ -124,7 +124,7 @@ public static class PolicyWriter
         {
             writer.WriteStartObject("risk");
             writer.WriteString("harm", risk.Harm);
-            writer.WriteString("of", risk.Source == RiskSource.Conversation ? "conversation" : "sender");
+            writer.WriteString("of", risk.Source switch { RiskSource.Conversation => "conversation", RiskSource.Room => "room", _ => "sender" });
             if (risk.Min is { } min)
             {
                 WriteFloat(writer, "min", min);

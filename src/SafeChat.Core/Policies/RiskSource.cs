@@ -7,4 +7,10 @@ public enum RiskSource
     Sender = 0,
     /// <summary>The whole conversation (<see cref="MessageContext.Assessment"/>).</summary>
     Conversation = 1,
+
+    /// <summary>
+    /// The room-level risk (<see cref="Scoring.RiskAssessment.Room"/>): everyone but the target pooled as one pseudo-author,
+    /// in rooms of at least three participants; 0 when there is none.
+    /// </summary>
+    Room = 2,
 }

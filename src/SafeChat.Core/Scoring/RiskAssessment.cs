@@ -5,7 +5,14 @@ public sealed class RiskAssessment
 {
     /// <summary>Creates an assessment.</summary>
     public RiskAssessment(IReadOnlyDictionary<string, float> harms, IReadOnlyList<AuthorRisk> authors, IReadOnlyList<SignalEvidence> signals)
+        : this(harms, authors, signals, null)
     {
+    }
+
+    /// <summary>Creates an assessment with a room-level risk (see <see cref="RoomRisk"/>).</summary>
+    public RiskAssessment(IReadOnlyDictionary<string, float> harms, IReadOnlyList<AuthorRisk> authors, IReadOnlyList<SignalEvidence> signals, RoomRisk? room)
+    {
+        Room = room;
         Harms = harms;
         Authors = authors;
         Signals = signals;
@@ -17,6 +24,12 @@ public sealed class RiskAssessment
 
         Risk = max;
     }
+
+    /// <summary>
+    /// Room-level risk (the pooled signals of everyone but the target in a room of at least three participants), or null
+    /// when the window has fewer participants. It is also part of <see cref="Harms"/> (the conversation's risk).
+    /// </summary>
+    public RoomRisk? Room { get; }
 
     /// <summary>Risk per harm in [0,1], keyed by <see cref="HarmNames"/>.</summary>
     public IReadOnlyDictionary<string, float> Harms { get; }
@@ -31,6 +44,5 @@ public sealed class RiskAssessment
     public IReadOnlyList<SignalEvidence> Signals { get; }
 
     /// <summary>An assessment with no risk.</summary>
-    public static RiskAssessment None { get; } = new(
-        new Dictionary<string, float> { [HarmNames.Grooming] = 0f, [HarmNames.Sextortion] = 0f }, [], []);
+    public static RiskAssessment None { get; } = new(HarmNames.All.ToDictionary(h => h, _ => 0f, StringComparer.Ordinal), [], []);
 }

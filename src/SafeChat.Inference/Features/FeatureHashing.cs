@@ -16,8 +16,16 @@ internal static class FeatureHashing
     private const uint FnvPrime = 16777619;
     private const int UnigramTag = 1;
     private const int BigramTag = 2;
+    private const int NegatedUnigramTag = 3;
+    private const int TurnLengthTag = 4;
 
     public static int Unigram(int tokenId) => Bucket(Mix(Mix(FnvOffsetBasis, UnigramTag), tokenId));
+
+    /// <summary>A token inside a negation scope ("pay" in "do not pay"): its own bucket, apart from the plain unigram.</summary>
+    public static int NegatedUnigram(int tokenId) => Bucket(Mix(Mix(FnvOffsetBasis, NegatedUnigramTag), tokenId));
+
+    /// <summary>The turn-length feature of a message of <paramref name="tokenCount"/> tokens.</summary>
+    public static int TurnLength(int tokenCount) => Bucket(Mix(Mix(FnvOffsetBasis, TurnLengthTag), tokenCount));
 
     public static int Bigram(int firstTokenId, int secondTokenId) =>
         Bucket(Mix(Mix(Mix(FnvOffsetBasis, BigramTag), firstTokenId), secondTokenId));

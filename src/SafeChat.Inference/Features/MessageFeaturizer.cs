@@ -8,10 +8,19 @@ namespace SafeChat.Inference.Features;
 /// of at most <see cref="ChunkTokens"/> tokens, each feature valued 1/sqrt(#features) so a chunk's score does not grow
 /// with its length. Long messages become several overlapping chunks. Thread-safe.
 /// </summary>
+/// <remarks>
+/// Feature version 2 (<see cref="TokenFeatures.NegationVersion"/>, recorded in the model card as
+/// <see cref="ModelLayout.TokenFeaturesKey"/>; models without the key use version 1) adds two things: the unigrams of
+/// the <see cref="TokenFeatures.NegationScopeWords"/> words after a negator (en/es/de/nl/hi-en, up to punctuation or
+/// "but") go to their own negated buckets, so "please do not pay" no longer carries the weight of "pay" (bigrams stay
+/// plain, so "dont tell" keeps its meaning); and a message of at most <see cref="TokenFeatures.ShortTurnTokens"/> tokens
+/// gets one turn-length feature per length, with values 1/sqrt(max(#features, <see cref="TokenFeatures.MinFeatureNorm"/>)),
+/// so a one-word turn ("9", "LETS GO") cannot put its whole weight on one word.
+/// </remarks>
 internal sealed class MessageFeaturizer
 {
-    /// <summary>Feature slots per chunk (the L dimension of the ONNX inputs).</summary>
-    public const int MaxFeaturesPerChunk = 40;
+    /// <summary>Feature slots per chunk (the L dimension of the ONNX inputs): 20 unigrams + 19 bigrams + 20 semantic token ids.</summary>
+    public const int MaxFeaturesPerChunk = 60;
 
     /// <summary>Tokens per chunk.</summary>
     public const int ChunkTokens = 20;
@@ -38,31 +47,169 @@ internal sealed class MessageFeaturizer
     public const string PaddingToken = "[PAD]";
 
     private readonly WordPieceTokenizer _tokenizer;
+    private readonly TokenKind[] _kinds;
 
-    private MessageFeaturizer(WordPieceTokenizer tokenizer) => _tokenizer = tokenizer;
+    private MessageFeaturizer(WordPieceTokenizer tokenizer, TokenKind[] kinds, int featureVersion)
+    {
+        _tokenizer = tokenizer;
+        _kinds = kinds;
+        FeatureVersion = featureVersion;
+        VocabularySize = kinds.Length;
+    }
+
+    private enum TokenKind : byte
+    {
+        Word = 0,
+        Continuation,
+        Punctuation,
+        Number,
+        Negator,
+        No,
+        NoException,
+        ScopeBreak,
+    }
+
+    /// <summary>The token feature version (<see cref="TokenFeatures.PlainVersion"/> or <see cref="TokenFeatures.NegationVersion"/>).</summary>
+    public int FeatureVersion { get; }
+
+    /// <summary>The number of tokens in the vocabulary (ids are in [0, VocabularySize)).</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>
+    /// First feature id of the semantic token rows (see <see cref="SemanticFeatures"/>), or 0 when the model has none.
+    /// </summary>
+    public int SemanticOffset { get; private init; }
+
+    /// <summary>This featurizer, also writing semantic token ids (model feature count = hash buckets + vocabulary size).</summary>
+    public MessageFeaturizer WithSemanticFeatures() =>
+        new(_tokenizer, _kinds, FeatureVersion) { SemanticOffset = SemanticFeatures.Offset };
+
+    /// <summary>Writes one chunk's features with this featurizer's semantic setting (see <see cref="WriteChunk(IReadOnlyList{int}, int, Span{long}, Span{float}, int)"/>).</summary>
+    public int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values) =>
+        WriteChunk(tokens, chunkIndex, ids, values, SemanticOffset);
 
     /// <summary>Creates a featurizer from a WordPiece vocabulary (one token per line, id = line number).</summary>
-    public static MessageFeaturizer Create(Stream vocabulary)
+    /// <param name="vocabulary">The vocabulary file's content.</param>
+    /// <param name="featureVersion">The token feature version the model was trained with (see the class remarks).</param>
+    public static MessageFeaturizer Create(Stream vocabulary, int featureVersion = TokenFeatures.PlainVersion)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        var tokenizer = WordPieceTokenizer.Create(vocabulary, new WordPieceOptions
+        if (featureVersion is not (TokenFeatures.PlainVersion or TokenFeatures.NegationVersion))
+        {
+            throw new ArgumentOutOfRangeException(nameof(featureVersion), featureVersion, $"token feature version must be {TokenFeatures.PlainVersion} or {TokenFeatures.NegationVersion}.");
+        }
+
+        var copy = new MemoryStream();
+        vocabulary.CopyTo(copy);
+        copy.Position = 0;
+        var kinds = ReadKinds(copy);
+        copy.Position = 0;
+        var tokenizer = WordPieceTokenizer.Create(copy, new WordPieceOptions
         {
             PreTokenizer = PreTokenizer.CreateWordOrNonWord(),
             UnknownToken = UnknownToken,
             ContinuingSubwordPrefix = "##",
             MaxInputCharsPerWord = 64,
         });
-        return new MessageFeaturizer(tokenizer);
+        return new MessageFeaturizer(tokenizer, kinds, featureVersion);
     }
 
     /// <summary>The one normalization used for training and scoring.</summary>
     public static string Normalize(string? text) => TextNormalization.Normalize(text);
 
-    /// <summary>Normalizes and tokenizes a message.</summary>
+    /// <summary>
+    /// Normalizes and tokenizes a message. The result holds plain vocabulary ids; with feature version 2 it is a
+    /// <see cref="MessageTokens"/> that also knows the negation scopes.
+    /// </summary>
     public IReadOnlyList<int> Tokenize(string? text)
     {
         var normalized = Normalize(text);
-        return normalized.Length == 0 ? [] : _tokenizer.EncodeToIds(normalized, considerPreTokenization: true, considerNormalization: false);
+        if (normalized.Length == 0)
+        {
+            return MessageTokens.Empty;
+        }
+
+        var encoded = _tokenizer.EncodeToIds(normalized, considerPreTokenization: true, considerNormalization: false);
+        var ids = encoded as int[] ?? [.. encoded];
+        return FeatureVersion == TokenFeatures.PlainVersion
+            ? new MessageTokens(ids, null, turnLength: false)
+            : new MessageTokens(ids, MarkNegation(ids), turnLength: true);
+    }
+
+    /// <summary>
+    /// Marks the words in a negation scope: the <see cref="TokenFeatures.NegationScopeWords"/> words after a negator (the
+    /// continuation pieces of a marked word too); punctuation and "but"-like words end the scope; numbers are never
+    /// marked (an age or a time is not negated). Returns null when nothing is negated.
+    /// </summary>
+    private bool[]? MarkNegation(int[] ids)
+    {
+        bool[]? negated = null;
+        int remaining = 0;
+        bool wordNegated = false;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            var kind = KindOf(ids[i]);
+            if (kind == TokenKind.Continuation)
+            {
+                if (wordNegated)
+                {
+                    (negated ??= new bool[ids.Length])[i] = true;
+                }
+
+                continue;
+            }
+
+            wordNegated = false;
+            if (kind is TokenKind.Punctuation or TokenKind.ScopeBreak)
+            {
+                remaining = 0;
+                continue;
+            }
+
+            if (remaining > 0 && kind != TokenKind.Number)
+            {
+                (negated ??= new bool[ids.Length])[i] = true;
+                wordNegated = true;
+                remaining--;
+            }
+
+            if (kind == TokenKind.Negator || (kind == TokenKind.No && NextWordNegatable(ids, i)))
+            {
+                remaining = TokenFeatures.NegationScopeWords;
+            }
+        }
+
+        return negated;
+    }
+
+    private bool NextWordNegatable(int[] ids, int index) =>
+        index + 1 < ids.Length && KindOf(ids[index + 1]) is TokenKind.Word or TokenKind.Negator or TokenKind.No or TokenKind.ScopeBreak;
+
+    private TokenKind KindOf(int id) => (uint)id < (uint)_kinds.Length ? _kinds[id] : TokenKind.Word;
+
+    private static TokenKind[] ReadKinds(Stream vocabulary)
+    {
+        var negators = new HashSet<string>(TokenFeatures.Negators, StringComparer.Ordinal);
+        var breaks = new HashSet<string>(TokenFeatures.ScopeBreaks, StringComparer.Ordinal);
+        var noExceptions = new HashSet<string>(TokenFeatures.NoExceptions, StringComparer.Ordinal);
+        var kinds = new List<TokenKind>();
+        using var reader = new StreamReader(vocabulary, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
+        while (reader.ReadLine() is { } line)
+        {
+            kinds.Add(line switch
+            {
+                _ when line.StartsWith("##", StringComparison.Ordinal) => TokenKind.Continuation,
+                "no" => TokenKind.No,
+                _ when negators.Contains(line) => TokenKind.Negator,
+                _ when breaks.Contains(line) => TokenKind.ScopeBreak,
+                _ when noExceptions.Contains(line) => TokenKind.NoException,
+                _ when line.Length > 0 && line.All(char.IsAsciiDigit) => TokenKind.Number,
+                _ when line.Length > 0 && !line.Any(char.IsLetterOrDigit) => TokenKind.Punctuation,
+                _ => TokenKind.Word,
+            });
+        }
+
+        return [.. kinds];
     }
 
     /// <summary>How many chunks a message of <paramref name="tokenCount"/> tokens is scored in (0 for an empty message).</summary>
@@ -85,23 +232,37 @@ internal sealed class MessageFeaturizer
     /// <summary>
     /// Writes the features of one chunk: bucket ids and values, padded with (0, 0) up to <see cref="MaxFeaturesPerChunk"/>.
     /// Returns the number of features written before padding. Duplicate buckets may occur; they add up in the model.
+    /// With <paramref name="semanticOffset"/> &gt; 0 every token of the chunk also gets the id semanticOffset + token id,
+    /// valued 1/#tokens (see <see cref="SemanticFeatures"/>); the hashed features keep their values.
     /// </summary>
-    public static int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values)
+    public static int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values, int semanticOffset = 0)
     {
         int start = chunkIndex * ChunkStride;
         int end = Math.Min(start + ChunkTokens, tokens.Count);
         int count = 0;
+        var marked = tokens as MessageTokens;
         for (int i = start; i < end; i++)
         {
-            ids[count++] = FeatureHashing.Unigram(tokens[i]);
+            ids[count++] = marked is not null && marked.IsNegated(i) ? FeatureHashing.NegatedUnigram(tokens[i]) : FeatureHashing.Unigram(tokens[i]);
             if (i + 1 < end)
             {
                 ids[count++] = FeatureHashing.Bigram(tokens[i], tokens[i + 1]);
             }
         }
 
-        float value = count == 0 ? 0f : 1f / MathF.Sqrt(count);
+        bool version2 = marked is { TurnLength: true };
+        if (version2 && chunkIndex == 0 && tokens.Count is > 0 and <= TokenFeatures.ShortTurnTokens)
+        {
+            ids[count++] = FeatureHashing.TurnLength(tokens.Count);
+        }
+
+        float value = count == 0 ? 0f : 1f / MathF.Sqrt(version2 ? Math.Max(count, TokenFeatures.MinFeatureNorm) : count);
         values[..count].Fill(value);
+        if (semanticOffset > 0)
+        {
+            count += SemanticFeatures.Write(tokens, start, end, semanticOffset, ids[count..], values[count..]);
+        }
+
         ids[count..MaxFeaturesPerChunk].Clear();
         values[count..MaxFeaturesPerChunk].Clear();
         return count;

@@ -14,8 +14,8 @@ internal static class ModelLayout
     /// <summary>Manifest resource prefix of an embedded model: <c>SafeChat.Models.&lt;model-id&gt;.</c>.</summary>
     public static string ResourcePrefix(string modelId) => $"SafeChat.Models.{modelId}.";
 
-    /// <summary>Line-level harm heads of the signals model, after the signals.</summary>
-    public static IReadOnlyList<string> LineHarmHeads { get; } = ["grooming_line", "sextortion_line"];
+    /// <summary>Line-level harm heads of the signals model, after the signals: one per harm (<c>&lt;harm&gt;_line</c>), in <see cref="HarmNames.All"/> order.</summary>
+    public static IReadOnlyList<string> LineHarmHeads { get; } = [.. HarmNames.All.Select(h => h + "_line")];
 
     /// <summary>
     /// Internal context head after the line harm heads: how much a line reads like its writer is a minor ("im 13",
@@ -25,7 +25,7 @@ internal static class ModelLayout
     public const string MinorCueHead = "minor_cue";
 
     /// <summary>Index of <see cref="MinorCueHead"/> among the signals model's outputs after the signals.</summary>
-    public const int MinorCueHeadIndex = 2;
+    public static int MinorCueHeadIndex => LineHarmHeads.Count;
 
     /// <summary>
     /// Internal document head after <see cref="MinorCueHead"/>: grooming probability of a whole pasted chat log (one
@@ -36,7 +36,7 @@ internal static class ModelLayout
     public const string TranscriptHead = "transcript_grooming";
 
     /// <summary>Index of <see cref="TranscriptHead"/> among the signals model's outputs after the signals.</summary>
-    public const int TranscriptHeadIndex = 3;
+    public static int TranscriptHeadIndex => LineHarmHeads.Count + 1;
 
     /// <summary>
     /// Builds a message's (or chunk's) <see cref="MessageSignals"/> from one row of the signals model's outputs:
@@ -99,6 +99,9 @@ internal static class ModelLayout
 
     /// <summary>Hyperparameter key: chunk stride.</summary>
     public const string ChunkStrideKey = "chunk_stride";
+
+    /// <summary>Hyperparameter key: the token feature version of the signals model (absent = 1; see <see cref="MessageFeaturizer"/>).</summary>
+    public const string TokenFeaturesKey = "token_features";
 
     /// <summary>Hyperparameter key: the aggregator's feature names.</summary>
     public const string FeatureNamesKey = "feature_names";

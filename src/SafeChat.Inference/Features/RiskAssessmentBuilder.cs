@@ -9,7 +9,14 @@ internal static class RiskAssessmentBuilder
     /// Builds the assessment. <paramref name="authorHarms"/> is row-major [authors, harms] aligned with
     /// <see cref="WindowFeatures.Authors"/> and <see cref="HarmNames.All"/>.
     /// </summary>
-    public static RiskAssessment Build(WindowFeatures window, ReadOnlySpan<float> authorHarms, IReadOnlyList<string> signalNames)
+    /// <param name="window">The window's features.</param>
+    /// <param name="authorHarms">Per-author risk, row-major [authors, harms].</param>
+    /// <param name="signalNames">The signal names in model output order.</param>
+    /// <param name="room">
+    /// The room-level risk, or null. Its livestream-coercion risk also counts towards the conversation's risk (a group
+    /// directing one child is a conversation-level alert); its grooming risk is reported in <see cref="RiskAssessment.Room"/> only.
+    /// </param>
+    public static RiskAssessment Build(WindowFeatures window, ReadOnlySpan<float> authorHarms, IReadOnlyList<string> signalNames, RoomRisk? room = null)
     {
         int authorCount = window.Authors.Count;
         if (authorCount == 0)
@@ -35,9 +42,15 @@ internal static class RiskAssessmentBuilder
             AddEvidence(window, a, signalNames, evidence);
         }
 
+        if (room is not null && room.Harms.TryGetValue(HarmNames.LivestreamCoercion, out var roomLivestream))
+        {
+            int h = HarmNames.All.ToList().IndexOf(HarmNames.LivestreamCoercion);
+            conversation[h] = Math.Max(conversation[h], roomLivestream);
+        }
+
         authors.Sort(static (x, y) => y.Risk.CompareTo(x.Risk));
         evidence.Sort(static (x, y) => y.Probability != x.Probability ? y.Probability.CompareTo(x.Probability) : x.MessageIndex.CompareTo(y.MessageIndex));
-        return new RiskAssessment(new HarmValues(conversation), authors, evidence);
+        return new RiskAssessment(new HarmValues(conversation), authors, evidence, room);
     }
 
     private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, List<SignalEvidence> evidence)

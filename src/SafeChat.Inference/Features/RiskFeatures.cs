@@ -17,10 +17,16 @@ internal static class RiskFeatures
     public const int CountCap = 3;
 
     private static readonly int SignalCount = SignalNames.All.Count;
-    private static readonly int GroomingSignalCount = SignalNames.Grooming.Count;
+    private static readonly int HarmCount = HarmNames.All.Count;
+
+    /// <summary>Index of the first signal of each harm in <see cref="SignalNames.All"/>, and one past the last.</summary>
+    private static readonly int[] HarmStart = BuildHarmStarts();
+
+    /// <summary>Number of "strongest different signals" features of each harm: up to 3, fewer for a harm with fewer signals.</summary>
+    private static int Strongest(int harm) => Math.Min(3, HarmStart[harm + 1] - HarmStart[harm]);
 
     /// <summary>Features before the long-message share, its crosses and the age context (computed once: it is read in hot loops).</summary>
-    private static readonly int BaseCount = (SignalNames.All.Count * 3) + 4 + 4 + 5 + 6;
+    private static readonly int BaseCount = (SignalNames.All.Count * 3) + (HarmNames.All.Count * 6) + 1 + Enumerable.Range(0, HarmNames.All.Count).Sum(Strongest);
 
     /// <summary>Number of features.</summary>
     public static int Count { get; } = (2 * BaseCount) + 1 + 3 + 2;
@@ -47,57 +53,62 @@ internal static class RiskFeatures
 
         features[..Count].Clear();
         int s = SignalCount;
+        int k = HarmCount;
         Span<float> top1 = stackalloc float[s];
         Span<float> top2 = stackalloc float[s];
         Span<int> fired = stackalloc int[s];
-        Span<float> harmTop = stackalloc float[6];
+        Span<float> harmTop = stackalloc float[3 * k];
+        Span<float> sumLine = stackalloc float[k];
+        Span<int> unitsWith = stackalloc int[k];
+        Span<bool> unitFired = stackalloc bool[k];
         Span<float> groomingTop10 = stackalloc float[10];
         groomingTop10.Clear();
-        float sumGroomingLine = 0, sumSextortionLine = 0;
-        int unitsWithGrooming = 0, unitsWithSextortion = 0;
         top1.Clear();
         top2.Clear();
         fired.Clear();
         harmTop.Clear();
+        sumLine.Clear();
+        unitsWith.Clear();
 
         for (int u = 0; u < units.Count; u++)
         {
             var probabilities = units[u].Probabilities;
             int n = Math.Min(s, probabilities.Length);
-            bool anyGrooming = false, anySextortion = false;
-            for (int i = 0; i < n; i++)
+            unitFired.Clear();
+            for (int h = 0; h < k; h++)
             {
-                float p = probabilities[i];
-                if (p > top1[i])
+                for (int i = HarmStart[h]; i < HarmStart[h + 1] && i < n; i++)
                 {
-                    top2[i] = top1[i];
-                    top1[i] = p;
-                }
-                else if (p > top2[i])
-                {
-                    top2[i] = p;
+                    float p = probabilities[i];
+                    if (p > top1[i])
+                    {
+                        top2[i] = top1[i];
+                        top1[i] = p;
+                    }
+                    else if (p > top2[i])
+                    {
+                        top2[i] = p;
+                    }
+
+                    if (p >= FiredThreshold)
+                    {
+                        fired[i]++;
+                        unitFired[h] = true;
+                    }
                 }
 
-                if (p >= FiredThreshold)
-                {
-                    fired[i]++;
-                    anyGrooming |= i < GroomingSignalCount;
-                    anySextortion |= i >= GroomingSignalCount;
-                }
+                unitsWith[h] += unitFired[h] ? 1 : 0;
             }
 
-            unitsWithGrooming += anyGrooming ? 1 : 0;
-            unitsWithSextortion += anySextortion ? 1 : 0;
             var harms = units[u].HarmProbabilities;
-            for (int h = 0; h < 2 && h < harms.Length; h++)
+            for (int h = 0; h < k && h < harms.Length; h++)
             {
                 InsertTop3(harmTop.Slice(h * 3, 3), harms[h]);
+                sumLine[h] += harms[h];
             }
 
-            if (harms.Length >= 2)
+            if (harms.Length >= 1)
             {
-                sumGroomingLine += harms[0];
-                sumSextortionLine += harms[1];
                 InsertTopN(groomingTop10, harms[0]);
             }
         }
@@ -109,96 +120,68 @@ internal static class RiskFeatures
             longMessageShare = Math.Min(1f, longMessageUnits / unitCount);
         }
 
-        int distinctGrooming = 0, distinctSextortion = 0;
-        float sumGrooming = 0, sumSextortion = 0;
         for (int i = 0; i < s; i++)
         {
             features[i] = top1[i];
             features[s + i] = (top1[i] + top2[i]) / 2f;
             features[(2 * s) + i] = Math.Min(fired[i], CountCap) / (float)CountCap;
-            bool isGrooming = i < GroomingSignalCount;
-            if (fired[i] > 0)
-            {
-                if (isGrooming)
-                {
-                    distinctGrooming++;
-                }
-                else
-                {
-                    distinctSextortion++;
-                }
-            }
-
-            if (isGrooming)
-            {
-                sumGrooming += top1[i];
-            }
-            else
-            {
-                sumSextortion += top1[i];
-            }
         }
 
-        int k = 3 * s;
-        features[k++] = Math.Min(distinctGrooming, 5) / 5f;
-        features[k++] = distinctSextortion / (float)(s - GroomingSignalCount);
-        features[k++] = sumGrooming / GroomingSignalCount;
-        features[k++] = sumSextortion / (s - GroomingSignalCount);
-        for (int h = 0; h < 2; h++)
+        int f = 3 * s;
+        Span<float> ranked = stackalloc float[s];
+        top1.CopyTo(ranked);
+        for (int h = 0; h < k; h++)
         {
+            int first = HarmStart[h], count = HarmStart[h + 1] - first;
+            int distinct = 0;
+            float sum = 0;
+            for (int i = first; i < first + count; i++)
+            {
+                distinct += fired[i] > 0 ? 1 : 0;
+                sum += top1[i];
+            }
+
             var top = harmTop.Slice(h * 3, 3);
-            features[k++] = top[0];
-            features[k++] = (top[0] + top[1] + top[2]) / 3f;
+            features[f++] = Math.Min(distinct, 5) / (float)Math.Min(count, 5);
+            features[f++] = sum / count;
+            features[f++] = top[0];
+            features[f++] = (top[0] + top[1] + top[2]) / 3f;
+            features[f++] = sumLine[h] / unitCount;
+            features[f++] = unitsWith[h] / unitCount;
+
+            // The 1st..3rd strongest DIFFERENT signals of each harm: a soft "several stages" that a linear model can use
+            // (a parent's lone "are you home alone" has one strong signal; grooming has several).
+            var harmRanked = ranked.Slice(first, count);
+            harmRanked.Sort();
+            for (int r = 1; r <= Strongest(h); r++)
+            {
+                features[f++] = harmRanked[^r];
+            }
         }
 
-        float meanGroomingLine = sumGroomingLine / unitCount;
         float top10Grooming = 0;
         foreach (float v in groomingTop10)
         {
             top10Grooming += v;
         }
 
-        top10Grooming /= groomingTop10.Length;
-        float groomingUnitShare = unitsWithGrooming / unitCount;
-        features[k++] = meanGroomingLine;
-        features[k++] = sumSextortionLine / unitCount;
-        features[k++] = top10Grooming;
-        features[k++] = groomingUnitShare;
-        features[k++] = unitsWithSextortion / unitCount;
-
-        // The 1st..3rd strongest DIFFERENT signals of each harm: a soft "several stages" that a linear model can use
-        // (a parent's lone "are you home alone" has one strong signal; grooming has several).
-        Span<float> ranked = stackalloc float[s];
-        top1.CopyTo(ranked);
-        var grooming = ranked[..GroomingSignalCount];
-        var sextortion = ranked[GroomingSignalCount..];
-        grooming.Sort();
-        sextortion.Sort();
-        for (int r = 1; r <= 3; r++)
-        {
-            features[k++] = grooming[^r];
-        }
-
-        for (int r = 1; r <= 3; r++)
-        {
-            features[k++] = sextortion[^r];
-        }
+        features[f++] = top10Grooming / groomingTop10.Length;
 
         // Pasted logs (one message scored in many chunks, author unknown) behave differently from chat turns: every
         // base feature is repeated multiplied by the share of such units, giving that regime its own weights.
-        features[k++] = longMessageShare;
+        features[f++] = longMessageShare;
         for (int i = 0; i < BaseCount; i++)
         {
-            features[k++] = longMessageShare * features[i];
+            features[f++] = longMessageShare * features[i];
         }
 
-        features[k++] = authorAge == AgeBand.Adult ? 1f : 0f;
-        features[k++] = authorAge is AgeBand.Child or AgeBand.Teen ? 1f : 0f;
-        features[k++] = othersIncludeMinor ? 1f : 0f;
-        features[k++] = othersMinorCue;
+        features[f++] = authorAge == AgeBand.Adult ? 1f : 0f;
+        features[f++] = authorAge is AgeBand.Child or AgeBand.Teen ? 1f : 0f;
+        features[f++] = othersIncludeMinor ? 1f : 0f;
+        features[f++] = othersMinorCue;
 
         // In a pasted log the minor's lines are inside the same (unknown) author's units.
-        features[k] = longMessageShare * MaxMinorCue(units);
+        features[f] = longMessageShare * MaxMinorCue(units);
     }
 
     /// <summary>The strongest minor cue of the units (0 when the model has no minor-cue head).</summary>
@@ -250,6 +233,17 @@ internal static class RiskFeatures
         }
     }
 
+    private static int[] BuildHarmStarts()
+    {
+        var starts = new int[HarmNames.All.Count + 1];
+        for (int h = 0; h < HarmNames.All.Count; h++)
+        {
+            starts[h + 1] = starts[h] + SignalNames.Of(HarmNames.All[h]).Count;
+        }
+
+        return starts;
+    }
+
     private static string[] BuildNames()
     {
         var names = new List<string>();
@@ -268,15 +262,21 @@ internal static class RiskFeatures
             names.Add($"fired_count_capped:{signal}");
         }
 
-        names.AddRange(
-        [
-            "distinct_grooming_signals", "distinct_sextortion_signals", "sum_max_grooming_signals", "sum_max_sextortion_signals",
-            "max:grooming_line", "top3_mean:grooming_line", "max:sextortion_line", "top3_mean:sextortion_line",
-            "mean:grooming_line", "mean:sextortion_line", "top10_mean:grooming_line", "share_units_with_grooming_signal",
-            "share_units_with_sextortion_signal",
-            "strongest_grooming_signal_1", "strongest_grooming_signal_2", "strongest_grooming_signal_3",
-            "strongest_sextortion_signal_1", "strongest_sextortion_signal_2", "strongest_sextortion_signal_3",
-        ]);
+        for (int h = 0; h < HarmNames.All.Count; h++)
+        {
+            string harm = HarmNames.All[h];
+            names.AddRange(
+            [
+                $"distinct_{harm}_signals", $"sum_max_{harm}_signals", $"max:{harm}_line", $"top3_mean:{harm}_line",
+                $"mean:{harm}_line", $"share_units_with_{harm}_signal",
+            ]);
+            for (int r = 1; r <= Strongest(h); r++)
+            {
+                names.Add($"strongest_{harm}_signal_{r}");
+            }
+        }
+
+        names.Add("top10_mean:grooming_line");
         int baseCount = names.Count;
         names.Add("share_units_from_long_messages");
         for (int i = 0; i < baseCount; i++)

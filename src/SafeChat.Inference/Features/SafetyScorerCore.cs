@@ -6,7 +6,7 @@ namespace SafeChat.Inference.Features;
 /// <summary>The per-message (signals) model: sparse ids/values [rows, L] → probabilities [rows, K].</summary>
 internal interface ISignalModel
 {
-    /// <summary>Number of outputs per row (13 signals + 2 line-level harm heads).</summary>
+    /// <summary>Number of outputs per row (the signals, one line-level head per harm, minor_cue, and the transcript head when present).</summary>
     int Outputs { get; }
 
     /// <summary>Scores <paramref name="rows"/> chunks. Buffers are row-major; <paramref name="output"/> holds rows × Outputs.</summary>
@@ -120,15 +120,31 @@ internal sealed class SafetyScorerCore
         {
             features.Build(window);
             int authors = features.Authors.Count;
+            int target = features.RoomTarget();
+            if (target >= 0)
+            {
+                features.BuildRoom(target);
+            }
+
+            int rows = authors + (target >= 0 ? 1 : 0);
             int k = HarmNames.All.Count;
-            var output = ArrayPool<float>.Shared.Rent(authors * k);
+            var output = ArrayPool<float>.Shared.Rent(rows * k);
             try
             {
-                _risk.Run(features.FeatureBuffer, authors, output);
-                ApplyEvidenceGate(features, output.AsSpan(0, authors * k));
-                ApplySextortionGate(features, output.AsSpan(0, authors * k));
-                ApplyTranscripts(features, output.AsSpan(0, authors * k));
-                return RiskAssessmentBuilder.Build(features, output.AsSpan(0, authors * k), Descriptor.SignalNames);
+                _risk.Run(features.FeatureBuffer, rows, output);
+                var perAuthor = output.AsSpan(0, authors * k);
+                ApplyEvidenceGate(features, perAuthor);
+                ApplySextortionGate(features, perAuthor, Threshold(HarmNames.Sextortion));
+                ApplyNewHarmGates(features, perAuthor, Threshold(HarmNames.Trafficking), Threshold(HarmNames.LivestreamCoercion));
+                ApplyMinorSideGate(features, perAuthor);
+                ApplyTranscripts(features, perAuthor);
+                RoomRisk? room = null;
+                if (target >= 0)
+                {
+                    room = AssessRoom(features, target, output.AsSpan(authors * k, k));
+                }
+
+                return RiskAssessmentBuilder.Build(features, perAuthor, Descriptor.SignalNames, room);
             }
             finally
             {
@@ -147,6 +163,37 @@ internal sealed class SafetyScorerCore
     /// </summary>
     public const float UnexplainedRiskScale = 0.45f;
 
+    private static readonly int GroomingIndex = IndexOfHarm(HarmNames.Grooming);
+    private static readonly int SextortionIndex = IndexOfHarm(HarmNames.Sextortion);
+    private static readonly int TraffickingIndex = IndexOfHarm(HarmNames.Trafficking);
+    private static readonly int LivestreamIndex = IndexOfHarm(HarmNames.LivestreamCoercion);
+
+    private static int IndexOfHarm(string harm)
+    {
+        for (int h = 0; h < HarmNames.All.Count; h++)
+        {
+            if (HarmNames.All[h] == harm)
+            {
+                return h;
+            }
+        }
+
+        throw new InvalidOperationException($"Unknown harm '{harm}'.");
+    }
+
+    /// <summary>Index of the first signal of <paramref name="harm"/> in <see cref="SignalNames.All"/>.</summary>
+    private static int FirstSignal(int harm)
+    {
+        int first = 0;
+        for (int h = 0; h < harm; h++)
+        {
+            first += SignalNames.Of(HarmNames.All[h]).Count;
+        }
+
+        return first;
+    }
+
+    private float Threshold(string harm) => Descriptor.AlertThresholds.TryGetValue(harm, out var t) ? t : 0.5f;
 
     /// <summary>
     /// A grooming alert must be explained by what the author did: an author with no fired grooming signal in the window
@@ -179,7 +226,7 @@ internal sealed class SafetyScorerCore
             // (everyone else a known adult, or a known minor among known minors) the author's grooming risk stays low.
             if ((!groomingFired && !lift) || !features.HasPossibleGroomingTarget(a))
             {
-                output[a * k] *= UnexplainedRiskScale;
+                output[(a * k) + GroomingIndex] *= UnexplainedRiskScale;
             }
         }
     }
@@ -188,16 +235,28 @@ internal sealed class SafetyScorerCore
     public const float StrongSextortionLine = 0.9f;
 
     /// <summary>
+    /// Distinct fired sextortion signals of one author (a threat naming an audience, a payment demand and a deadline, with
+    /// or without a claim to hold images) that alert on their own: the author's sextortion risk is raised to at least the
+    /// model's sextortion threshold plus <see cref="NoClaimLiftMargin"/>. A fake-police "settlement" or a deepfake threat
+    /// makes no possession claim and reads unlike the training conversations, yet threat + payment + deadline is extortion.
+    /// </summary>
+    public const int SextortionKindsThatAlert = 3;
+
+    /// <summary>How far above the sextortion threshold a <see cref="SextortionKindsThatAlert"/> author's risk is raised.</summary>
+    public const float NoClaimLiftMargin = 0.02f;
+
+    /// <summary>
     /// A sextortion alert must be explained by at least two different fired sextortion signals by the author (a claim with
     /// a threat, demand or deadline; or a threat with a demand when no claim is made), or by a strong sextortion line
     /// score (<see cref="StrongSextortionLine"/>). One signal alone ("it says I have it", "the deadline is 9") scales the
-    /// author's sextortion risk by <see cref="UnexplainedRiskScale"/>, below every threshold.
+    /// author's sextortion risk by <see cref="UnexplainedRiskScale"/>, below every threshold. Three or more different
+    /// signals alert whatever the aggregator says (see <see cref="SextortionKindsThatAlert"/>).
     /// </summary>
-    private static void ApplySextortionGate(WindowFeatures features, Span<float> output)
+    private static void ApplySextortionGate(WindowFeatures features, Span<float> output, float threshold)
     {
         int k = HarmNames.All.Count;
-        const int sextortion = 1; // HarmNames.All[1]
-        int first = SignalNames.Grooming.Count;
+        int sextortion = SextortionIndex;
+        int first = FirstSignal(sextortion);
         int count = SignalNames.Sextortion.Count;
         Span<bool> fired = stackalloc bool[count];
         for (int a = 0; a < features.Authors.Count; a++)
@@ -224,11 +283,173 @@ internal sealed class SafetyScorerCore
                 kinds += f ? 1 : 0;
             }
 
-            if (kinds < 2 && line < StrongSextortionLine)
+            ref float risk = ref output[(a * k) + sextortion];
+            if (kinds >= SextortionKindsThatAlert)
             {
-                output[(a * k) + sextortion] *= UnexplainedRiskScale;
+                risk = Math.Max(risk, Math.Min(1f, threshold + NoClaimLiftMargin));
+            }
+            else if (kinds < 2 && line < StrongSextortionLine)
+            {
+                risk *= UnexplainedRiskScale;
             }
         }
+    }
+
+    /// <summary>
+    /// Trafficking needs two different fired trafficking signals by the author (a job offer with travel, documents or
+    /// recruiting friends; a legitimate summer-camp job offer alone stays quiet) or a fired <c>documents_debt</c> on a
+    /// line the trafficking line head also reads as trafficking. Livestream coercion needs at least two units with a fired livestream signal ("turn
+    /// around" once in a game is not coercion; a strong line score alone does not do). Otherwise the risk is scaled by <see cref="UnexplainedRiskScale"/>.
+    /// </summary>
+    private static void ApplyNewHarmGates(WindowFeatures features, Span<float> output, float traffickingThreshold, float livestreamThreshold)
+    {
+        int k = HarmNames.All.Count;
+        for (int a = 0; a < features.Authors.Count; a++)
+        {
+            if (!TraffickingExplained(features.Units[a]))
+            {
+                output[(a * k) + TraffickingIndex] = Unexplained(output[(a * k) + TraffickingIndex], traffickingThreshold);
+            }
+
+            if (!LivestreamExplained(features.Units[a], out _))
+            {
+                output[(a * k) + LivestreamIndex] = Unexplained(output[(a * k) + LivestreamIndex], livestreamThreshold);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An unexplained risk of the later harms: scaled by <see cref="UnexplainedRiskScale"/> and kept strictly below the
+    /// harm's alert threshold (at most <see cref="UnexplainedThresholdShare"/> of it), so a gated author never alerts even
+    /// when the model's threshold is below 0.5.
+    /// </summary>
+    private static float Unexplained(float risk, float threshold) => Math.Min(risk * UnexplainedRiskScale, threshold * UnexplainedThresholdShare);
+
+    /// <summary>The largest share of its alert threshold an unexplained trafficking or livestream-coercion risk keeps.</summary>
+    public const float UnexplainedThresholdShare = 0.9f;
+
+    private static bool TraffickingExplained(IReadOnlyList<MessageSignals> units)
+    {
+        int first = FirstSignal(TraffickingIndex);
+        int count = SignalNames.Trafficking.Count;
+        int documents = SignalNames.Trafficking.ToList().IndexOf(SignalNames.DocumentsDebt);
+        Span<bool> fired = stackalloc bool[count];
+        fired.Clear();
+        float line = 0f;
+        foreach (var unit in units)
+        {
+            var p = unit.Probabilities;
+            for (int i = 0; i < count && first + i < p.Length; i++)
+            {
+                fired[i] |= p[first + i] >= RiskFeatures.FiredThreshold;
+            }
+
+            if (unit.HarmProbabilities.Length > TraffickingIndex)
+            {
+                line = Math.Max(line, unit.HarmProbabilities[TraffickingIndex]);
+            }
+        }
+
+        int kinds = 0;
+        foreach (bool f in fired)
+        {
+            kinds += f ? 1 : 0;
+        }
+
+        return kinds >= 2 || (fired[documents] && line >= RiskFeatures.FiredThreshold);
+    }
+
+    /// <summary>Whether livestream coercion is explained by the units; <paramref name="firedUnits"/> counts units with a fired livestream signal.</summary>
+    private static bool LivestreamExplained(IReadOnlyList<MessageSignals> units, out int firedUnits)
+    {
+        int first = FirstSignal(LivestreamIndex);
+        int count = SignalNames.LivestreamCoercion.Count;
+        firedUnits = 0;
+        foreach (var unit in units)
+        {
+            var p = unit.Probabilities;
+            bool any = false;
+            for (int i = 0; i < count && first + i < p.Length; i++)
+            {
+                any |= p[first + i] >= RiskFeatures.FiredThreshold;
+            }
+
+            firedUnits += any ? 1 : 0;
+        }
+
+        // One line is never enough, however strongly the line head reads it ("turn around slowly" once in a public room).
+        return firedUnits >= 2;
+    }
+
+    /// <summary>
+    /// With no age bands given, the child of a conversation is not its offender: an author whose own lines read as a
+    /// minor's (own <see cref="ModelLayout.MinorCueHead"/> at or above the fired threshold, and stronger than every other
+    /// author's) has every harm risk scaled by <see cref="UnexplainedRiskScale"/>, so the flagged author is the one the
+    /// evidence points to. Known ages are handled by <see cref="WindowFeatures.HasPossibleGroomingTarget"/>.
+    /// </summary>
+    private static void ApplyMinorSideGate(WindowFeatures features, Span<float> output)
+    {
+        if (features.AnyKnownAge || features.Authors.Count < 2)
+        {
+            return;
+        }
+
+        int k = HarmNames.All.Count;
+        for (int a = 0; a < features.Authors.Count; a++)
+        {
+            float own = features.OwnMinorCue(a);
+            if (own >= RiskFeatures.FiredThreshold && own > features.OthersMinorEvidence(a))
+            {
+                for (int h = 0; h < k; h++)
+                {
+                    output[(a * k) + h] *= UnexplainedRiskScale;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Room-level risk of the pooled pseudo-author (everyone but <paramref name="target"/>, see
+    /// <see cref="WindowFeatures.BuildRoom"/>). Only <see cref="RoomRisk.RoomHarms"/> are kept. Each needs at least two
+    /// contributing authors (authors with a fired signal of that harm; one author is already covered by their own risk)
+    /// and the harm's own evidence in the pooled units (livestream: two fired units; grooming: a fired signal); otherwise it
+    /// is scaled by <see cref="UnexplainedRiskScale"/>.
+    /// </summary>
+    private RoomRisk AssessRoom(WindowFeatures features, int target, Span<float> room)
+    {
+        int k = HarmNames.All.Count;
+        var units = features.PooledUnits;
+        var owners = features.PooledAuthor;
+        var contributors = new SortedSet<int>();
+        var harms = new float[k];
+        foreach (var harm in RoomRisk.RoomHarms)
+        {
+            int h = IndexOfHarm(harm);
+            int first = FirstSignal(h);
+            int count = SignalNames.Of(harm).Count;
+            var authors = new HashSet<int>();
+            for (int u = 0; u < units.Count; u++)
+            {
+                var p = units[u].Probabilities;
+                for (int i = first; i < first + count && i < p.Length; i++)
+                {
+                    if (p[i] >= RiskFeatures.FiredThreshold)
+                    {
+                        authors.Add(owners[u]);
+                        break;
+                    }
+                }
+            }
+
+            bool explained = authors.Count >= 2 && (h != LivestreamIndex || LivestreamExplained(units, out _));
+            harms[h] = explained ? room[h] : Unexplained(room[h], Threshold(harm));
+            if (explained)
+            {
+                contributors.UnionWith(authors);
+            }
+        }
+
+        return new RoomRisk(features.Authors[target], new HarmValues(harms), [.. contributors.Select(a => features.Authors[a])]);
     }
 
     /// <summary>
@@ -239,13 +460,12 @@ internal sealed class SafetyScorerCore
     private static void ApplyTranscripts(WindowFeatures features, Span<float> output)
     {
         int k = HarmNames.All.Count;
-        const int grooming = 0; // HarmNames.All[0]
         for (int a = 0; a < features.Authors.Count; a++)
         {
             var (share, transcript) = features.TranscriptOf(a);
             if (share >= 0.5f)
             {
-                output[(a * k) + grooming] = transcript;
+                output[(a * k) + GroomingIndex] = transcript;
             }
         }
     }
@@ -298,7 +518,7 @@ internal sealed class SafetyScorerCore
                         chunkInMessage = 0;
                     }
 
-                    MessageFeaturizer.WriteChunk(tokens[message], chunkInMessage, ids.AsSpan(r * l, l), values.AsSpan(r * l, l));
+                    _featurizer.WriteChunk(tokens[message], chunkInMessage, ids.AsSpan(r * l, l), values.AsSpan(r * l, l));
                     chunkInMessage++;
                 }
 

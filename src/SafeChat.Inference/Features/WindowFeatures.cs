@@ -18,6 +18,9 @@ internal sealed class WindowFeatures
     private readonly List<int> _longMessageUnits = [];
     private readonly List<int> _transcriptUnits = [];
     private readonly List<float> _transcript = [];
+    private readonly List<MessageSignals> _pooled = [];
+    private readonly List<int> _pooledMessageIndex = [];
+    private readonly List<int> _pooledAuthor = [];
     private float[] _features = [];
     private float[] _minorCue = [];
 
@@ -77,6 +80,113 @@ internal sealed class WindowFeatures
 
         // Alone in the window (no reply yet) or only known adults / (for a minor author) only known minors.
         return !others;
+    }
+
+    /// <summary>The strongest minor cue (see <see cref="ModelLayout.MinorCueHead"/>) of an author's own units.</summary>
+    public float OwnMinorCue(int author) => _minorCue[author];
+
+    /// <summary>The author's age band as the window knows it (first known band).</summary>
+    public AgeBand AgeOf(int author) => _ages[author];
+
+    /// <summary>Fewest participants for a room-level assessment (see <see cref="RoomTarget"/>).</summary>
+    public const int RoomMinAuthors = 3;
+
+    /// <summary>
+    /// The participant a room-level assessment reads the others as directing, or -1: needs at least
+    /// <see cref="RoomMinAuthors"/> authors. A known child or teen band wins (the youngest band, then the most units);
+    /// with no known minor, the author with the strongest own minor cue at or above <see cref="RiskFeatures.FiredThreshold"/>
+    /// that is also stronger than every other author's.
+    /// </summary>
+    public int RoomTarget()
+    {
+        if (_authors.Count < RoomMinAuthors)
+        {
+            return -1;
+        }
+
+        int best = -1;
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            if (_ages[a] is not (AgeBand.Child or AgeBand.Teen))
+            {
+                continue;
+            }
+
+            if (best < 0 || (_ages[a] == AgeBand.Child && _ages[best] == AgeBand.Teen)
+                || (_ages[a] == _ages[best] && _units[a].Count > _units[best].Count))
+            {
+                best = a;
+            }
+        }
+
+        if (best >= 0)
+        {
+            return best;
+        }
+
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            if (_ages[a] != AgeBand.Adult && _minorCue[a] >= RiskFeatures.FiredThreshold && (best < 0 || _minorCue[a] > _minorCue[best]))
+            {
+                best = a;
+            }
+        }
+
+        float second = 0f;
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            second = a == best ? second : Math.Max(second, _minorCue[a]);
+        }
+
+        return best >= 0 && _minorCue[best] > second ? best : -1;
+    }
+
+    /// <summary>Units of the pooled pseudo-author of the last <see cref="BuildRoom"/>.</summary>
+    public IReadOnlyList<MessageSignals> PooledUnits => _pooled;
+
+    /// <summary>The conversation message index of each pooled unit.</summary>
+    public IReadOnlyList<int> PooledMessageIndex => _pooledMessageIndex;
+
+    /// <summary>The author (index into <see cref="Authors"/>) of each pooled unit.</summary>
+    public IReadOnlyList<int> PooledAuthor => _pooledAuthor;
+
+    /// <summary>
+    /// Pools the units of every author except <paramref name="target"/> into one pseudo-author and writes its
+    /// <see cref="RiskFeatures"/> into row <see cref="Authors"/>.Count of <see cref="FeatureBuffer"/> (grown as needed).
+    /// The pseudo-author has unknown age; the target's minor band and minor cue are its "others".
+    /// </summary>
+    public void BuildRoom(int target)
+    {
+        _pooled.Clear();
+        _pooledMessageIndex.Clear();
+        _pooledAuthor.Clear();
+        int longUnits = 0;
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            if (a == target)
+            {
+                continue;
+            }
+
+            _pooled.AddRange(_units[a]);
+            _pooledMessageIndex.AddRange(_unitMessageIndex[a]);
+            for (int u = 0; u < _units[a].Count; u++)
+            {
+                _pooledAuthor.Add(a);
+            }
+
+            longUnits += _longMessageUnits[a];
+        }
+
+        int f = RiskFeatures.Count;
+        int row = _authors.Count;
+        if (_features.Length < (row + 1) * f)
+        {
+            Array.Resize(ref _features, (row + 1) * f);
+        }
+
+        bool targetMinor = _ages[target] is AgeBand.Child or AgeBand.Teen;
+        RiskFeatures.Compute(_pooled, longUnits, AgeBand.Unknown, targetMinor, _minorCue[target], _features.AsSpan(row * f, f));
     }
 
     /// <summary>Whether any author of the window has a known age band.</summary>

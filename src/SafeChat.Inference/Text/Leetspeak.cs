@@ -18,7 +18,8 @@ internal static class Leetspeak
     /// <item>not <see cref="LooksLikeIdentifier"/>;</item>
     /// <item>every leet run sits between letters (at most two digits, or any run of zeros), except a leading <c>$</c>
     /// (<c>$exy</c>), a leading <c>@</c> before a doubled letter (<c>@dd</c>), a trailing run of <c>0</c> or <c>$</c>,
-    /// a trailing <c>8</c> (<c>gr8</c>) and a trailing <c>5</c> when another run was between letters (<c>n00d5</c>);
+    /// a trailing <c>8</c> (<c>gr8</c>) and a trailing <c>5</c> or <c>3</c> when another run was between letters (<c>n00d5</c>,
+    /// <c>m4nd4m3</c>);
     /// leading digits are never decoded (<c>1st</c>, <c>4ever</c>, <c>3some</c>, <c>5min</c>);</item>
     /// <item>the decoded word has a vowel and no run of more than three consonants.</item>
     /// </list>
@@ -92,9 +93,9 @@ internal static class Leetspeak
             }
             else if (i == token.Length)
             {
-                if (run is "5")
+                if (run is "5" or "3")
                 {
-                    trailingFive = true;
+                    trailingFive = true; // n00d5, m4nd4m3: only after a decoded run between letters
                 }
                 else if (!IsAll(run, '0') && !IsAll(run, '$') && run is not "8")
                 {
@@ -151,6 +152,8 @@ internal static class Leetspeak
         "one", "pic", "pics", "nude", "nudes", "tits", "boobs", "bra", "cam", "hot", "sexy", "dick", "cock", "hoe", "babe",
         "baby", "text", "call", "home", "alone", "secret", "money", "pay", "free", "love", "kiss", "bed", "body", "naked",
         "snapchat", "insta", "discord", "whatsapp", "telegram", "kik", "skype", "number", "delete", "leak", "post", "share",
+        "nood", "noods", "noodz", "nudez", "nudz", "boob", "sext", "porn", "horny", "wet",
+        "foto", "fotos", "sexo", "desnuda", "desnudo", "nackt", "naakt", "geil", "geheim", "secreto", "dinero", "geld",
     };
 
     // The letter a digit or symbol stands for in leetspeak (itself when it stands for none).

@@ -21,8 +21,10 @@ namespace SafeChat.Inference.Text;
 /// <item><b>Unicode folding.</b> Lone surrogates are dropped. A built-in table folds fullwidth, mathematical,
 /// circled, super/subscript and accented Latin letters and digits to ASCII on every host; then NFKD decomposition folds compatibility forms (fullwidth
 /// <c>ｓｎａｐ</c>, ligatures <c>ﬁ</c>, circled <c>ⓢ</c>, mathematical <c>𝓼𝓷𝓪𝓹</c>, superscripts) and splits accents from
-/// letters. Combining diacritics are then dropped (<c>é</c> → <c>e</c>, Zalgo noise removed), as are invisible
-/// characters: format characters (zero-width space/joiners, bidi marks, soft hyphen, word joiner, BOM, tags),
+/// letters. Combining diacritics are then dropped (<c>é</c> → <c>e</c>, <c>ñ</c> → <c>n</c>, <c>ü</c> → <c>u</c>, Zalgo noise
+/// removed) and the German <c>ß</c>/<c>ẞ</c> becomes <c>ss</c>, so Spanish, German and Dutch words match with or without their
+/// accents; invisible
+/// characters are dropped too: format characters (zero-width space/joiners, bidi marks, soft hyphen, word joiner, BOM, tags),
 /// variation selectors, emoji skin-tone modifiers, Hangul fillers and control characters. Every kind of whitespace
 /// becomes a plain space. Letters drawn in emoji boxes (<c>🅢🅝🅐🅟</c>, regional indicators) become letters. Marks
 /// that are not diacritics (Indic vowel signs) are kept and the text is recomposed (NFC).</item>
@@ -312,6 +314,11 @@ public static class TextNormalizer
                 if (FoldTable.TryFold(codePoint, out char ascii))
                 {
                     builder.Append(ascii);
+                    changed = true;
+                }
+                else if (codePoint is 0x00DF or 0x1E9E)
+                {
+                    builder.Append("ss"); // German sharp s (and its capital): no decomposition, written "ss" in Swiss German.
                     changed = true;
                 }
                 else

@@ -8,6 +8,8 @@ internal enum HarmLabel
     Benign = 0,
     Grooming = 1,
     Sextortion = 2,
+    Trafficking = 3,
+    LivestreamCoercion = 4,
 }
 
 /// <summary>Which part of the data a conversation belongs to.</summary>
@@ -47,6 +49,9 @@ internal sealed class ChatConversation
 
     public DataPart Part { get; set; }
 
+    /// <summary>The conversation's language (the JSONL <c>lang</c> field: en, es, de, nl, hi-en; en when absent).</summary>
+    public string Language { get; init; } = Languages.English;
+
     /// <summary>Index of the first predator message that carries an annotated signal, or null.</summary>
     /// <summary>A copy with another label and offenders (reviewer feedback); everything else is kept.</summary>
     public ChatConversation Relabelled(HarmLabel label, IReadOnlySet<string> predators) => new()
@@ -61,6 +66,7 @@ internal sealed class ChatConversation
         Ages = Ages,
         Group = Group,
         Part = Part,
+        Language = Language,
     };
 
     public int? FirstSignalIndex
@@ -81,7 +87,11 @@ internal sealed class ChatConversation
 }
 
 /// <summary>An annotated line from the synthetic lines file.</summary>
-internal sealed record AnnotatedLine(string Text, IReadOnlyList<string> Signals, HarmLabel Harm, bool IsPredator);
+internal sealed record AnnotatedLine(string Text, IReadOnlyList<string> Signals, HarmLabel Harm, bool IsPredator)
+{
+    /// <summary>The line's language (the JSONL <c>lang</c> field; en when absent).</summary>
+    public string Language { get; init; } = Languages.English;
+}
 
 /// <summary>One Perverted-Justice offender: the offender's lines and the decoys' lines (interleaving lost).</summary>
 internal sealed record PjOffender(string Username, IReadOnlyList<string> OffenderLines, IReadOnlyList<string> DecoyLines)

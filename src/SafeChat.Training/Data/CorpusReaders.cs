@@ -51,6 +51,8 @@ internal static class CorpusReaders
         {
             "grooming" => HarmLabel.Grooming,
             "sextortion" => HarmLabel.Sextortion,
+            "trafficking" => HarmLabel.Trafficking,
+            "livestream_coercion" => HarmLabel.LivestreamCoercion,
             "benign" => HarmLabel.Benign,
             _ => throw new FormatException($"field 'label': unknown value '{labelText}'"),
         };
@@ -123,6 +125,7 @@ internal static class CorpusReaders
 
         int? alertBy = root.TryGetProperty("alert_by", out var alert) && alert.ValueKind == JsonValueKind.Number ? alert.GetInt32() : null;
         string? scenario = root.TryGetProperty("scenario", out var sc) && sc.ValueKind == JsonValueKind.String ? sc.GetString() : null;
+        string language = root.TryGetProperty("lang", out var lang) && lang.ValueKind == JsonValueKind.String ? Languages.Parse(lang.GetString()) : Languages.English;
         string group = source switch
         {
             "dota" => DotaMatch(id),
@@ -141,6 +144,7 @@ internal static class CorpusReaders
             AlertBy = alertBy,
             Ages = ages,
             Group = group,
+            Language = language,
         };
     }
 
@@ -193,11 +197,14 @@ internal static class CorpusReaders
                 {
                     "grooming" => HarmLabel.Grooming,
                     "sextortion" => HarmLabel.Sextortion,
+                    "trafficking" => HarmLabel.Trafficking,
+                    "livestream_coercion" => HarmLabel.LivestreamCoercion,
                     "benign" => HarmLabel.Benign,
                     var other => throw new FormatException($"field 'harm': unknown value '{other}'"),
                 };
                 bool predator = ReadString(root, "speaker") == "predator";
-                result.Add(new AnnotatedLine(text, signals, harm, predator));
+                string language = root.TryGetProperty("lang", out var lang) && lang.ValueKind == JsonValueKind.String ? Languages.Parse(lang.GetString()) : Languages.English;
+                result.Add(new AnnotatedLine(text, signals, harm, predator) { Language = language });
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {

@@ -37,7 +37,7 @@ internal static class ReviewLabels
                     continue;
                 }
 
-                var label = harm == HarmNames.Grooming ? HarmLabel.Grooming : HarmLabel.Sextortion;
+                var label = LineExamples.LabelOf(HarmNames.All.ToList().IndexOf(harm));
                 if (decision.Confirmed)
                 {
                     var offenders = decision.SubjectUserId is { Length: > 0 } subject ? new HashSet<string>(StringComparer.Ordinal) { subject } : c.Predators;

@@ -25,7 +25,7 @@ internal sealed class EvaluationRunner(ISafetyScorer scorer, IReadOnlyDictionary
     /// <summary>Scores one harm: positives are conversations labelled with it, negatives the benign ones.</summary>
     public MetricSet Measure(IEnumerable<ChatConversation> conversations, int harm)
     {
-        var label = harm == 0 ? HarmLabel.Grooming : HarmLabel.Sextortion;
+        var label = LineExamples.LabelOf(harm);
         float threshold = thresholds[HarmNames.All[harm]];
         var items = new List<ScoredConversation>();
         foreach (var c in conversations)

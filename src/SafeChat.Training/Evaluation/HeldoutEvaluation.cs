@@ -12,12 +12,18 @@ internal static class HeldoutEvaluation
     {
         var runner = new EvaluationRunner(scorer, thresholds);
         var results = new List<DatasetResult>();
-        var synthetic = data.Synthetic.Where(c => c.Part == DataPart.Heldout).ToList();
+        var synthetic = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Language == Languages.English).ToList();
         const string Streaming = "streaming replay through SafeChatEngine (window: last 50 messages plus up to 32 salient older ones), alert = first message after which the harm's risk ≥ threshold";
         if (synthetic.Count > 0)
         {
-            results.Add(new("synthetic held-out: grooming vs benign hard negatives", HarmNames.Grooming, Streaming, runner.Measure(synthetic, 0)));
-            results.Add(new("synthetic held-out: sextortion vs benign hard negatives", HarmNames.Sextortion, Streaming, runner.Measure(synthetic, 1)));
+            for (int h = 0; h < HarmNames.All.Count; h++)
+            {
+                if (h < 2 || synthetic.Any(c => c.Label == LineExamples.LabelOf(h)))
+                {
+                    results.Add(new($"synthetic held-out: {HarmNames.All[h]} vs benign hard negatives", HarmNames.All[h], Streaming, runner.Measure(synthetic, h)));
+                }
+            }
+
             var (flagged, total) = runner.FlaggedAnyHarm(synthetic.Where(c => c.Label == HarmLabel.Benign));
             log.WriteLine($"synthetic held-out benign flagged (any harm): {flagged}/{total} = {flagged / (double)Math.Max(1, total):P1}");
             foreach (var group in synthetic.Where(c => c.Label == HarmLabel.Benign).GroupBy(c => c.Scenario ?? "?").OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -31,7 +37,7 @@ internal static class HeldoutEvaluation
 
             foreach (var group in synthetic.Where(c => c.Label != HarmLabel.Benign).GroupBy(c => (c.Label, c.Scenario ?? "?")).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal))
             {
-                int harm = group.Key.Label == HarmLabel.Grooming ? 0 : 1;
+                int harm = LineExamples.HarmIndex(group.Key.Label);
                 var m = runner.Measure(group, harm);
                 if (m.Recall < 0.9)
                 {
@@ -40,10 +46,37 @@ internal static class HeldoutEvaluation
             }
         }
 
+        foreach (var language in Languages.All.Skip(1))
+        {
+            var held = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Language == language).ToList();
+            if (held.Count == 0)
+            {
+                continue;
+            }
+
+            for (int harm = 0; harm < HarmNames.All.Count; harm++)
+            {
+                if (held.Any(c => (int)c.Label == harm + 1))
+                {
+                    results.Add(new($"hand-written {language} held-out (20 % of that language's scenarios): {HarmNames.All[harm]} vs benign", HarmNames.All[harm], Streaming,
+                        runner.Measure(held.Where(c => c.Label == HarmLabel.Benign || (int)c.Label == harm + 1), harm)));
+                }
+            }
+
+            var (lf, lt) = runner.FlaggedAnyHarm(held.Where(c => c.Label == HarmLabel.Benign));
+            log.WriteLine($"{language} held-out benign flagged (any harm): {lf}/{lt}");
+        }
+
         if (data.External.Count > 0)
         {
-            results.Add(new("external check set (hand-written, independent writers): grooming vs benign hard negatives", HarmNames.Grooming, Streaming, runner.Measure(data.External, 0)));
-            results.Add(new("external check set (hand-written, independent writers): sextortion vs benign hard negatives", HarmNames.Sextortion, Streaming, runner.Measure(data.External, 1)));
+            for (int h = 0; h < HarmNames.All.Count; h++)
+            {
+                if (h < 2 || data.External.Any(c => c.Label == LineExamples.LabelOf(h)))
+                {
+                    results.Add(new($"external check set (hand-written, independent writers): {HarmNames.All[h]} vs benign hard negatives", HarmNames.All[h], Streaming, runner.Measure(data.External, h)));
+                }
+            }
+
             var (flagged, total) = runner.FlaggedAnyHarm(data.External.Where(c => c.Label == HarmLabel.Benign));
             log.WriteLine($"external check set benign flagged (any harm): {flagged}/{total} = {flagged / (double)Math.Max(1, total):P1}");
         }

@@ -29,10 +29,11 @@ internal static class SignalEvaluation
             sb.Append(CultureInfo.InvariantCulture, $" fires on {b.Source} held-out messages (n={b.Texts.Count}) |");
         }
 
-        sb.AppendLine(CultureInfo.InvariantCulture, $" held-out PJ annotated lines (n={annotated.Count}): positives | precision | recall | written probes: positives | recall |");
+        int negativeProbes = probes.Count(p => p.Harm == HarmLabel.Benign && p.Signals.Count == 0);
+        sb.AppendLine(CultureInfo.InvariantCulture, $" held-out PJ annotated lines (n={annotated.Count}): positives | precision | recall | written probes: positives | recall | written look-alike probes (n={negativeProbes}): fires on |");
         sb.Append("|---|");
         sb.Append(string.Concat(Enumerable.Repeat("---|", benign.Count)));
-        sb.AppendLine("---|---|---|---|---|");
+        sb.AppendLine("---|---|---|---|---|---|");
         for (int s = 0; s < SignalNames.All.Count; s++)
         {
             string signal = SignalNames.All[s];
@@ -53,7 +54,7 @@ internal static class SignalEvaluation
                 fp += !label && fired ? 1 : 0;
             }
 
-            int probePositives = 0, probeHits = 0;
+            int probePositives = 0, probeHits = 0, lookalikeFired = 0;
             for (int i = 0; i < probes.Count; i++)
             {
                 if (probes[i].Signals.Contains(signal))
@@ -61,16 +62,74 @@ internal static class SignalEvaluation
                     probePositives++;
                     probeHits += probeScores[i].Probabilities[s] >= 0.5f ? 1 : 0;
                 }
+                else if (probes[i].Harm == HarmLabel.Benign && probes[i].Signals.Count == 0 && probeScores[i].Probabilities[s] >= 0.5f)
+                {
+                    lookalikeFired++;
+                }
             }
 
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $" {positives} | {F(tp, tp + fp)} | {F(tp, positives)} | {probePositives} | {F(probeHits, probePositives)} |");
+                $" {positives} | {F(tp, tp + fp)} | {F(tp, positives)} | {probePositives} | {F(probeHits, probePositives)} | {lookalikeFired} |");
+        }
+
+        // Per language: how many labelled probe signals fire, and how many look-alike probes fire any signal.
+        sb.AppendLine();
+        sb.AppendLine("| written probes by language | labelled signals | fired | recall | look-alike probes | fire any signal | share |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var language in Languages.All.Where(l => probes.Any(p => p.Language == l)))
+        {
+            int labelled = 0, hits = 0, lookalikes = 0, noisy = 0;
+            for (int i = 0; i < probes.Count; i++)
+            {
+                if (probes[i].Language != language)
+                {
+                    continue;
+                }
+
+                foreach (var signal in probes[i].Signals)
+                {
+                    int s = IndexOf(signal);
+                    labelled++;
+                    hits += s >= 0 && probeScores[i].Probabilities[s] >= 0.5f ? 1 : 0;
+                }
+
+                if (probes[i].Harm == HarmLabel.Benign && probes[i].Signals.Count == 0)
+                {
+                    lookalikes++;
+                    noisy += Enumerable.Range(0, SignalNames.All.Count).Any(s => probeScores[i].Probabilities[s] >= 0.5f) ? 1 : 0;
+                }
+            }
+
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {language} | {labelled} | {hits} | {F(hits, labelled)} | {lookalikes} | {noisy} | {F(noisy, lookalikes)} |");
+        }
+
+        foreach (var probe in probes.Select((p, i) => (p, i)).Where(x => x.p.Harm == HarmLabel.Benign && x.p.Signals.Count == 0))
+        {
+            var fired = Enumerable.Range(0, SignalNames.All.Count).Where(s => probeScores[probe.i].Probabilities[s] >= 0.5f)
+                .Select(s => $"{SignalNames.All[s]} {probeScores[probe.i].Probabilities[s]:F2}").ToList();
+            if (fired.Count > 0)
+            {
+                log.WriteLine($"  look-alike probe ({probe.p.Language}) fires {string.Join(", ", fired)}: {probe.p.Text}");
+            }
         }
 
         string table = sb.ToString();
         log.WriteLine("signals on real text:");
         log.WriteLine(table);
         return table;
+    }
+
+    private static int IndexOf(string signal)
+    {
+        for (int s = 0; s < SignalNames.All.Count; s++)
+        {
+            if (SignalNames.All[s] == signal)
+            {
+                return s;
+            }
+        }
+
+        return -1;
     }
 
     private static string F(int numerator, int denominator) =>

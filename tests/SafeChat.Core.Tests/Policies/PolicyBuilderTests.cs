@@ -21,6 +21,8 @@ public class PolicyBuilderTests
         .TrustAdultAgeFrom(AgeAssurance.Estimated)
         .ModelThreshold(HarmNames.Grooming, adult: 0.02f)
         .ModelThreshold(HarmNames.Sextortion, adult: 0.05f)
+        .ModelThreshold(HarmNames.Trafficking, adult: 0.05f)
+        .ModelThreshold(HarmNames.LivestreamCoercion, adult: 0.05f)
         .JoinRule("private-room-minor-join", r => r.Rooms(RoomKind.Private).JoinerAges(Minor).MemberAges(AdultOrUnknown).DenyJoin())
         .JoinRule("private-room-adult-join", r => r.Rooms(RoomKind.Private).JoinerAges(AdultOrUnknown).MemberAges(Minor).DenyJoin())
         .MessageRule("private-room-adult-to-minor", r => r.Rooms(RoomKind.Private).SenderAges(AdultOrUnknown).RecipientAges(Minor).Block())
@@ -34,6 +36,9 @@ public class PolicyBuilderTests
             .SenderHeld(false)
             .Risk(HarmNames.Grooming).ConversationSignals(SignalNames.Secrecy).WarnRecipient(SecretNudge))
         .MessageRule("sextortion-escalate", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).Escalate(Severity.Critical).Freeze().HoldSender())
+        .MessageRule("trafficking-escalate", r => r.SenderAges(AdultOrUnknown).RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Trafficking).Escalate(Severity.High).HoldSender())
+        .MessageRule("livestream-coercion-escalate", r => r.SenderAges(AdultOrUnknown).RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.LivestreamCoercion).Escalate(Severity.High).HoldSender())
+        .MessageRule("livestream-coercion-room-escalate", r => r.SenderAges(AdultOrUnknown).RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.LivestreamCoercion, RiskSource.Room).Escalate(Severity.High))
         .MessageRule("held-sender-to-minor", r => r.SenderHeld().RecipientAges(Minor).Hold().WarnRecipient(HeldNudge))
         .MessageRule("sextortion-nudge", r => r.RecipientAges(AgeBand.Child, AgeBand.Teen, AgeBand.Unknown).Risk(HarmNames.Sextortion).WarnRecipient(SextortionNudge))
         .MessageRule("known-csam-match", r => r.Features(MessageFeature.KnownCsamMatch).Block().Freeze().Escalate(Severity.Critical))
@@ -81,7 +86,7 @@ public class PolicyBuilderTests
             }
         }
 
-        Assert.Equal(4 * 5 * 4 * 2 * 4, compared);
+        Assert.Equal(Enum.GetValues<RoomKind>().Length * 5 * 4 * 2 * 4, compared);
     }
 
     [Fact]

@@ -1,0 +1,101 @@
+using SafeChat.Inference.Text;
+
+namespace SafeChat.Cli;
+
+/// <summary>
+/// A small stop-word identifier for the five chat languages the models cover (<c>en</c>, <c>es</c>, <c>de</c>, <c>nl</c>,
+/// <c>hi-en</c> = romanized Hindi-English), for reporting only: it routes nothing and changes no score. Words are
+/// counted on the normalized text (accents folded); a word shared by several languages counts for each of them
+/// divided by how many share it. Romanized Hindi words count double, because Hinglish chat mixes in many English words.
+/// Returns <c>und</c> when fewer than two function words were seen. Costs one normalization pass per message (no model
+/// file, nothing on the device budget).
+/// </summary>
+internal static class LanguageGuess
+{
+    /// <summary>The code reported when the text has too few function words to tell.</summary>
+    public const string Undetermined = "und";
+
+    private static readonly (string Code, double Boost, string[] Words)[] Profiles =
+    [
+        ("en", 1.0, ["the", "and", "you", "to", "is", "it", "that", "what", "are", "do", "your", "ur", "my", "im", "i", "have",
+            "with", "for", "this", "can", "how", "just", "like", "dont", "was", "know", "want", "be", "so", "but", "of", "in",
+            "on", "not", "u", "r", "yeah", "lol", "if", "would", "will", "they", "we", "me", "its", "about", "get", "got"]),
+        ("es", 1.0, ["que", "de", "el", "la", "y", "en", "los", "las", "un", "una", "es", "por", "para", "con", "no", "te",
+            "mi", "tu", "yo", "me", "lo", "se", "pero", "como", "mas", "muy", "bien", "tienes", "eres", "quieres", "estas",
+            "esta", "hola", "porque", "q", "xq", "donde", "cuando", "nada", "algo", "soy", "tengo", "puedes", "si", "del"]),
+        ("de", 1.0, ["und", "ich", "du", "der", "die", "das", "ist", "nicht", "ein", "eine", "zu", "mit", "mir", "dich", "dir",
+            "bist", "hast", "was", "wie", "auch", "aber", "wir", "es", "sie", "mal", "noch", "schon", "ja", "nein", "kannst",
+            "willst", "bin", "habe", "hab", "mein", "dein", "wenn", "oder", "gerne", "jetzt", "auf", "bei", "doch", "nur"]),
+        ("nl", 1.0, ["de", "het", "een", "en", "ik", "je", "jij", "niet", "is", "van", "dat", "wat", "met", "voor", "op", "ben",
+            "heb", "hoe", "maar", "ook", "wel", "nog", "mij", "me", "jou", "jouw", "mijn", "kan", "wil", "zijn", "naar", "dan",
+            "als", "geen", "hoi", "doe", "echt", "gewoon", "even", "leuk", "nee", "hebt", "bent", "waar", "zo"]),
+        ("hi-en", 2.0, ["hai", "hain", "kya", "nahi", "nahin", "nhi", "main", "mein", "tum", "tu", "tera", "teri", "mera", "meri",
+            "ko", "ka", "ki", "ke", "se", "bhi", "aur", "kar", "karo", "kuch", "yaar", "ho", "hoon", "hu", "kaise", "kyun", "kab",
+            "abhi", "accha", "acha", "bhai", "baat", "toh", "tujhe", "mujhe", "dekh", "bol", "mat", "tumhe", "apna", "wala"]),
+    ];
+
+    private static readonly Dictionary<string, (int Language, double Weight)[]> Index = BuildIndex();
+
+    /// <summary>The codes this identifier can return, besides <see cref="Undetermined"/>.</summary>
+    public static IReadOnlyList<string> Codes { get; } = [.. Profiles.Select(p => p.Code)];
+
+    /// <summary>Guesses the language of a conversation from (at most the first 200 of) its messages.</summary>
+    public static string Identify(IEnumerable<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var scores = new double[Profiles.Length];
+        double seen = 0;
+        foreach (var text in texts.Take(200))
+        {
+            foreach (var word in TextNormalizer.Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (Index.TryGetValue(word, out var hits))
+                {
+                    seen++;
+                    foreach (var (language, weight) in hits)
+                    {
+                        scores[language] += weight;
+                    }
+                }
+            }
+        }
+
+        if (seen < 2)
+        {
+            return Undetermined;
+        }
+
+        int best = 0;
+        for (int i = 1; i < scores.Length; i++)
+        {
+            if (scores[i] > scores[best])
+            {
+                best = i;
+            }
+        }
+
+        return scores[best] > 0 ? Profiles[best].Code : Undetermined;
+    }
+
+    private static Dictionary<string, (int Language, double Weight)[]> BuildIndex()
+    {
+        var owners = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int i = 0; i < Profiles.Length; i++)
+        {
+            foreach (var word in Profiles[i].Words.Distinct(StringComparer.Ordinal))
+            {
+                if (!owners.TryGetValue(word, out var list))
+                {
+                    owners[word] = list = [];
+                }
+
+                list.Add(i);
+            }
+        }
+
+        return owners.ToDictionary(
+            p => p.Key,
+            p => p.Value.Select(i => (i, Profiles[i].Boost / p.Value.Count)).ToArray(),
+            StringComparer.Ordinal);
+    }
+}
