@@ -86,7 +86,7 @@ internal sealed class DormantConversation
     }
 
     /// <summary>The author id a rehydrated message carries until its author writes again.</summary>
-    public static string Placeholder(long hash) => "#" + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Placeholder(int ordinal) => "#dormant:" + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Compacts a window (salient older messages first, then the recent ones).</summary>
     public static DormantConversation From(IReadOnlyList<WindowMessage> window, int salientCount, int nextIndex, int? firstAlertIndex, long lastAtTicks, long salt)
@@ -130,19 +130,35 @@ internal sealed class DormantConversation
     /// <summary>The kept messages, oldest first, with placeholder author ids (see <see cref="Placeholder"/>).</summary>
     public WindowMessage[] Rehydrate()
     {
+        var placeholders = AuthorPlaceholders();
         var window = new WindowMessage[_indexes.Length];
         for (var i = 0; i < window.Length; i++)
         {
             var chunks = _chunks[i] is { } quantized ? quantized.Select(Dequantize).ToArray() : null;
             var signals = Dequantize(_signals[i], chunks);
-            window[i] = new WindowMessage(_indexes[i], Placeholder(_authors[i]), (AgeBand)(_ages[i] & 0xF), signals, (AgeAssurance)(_ages[i] >> 4));
+            window[i] = new WindowMessage(_indexes[i], placeholders[_authors[i]], (AgeBand)(_ages[i] & 0xF), signals, (AgeAssurance)(_ages[i] >> 4));
         }
 
         return window;
     }
 
-    /// <summary>The distinct author hashes of the kept messages.</summary>
-    public HashSet<long> AuthorHashes() => [.. _authors];
+    /// <summary>
+    /// The placeholder id of each distinct author hash of the kept messages: <c>#dormant:1</c>, <c>#dormant:2</c>, … in order of first
+    /// appearance, so a replay gives the same output in every process (the hashes are salted per process).
+    /// </summary>
+    public Dictionary<long, string> AuthorPlaceholders()
+    {
+        var placeholders = new Dictionary<long, string>();
+        foreach (var hash in _authors)
+        {
+            if (!placeholders.ContainsKey(hash))
+            {
+                placeholders[hash] = Placeholder(placeholders.Count + 1);
+            }
+        }
+
+        return placeholders;
+    }
 
     // The signal count (two bytes), then signals, harms, the minor cue and the transcript score, one byte each.
     private static byte[] Quantize(MessageSignals signals)

@@ -231,7 +231,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         private int _nextIndex;
 
         // Author hashes of messages rehydrated from a dormant form whose author has not written since (see Resolve).
-        private HashSet<long>? _unresolved;
+        private Dictionary<long, string>? _unresolved;
         private long _salt;
 
         public int? FirstAlertIndex { get; set; }
@@ -292,7 +292,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             state._salientCount = salientCount;
             state._recentCount = recentCount;
-            state._unresolved = dormant.AuthorHashes();
+            state._unresolved = dormant.AuthorPlaceholders();
             return state;
         }
 
@@ -361,12 +361,11 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         private void Resolve(string authorId)
         {
             var hash = DormantConversation.AuthorHash(authorId, _salt);
-            if (!_unresolved!.Remove(hash))
+            if (!_unresolved!.Remove(hash, out var placeholder))
             {
                 return;
             }
 
-            var placeholder = DormantConversation.Placeholder(hash);
             for (var i = 0; i < _authorCount; i++)
             {
                 if (string.Equals(_authorIds[i], placeholder, StringComparison.Ordinal))

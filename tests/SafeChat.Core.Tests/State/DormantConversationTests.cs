@@ -50,10 +50,32 @@ public class DormantConversationTests
         var childBack = await store.AppendAsync("room", Entry("m2", "child-1"), Limits);
         var adultBack = await store.AppendAsync("room", Entry("m3", "adult-1"), Limits);
 
-        Assert.StartsWith("#", childBack.Window[0].AuthorId);
+        Assert.Equal("#dormant:1", childBack.Window[0].AuthorId);
         Assert.DoesNotContain("adult-1", childBack.Window[0].AuthorId, StringComparison.Ordinal);
         Assert.Equal("child-1", childBack.Window[1].AuthorId);
         Assert.Equal(["adult-1", "child-1", "child-1", "adult-1"], adultBack.Window.Select(m => m.AuthorId));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ResumedInTwoStores_GivesTheSamePlaceholdersDespiteDifferentSalts()
+    {
+        async Task<string[]> ReplayAsync()
+        {
+            var clock = new FakeTimeProvider(Start);
+            var store = new InMemoryConversationStateStore(10, 10, clock);
+            await store.AppendAsync("room", Entry("m0", "adult-1", 0.9f), Limits);
+            await store.AppendAsync("room", Entry("m1", "adult-2", 0.9f), Limits);
+            await store.AppendAsync("room", Entry("m2", "child-1"), Limits);
+            clock.Advance(TimeSpan.FromDays(3));
+            var back = await store.AppendAsync("room", Entry("m3", "child-1"), Limits);
+            return [.. back.Window.Select(m => m.AuthorId)];
+        }
+
+        var first = await ReplayAsync();
+        var second = await ReplayAsync();
+
+        Assert.Equal(["#dormant:1", "#dormant:2", "child-1", "child-1"], first);
+        Assert.Equal(first, second);
     }
 
     [Fact]
