@@ -57,7 +57,7 @@ public static class SafeChatServerServiceCollectionExtensions
         services.TryAddSingleton<IUserStateStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SafeChatServerOptions>>().Value.Engine;
-            return new InMemoryUserStateStore(options.MaxUsers, options.UserIdleTimeout, options.MaxContactsPerUser, sp.GetRequiredService<TimeProvider>());
+            return new InMemoryUserStateStore(options.MaxUsers, options.UserIdleTimeout, options.MaxContactsPerUser, options.MaxTotalContacts, sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<IPolicyStateStore>(sp => new InMemoryPolicyStateStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IEscalationQueue>(_ => new InMemoryEscalationQueue());
