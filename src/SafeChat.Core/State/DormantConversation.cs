@@ -73,17 +73,7 @@ internal sealed class DormantConversation
     }
 
     /// <summary>The salted hash of an author id (FNV-1a over the UTF-16 code units, seeded with the store's salt).</summary>
-    public static long AuthorHash(string authorId, long salt)
-    {
-        var hash = 14695981039346656037UL ^ unchecked((ulong)salt);
-        foreach (var c in authorId)
-        {
-            hash = (hash ^ (c & 0xFFu)) * 1099511628211UL;
-            hash = (hash ^ (uint)(c >> 8)) * 1099511628211UL;
-        }
-
-        return unchecked((long)hash);
-    }
+    public static long AuthorHash(string authorId, long salt) => StableIdHash.Of(authorId, salt);
 
     /// <summary>The author id a rehydrated message carries until its author writes again.</summary>
     public static string Placeholder(int ordinal) => "#dormant:" + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture);

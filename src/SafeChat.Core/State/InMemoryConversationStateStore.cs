@@ -320,7 +320,8 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 Resolve(entry.AuthorId);
             }
 
-            var hash = limits.DuplicateHistory > 0 ? IdHash(entry.MessageId) : 0;
+            // Two different ids of one conversation within the duplicate history share a hash with a probability of about 1e-15.
+            var hash = limits.DuplicateHistory > 0 ? StableIdHash.Of(entry.MessageId) : 0;
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
                 return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
@@ -440,20 +441,6 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             _authorIds = ids;
             _authorCount = kept;
-        }
-
-        // FNV-1a over the id's UTF-16 code units: stable across processes and platforms. Two different ids of one
-        // conversation within the duplicate history share a hash with a probability of about 1e-15.
-        private static long IdHash(string id)
-        {
-            var hash = 14695981039346656037UL;
-            foreach (var c in id)
-            {
-                hash = (hash ^ (c & 0xFFu)) * 1099511628211UL;
-                hash = (hash ^ (uint)(c >> 8)) * 1099511628211UL;
-            }
-
-            return unchecked((long)hash);
         }
 
         private int? Seen(long hash)

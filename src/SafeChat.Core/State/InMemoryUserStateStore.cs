@@ -230,7 +230,7 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         public void Touch(string id, long now, int cap)
         {
             Prune(now - DayTicks);
-            var hash = Hash(id);
+            var hash = StableIdHash.Of(id);
             if (_slots.TryGetValue(hash, out var slot))
             {
                 // Times only move forward for a contact; the order stays sorted because now is the newest time.
@@ -337,19 +337,6 @@ public sealed class InMemoryUserStateStore : IUserStateStore
             {
                 _tail = prev;
             }
-        }
-
-        // FNV-1a over the id's UTF-16 code units, as the conversation store hashes message ids.
-        private static long Hash(string id)
-        {
-            var hash = 14695981039346656037UL;
-            foreach (var c in id)
-            {
-                hash = (hash ^ (c & 0xFFu)) * 1099511628211UL;
-                hash = (hash ^ (uint)(c >> 8)) * 1099511628211UL;
-            }
-
-            return unchecked((long)hash);
         }
     }
 }

@@ -256,33 +256,10 @@ internal sealed class SafetyScorerCore
     {
         int k = HarmNames.All.Count;
         int sextortion = SextortionIndex;
-        int first = FirstSignal(sextortion);
-        int count = SignalNames.Sextortion.Count;
-        Span<bool> fired = stackalloc bool[count];
+        Span<bool> fired = stackalloc bool[SignalNames.Sextortion.Count];
         for (int a = 0; a < features.Authors.Count; a++)
         {
-            fired.Clear();
-            float line = 0f;
-            foreach (var unit in features.Units[a])
-            {
-                var p = unit.Probabilities;
-                for (int i = 0; i < count && first + i < p.Length; i++)
-                {
-                    fired[i] |= p[first + i] >= RiskFeatures.FiredThreshold;
-                }
-
-                if (unit.HarmProbabilities.Length > sextortion)
-                {
-                    line = Math.Max(line, unit.HarmProbabilities[sextortion]);
-                }
-            }
-
-            int kinds = 0;
-            foreach (bool f in fired)
-            {
-                kinds += f ? 1 : 0;
-            }
-
+            int kinds = FiredKinds(features.Units[a], sextortion, fired, out float line);
             ref float risk = ref output[(a * k) + sextortion];
             if (kinds >= SextortionKindsThatAlert)
             {
@@ -328,25 +305,36 @@ internal sealed class SafetyScorerCore
     /// <summary>The largest share of its alert threshold an unexplained trafficking or livestream-coercion risk keeps.</summary>
     public const float UnexplainedThresholdShare = 0.9f;
 
+    private static readonly int DocumentsDebtSlot = SignalNames.Trafficking.ToList().IndexOf(SignalNames.DocumentsDebt);
+
     private static bool TraffickingExplained(IReadOnlyList<MessageSignals> units)
     {
-        int first = FirstSignal(TraffickingIndex);
-        int count = SignalNames.Trafficking.Count;
-        int documents = SignalNames.Trafficking.ToList().IndexOf(SignalNames.DocumentsDebt);
-        Span<bool> fired = stackalloc bool[count];
+        Span<bool> fired = stackalloc bool[SignalNames.Trafficking.Count];
+        int kinds = FiredKinds(units, TraffickingIndex, fired, out float line);
+        return kinds >= 2 || (fired[DocumentsDebtSlot] && line >= RiskFeatures.FiredThreshold);
+    }
+
+    /// <summary>
+    /// Marks in <paramref name="fired"/> (one slot per signal of <paramref name="harm"/>) which of the harm's signals fired
+    /// in any of <paramref name="units"/>; returns how many different ones fired, and in <paramref name="line"/> the
+    /// strongest line score of that harm.
+    /// </summary>
+    private static int FiredKinds(IReadOnlyList<MessageSignals> units, int harm, Span<bool> fired, out float line)
+    {
+        int first = FirstSignal(harm);
         fired.Clear();
-        float line = 0f;
+        line = 0f;
         foreach (var unit in units)
         {
             var p = unit.Probabilities;
-            for (int i = 0; i < count && first + i < p.Length; i++)
+            for (int i = 0; i < fired.Length && first + i < p.Length; i++)
             {
                 fired[i] |= p[first + i] >= RiskFeatures.FiredThreshold;
             }
 
-            if (unit.HarmProbabilities.Length > TraffickingIndex)
+            if (unit.HarmProbabilities.Length > harm)
             {
-                line = Math.Max(line, unit.HarmProbabilities[TraffickingIndex]);
+                line = Math.Max(line, unit.HarmProbabilities[harm]);
             }
         }
 
@@ -356,7 +344,7 @@ internal sealed class SafetyScorerCore
             kinds += f ? 1 : 0;
         }
 
-        return kinds >= 2 || (fired[documents] && line >= RiskFeatures.FiredThreshold);
+        return kinds;
     }
 
     /// <summary>Whether livestream coercion is explained by the units; <paramref name="firedUnits"/> counts units with a fired livestream signal.</summary>
