@@ -79,7 +79,7 @@ public sealed class AgeClaimHubTests
             Assert.Contains(await HeldAware.SendAsync(claims14, "lobby", line), new[] { "delivered", "held" });
         }
 
-        var escalation = Assert.Single(await host.Services.GetRequiredService<IEscalationQueue>().ListAsync(null, 10));
+        var escalation = Assert.Single(await EscalationQueueWait.ListAsync(host.Services.GetRequiredService<IEscalationQueue>()));
         Assert.Equal("grooming-escalate", escalation.Escalation.RuleId);
         Assert.Equal("claims-14", escalation.Escalation.SubjectUserId);
     }
