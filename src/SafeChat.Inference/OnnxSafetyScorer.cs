@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SafeChat.Inference.Caching;
 using SafeChat.Inference.Features;
 using SafeChat.Inference.Models;
 using SafeChat.Inference.Onnx;
@@ -93,7 +94,10 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
             UsesManagedKernels = sparse is not null && dense is not null;
             ISignalModel signalRunner = sparse is null ? new SignalsRunner(_signalsModel) : new ManagedSignalsRunner(sparse);
             IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(dense);
-            _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
+            _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor)
+            {
+                MessageCache = new TextOutputCache<MessageSignals>(DefaultMessageCacheCapacity),
+            };
         }
         catch
         {
@@ -103,8 +107,36 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         }
     }
 
+    /// <summary>The default <see cref="MessageCacheCapacity"/>: 65,536 distinct message texts (a few MiB at most).</summary>
+    public const int DefaultMessageCacheCapacity = 65_536;
+
     /// <inheritdoc />
     public ScorerDescriptor Descriptor => _core.Descriptor;
+
+    /// <summary>
+    /// How many distinct message texts keep their per-message outputs in memory, so a repeated line ("gg", "lol", "?")
+    /// is not normalized, tokenized and scored again; 0 turns the cache off. The cache holds no text: only a 128-bit
+    /// keyed hash of each text (SipHash-2-4 under a random per-process key) and the outputs, which depend on the text
+    /// alone, so results are identical with and without it. Least recently used texts leave first (CLOCK). Setting it
+    /// starts an empty cache. Default <see cref="DefaultMessageCacheCapacity"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MessageCacheCapacity
+    {
+        get => _core.MessageCache?.Capacity ?? 0;
+        set
+        {
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The message cache capacity cannot be negative.");
+            }
+
+            _core.MessageCache = value == 0 ? null : new TextOutputCache<MessageSignals>(value);
+        }
+    }
+
+    /// <summary>The per-message output cache, or null when it is off (for tests and benchmarks).</summary>
+    internal TextOutputCache<MessageSignals>? MessageCache => _core.MessageCache;
 
     /// <summary>True when both graphs are evaluated from their weights in managed code (the shipped graphs), false when ONNX Runtime runs them.</summary>
     internal bool UsesManagedKernels { get; }

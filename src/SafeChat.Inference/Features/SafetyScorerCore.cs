@@ -1,4 +1,5 @@
 using System.Buffers;
+using SafeChat.Inference.Caching;
 using SafeChat.Scoring;
 
 namespace SafeChat.Inference.Features;
@@ -66,7 +67,90 @@ internal sealed class SafetyScorerCore
 
     public ScorerDescriptor Descriptor { get; }
 
+    /// <summary>
+    /// The per-message output cache (see <see cref="TextOutputCache{TValue}"/>), or null for none. A message's outputs
+    /// depend on its text alone (normalization, tokens, chunks and every head are per text, each chunk scored on its
+    /// own), so a hit returns exactly what scoring the text again would.
+    /// </summary>
+    public TextOutputCache<MessageSignals>? MessageCache { get; set; }
+
     public MessageSignals AnalyzeMessage(string text)
+    {
+        if (MessageCache is not { } cache)
+        {
+            return AnalyzeUncached(text);
+        }
+
+        var key = cache.KeyOf(text);
+        if (cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = AnalyzeUncached(text);
+        cache.Add(key, result);
+        return result;
+    }
+
+    public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (MessageCache is not { } cache)
+        {
+            return AnalyzeBatchUncached(texts);
+        }
+
+        // Hits are answered from the cache; each distinct missing text is scored once, in one batch.
+        var results = new MessageSignals[texts.Count];
+        var keys = new TextKey[texts.Count];
+        List<string>? missing = null;
+        Dictionary<TextKey, int>? missingIndex = null;
+        int[]? missingOf = null;
+        for (int i = 0; i < texts.Count; i++)
+        {
+            keys[i] = cache.KeyOf(texts[i]);
+            if (cache.TryGet(keys[i], out var cached))
+            {
+                results[i] = cached;
+                continue;
+            }
+
+            missing ??= [];
+            missingIndex ??= [];
+            missingOf ??= new int[texts.Count];
+            if (!missingIndex.TryGetValue(keys[i], out int m))
+            {
+                m = missing.Count;
+                missingIndex[keys[i]] = m;
+                missing.Add(texts[i]);
+            }
+
+            missingOf[i] = m + 1;
+        }
+
+        if (missing is null)
+        {
+            return results;
+        }
+
+        var scored = AnalyzeBatchUncached(missing);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            if (missingOf![i] > 0)
+            {
+                results[i] = scored[missingOf[i] - 1];
+            }
+        }
+
+        foreach (var (key, m) in missingIndex!)
+        {
+            cache.Add(key, scored[m]);
+        }
+
+        return results;
+    }
+
+    private MessageSignals AnalyzeUncached(string text)
     {
         var tokens = _featurizer.Tokenize(text);
         int chunks = MessageFeaturizer.ChunkCount(tokens.Count);
@@ -80,9 +164,8 @@ internal sealed class SafetyScorerCore
         return ModelLayout.Combine(results, ScoreTranscript(tokens));
     }
 
-    public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts)
+    private MessageSignals[] AnalyzeBatchUncached(IReadOnlyList<string> texts)
     {
-        ArgumentNullException.ThrowIfNull(texts);
         var tokens = new IReadOnlyList<int>[texts.Count];
         var firstChunk = new int[texts.Count];
         int total = 0;
