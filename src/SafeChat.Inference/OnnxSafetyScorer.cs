@@ -94,10 +94,9 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
             UsesManagedKernels = sparse is not null && dense is not null;
             ISignalModel signalRunner = sparse is null ? new SignalsRunner(_signalsModel) : new ManagedSignalsRunner(sparse);
             IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(dense);
-            _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor)
-            {
-                MessageCache = new TextOutputCache<MessageSignals>(DefaultMessageCacheCapacity),
-            };
+            _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
+            _riskRowsIndependent = dense is not null;
+            MessageCacheCapacity = DefaultMessageCacheCapacity;
         }
         catch
         {
@@ -117,8 +116,10 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     /// How many distinct message texts keep their per-message outputs in memory, so a repeated line ("gg", "lol", "?")
     /// is not normalized, tokenized and scored again; 0 turns the cache off. The cache holds no text: only a 128-bit
     /// keyed hash of each text (SipHash-2-4 under a random per-process key) and the outputs, which depend on the text
-    /// alone, so results are identical with and without it. Least recently used texts leave first (CLOCK). Setting it
-    /// starts an empty cache. Default <see cref="DefaultMessageCacheCapacity"/>.
+    /// alone, so results are identical with and without it. Least recently used texts leave first (CLOCK). The same
+    /// capacity bounds a second memo of the risk aggregator's per-author rows (keyed by a hash of exactly what the
+    /// aggregator reads of an author: their messages' scores, the age context; no ids), used when the shipped graphs run
+    /// in managed code. Setting it starts empty caches. Default <see cref="DefaultMessageCacheCapacity"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MessageCacheCapacity
@@ -132,8 +133,17 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
             }
 
             _core.MessageCache = value == 0 ? null : new TextOutputCache<MessageSignals>(value);
+
+            // The per-author memo of the aggregator's rows, same size: only with the managed kernel, which scores each
+            // row on its own (ONNX Runtime's batched results may differ in the last bit from one batch shape to another).
+            _core.AuthorRiskCache = value == 0 || !_riskRowsIndependent ? null : new TextOutputCache<float[]>(value);
         }
     }
+
+    private readonly bool _riskRowsIndependent;
+
+    /// <summary>The per-author aggregator memo, or null when it is off (for tests and benchmarks).</summary>
+    internal TextOutputCache<float[]>? AuthorRiskCache => _core.AuthorRiskCache;
 
     /// <summary>The per-message output cache, or null when it is off (for tests and benchmarks).</summary>
     internal TextOutputCache<MessageSignals>? MessageCache => _core.MessageCache;

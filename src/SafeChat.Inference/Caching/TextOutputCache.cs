@@ -84,6 +84,9 @@ internal sealed class TextOutputCache<TValue>
         return SipHash128.Hash(text, _k0, _k1);
     }
 
+    /// <summary>The cache key of arbitrary content (for values computed from bytes rather than a text).</summary>
+    public TextKey KeyOf(ReadOnlySpan<byte> content) => SipHash128.Hash(content, _k0, _k1);
+
     /// <summary>Looks <paramref name="key"/> up; a hit marks the entry as recently used.</summary>
     public bool TryGet(TextKey key, out TValue value)
     {
