@@ -115,7 +115,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     /// <summary>
     /// How many distinct message texts keep their per-message outputs in memory, so a repeated line ("gg", "lol", "?")
     /// is not normalized, tokenized and scored again; 0 turns the cache off. The cache holds no text: only a 128-bit
-    /// keyed hash of each text (SipHash-2-4 under a random per-process key) and the outputs, which depend on the text
+    /// keyed hash of each text (SipHash-1-3 under a random per-process key) and the outputs, which depend on the text
     /// alone, so results are identical with and without it. Least recently used texts leave first (CLOCK). The same
     /// capacity bounds a second memo of the risk aggregator's per-author rows (keyed by a hash of exactly what the
     /// aggregator reads of an author: their messages' scores, the age context; no ids), used when the shipped graphs run

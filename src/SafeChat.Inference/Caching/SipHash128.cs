@@ -1,17 +1,25 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace SafeChat.Inference.Caching;
 
 /// <summary>
-/// SipHash-2-4 with a 128-bit output (Aumasson and Bernstein's reference <c>siphash.c</c> with <c>cROUNDS = 2</c>,
-/// <c>dROUNDS = 4</c>, 16-byte output): a keyed pseudo-random function. With a secret random key nobody can make two
-/// texts collide on purpose, so a cache keyed by it cannot be steered into answering one message with another's scores.
+/// SipHash with a 128-bit output (Aumasson and Bernstein's reference <c>siphash.c</c>, 16-byte output): a keyed
+/// pseudo-random function. With a secret random key nobody can make two inputs collide on purpose, so a cache keyed by
+/// it cannot be steered into answering one message with another's scores. <see cref="Hash(ReadOnlySpan{byte}, ulong, ulong)"/>
+/// is SipHash-2-4 (checked against the reference vectors); the caches use <see cref="Hash13"/>, SipHash-1-3 (one
+/// compression and three finalization rounds, the variant Rust's and CPython's hash tables use against hash flooding),
+/// which costs about half as much per byte.
 /// </summary>
 internal static class SipHash128
 {
     /// <summary>The 128-bit SipHash-2-4 of <paramref name="data"/> under the key (<paramref name="k0"/>, <paramref name="k1"/>), as (low, high) 64-bit halves.</summary>
-    public static TextKey Hash(ReadOnlySpan<byte> data, ulong k0, ulong k1)
+    public static TextKey Hash(ReadOnlySpan<byte> data, ulong k0, ulong k1) => Hash(data, k0, k1, compressionRounds: 2, finalizationRounds: 4);
+
+    /// <summary>The 128-bit SipHash-1-3 of <paramref name="data"/> under the key (<paramref name="k0"/>, <paramref name="k1"/>).</summary>
+    public static TextKey Hash13(ReadOnlySpan<byte> data, ulong k0, ulong k1) => Hash(data, k0, k1, compressionRounds: 1, finalizationRounds: 3);
+
+    private static TextKey Hash(ReadOnlySpan<byte> data, ulong k0, ulong k1, int compressionRounds, int finalizationRounds)
     {
         ulong v0 = 0x736f6d6570736575UL ^ k0;
         ulong v1 = 0x646f72616e646f6dUL ^ k1 ^ 0xeeUL;
@@ -22,8 +30,11 @@ internal static class SipHash128
         {
             ulong m = BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(i, 8));
             v3 ^= m;
-            Round(ref v0, ref v1, ref v2, ref v3);
-            Round(ref v0, ref v1, ref v2, ref v3);
+            for (int r = 0; r < compressionRounds; r++)
+            {
+                Round(ref v0, ref v1, ref v2, ref v3);
+            }
+
             v0 ^= m;
         }
 
@@ -35,18 +46,21 @@ internal static class SipHash128
         }
 
         v3 ^= last;
-        Round(ref v0, ref v1, ref v2, ref v3);
-        Round(ref v0, ref v1, ref v2, ref v3);
+        for (int r = 0; r < compressionRounds; r++)
+        {
+            Round(ref v0, ref v1, ref v2, ref v3);
+        }
+
         v0 ^= last;
         v2 ^= 0xee;
-        for (int r = 0; r < 4; r++)
+        for (int r = 0; r < finalizationRounds; r++)
         {
             Round(ref v0, ref v1, ref v2, ref v3);
         }
 
         ulong low = v0 ^ v1 ^ v2 ^ v3;
         v1 ^= 0xdd;
-        for (int r = 0; r < 4; r++)
+        for (int r = 0; r < finalizationRounds; r++)
         {
             Round(ref v0, ref v1, ref v2, ref v3);
         }
@@ -55,9 +69,7 @@ internal static class SipHash128
         return new TextKey(low, high);
     }
 
-    /// <summary>The hash of a text's UTF-16 code units (little-endian bytes on every platform .NET runs on).</summary>
-    public static TextKey Hash(string text, ulong k0, ulong k1) => Hash(MemoryMarshal.AsBytes(text.AsSpan()), k0, k1);
-
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round(ref ulong v0, ref ulong v1, ref ulong v2, ref ulong v3)
     {
         v0 += v1;

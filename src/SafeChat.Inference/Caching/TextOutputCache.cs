@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace SafeChat.Inference.Caching;
@@ -5,7 +6,7 @@ namespace SafeChat.Inference.Caching;
 /// <summary>
 /// A bounded, thread-safe map from a text to a value computed from that text alone (a message's model outputs), for
 /// chat where the same short lines come again and again ("gg", "lol", "?"). It stores no text: each entry is the text's
-/// 128-bit keyed hash (<see cref="SipHash128"/> under a random key drawn per cache, so collisions cannot be made on
+/// 128-bit keyed hash (SipHash-1-3, <see cref="SipHash128"/>, under a random key drawn per cache, so collisions cannot be made on
 /// purpose and happen by chance with probability about n²/2¹²⁹) and the value. At most <see cref="Capacity"/> entries;
 /// beyond it the CLOCK policy (second chance: an entry read since the hand last passed it is kept once more) evicts.
 /// Entries are spread over independently locked shards by their hash.
@@ -81,11 +82,11 @@ internal sealed class TextOutputCache<TValue>
     public TextKey KeyOf(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return SipHash128.Hash(text, _k0, _k1);
+        return SipHash128.Hash13(MemoryMarshal.AsBytes(text.AsSpan()), _k0, _k1);
     }
 
     /// <summary>The cache key of arbitrary content (for values computed from bytes rather than a text).</summary>
-    public TextKey KeyOf(ReadOnlySpan<byte> content) => SipHash128.Hash(content, _k0, _k1);
+    public TextKey KeyOf(ReadOnlySpan<byte> content) => SipHash128.Hash13(content, _k0, _k1);
 
     /// <summary>Looks <paramref name="key"/> up; a hit marks the entry as recently used.</summary>
     public bool TryGet(TextKey key, out TValue value)

@@ -24,6 +24,21 @@ public sealed class TextOutputCacheTests
     }
 
     [Fact]
+    public void Hash13_SameInputTwice_SameKeyAndDiffersFromSipHash24AndOnOneBit()
+    {
+        var data = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 };
+        var flipped = (byte[])data.Clone();
+        flipped[16] ^= 1;
+
+        var key = SipHash128.Hash13(data, 0x0706050403020100UL, 0x0f0e0d0c0b0a0908UL);
+
+        Assert.Equal(key, SipHash128.Hash13(data, 0x0706050403020100UL, 0x0f0e0d0c0b0a0908UL));
+        Assert.NotEqual(key, SipHash128.Hash(data, 0x0706050403020100UL, 0x0f0e0d0c0b0a0908UL));
+        Assert.NotEqual(key, SipHash128.Hash13(flipped, 0x0706050403020100UL, 0x0f0e0d0c0b0a0908UL));
+        Assert.NotEqual(key, SipHash128.Hash13(data, 0x0706050403020101UL, 0x0f0e0d0c0b0a0908UL));
+    }
+
+    [Fact]
     public void KeyOf_SameTextTwoCaches_DifferentKeysSameWithinCache()
     {
         var first = new TextOutputCache<object>(16);
