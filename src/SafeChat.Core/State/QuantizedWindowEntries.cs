@@ -182,8 +182,7 @@ internal sealed class QuantizedWindowEntries
             chunks = list;
         }
 
-        var row = _values.AsSpan(at * Stride, Stride);
-        var signals = chunks is null ? ReadShared(row) : Read(row, chunks);
+        var signals = Read(_values.AsSpan(at * Stride, Stride), chunks);
         var age = _ages[at];
         return new WindowMessage(_indexes[at], authors[_authors[at]], (AgeBand)(age & 0xF), signals, (AgeAssurance)(age >> 4));
     }
@@ -203,35 +202,6 @@ internal sealed class QuantizedWindowEntries
 
         target[at++] = Quantize(signals.MinorCue);
         target[at] = Quantize(signals.TranscriptGrooming);
-    }
-
-    // Rebuilt signals of recently read rows, per thread: the window is rebuilt on every append, and chat repeats the same
-    // lines (so the same quantized rows) across messages and conversations. A slot is found by a hash of the row and used
-    // only when its row is equal value for value, so a hit is exactly what Read would build; MessageSignals is immutable,
-    // so windows may share it. Bounded: SharedRows slots per thread, a newer row takes its slot.
-    private const int SharedRows = 2048;
-
-    [ThreadStatic]
-    private static (ushort[] Row, MessageSignals Signals)[]? t_shared;
-
-    private MessageSignals ReadShared(ReadOnlySpan<ushort> source)
-    {
-        var hash = 2166136261u;
-        foreach (var q in source)
-        {
-            hash = (hash ^ q) * 16777619u;
-        }
-
-        var shared = t_shared ??= new (ushort[] Row, MessageSignals Signals)[SharedRows];
-        ref var slot = ref shared[(int)((hash ^ (hash >> 15)) & (SharedRows - 1))];
-        if (slot.Row is { } row && source.SequenceEqual(row))
-        {
-            return slot.Signals;
-        }
-
-        var signals = Read(source, null);
-        slot = (source.ToArray(), signals);
-        return signals;
     }
 
     private MessageSignals Read(ReadOnlySpan<ushort> source, IReadOnlyList<MessageSignals>? chunks)
