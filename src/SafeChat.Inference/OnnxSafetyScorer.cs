@@ -96,6 +96,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
             IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(dense);
             _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
             _riskRowsIndependent = dense is not null;
+            _signalRowsIndependent = sparse is not null;
             MessageCacheCapacity = DefaultMessageCacheCapacity;
         }
         catch
@@ -119,12 +120,14 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     /// alone, so results are identical with and without it. Least recently used texts leave first (CLOCK). The same
     /// capacity bounds a second memo of the risk aggregator's per-author rows (keyed by a hash of exactly what the
     /// aggregator reads of an author: their messages' scores, the age context; no ids), used when the shipped graphs run
-    /// in managed code. Setting it starts empty caches. Default <see cref="DefaultMessageCacheCapacity"/>.
+    /// in managed code. Both caches are used only with the managed kernels (the shipped graphs), which score each row on
+    /// its own; with graphs that run in ONNX Runtime the value is kept but nothing is cached. Setting it starts empty
+    /// caches. Default <see cref="DefaultMessageCacheCapacity"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MessageCacheCapacity
     {
-        get => _core.MessageCache?.Capacity ?? 0;
+        get => _messageCacheCapacity;
         set
         {
             if (value < 0)
@@ -132,7 +135,11 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The message cache capacity cannot be negative.");
             }
 
-            _core.MessageCache = value == 0 ? null : new TextOutputCache<MessageSignals>(value);
+            _messageCacheCapacity = value;
+
+            // Only where each row is scored on its own (the managed kernels): ONNX Runtime's batched results may differ in
+            // the last bit from one batch shape to another, so there a cached result could differ from a fresh one.
+            _core.MessageCache = value == 0 || !_signalRowsIndependent ? null : new TextOutputCache<MessageSignals>(value);
 
             // The per-author memo of the aggregator's rows, same size: only with the managed kernel, which scores each
             // row on its own (ONNX Runtime's batched results may differ in the last bit from one batch shape to another).
@@ -141,6 +148,8 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     }
 
     private readonly bool _riskRowsIndependent;
+    private readonly bool _signalRowsIndependent;
+    private int _messageCacheCapacity;
 
     /// <summary>The per-author aggregator memo, or null when it is off (for tests and benchmarks).</summary>
     internal TextOutputCache<float[]>? AuthorRiskCache => _core.AuthorRiskCache;

@@ -5,10 +5,10 @@ using SafeChat.Scoring;
 namespace SafeChat.Benchmarks.Engine;
 
 /// <summary>
-/// The per-message output cache (<see cref="OnnxSafetyScorer.MessageCacheCapacity"/>), per message, on 256 game-chat
-/// lines (16 distinct texts, each with one of 10 suffixes, so 160 distinct): AnalyzeBatch with the cache off
-/// (baseline: every text normalized, tokenized and scored), with a warm cache (every text a hit), and with a one-entry
-/// cache (every lookup a miss that scores, inserts and evicts: the cache's overhead on new text).
+/// The per-message output cache (<see cref="OnnxSafetyScorer.MessageCacheCapacity"/>), per message, on 256 distinct
+/// game-chat lines (16 texts, each with its own number): AnalyzeBatch with the cache off (baseline: every text
+/// normalized, tokenized and scored), with a warm cache (every text a hit), and with a one-entry cache (every lookup a
+/// miss that scores, inserts and evicts: the cache's overhead on new text).
 /// </summary>
 [MemoryDiagnoser]
 public class MessageCacheBenchmarks
@@ -22,7 +22,7 @@ public class MessageCacheBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _texts = Enumerable.Range(0, Size).Select(i => GameChat.Lines[i % GameChat.Lines.Length] + " " + (i % 10).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        _texts = Enumerable.Range(0, Size).Select(i => GameChat.Lines[i % GameChat.Lines.Length] + " " + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         _off = OnnxSafetyScorer.LoadDefault();
         _off.MessageCacheCapacity = 0;
         _warm = OnnxSafetyScorer.LoadDefault();

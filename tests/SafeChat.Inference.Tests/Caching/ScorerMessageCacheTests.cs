@@ -1,3 +1,6 @@
+using SafeChat.Inference.Features;
+using SafeChat.Inference.Models;
+
 namespace SafeChat.Inference.Tests.Caching;
 
 /// <summary>The scorer's per-message output cache: same outputs bit for bit with and without it, and its bounds.</summary>
@@ -76,6 +79,20 @@ public sealed class ScorerMessageCacheTests
         scorer.AnalyzeBatch([.. Enumerable.Range(0, 50).Select(i => "line number " + i)]);
 
         Assert.Equal(4, scorer.MessageCache!.Count);
+    }
+
+    [Fact]
+    public void LoadWithOnnxRuntime_GraphsInOnnxRuntime_CacheNothing()
+    {
+        var assembly = typeof(OnnxSafetyScorer).Assembly;
+        using var scorer = OnnxSafetyScorer.LoadWithOnnxRuntime(
+            new EmbeddedModelFileSource(assembly, ModelLayout.ResourcePrefix(ModelLayout.SignalsModelId)),
+            new EmbeddedModelFileSource(assembly, ModelLayout.ResourcePrefix(ModelLayout.RiskModelId)));
+
+        // Batched ONNX Runtime results may differ in the last bit between batch shapes: a cached row could differ from a fresh one.
+        Assert.Equal(OnnxSafetyScorer.DefaultMessageCacheCapacity, scorer.MessageCacheCapacity);
+        Assert.Null(scorer.MessageCache);
+        Assert.Null(scorer.AuthorRiskCache);
     }
 
     [Fact]
