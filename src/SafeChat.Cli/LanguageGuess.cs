@@ -1,3 +1,4 @@
+using SafeChat.Inference.Caching;
 using SafeChat.Inference.Text;
 
 namespace SafeChat.Cli;
@@ -47,15 +48,21 @@ internal static class LanguageGuess
         double seen = 0;
         foreach (var text in texts.Take(200))
         {
-            foreach (var word in TextNormalizer.Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            // The function words of a text, in order, come from the cache when the text was seen before (no
+            // normalization pass); they are added in the same order either way, so the sums are the same.
+            var key = HitCache.KeyOf(text);
+            if (!HitCache.TryGet(key, out var textHits))
             {
-                if (Index.TryGetValue(word, out var hits))
+                textHits = HitsOf(text);
+                HitCache.Add(key, textHits);
+            }
+
+            foreach (var hits in textHits)
+            {
+                seen++;
+                foreach (var (language, weight) in hits)
                 {
-                    seen++;
-                    foreach (var (language, weight) in hits)
-                    {
-                        scores[language] += weight;
-                    }
+                    scores[language] += weight;
                 }
             }
         }
@@ -75,6 +82,23 @@ internal static class LanguageGuess
         }
 
         return scores[best] > 0 ? Profiles[best].Code : Undetermined;
+    }
+
+    // Per distinct text (by keyed hash, no text kept): the index entries of its function words in order.
+    private static readonly TextOutputCache<(int Language, double Weight)[][]> HitCache = new(65_536);
+
+    private static (int Language, double Weight)[][] HitsOf(string text)
+    {
+        List<(int Language, double Weight)[]>? found = null;
+        foreach (var word in TextNormalizer.Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Index.TryGetValue(word, out var hits))
+            {
+                (found ??= []).Add(hits);
+            }
+        }
+
+        return found is null ? [] : [.. found];
     }
 
     private static Dictionary<string, (int Language, double Weight)[]> BuildIndex()

@@ -48,7 +48,10 @@ internal static class ScoreCommand
         SafeChatEngineOptions? engineOptions = null)
     {
         var started = timeProvider.GetTimestamp();
-        engineOptions ??= new SafeChatEngineOptions { Clock = settings.Clock };
+        // One core is the parser's (the producer below reads and parses the next block while the engine runs this one):
+        // the engine gets the others. On 2 cores a second engine worker only spun against the parser (measured: same
+        // wall time, 15-20 % more CPU per message).
+        engineOptions ??= new SafeChatEngineOptions { Clock = settings.Clock, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) };
         if (settings.DormancyDays is { } days)
         {
             engineOptions.ConversationDormancy = TimeSpan.FromDays(days);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SafeChat.Inference.Caching;
 using SafeChat.Inference.Features;
 using SafeChat.Inference.Models;
 using SafeChat.Inference.Onnx;
@@ -94,6 +95,9 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
             ISignalModel signalRunner = sparse is null ? new SignalsRunner(_signalsModel) : new ManagedSignalsRunner(sparse);
             IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(dense);
             _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
+            _riskRowsIndependent = dense is not null;
+            _signalRowsIndependent = sparse is not null;
+            MessageCacheCapacity = DefaultMessageCacheCapacity;
         }
         catch
         {
@@ -103,8 +107,55 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         }
     }
 
+    /// <summary>The default <see cref="MessageCacheCapacity"/>: 65,536 distinct message texts (a few MiB at most).</summary>
+    public const int DefaultMessageCacheCapacity = 65_536;
+
     /// <inheritdoc />
     public ScorerDescriptor Descriptor => _core.Descriptor;
+
+    /// <summary>
+    /// How many distinct message texts keep their per-message outputs in memory, so a repeated line ("gg", "lol", "?")
+    /// is not normalized, tokenized and scored again; 0 turns the cache off. The cache holds no text: only a 128-bit
+    /// keyed hash of each text (SipHash-1-3 under a random per-process key) and the outputs, which depend on the text
+    /// alone, so results are identical with and without it. Least recently used texts leave first (CLOCK). The same
+    /// capacity bounds a second memo of the risk aggregator's per-author rows (keyed by a hash of exactly what the
+    /// aggregator reads of an author: their messages' scores, the age context; no ids), used when the shipped graphs run
+    /// in managed code. Both caches are used only with the managed kernels (the shipped graphs), which score each row on
+    /// its own; with graphs that run in ONNX Runtime the value is kept but nothing is cached. Setting it starts empty
+    /// caches. Default <see cref="DefaultMessageCacheCapacity"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MessageCacheCapacity
+    {
+        get => _messageCacheCapacity;
+        set
+        {
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The message cache capacity cannot be negative.");
+            }
+
+            _messageCacheCapacity = value;
+
+            // Only where each row is scored on its own (the managed kernels): ONNX Runtime's batched results may differ in
+            // the last bit from one batch shape to another, so there a cached result could differ from a fresh one.
+            _core.MessageCache = value == 0 || !_signalRowsIndependent ? null : new TextOutputCache<MessageSignals>(value);
+
+            // The per-author memo of the aggregator's rows, same size: only with the managed kernel, which scores each
+            // row on its own (ONNX Runtime's batched results may differ in the last bit from one batch shape to another).
+            _core.AuthorRiskCache = value == 0 || !_riskRowsIndependent ? null : new TextOutputCache<float[]>(value);
+        }
+    }
+
+    private readonly bool _riskRowsIndependent;
+    private readonly bool _signalRowsIndependent;
+    private int _messageCacheCapacity;
+
+    /// <summary>The per-author aggregator memo, or null when it is off (for tests and benchmarks).</summary>
+    internal TextOutputCache<float[]>? AuthorRiskCache => _core.AuthorRiskCache;
+
+    /// <summary>The per-message output cache, or null when it is off (for tests and benchmarks).</summary>
+    internal TextOutputCache<MessageSignals>? MessageCache => _core.MessageCache;
 
     /// <summary>True when both graphs are evaluated from their weights in managed code (the shipped graphs), false when ONNX Runtime runs them.</summary>
     internal bool UsesManagedKernels { get; }

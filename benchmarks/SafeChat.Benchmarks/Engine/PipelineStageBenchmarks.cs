@@ -26,6 +26,8 @@ public class PipelineStageBenchmarks
     public void Setup()
     {
         _scorer = OnnxSafetyScorer.LoadDefault();
+        // The model's own cost: no per-message output cache (MessageCacheBenchmarks measures the cache).
+        _scorer.MessageCacheCapacity = 0;
         var assembly = typeof(OnnxSafetyScorer).Assembly;
         var source = new EmbeddedModelFileSource(assembly, ModelLayout.ResourcePrefix(ModelLayout.SignalsModelId));
         var vocabulary = ModelCard.LoadVerifiedModel(source).GetFile(MessageFeaturizer.VocabularyFileName);

@@ -33,6 +33,7 @@ public class SemanticRowsBenchmarks
         if (Models == "shipped")
         {
             _scorer = OnnxSafetyScorer.LoadDefault();
+            _scorer.MessageCacheCapacity = 0;
             return;
         }
 
@@ -47,6 +48,9 @@ public class SemanticRowsBenchmarks
         {
             throw new InvalidOperationException($"{directory}: the graphs are not read by the managed kernels; this would measure ONNX Runtime.");
         }
+
+        // The model's own cost: every message scored, not answered by the per-message output cache.
+        _scorer.MessageCacheCapacity = 0;
     }
 
     [GlobalCleanup]

@@ -19,6 +19,8 @@ public class ServerBatchBenchmarks
     public void Setup()
     {
         _scorer = OnnxSafetyScorer.LoadDefault();
+        // The model's own cost: no per-message output cache (MessageCacheBenchmarks measures the cache).
+        _scorer.MessageCacheCapacity = 0;
         _texts = Enumerable.Range(0, Size).Select(i => GameChat.Lines[i % GameChat.Lines.Length] + " " + (i % 10).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 

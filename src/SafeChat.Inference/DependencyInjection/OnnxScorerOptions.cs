@@ -9,4 +9,10 @@ public sealed class OnnxScorerOptions
     /// (<see cref="OnnxSafetyScorer.LoadDefault"/>).
     /// </summary>
     public string? ModelsDirectory { get; set; }
+
+    /// <summary>
+    /// How many distinct message texts keep their per-message outputs in memory (see
+    /// <see cref="OnnxSafetyScorer.MessageCacheCapacity"/>); 0 turns the cache off.
+    /// </summary>
+    public int MessageCacheCapacity { get; set; } = OnnxSafetyScorer.DefaultMessageCacheCapacity;
 }

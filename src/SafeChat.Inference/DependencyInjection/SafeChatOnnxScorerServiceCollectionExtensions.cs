@@ -27,8 +27,15 @@ public static class SafeChatOnnxScorerServiceCollectionExtensions
 
         services.TryAddSingleton(sp =>
         {
-            string? directory = sp.GetRequiredService<IOptions<OnnxScorerOptions>>().Value.ModelsDirectory;
-            return string.IsNullOrEmpty(directory) ? OnnxSafetyScorer.LoadDefault() : OnnxSafetyScorer.Load(directory);
+            var settings = sp.GetRequiredService<IOptions<OnnxScorerOptions>>().Value;
+            string? directory = settings.ModelsDirectory;
+            var scorer = string.IsNullOrEmpty(directory) ? OnnxSafetyScorer.LoadDefault() : OnnxSafetyScorer.Load(directory);
+            if (settings.MessageCacheCapacity != OnnxSafetyScorer.DefaultMessageCacheCapacity)
+            {
+                scorer.MessageCacheCapacity = settings.MessageCacheCapacity;
+            }
+
+            return scorer;
         });
         services.Replace(ServiceDescriptor.Singleton<ISafetyScorer>(sp => sp.GetRequiredService<OnnxSafetyScorer>()));
         return services;

@@ -57,24 +57,34 @@ internal static class RiskAssessmentBuilder
     {
         var units = window.Units[author];
         var indices = window.UnitMessageIndex[author];
-        for (int s = 0; s < signalNames.Count; s++)
+        int signals = signalNames.Count;
+
+        // One pass over the units keeps each signal's strongest unit (the first one on a tie, as a per-signal scan would).
+        Span<float> best = signals <= 256 ? stackalloc float[signals] : new float[signals];
+        Span<int> bestIndex = signals <= 256 ? stackalloc int[signals] : new int[signals];
+        best.Clear();
+        bestIndex.Fill(-1);
+        for (int u = 0; u < units.Count; u++)
         {
-            float best = 0f;
-            int bestIndex = -1;
-            for (int u = 0; u < units.Count; u++)
+            var p = units[u].Probabilities;
+            int index = indices[u];
+            int n = Math.Min(signals, p.Length);
+            for (int s = 0; s < n; s++)
             {
-                var p = units[u].Probabilities;
-                if (s < p.Length && p[s] > best)
+                if (p[s] > best[s])
                 {
-                    best = p[s];
-                    bestIndex = indices[u];
+                    best[s] = p[s];
+                    bestIndex[s] = index;
                 }
             }
+        }
 
-            if (bestIndex >= 0 && best >= RiskFeatures.FiredThreshold)
+        for (int s = 0; s < signals; s++)
+        {
+            if (bestIndex[s] >= 0 && best[s] >= RiskFeatures.FiredThreshold)
             {
                 string signal = signalNames[s];
-                evidence.Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], bestIndex, best));
+                evidence.Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], bestIndex[s], best[s]));
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using SafeChat.Inference.Caching;
 using SafeChat.Scoring;
 
 namespace SafeChat.Inference.Features;
@@ -66,7 +67,90 @@ internal sealed class SafetyScorerCore
 
     public ScorerDescriptor Descriptor { get; }
 
+    /// <summary>
+    /// The per-message output cache (see <see cref="TextOutputCache{TValue}"/>), or null for none. A message's outputs
+    /// depend on its text alone (normalization, tokens, chunks and every head are per text, each chunk scored on its
+    /// own), so a hit returns exactly what scoring the text again would.
+    /// </summary>
+    public TextOutputCache<MessageSignals>? MessageCache { get; set; }
+
     public MessageSignals AnalyzeMessage(string text)
+    {
+        if (MessageCache is not { } cache)
+        {
+            return AnalyzeUncached(text);
+        }
+
+        var key = cache.KeyOf(text);
+        if (cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = AnalyzeUncached(text);
+        cache.Add(key, result);
+        return result;
+    }
+
+    public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (MessageCache is not { } cache)
+        {
+            return AnalyzeBatchUncached(texts);
+        }
+
+        // Hits are answered from the cache; each distinct missing text is scored once, in one batch.
+        var results = new MessageSignals[texts.Count];
+        var keys = new TextKey[texts.Count];
+        List<string>? missing = null;
+        Dictionary<TextKey, int>? missingIndex = null;
+        int[]? missingOf = null;
+        for (int i = 0; i < texts.Count; i++)
+        {
+            keys[i] = cache.KeyOf(texts[i]);
+            if (cache.TryGet(keys[i], out var cached))
+            {
+                results[i] = cached;
+                continue;
+            }
+
+            missing ??= [];
+            missingIndex ??= [];
+            missingOf ??= new int[texts.Count];
+            if (!missingIndex.TryGetValue(keys[i], out int m))
+            {
+                m = missing.Count;
+                missingIndex[keys[i]] = m;
+                missing.Add(texts[i]);
+            }
+
+            missingOf[i] = m + 1;
+        }
+
+        if (missing is null)
+        {
+            return results;
+        }
+
+        var scored = AnalyzeBatchUncached(missing);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            if (missingOf![i] > 0)
+            {
+                results[i] = scored[missingOf[i] - 1];
+            }
+        }
+
+        foreach (var (key, m) in missingIndex!)
+        {
+            cache.Add(key, scored[m]);
+        }
+
+        return results;
+    }
+
+    private MessageSignals AnalyzeUncached(string text)
     {
         var tokens = _featurizer.Tokenize(text);
         int chunks = MessageFeaturizer.ChunkCount(tokens.Count);
@@ -80,9 +164,8 @@ internal sealed class SafetyScorerCore
         return ModelLayout.Combine(results, ScoreTranscript(tokens));
     }
 
-    public IReadOnlyList<MessageSignals> AnalyzeBatch(IReadOnlyList<string> texts)
+    private MessageSignals[] AnalyzeBatchUncached(IReadOnlyList<string> texts)
     {
-        ArgumentNullException.ThrowIfNull(texts);
         var tokens = new IReadOnlyList<int>[texts.Count];
         var firstChunk = new int[texts.Count];
         int total = 0;
@@ -118,20 +201,29 @@ internal sealed class SafetyScorerCore
 
         try
         {
-            features.Build(window);
+            var memo = AuthorRiskCache;
+            features.Build(window, computeFeatures: memo is null);
             int authors = features.Authors.Count;
             int target = features.RoomTarget();
-            if (target >= 0)
-            {
-                features.BuildRoom(target);
-            }
-
             int rows = authors + (target >= 0 ? 1 : 0);
             int k = HarmNames.All.Count;
             var output = ArrayPool<float>.Shared.Rent(rows * k);
             try
             {
-                _risk.Run(features.FeatureBuffer, rows, output);
+                if (memo is null)
+                {
+                    if (target >= 0)
+                    {
+                        features.BuildRoom(target);
+                    }
+
+                    _risk.Run(features.FeatureBuffer, rows, output);
+                }
+                else
+                {
+                    RunWithMemo(features, memo, authors, target, output);
+                }
+
                 var perAuthor = output.AsSpan(0, authors * k);
                 ApplyEvidenceGate(features, perAuthor);
                 ApplySextortionGate(features, perAuthor, Threshold(HarmNames.Sextortion));
@@ -158,6 +250,138 @@ internal sealed class SafetyScorerCore
     }
 
     /// <summary>
+    /// The per-author risk memo, or null for none: an author's raw aggregator output (before the gates) keyed by a 128-bit
+    /// keyed hash of everything <see cref="RiskFeatures.Compute"/> reads for that author (each unit's signal, harm and
+    /// minor-cue values bit for bit, the long-message unit count, the age band the model sees, the others' minor band and
+    /// strongest minor cue). The aggregator scores each row on its own, so a hit is exactly the row the model would give;
+    /// only set it when that holds (the managed kernel). No author id or text is part of the key or the value.
+    /// </summary>
+    public TextOutputCache<float[]>? AuthorRiskCache { get; set; }
+
+    // Authors found in the memo take their row from it; the others' feature rows are computed into the first rows of
+    // the feature buffer (then the room row, when there is one), scored in one run, and remembered.
+    private void RunWithMemo(WindowFeatures features, TextOutputCache<float[]> memo, int authors, int target, float[] output)
+    {
+        int k = HarmNames.All.Count;
+        int f = RiskFeatures.Count;
+        var missed = ArrayPool<int>.Shared.Rent(authors);
+        var keys = ArrayPool<TextKey>.Shared.Rent(authors);
+        try
+        {
+            int m = 0;
+            for (int a = 0; a < authors; a++)
+            {
+                keys[a] = AuthorKey(features, a, memo);
+                if (memo.TryGet(keys[a], out var row))
+                {
+                    row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
+                    continue;
+                }
+
+                missed[m++] = a;
+            }
+
+            if (target >= 0)
+            {
+                // The room row is written after the authors' rows; the missed authors are then packed before it.
+                features.BuildRoom(target);
+                if (m < authors)
+                {
+                    features.FeatureBuffer.AsSpan(authors * f, f).CopyTo(features.FeatureBuffer.AsSpan(m * f, f));
+                }
+            }
+
+            for (int i = 0; i < m; i++)
+            {
+                features.ComputeAuthor(missed[i], features.FeatureBuffer.AsSpan(i * f, f));
+            }
+
+            int runRows = m + (target >= 0 ? 1 : 0);
+            if (runRows == 0)
+            {
+                return;
+            }
+
+            var scored = ArrayPool<float>.Shared.Rent(runRows * k);
+            try
+            {
+                _risk.Run(features.FeatureBuffer, runRows, scored);
+                for (int i = 0; i < m; i++)
+                {
+                    var row = scored.AsSpan(i * k, k);
+                    row.CopyTo(output.AsSpan(missed[i] * k, k));
+                    memo.Add(keys[missed[i]], row.ToArray());
+                }
+
+                if (target >= 0)
+                {
+                    scored.AsSpan(m * k, k).CopyTo(output.AsSpan(authors * k, k));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scored);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(missed);
+            ArrayPool<TextKey>.Shared.Return(keys);
+        }
+    }
+
+    [ThreadStatic]
+    private static uint[]? t_keyBuffer;
+
+    // Everything RiskFeatures.Compute reads for the author, as 32-bit words (floats by their bits), lengths included so
+    // that no two different inputs give the same words.
+    private static TextKey AuthorKey(WindowFeatures features, int author, TextOutputCache<float[]> memo)
+    {
+        features.AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue);
+        var units = features.Units[author];
+        int words = 5;
+        for (int u = 0; u < units.Count; u++)
+        {
+            words += 3 + units[u].Probabilities.Length + units[u].HarmProbabilities.Length;
+        }
+
+        var buffer = t_keyBuffer;
+        if (buffer is null || buffer.Length < words)
+        {
+            t_keyBuffer = buffer = new uint[Math.Max(words, 256)];
+        }
+
+        int w = 0;
+        buffer[w++] = (uint)units.Count;
+        buffer[w++] = (uint)longUnits;
+        buffer[w++] = (uint)authorAge;
+        buffer[w++] = othersMinor ? 1u : 0u;
+        buffer[w++] = Bits(othersCue);
+        for (int u = 0; u < units.Count; u++)
+        {
+            var unit = units[u];
+            var p = unit.Probabilities;
+            var h = unit.HarmProbabilities;
+            buffer[w++] = (uint)p.Length;
+            buffer[w++] = (uint)h.Length;
+            buffer[w++] = Bits(unit.MinorCue);
+            for (int i = 0; i < p.Length; i++)
+            {
+                buffer[w++] = Bits(p[i]);
+            }
+
+            for (int i = 0; i < h.Length; i++)
+            {
+                buffer[w++] = Bits(h[i]);
+            }
+        }
+
+        return memo.KeyOf(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan(0, w)));
+    }
+
+    private static uint Bits(float value) => unchecked((uint)BitConverter.SingleToInt32Bits(value));
+
+    /// <summary>
     /// An unexplained grooming risk is multiplied by this (see <see cref="ApplyEvidenceGate"/>): below the model's alert
     /// threshold and below every threshold of the policy presets (lowest 0.5), while the ranking among such authors is kept.
     /// </summary>
@@ -181,17 +405,12 @@ internal sealed class SafetyScorerCore
         throw new InvalidOperationException($"Unknown harm '{harm}'.");
     }
 
-    /// <summary>Index of the first signal of <paramref name="harm"/> in <see cref="SignalNames.All"/>.</summary>
-    private static int FirstSignal(int harm)
-    {
-        int first = 0;
-        for (int h = 0; h < harm; h++)
-        {
-            first += SignalNames.Of(HarmNames.All[h]).Count;
-        }
+    // Index of each harm's first signal in SignalNames.All, and its signal count (computed once: read per author per gate).
+    private static readonly int[] FirstSignals = [.. Enumerable.Range(0, HarmNames.All.Count).Select(h => Enumerable.Range(0, h).Sum(g => SignalNames.Of(HarmNames.All[g]).Count))];
+    private static readonly int[] SignalCounts = [.. HarmNames.All.Select(h => SignalNames.Of(h).Count)];
 
-        return first;
-    }
+    /// <summary>Index of the first signal of <paramref name="harm"/> in <see cref="SignalNames.All"/>.</summary>
+    private static int FirstSignal(int harm) => FirstSignals[harm];
 
     private float Threshold(string harm) => Descriptor.AlertThresholds.TryGetValue(harm, out var t) ? t : 0.5f;
 
@@ -211,9 +430,10 @@ internal sealed class SafetyScorerCore
         for (int a = 0; a < features.Authors.Count; a++)
         {
             bool groomingFired = false;
-            foreach (var unit in features.Units[a])
+            var units = features.Units[a];
+            for (int u = 0; u < units.Count && !groomingFired; u++)
             {
-                var p = unit.Probabilities;
+                var p = units[u].Probabilities;
                 for (int i = 0; i < p.Length && i < groomingSignals && !groomingFired; i++)
                 {
                     groomingFired = p[i] >= RiskFeatures.FiredThreshold;
@@ -256,7 +476,7 @@ internal sealed class SafetyScorerCore
     {
         int k = HarmNames.All.Count;
         int sextortion = SextortionIndex;
-        Span<bool> fired = stackalloc bool[SignalNames.Sextortion.Count];
+        Span<bool> fired = stackalloc bool[SignalCounts[SextortionIndex]];
         for (int a = 0; a < features.Authors.Count; a++)
         {
             int kinds = FiredKinds(features.Units[a], sextortion, fired, out float line);
@@ -309,7 +529,7 @@ internal sealed class SafetyScorerCore
 
     private static bool TraffickingExplained(IReadOnlyList<MessageSignals> units)
     {
-        Span<bool> fired = stackalloc bool[SignalNames.Trafficking.Count];
+        Span<bool> fired = stackalloc bool[SignalCounts[TraffickingIndex]];
         int kinds = FiredKinds(units, TraffickingIndex, fired, out float line);
         return kinds >= 2 || (fired[DocumentsDebtSlot] && line >= RiskFeatures.FiredThreshold);
     }
@@ -324,17 +544,19 @@ internal sealed class SafetyScorerCore
         int first = FirstSignal(harm);
         fired.Clear();
         line = 0f;
-        foreach (var unit in units)
+        for (int u = 0; u < units.Count; u++)
         {
+            var unit = units[u];
             var p = unit.Probabilities;
             for (int i = 0; i < fired.Length && first + i < p.Length; i++)
             {
                 fired[i] |= p[first + i] >= RiskFeatures.FiredThreshold;
             }
 
-            if (unit.HarmProbabilities.Length > harm)
+            var harms = unit.HarmProbabilities;
+            if (harms.Length > harm)
             {
-                line = Math.Max(line, unit.HarmProbabilities[harm]);
+                line = Math.Max(line, harms[harm]);
             }
         }
 
@@ -351,11 +573,11 @@ internal sealed class SafetyScorerCore
     private static bool LivestreamExplained(IReadOnlyList<MessageSignals> units, out int firedUnits)
     {
         int first = FirstSignal(LivestreamIndex);
-        int count = SignalNames.LivestreamCoercion.Count;
+        int count = SignalCounts[LivestreamIndex];
         firedUnits = 0;
-        foreach (var unit in units)
+        for (int u = 0; u < units.Count; u++)
         {
-            var p = unit.Probabilities;
+            var p = units[u].Probabilities;
             bool any = false;
             for (int i = 0; i < count && first + i < p.Length; i++)
             {

@@ -151,6 +151,45 @@ internal sealed class WindowFeatures
     public IReadOnlyList<int> PooledAuthor => _pooledAuthor;
 
     /// <summary>
+    /// The inputs of <paramref name="author"/>'s <see cref="RiskFeatures"/> besides the units: how many units are chunks
+    /// of long messages, the age band the model sees, whether another author is a known minor, and the others' strongest
+    /// minor cue.
+    /// </summary>
+    public void AuthorInputs(int author, out int longMessageUnits, out AgeBand authorAge, out bool othersMinor, out float othersCue)
+    {
+        othersCue = 0;
+        for (int b = 0; b < _authors.Count; b++)
+        {
+            if (b != author)
+            {
+                othersCue = Math.Max(othersCue, _minorCue[b]);
+            }
+        }
+
+        othersMinor = false;
+        for (int b = 0; b < _authors.Count; b++)
+        {
+            if (b != author && _ages[b] is AgeBand.Child or AgeBand.Teen)
+            {
+                othersMinor = true;
+                break;
+            }
+        }
+
+        // The author's own minor band enters the model only when assured: an unassured "14" could be an adult's claim
+        // and must not lower their risk. Other authors' minor bands count whatever their assurance (they only protect).
+        authorAge = (_ages[author] is AgeBand.Child or AgeBand.Teen) && !_assured[author] ? AgeBand.Unknown : _ages[author];
+        longMessageUnits = _longMessageUnits[author];
+    }
+
+    /// <summary>Writes <paramref name="author"/>'s <see cref="RiskFeatures"/> row into <paramref name="destination"/>.</summary>
+    public void ComputeAuthor(int author, Span<float> destination)
+    {
+        AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue);
+        RiskFeatures.Compute(_units[author], longUnits, authorAge, othersMinor, othersCue, destination);
+    }
+
+    /// <summary>
     /// Pools the units of every author except <paramref name="target"/> into one pseudo-author and writes its
     /// <see cref="RiskFeatures"/> into row <see cref="Authors"/>.Count of <see cref="FeatureBuffer"/> (grown as needed).
     /// The pseudo-author has unknown age; the target's minor band and minor cue are its "others".
@@ -190,7 +229,22 @@ internal sealed class WindowFeatures
     }
 
     /// <summary>Whether any author of the window has a known age band.</summary>
-    public bool AnyKnownAge => _ages.Any(a => a != AgeBand.Unknown);
+    public bool AnyKnownAge
+    {
+        get
+        {
+            // A loop, not LINQ: read once per author per assessment.
+            for (int a = 0; a < _ages.Count; a++)
+            {
+                if (_ages[a] != AgeBand.Unknown)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>
     /// How strongly another participant of the window is a minor: 1 when one has a known child or teen age band, else
@@ -218,7 +272,13 @@ internal sealed class WindowFeatures
     }
 
     /// <summary>Builds the features of a window. A message scored in chunks contributes its <see cref="MessageSignals.Chunks"/> as units.</summary>
-    public void Build(IReadOnlyList<WindowMessage> window)
+    public void Build(IReadOnlyList<WindowMessage> window) => Build(window, computeFeatures: true);
+
+    /// <summary>
+    /// Builds the window's units and author context; with <paramref name="computeFeatures"/> false the per-author
+    /// feature rows are left for <see cref="ComputeAuthor"/> (the caller may already know some authors' risk).
+    /// </summary>
+    public void Build(IReadOnlyList<WindowMessage> window, bool computeFeatures)
     {
         ArgumentNullException.ThrowIfNull(window);
         _authors.Clear();
@@ -302,31 +362,14 @@ internal sealed class WindowFeatures
             _minorCue[a] = RiskFeatures.MaxMinorCue(_units[a]);
         }
 
+        if (!computeFeatures)
+        {
+            return;
+        }
+
         for (int a = 0; a < _authors.Count; a++)
         {
-            float othersCue = 0;
-            for (int b = 0; b < _authors.Count; b++)
-            {
-                if (b != a)
-                {
-                    othersCue = Math.Max(othersCue, _minorCue[b]);
-                }
-            }
-
-            bool othersMinor = false;
-            for (int b = 0; b < _authors.Count; b++)
-            {
-                if (b != a && _ages[b] is AgeBand.Child or AgeBand.Teen)
-                {
-                    othersMinor = true;
-                    break;
-                }
-            }
-
-            // The author's own minor band enters the model only when assured: an unassured "14" could be an adult's claim
-            // and must not lower their risk. Other authors' minor bands count whatever their assurance (they only protect).
-            var authorAge = (_ages[a] is AgeBand.Child or AgeBand.Teen) && !_assured[a] ? AgeBand.Unknown : _ages[a];
-            RiskFeatures.Compute(_units[a], _longMessageUnits[a], authorAge, othersMinor, othersCue, _features.AsSpan(a * f, f));
+            ComputeAuthor(a, _features.AsSpan(a * f, f));
         }
     }
 }

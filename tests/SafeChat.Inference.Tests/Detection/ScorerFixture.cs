@@ -8,7 +8,14 @@ namespace SafeChat.Inference.Tests.Detection;
 /// <summary>One scorer (the shipped default models) shared by the detection tests.</summary>
 public sealed class ScorerFixture : IDisposable
 {
-    public OnnxSafetyScorer Scorer { get; } = OnnxSafetyScorer.LoadDefault();
+    // The message cache is off here so that every test scores its texts (parity and batch-independence tests would
+    // otherwise compare a result with itself); Caching/ScorerMessageCacheTests covers the cache.
+    public OnnxSafetyScorer Scorer { get; } = new Func<OnnxSafetyScorer>(() =>
+    {
+        var scorer = OnnxSafetyScorer.LoadDefault();
+        scorer.MessageCacheCapacity = 0;
+        return scorer;
+    })();
 
     public float Threshold(string harm) => Scorer.Descriptor.AlertThresholds[harm];
 

@@ -1,0 +1,197 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace SafeChat.Inference.Caching;
+
+/// <summary>
+/// A bounded, thread-safe map from a text to a value computed from that text alone (a message's model outputs), for
+/// chat where the same short lines come again and again ("gg", "lol", "?"). It stores no text: each entry is the text's
+/// 128-bit keyed hash (SipHash-1-3, <see cref="SipHash128"/>, under a random key drawn per cache, so collisions cannot be made on
+/// purpose and happen by chance with probability about n²/2¹²⁹) and the value. At most <see cref="Capacity"/> entries;
+/// beyond it the CLOCK policy (second chance: an entry read since the hand last passed it is kept once more) evicts.
+/// Entries are spread over independently locked shards by their hash.
+/// </summary>
+/// <typeparam name="TValue">The cached value; must be immutable, since every hit shares the same instance.</typeparam>
+internal sealed class TextOutputCache<TValue>
+    where TValue : class
+{
+    private const int EntriesPerShardBeforeSplitting = 1024;
+    private const int MaxShards = 16;
+
+    private readonly Shard[] _shards;
+    private readonly ulong _k0;
+    private readonly ulong _k1;
+
+    /// <summary>Creates an empty cache holding at most <paramref name="capacity"/> entries.</summary>
+    public TextOutputCache(int capacity)
+    {
+        if (capacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity must be at least 1.");
+        }
+
+        Capacity = capacity;
+        int shards = Math.Max(1, Math.Min(MaxShards, capacity / EntriesPerShardBeforeSplitting));
+        _shards = new Shard[shards];
+        for (int i = 0; i < shards; i++)
+        {
+            _shards[i] = new Shard((capacity / shards) + (i < capacity % shards ? 1 : 0));
+        }
+
+        var key = new byte[16];
+        using (var random = RandomNumberGenerator.Create())
+        {
+            random.GetBytes(key);
+        }
+
+        _k0 = BitConverter.ToUInt64(key, 0);
+        _k1 = BitConverter.ToUInt64(key, 8);
+    }
+
+    /// <summary>The most entries held.</summary>
+    public int Capacity { get; }
+
+    /// <summary>How many entries are held now.</summary>
+    public int Count
+    {
+        get
+        {
+            int count = 0;
+            foreach (var shard in _shards)
+            {
+                lock (shard.Gate)
+                {
+                    count += shard.Count;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>How many lookups found their entry.</summary>
+    public long Hits => Sum(static s => s.Hits);
+
+    /// <summary>How many lookups found nothing.</summary>
+    public long Misses => Sum(static s => s.Misses);
+
+    /// <summary>How many entries were evicted to make room.</summary>
+    public long Evictions => Sum(static s => s.Evictions);
+
+    /// <summary>The cache key of <paramref name="text"/> (its keyed hash; the text itself is not kept).</summary>
+    public TextKey KeyOf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SipHash128.Hash13(MemoryMarshal.AsBytes(text.AsSpan()), _k0, _k1);
+    }
+
+    /// <summary>The cache key of arbitrary content (for values computed from bytes rather than a text).</summary>
+    public TextKey KeyOf(ReadOnlySpan<byte> content) => SipHash128.Hash13(content, _k0, _k1);
+
+    /// <summary>Looks <paramref name="key"/> up; a hit marks the entry as recently used.</summary>
+    public bool TryGet(TextKey key, out TValue value)
+    {
+        var shard = ShardFor(key);
+        lock (shard.Gate)
+        {
+            if (shard.Index.TryGetValue(key, out int slot))
+            {
+                shard.Referenced[slot] = true;
+                shard.Hits++;
+                value = shard.Values[slot]!;
+                return true;
+            }
+
+            shard.Misses++;
+        }
+
+        value = null!;
+        return false;
+    }
+
+    /// <summary>Adds (or replaces) the value of <paramref name="key"/>, evicting by CLOCK when the shard is full.</summary>
+    public void Add(TextKey key, TValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var shard = ShardFor(key);
+        lock (shard.Gate)
+        {
+            if (shard.Index.TryGetValue(key, out int existing))
+            {
+                shard.Values[existing] = value;
+                return;
+            }
+
+            int slot;
+            if (shard.Count < shard.Keys.Length)
+            {
+                slot = shard.Count++;
+            }
+            else
+            {
+                // Second chance: clear the referenced bits the hand passes until it finds an entry not read since.
+                while (shard.Referenced[shard.Hand])
+                {
+                    shard.Referenced[shard.Hand] = false;
+                    shard.Hand = (shard.Hand + 1) % shard.Keys.Length;
+                }
+
+                slot = shard.Hand;
+                shard.Hand = (shard.Hand + 1) % shard.Keys.Length;
+                shard.Index.Remove(shard.Keys[slot]);
+                shard.Evictions++;
+            }
+
+            shard.Keys[slot] = key;
+            shard.Values[slot] = value;
+            shard.Referenced[slot] = false;
+            shard.Index[key] = slot;
+        }
+    }
+
+    /// <summary>Drops every entry (the counters are kept).</summary>
+    public void Clear()
+    {
+        foreach (var shard in _shards)
+        {
+            lock (shard.Gate)
+            {
+                shard.Index.Clear();
+                Array.Clear(shard.Values, 0, shard.Values.Length);
+                Array.Clear(shard.Referenced, 0, shard.Referenced.Length);
+                shard.Count = 0;
+                shard.Hand = 0;
+            }
+        }
+    }
+
+    private Shard ShardFor(TextKey key) => _shards.Length == 1 ? _shards[0] : _shards[(int)(key.High % (ulong)_shards.Length)];
+
+    private long Sum(Func<Shard, long> counter)
+    {
+        long total = 0;
+        foreach (var shard in _shards)
+        {
+            lock (shard.Gate)
+            {
+                total += counter(shard);
+            }
+        }
+
+        return total;
+    }
+
+    private sealed class Shard(int capacity)
+    {
+        public readonly object Gate = new();
+        public readonly Dictionary<TextKey, int> Index = [];
+        public readonly TextKey[] Keys = new TextKey[capacity];
+        public readonly TValue?[] Values = new TValue?[capacity];
+        public readonly bool[] Referenced = new bool[capacity];
+        public int Count;
+        public int Hand;
+        public long Hits;
+        public long Misses;
+        public long Evictions;
+    }
+}

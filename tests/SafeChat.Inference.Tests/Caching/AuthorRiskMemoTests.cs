@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+using SafeChat.Conversations;
+using SafeChat.Scoring;
+
+namespace SafeChat.Inference.Tests.Caching;
+
+/// <summary>The per-author memo of the risk aggregator's rows: assessments identical bit for bit with and without it.</summary>
+public sealed class AuthorRiskMemoTests
+{
+    private static readonly string LongLog = string.Join(" ", Enumerable.Repeat("this is a long pasted log line with many words and more words", 12));
+
+    private static readonly (string Author, AgeBand Age, AgeAssurance Assurance, string Text)[] Conversation =
+    [
+        ("a", AgeBand.Unknown, AgeAssurance.Unknown, "gg"),
+        ("b", AgeBand.Teen, AgeAssurance.Unknown, "how old r u btw"),
+        ("a", AgeBand.Unknown, AgeAssurance.Unknown, "ur so mature for ur age fr"),
+        ("c", AgeBand.Adult, AgeAssurance.Unknown, "lol"),
+        ("b", AgeBand.Teen, AgeAssurance.Unknown, "im 13"),
+        ("a", AgeBand.Unknown, AgeAssurance.Unknown, "dont tell ur parents ok its our thing"),
+        ("d", AgeBand.Unknown, AgeAssurance.Unknown, "turn around slowly for the camera"),
+        ("c", AgeBand.Adult, AgeAssurance.Unknown, "send me a pic or i post the video"),
+        ("d", AgeBand.Unknown, AgeAssurance.Unknown, "turn around again and show us"),
+        ("a", AgeBand.Unknown, AgeAssurance.Unknown, LongLog),
+        ("e", AgeBand.Child, AgeAssurance.Unknown, "you have 24 hours to pay"),
+        ("a", AgeBand.Unknown, AgeAssurance.Unknown, "gg"),
+    ];
+
+    [Fact]
+    public void Assess_EveryPrefixWithMemo_BitIdenticalToWithoutMemoOnFirstAndRepeatedRuns()
+    {
+        using var memo = OnnxSafetyScorer.LoadDefault();
+        using var plain = OnnxSafetyScorer.LoadDefault();
+        plain.MessageCacheCapacity = 0;
+        Assert.NotNull(memo.AuthorRiskCache);
+        Assert.Null(plain.AuthorRiskCache);
+
+        var windows = Windows(plain);
+        var expected = windows.Select(w => Describe(plain.Assess(w))).ToArray();
+        var first = windows.Select(w => Describe(memo.Assess(w))).ToArray();
+        var second = windows.Select(w => Describe(memo.Assess(w))).ToArray();
+
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, second);
+        Assert.Contains(expected, e => e.Contains("room=", StringComparison.Ordinal) && !e.Contains("room=none", StringComparison.Ordinal));
+        Assert.True(memo.AuthorRiskCache!.Hits > 0);
+    }
+
+    [Fact]
+    public void Assess_SameAuthorInputsInAnotherConversation_HitsTheMemo()
+    {
+        using var scorer = OnnxSafetyScorer.LoadDefault();
+        var gg = scorer.AnalyzeMessage("gg");
+        var lol = scorer.AnalyzeMessage("lol");
+
+        // Other ids, same scores and age context: the memo key holds no id.
+        scorer.Assess([new WindowMessage(0, "x", AgeBand.Unknown, gg), new WindowMessage(1, "y", AgeBand.Unknown, lol)]);
+        long hits = scorer.AuthorRiskCache!.Hits;
+        scorer.Assess([new WindowMessage(0, "p", AgeBand.Unknown, gg), new WindowMessage(1, "q", AgeBand.Unknown, lol)]);
+
+        Assert.Equal(hits + 2, scorer.AuthorRiskCache.Hits);
+    }
+
+    [Fact]
+    public void Assess_SameScoresOtherAgeContext_MissesTheMemoForTheAuthorWhoseInputsChanged()
+    {
+        using var scorer = OnnxSafetyScorer.LoadDefault();
+        var gg = scorer.AnalyzeMessage("gg");
+        var lol = scorer.AnalyzeMessage("lol");
+
+        scorer.Assess([new WindowMessage(0, "x", AgeBand.Unknown, gg), new WindowMessage(1, "y", AgeBand.Unknown, lol)]);
+        long hits = scorer.AuthorRiskCache!.Hits;
+        scorer.Assess([new WindowMessage(0, "x", AgeBand.Unknown, gg), new WindowMessage(1, "y", AgeBand.Teen, lol)]);
+
+        // x now has a known minor among the others: a new row. y's unassured teen band does not enter y's own row
+        // (only assured minor bands do), so y's row is the one already computed.
+        Assert.Equal(hits + 1, scorer.AuthorRiskCache.Hits);
+    }
+
+    private static List<WindowMessage[]> Windows(OnnxSafetyScorer scorer)
+    {
+        var messages = Conversation
+            .Select((m, i) => new WindowMessage(i, m.Author, m.Age, scorer.AnalyzeMessage(m.Text), m.Assurance))
+            .ToArray();
+        return [.. Enumerable.Range(1, messages.Length).Select(n => messages[..n])];
+    }
+
+    private static string Describe(RiskAssessment assessment)
+    {
+        var text = new StringBuilder();
+        text.Append("risk=").Append(Bits(assessment.Risk));
+        foreach (var (harm, value) in assessment.Harms.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append(' ').Append(harm).Append('=').Append(Bits(value));
+        }
+
+        foreach (var author in assessment.Authors)
+        {
+            text.Append(" | ").Append(author.AuthorId);
+            foreach (var (harm, value) in author.Harms.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                text.Append(' ').Append(harm).Append('=').Append(Bits(value));
+            }
+        }
+
+        foreach (var signal in assessment.Signals)
+        {
+            text.Append(" | ").Append(signal.Signal).Append('@').Append(signal.AuthorId).Append('#')
+                .Append(signal.MessageIndex.ToString(CultureInfo.InvariantCulture)).Append('=').Append(Bits(signal.Probability));
+        }
+
+        if (assessment.Room is { } room)
+        {
+            text.Append(" | room=").Append(room.TargetId).Append(':').Append(string.Join(",", room.ContributingAuthors));
+            foreach (var (harm, value) in room.Harms.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                text.Append(' ').Append(harm).Append('=').Append(Bits(value));
+            }
+        }
+        else
+        {
+            text.Append(" | room=none");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Bits(float value) => BitConverter.SingleToInt32Bits(value).ToString("x8", CultureInfo.InvariantCulture);
+}
