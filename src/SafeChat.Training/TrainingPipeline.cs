@@ -286,7 +286,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         }
 
         var vocabulary = VocabularyBuilder.Build(Texts().Select(MessageFeaturizer.Normalize), maxWords: 30_000, minWordCount: 3, maxSuffixes: 3_000,
-            languageTexts, TokenFeatures.Negators.Concat(TokenFeatures.ScopeBreaks).Append("no"));
+            languageTexts, TokenFeatures.Negators.Concat(TokenFeatures.ScopeBreaks).Append("no")
+                .Concat(options.TokenFeatures >= TokenFeatures.AdviceVersion ? TokenFeatures.AdviceTriggerWords : []));
         log.WriteLine($"vocabulary: {vocabulary.Count} tokens ({string.Join(", ", languageTexts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value.Count} texts"))})");
         return VocabularyBuilder.ToFileBytes(vocabulary);
     }
