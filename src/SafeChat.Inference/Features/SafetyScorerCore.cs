@@ -231,7 +231,7 @@ internal sealed class SafetyScorerCore
         }
     }
 
-    /// <summary>A sextortion line score at least this strong explains a sextortion alert together with one fired sextortion signal.</summary>
+    /// <summary>A sextortion line score at least this strong explains a sextortion alert on its own.</summary>
     public const float StrongSextortionLine = 0.9f;
 
     /// <summary>
@@ -248,8 +248,7 @@ internal sealed class SafetyScorerCore
     /// <summary>
     /// A sextortion alert must be explained by at least two different fired sextortion signals by the author (a claim with
     /// a threat, demand or deadline; or a threat with a demand when no claim is made), or by a strong sextortion line
-    /// score (<see cref="StrongSextortionLine"/>) together with at least one fired sextortion signal (a line score with no
-    /// signal at all, e.g. an IRC argument about malware blocking installs, explains nothing). One signal alone ("it says I have it", "the deadline is 9") scales the
+    /// score (<see cref="StrongSextortionLine"/>). One signal alone ("it says I have it", "the deadline is 9") scales the
     /// author's sextortion risk by <see cref="UnexplainedRiskScale"/>, below every threshold. Three or more different
     /// signals alert whatever the aggregator says (see <see cref="SextortionKindsThatAlert"/>).
     /// </summary>
@@ -266,7 +265,7 @@ internal sealed class SafetyScorerCore
             {
                 risk = Math.Max(risk, Math.Min(1f, threshold + NoClaimLiftMargin));
             }
-            else if (kinds < 2 && (line < StrongSextortionLine || kinds == 0))
+            else if (kinds < 2 && line < StrongSextortionLine)
             {
                 risk *= UnexplainedRiskScale;
             }
