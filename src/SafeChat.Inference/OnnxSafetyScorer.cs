@@ -251,10 +251,10 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         }
 
         int version = node.GetValue<int>();
-        return version is TokenFeatures.PlainVersion or TokenFeatures.NegationVersion
+        return version is >= TokenFeatures.PlainVersion and <= TokenFeatures.LatestVersion
             ? version
             : throw new ModelCardException($"{model.SourceName}/{ModelCard.CardFileName}", $"$.hyperparameters.{ModelLayout.TokenFeaturesKey}",
-                $"must be {TokenFeatures.PlainVersion} or {TokenFeatures.NegationVersion} for this scorer.");
+                $"must be {TokenFeatures.PlainVersion} to {TokenFeatures.LatestVersion} for this scorer.");
     }
 
     private static void RequireNumber(ModelCard card, string file, string key, int expected)

@@ -162,6 +162,10 @@ public static class TrainCommand
         sb.AppendLine("  Microsoft.ML.Tokenizers `WordPieceTokenizer` with a vocabulary built from the normalized training text (`vocab.txt`) →");
         sb.AppendLine("  token unigrams + bigrams per chunk of ≤ 20 tokens (stride 15), FNV-1a hashed into 2^17 buckets, valued 1/sqrt(#features).");
         sb.AppendLine("  Long messages (a pasted chat log) are scored chunk by chunk; the aggregator sees every chunk as a unit.");
+        sb.AppendLine($"  Token features v{options.TokenFeatures} (model card `token_features`; absent = 1): v2 gives the unigrams of the 3 words after a negator");
+        sb.AppendLine("  their own buckets and short turns a turn-length feature; v3 also gives the unigrams of the 10 words after an advice,");
+        sb.AppendLine("  hypothetical or reported-speech trigger (\"if anyone\", \"nobody who\", \"never let anyone\", \"he asked me\", \"si alguien\",");
+        sb.AppendLine("  \"wenn jemand\", \"als iemand\", \"agar koi\"; `TokenFeatures.AdviceTriggers`) their own buckets; bigrams stay plain.");
         sb.AppendLine("- **safechat-signals-v1**: one ML.NET L-BFGS logistic regression per label (19 signals + one `<harm>_line` head per harm");
         sb.AppendLine("  + internal `minor_cue`), weights copied into a sparse Gather/Mul/ReduceSum ONNX graph (float16 weights). Signal heads learn");
         sb.AppendLine("  from the annotated synthetic lines, the hand-written conversations and ~2,500 hand-written annotated lines (positives in many");

@@ -56,7 +56,7 @@ internal sealed class TrainingOptions
     /// </summary>
     public float WeakLabelWeight { get; set; }
 
-    /// <summary>Token feature version of the signals model (2: negation scopes and turn length; 1: plain n-grams).</summary>
+    /// <summary>Token feature version of the signals model (3: advice scopes too; 2: negation scopes and turn length; 1: plain n-grams).</summary>
     public int TokenFeatures { get; set; } = SafeChat.Inference.Features.TokenFeatures.CurrentVersion;
 
     /// <summary>Also replay synthetic training conversations with their age bands hidden (aggregator rows).</summary>
@@ -107,7 +107,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -144,7 +144,8 @@ internal sealed class TrainingOptions
                                     shipped folded into the signals graph (one row per vocabulary token)
           --semantic-dim N          PCA components of the table (default 64)
           --semantic-scale X        mean norm of a chunk's semantic vector (default 1; the hashed part has norm 1)
-          --token-features 1|2      token features of the signals model (default 2: negation scopes, turn length)
+          --token-features 1|2|3    token features of the signals model (default 3: negation scopes, turn length,
+                                    advice/hypothetical scopes; 2 without the advice scopes)
           --line-cache DIR          keep the trained line models in DIR, keyed by a fingerprint of the line data and
                                     options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
@@ -284,13 +285,13 @@ internal sealed class TrainingOptions
 
                     break;
                 case "--token-features":
-                    if (value is not ("1" or "2"))
+                    if (value is not ("1" or "2" or "3"))
                     {
-                        stderr.WriteLine($"train: option {arg} needs 1 or 2, got '{value}'.");
+                        stderr.WriteLine($"train: option {arg} needs 1, 2 or 3, got '{value}'.");
                         return null;
                     }
 
-                    options.TokenFeatures = value == "1" ? 1 : 2;
+                    options.TokenFeatures = value[0] - '0';
                     break;
                 case "--seed" or "--pj-lines" or "--folds":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < 0)

@@ -286,7 +286,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         }
 
         var vocabulary = VocabularyBuilder.Build(Texts().Select(MessageFeaturizer.Normalize), maxWords: 30_000, minWordCount: 3, maxSuffixes: 3_000,
-            languageTexts, TokenFeatures.Negators.Concat(TokenFeatures.ScopeBreaks).Append("no"));
+            languageTexts, TokenFeatures.Negators.Concat(TokenFeatures.ScopeBreaks).Append("no")
+                .Concat(options.TokenFeatures >= TokenFeatures.AdviceVersion ? TokenFeatures.AdviceTriggerWords : []));
         log.WriteLine($"vocabulary: {vocabulary.Count} tokens ({string.Join(", ", languageTexts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value.Count} texts"))})");
         return VocabularyBuilder.ToFileBytes(vocabulary);
     }
@@ -393,6 +394,13 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 int caught = pjAll.Count(c => trace(c).Max(harm) >= chosen);
                 int flagged = syntheticBenign.Count(v => v >= chosen);
                 log.WriteLine($"  at {chosen:F3}: validation-offender sessions caught {caught}/{pjAll.Count}, synthetic benign (validation + out-of-fold) flagged {flagged}/{syntheticBenign.Count}");
+                // Which conversations bind the threshold (ids and scores only, never text): the synthetic benign ones
+                // flagged at it and the validation-offender sessions it misses.
+                var flaggedIds = synthetic.Where(c => c.Label == HarmLabel.Benign).Select(c => (c.Id, Score: trace(c).Max(harm)))
+                    .Where(p => p.Score >= chosen).OrderByDescending(p => p.Score).Select(p => $"{p.Id} {p.Score:F3}");
+                log.WriteLine($"  synthetic benign flagged: {string.Join(", ", flaggedIds)}");
+                var missed = pjAll.Select(c => (c.Id, Score: trace(c).Max(harm))).Where(p => p.Score < chosen).OrderByDescending(p => p.Score).Select(p => $"{p.Id} {p.Score:F3}");
+                log.WriteLine($"  validation-offender sessions missed: {string.Join(", ", missed)}");
             }
 
             notes[HarmNames.All[h]] = $"max(false-positive limits on validation [{string.Join("; ", perGroup)}]{realNote}, " +

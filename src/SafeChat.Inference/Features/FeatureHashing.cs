@@ -18,11 +18,15 @@ internal static class FeatureHashing
     private const int BigramTag = 2;
     private const int NegatedUnigramTag = 3;
     private const int TurnLengthTag = 4;
+    private const int AdviceUnigramTag = 5;
 
     public static int Unigram(int tokenId) => Bucket(Mix(Mix(FnvOffsetBasis, UnigramTag), tokenId));
 
     /// <summary>A token inside a negation scope ("pay" in "do not pay"): its own bucket, apart from the plain unigram.</summary>
     public static int NegatedUnigram(int tokenId) => Bucket(Mix(Mix(FnvOffsetBasis, NegatedUnigramTag), tokenId));
+
+    /// <summary>A token inside an advice/hypothetical scope ("pictures" in "if anyone asks you for pictures"): its own bucket.</summary>
+    public static int AdviceUnigram(int tokenId) => Bucket(Mix(Mix(FnvOffsetBasis, AdviceUnigramTag), tokenId));
 
     /// <summary>The turn-length feature of a message of <paramref name="tokenCount"/> tokens.</summary>
     public static int TurnLength(int tokenCount) => Bucket(Mix(Mix(FnvOffsetBasis, TurnLengthTag), tokenCount));

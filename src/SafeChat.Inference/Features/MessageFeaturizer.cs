@@ -16,6 +16,10 @@ namespace SafeChat.Inference.Features;
 /// plain, so "dont tell" keeps its meaning); and a message of at most <see cref="TokenFeatures.ShortTurnTokens"/> tokens
 /// gets one turn-length feature per length, with values 1/sqrt(max(#features, <see cref="TokenFeatures.MinFeatureNorm"/>)),
 /// so a one-word turn ("9", "LETS GO") cannot put its whole weight on one word.
+/// Feature version 3 (<see cref="TokenFeatures.AdviceVersion"/>) adds advice/hypothetical/reported-speech scopes: the
+/// words after a trigger of <see cref="TokenFeatures.AdviceTriggers"/> ("if anyone", "nobody who", "never let anyone",
+/// "he asked me", "si alguien", "wenn jemand", "als iemand", "agar koi") go to advice buckets (they take precedence
+/// over negated buckets; bigrams stay plain), so advice ABOUT a signal can be learned apart from the signal.
 /// </remarks>
 internal sealed class MessageFeaturizer
 {
@@ -48,11 +52,13 @@ internal sealed class MessageFeaturizer
 
     private readonly WordPieceTokenizer _tokenizer;
     private readonly TokenKind[] _kinds;
+    private readonly Dictionary<int, int[][]>? _adviceTriggers;
 
-    private MessageFeaturizer(WordPieceTokenizer tokenizer, TokenKind[] kinds, int featureVersion)
+    private MessageFeaturizer(WordPieceTokenizer tokenizer, TokenKind[] kinds, int featureVersion, Dictionary<int, int[][]>? adviceTriggers)
     {
         _tokenizer = tokenizer;
         _kinds = kinds;
+        _adviceTriggers = adviceTriggers;
         FeatureVersion = featureVersion;
         VocabularySize = kinds.Length;
     }
@@ -69,7 +75,7 @@ internal sealed class MessageFeaturizer
         ScopeBreak,
     }
 
-    /// <summary>The token feature version (<see cref="TokenFeatures.PlainVersion"/> or <see cref="TokenFeatures.NegationVersion"/>).</summary>
+    /// <summary>The token feature version (<see cref="TokenFeatures.PlainVersion"/>, <see cref="TokenFeatures.NegationVersion"/> or <see cref="TokenFeatures.AdviceVersion"/>).</summary>
     public int FeatureVersion { get; }
 
     /// <summary>The number of tokens in the vocabulary (ids are in [0, VocabularySize)).</summary>
@@ -82,7 +88,7 @@ internal sealed class MessageFeaturizer
 
     /// <summary>This featurizer, also writing semantic token ids (model feature count = hash buckets + vocabulary size).</summary>
     public MessageFeaturizer WithSemanticFeatures() =>
-        new(_tokenizer, _kinds, FeatureVersion) { SemanticOffset = SemanticFeatures.Offset };
+        new(_tokenizer, _kinds, FeatureVersion, _adviceTriggers) { SemanticOffset = SemanticFeatures.Offset };
 
     /// <summary>Writes one chunk's features with this featurizer's semantic setting (see <see cref="WriteChunk(IReadOnlyList{int}, int, Span{long}, Span{float}, int)"/>).</summary>
     public int WriteChunk(IReadOnlyList<int> tokens, int chunkIndex, Span<long> ids, Span<float> values) =>
@@ -94,15 +100,15 @@ internal sealed class MessageFeaturizer
     public static MessageFeaturizer Create(Stream vocabulary, int featureVersion = TokenFeatures.PlainVersion)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        if (featureVersion is not (TokenFeatures.PlainVersion or TokenFeatures.NegationVersion))
+        if (featureVersion is < TokenFeatures.PlainVersion or > TokenFeatures.LatestVersion)
         {
-            throw new ArgumentOutOfRangeException(nameof(featureVersion), featureVersion, $"token feature version must be {TokenFeatures.PlainVersion} or {TokenFeatures.NegationVersion}.");
+            throw new ArgumentOutOfRangeException(nameof(featureVersion), featureVersion, $"token feature version must be {TokenFeatures.PlainVersion} to {TokenFeatures.LatestVersion}.");
         }
 
         var copy = new MemoryStream();
         vocabulary.CopyTo(copy);
         copy.Position = 0;
-        var kinds = ReadKinds(copy);
+        var (kinds, wholeWords) = ReadKinds(copy);
         copy.Position = 0;
         var tokenizer = WordPieceTokenizer.Create(copy, new WordPieceOptions
         {
@@ -111,7 +117,37 @@ internal sealed class MessageFeaturizer
             ContinuingSubwordPrefix = "##",
             MaxInputCharsPerWord = 64,
         });
-        return new MessageFeaturizer(tokenizer, kinds, featureVersion);
+        return new MessageFeaturizer(tokenizer, kinds, featureVersion,
+            featureVersion >= TokenFeatures.AdviceVersion ? AdviceTriggerIds(wholeWords) : null);
+    }
+
+    /// <summary>The advice triggers as token-id sequences keyed by their first id; a trigger with a word the vocabulary lacks is dropped.</summary>
+    private static Dictionary<int, int[][]> AdviceTriggerIds(Dictionary<string, int> wholeWords)
+    {
+        var byFirst = new Dictionary<int, List<int[]>>();
+        foreach (var trigger in TokenFeatures.AdviceTriggers)
+        {
+            var words = trigger.Split(' ');
+            var ids = new int[words.Length];
+            bool known = true;
+            for (int i = 0; i < words.Length && known; i++)
+            {
+                known = wholeWords.TryGetValue(words[i], out ids[i]);
+            }
+
+            if (known)
+            {
+                if (!byFirst.TryGetValue(ids[0], out var list))
+                {
+                    byFirst[ids[0]] = list = [];
+                }
+
+                list.Add(ids);
+            }
+        }
+
+        // Longest trigger first, so "if ever someone" wins over a shorter one with the same start.
+        return byFirst.ToDictionary(p => p.Key, p => p.Value.OrderByDescending(t => t.Length).ToArray());
     }
 
     /// <summary>The one normalization used for training and scoring.</summary>
@@ -131,9 +167,98 @@ internal sealed class MessageFeaturizer
 
         var encoded = _tokenizer.EncodeToIds(normalized, considerPreTokenization: true, considerNormalization: false);
         var ids = encoded as int[] ?? [.. encoded];
-        return FeatureVersion == TokenFeatures.PlainVersion
-            ? new MessageTokens(ids, null, turnLength: false)
-            : new MessageTokens(ids, MarkNegation(ids), turnLength: true);
+        return FeatureVersion switch
+        {
+            TokenFeatures.PlainVersion => new MessageTokens(ids, null, turnLength: false),
+            TokenFeatures.NegationVersion => new MessageTokens(ids, MarkNegation(ids), turnLength: true),
+            _ => new MessageTokens(ids, MarkNegation(ids), turnLength: true, MarkAdvice(ids)),
+        };
+    }
+
+    /// <summary>
+    /// Marks the words in an advice/hypothetical scope (version 3): the <see cref="TokenFeatures.AdviceScopeWords"/>
+    /// words after a trigger of <see cref="TokenFeatures.AdviceTriggers"/> (matched on whole words; the continuation
+    /// pieces of a marked word too); punctuation and scope breaks end the scope; numbers and the trigger words themselves
+    /// are never marked. Returns null when there is no scope.
+    /// </summary>
+    private bool[]? MarkAdvice(int[] ids)
+    {
+        if (_adviceTriggers is null || _adviceTriggers.Count == 0)
+        {
+            return null;
+        }
+
+        bool[]? advice = null;
+        int remaining = 0;
+        bool wordMarked = false;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            var kind = KindOf(ids[i]);
+            if (kind == TokenKind.Continuation)
+            {
+                if (wordMarked)
+                {
+                    (advice ??= new bool[ids.Length])[i] = true;
+                }
+
+                continue;
+            }
+
+            wordMarked = false;
+            if (kind is TokenKind.Punctuation or TokenKind.ScopeBreak)
+            {
+                remaining = 0;
+                continue;
+            }
+
+            int triggerLength = MatchAdviceTrigger(ids, i);
+            if (triggerLength > 0)
+            {
+                remaining = TokenFeatures.AdviceScopeWords;
+                i += triggerLength - 1;
+                continue;
+            }
+
+            if (remaining > 0 && kind != TokenKind.Number)
+            {
+                (advice ??= new bool[ids.Length])[i] = true;
+                wordMarked = true;
+                remaining--;
+            }
+        }
+
+        return advice;
+    }
+
+    /// <summary>The token count of the advice trigger starting at <paramref name="start"/> (whole words only), or 0.</summary>
+    private int MatchAdviceTrigger(int[] ids, int start)
+    {
+        if (!_adviceTriggers!.TryGetValue(ids[start], out var candidates))
+        {
+            return 0;
+        }
+
+        foreach (var trigger in candidates)
+        {
+            int end = start + trigger.Length;
+            if (end > ids.Length || (end < ids.Length && KindOf(ids[end]) == TokenKind.Continuation))
+            {
+                continue;
+            }
+
+            bool match = true;
+            for (int k = 1; k < trigger.Length && match; k++)
+            {
+                match = ids[start + k] == trigger[k];
+            }
+
+            if (match)
+            {
+                return trigger.Length;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>
@@ -187,8 +312,9 @@ internal sealed class MessageFeaturizer
 
     private TokenKind KindOf(int id) => (uint)id < (uint)_kinds.Length ? _kinds[id] : TokenKind.Word;
 
-    private static TokenKind[] ReadKinds(Stream vocabulary)
+    private static (TokenKind[] Kinds, Dictionary<string, int> WholeWords) ReadKinds(Stream vocabulary)
     {
+        var wholeWords = new Dictionary<string, int>(StringComparer.Ordinal);
         var negators = new HashSet<string>(TokenFeatures.Negators, StringComparer.Ordinal);
         var breaks = new HashSet<string>(TokenFeatures.ScopeBreaks, StringComparer.Ordinal);
         var noExceptions = new HashSet<string>(TokenFeatures.NoExceptions, StringComparer.Ordinal);
@@ -196,6 +322,11 @@ internal sealed class MessageFeaturizer
         using var reader = new StreamReader(vocabulary, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
         while (reader.ReadLine() is { } line)
         {
+            if (line.Length > 0 && !line.StartsWith("##", StringComparison.Ordinal))
+            {
+                wholeWords.TryAdd(line, kinds.Count);
+            }
+
             kinds.Add(line switch
             {
                 _ when line.StartsWith("##", StringComparison.Ordinal) => TokenKind.Continuation,
@@ -209,7 +340,7 @@ internal sealed class MessageFeaturizer
             });
         }
 
-        return [.. kinds];
+        return ([.. kinds], wholeWords);
     }
 
     /// <summary>How many chunks a message of <paramref name="tokenCount"/> tokens is scored in (0 for an empty message).</summary>
@@ -243,7 +374,10 @@ internal sealed class MessageFeaturizer
         var marked = tokens as MessageTokens;
         for (int i = start; i < end; i++)
         {
-            ids[count++] = marked is not null && marked.IsNegated(i) ? FeatureHashing.NegatedUnigram(tokens[i]) : FeatureHashing.Unigram(tokens[i]);
+            ids[count++] = marked is null ? FeatureHashing.Unigram(tokens[i])
+                : marked.IsAdvice(i) ? FeatureHashing.AdviceUnigram(tokens[i])
+                : marked.IsNegated(i) ? FeatureHashing.NegatedUnigram(tokens[i])
+                : FeatureHashing.Unigram(tokens[i]);
             if (i + 1 < end)
             {
                 ids[count++] = FeatureHashing.Bigram(tokens[i], tokens[i + 1]);

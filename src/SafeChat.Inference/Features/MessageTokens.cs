@@ -10,11 +10,13 @@ internal sealed class MessageTokens : IReadOnlyList<int>
 {
     private readonly int[] _ids;
     private readonly bool[]? _negated;
+    private readonly bool[]? _advice;
 
-    public MessageTokens(int[] ids, bool[]? negated, bool turnLength)
+    public MessageTokens(int[] ids, bool[]? negated, bool turnLength, bool[]? advice = null)
     {
         _ids = ids;
         _negated = negated;
+        _advice = advice;
         TurnLength = turnLength;
     }
 
@@ -30,6 +32,9 @@ internal sealed class MessageTokens : IReadOnlyList<int>
 
     /// <summary>Whether the token at <paramref name="index"/> is inside a negation scope.</summary>
     public bool IsNegated(int index) => _negated is not null && _negated[index];
+
+    /// <summary>Whether the token at <paramref name="index"/> is inside an advice/hypothetical scope (feature version 3).</summary>
+    public bool IsAdvice(int index) => _advice is not null && _advice[index];
 
     public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)_ids).GetEnumerator();
 

@@ -98,6 +98,7 @@ public sealed class MessageFeaturizerNegationTests
     [Fact]
     public void Create_UnknownFeatureVersion_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Create(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(0));
     }
 }
