@@ -23,7 +23,7 @@ internal sealed record ScoreSettings(string InputName, bool SkipInvalid, EngineC
 /// <c>safechat score</c>: reads conversation JSONL, streams every conversation through a <see cref="SafeChatEngine"/>
 /// message by message, and writes one result line per conversation in input order. Lines are parsed ahead of the
 /// engine and handed over in blocks of many conversations; each block goes through
-/// <see cref="SafeChatEngine.ProcessBatchAsync"/>, which scores the texts in large batches and advances the
+/// <see cref="SafeChatEngine.ProcessBatchAsync(IReadOnlyList{MessageEnvelope}, Action{int, MessageEvaluation}, CancellationToken)"/>, which scores the texts in large batches and advances the
 /// conversations in parallel while the per-user counters and the policy see the messages in input order, so results
 /// are deterministic.
 /// </summary>
@@ -270,28 +270,30 @@ internal static class ScoreCommand
         }
 
         var envelopes = new MessageEnvelope[total];
+        // Each envelope's conversation result: the engine hands the evaluations over one at a time, in list order, and
+        // each is folded into its result at once (none is kept for the whole block).
+        var owners = new ConversationResult[total];
+        var results = new ConversationResult[items.Count];
         var at = 0;
-        foreach (var item in items)
+        for (var k = 0; k < items.Count; k++)
         {
+            var item = items[k];
+            var start = at;
             at = AddEnvelopes(item, envelopes, at);
+            var result = new ConversationResult(item.Conversation!.Id, engine, options.SignalThreshold)
+            {
+                Language = LanguageGuess.Identify(item.Conversation.Messages.Select(m => m.Text)),
+            };
+            results[k] = result;
+            owners.AsSpan(start, at - start).Fill(result);
         }
 
         try
         {
-            var evaluations = await engine.ProcessBatchAsync(envelopes, cancellationToken).ConfigureAwait(false);
-            at = 0;
-            foreach (var item in items)
+            await engine.ProcessBatchAsync(envelopes, (i, evaluation) => owners[i].Add(evaluation), cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < items.Count; k++)
             {
-                var result = new ConversationResult(item.Conversation!.Id, engine, options.SignalThreshold)
-                {
-                    Language = LanguageGuess.Identify(item.Conversation.Messages.Select(m => m.Text)),
-                };
-                for (var i = 0; i < item.Conversation.Messages.Count; i++)
-                {
-                    result.Add(evaluations[at++]);
-                }
-
-                item.Result = result;
+                items[k].Result = results[k];
             }
         }
         finally

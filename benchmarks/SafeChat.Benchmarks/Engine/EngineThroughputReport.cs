@@ -26,6 +26,7 @@ public static class EngineThroughputReport
             {
                 Measure(output, scorer, "ProcessAsync one by one" + cache, 1, batch: false, round, warm);
                 Measure(output, scorer, "ProcessBatchAsync, 1 core" + cache, 1, batch: true, round, warm);
+                Measure(output, scorer, "ProcessBatchAsync + callback, 1 core" + cache, 1, batch: true, round, warm, callback: true);
                 Measure(output, scorer, $"ProcessBatchAsync, {Environment.ProcessorCount} cores" + cache, Environment.ProcessorCount, batch: true, round, warm);
             }
         }
@@ -33,7 +34,7 @@ public static class EngineThroughputReport
         return 0;
     }
 
-    private static void Measure(TextWriter output, OnnxSafetyScorer scorer, string label, int parallelism, bool batch, int round, MessageEnvelope[] warm)
+    private static void Measure(TextWriter output, OnnxSafetyScorer scorer, string label, int parallelism, bool batch, int round, MessageEnvelope[] warm, bool callback = false)
     {
         var engine = new SafeChatEngine(scorer, new SafeChatEngineOptions { MaxDegreeOfParallelism = parallelism });
         engine.ProcessBatchAsync(warm).AsTask().GetAwaiter().GetResult();
@@ -45,10 +46,22 @@ public static class EngineThroughputReport
         var started = Stopwatch.GetTimestamp();
         if (batch)
         {
+            long decisions = 0;
             for (int i = 0; i < envelopes.Length; i += 4_000)
             {
-                engine.ProcessBatchAsync(envelopes.AsMemory(i, Math.Min(4_000, envelopes.Length - i)).ToArray()).AsTask().GetAwaiter().GetResult();
+                var slice = envelopes.AsMemory(i, Math.Min(4_000, envelopes.Length - i)).ToArray();
+                if (callback)
+                {
+                    // The evaluations are handed over one at a time (what `safechat score` does): none lives for the batch.
+                    engine.ProcessBatchAsync(slice, (_, evaluation) => decisions += evaluation.Decisions.Count).AsTask().GetAwaiter().GetResult();
+                }
+                else
+                {
+                    engine.ProcessBatchAsync(slice).AsTask().GetAwaiter().GetResult();
+                }
             }
+
+            GC.KeepAlive(decisions);
         }
         else
         {

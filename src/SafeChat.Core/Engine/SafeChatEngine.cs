@@ -195,11 +195,50 @@ public sealed class SafeChatEngine
             throw new ArgumentNullException(nameof(envelopes));
         }
 
-        var count = envelopes.Count;
-        if (count == 0)
+        if (envelopes.Count == 0)
         {
             return [];
         }
+
+        var results = new MessageEvaluation[envelopes.Count];
+        await ProcessBatchCoreAsync(envelopes, results, null, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="ProcessBatchAsync(IReadOnlyList{MessageEnvelope}, CancellationToken)"/> that hands each evaluation to
+    /// <paramref name="onEvaluated"/> as soon as it is final, in list order, instead of returning them all at the end:
+    /// the same evaluations, but a caller that folds them into its own result (a batch scorer) keeps none of them alive
+    /// for the whole batch. The callback runs on the calling flow, one evaluation at a time.
+    /// </summary>
+    /// <param name="envelopes">The messages, in the order they were sent (interleaved conversations are fine).</param>
+    /// <param name="onEvaluated">Receives each envelope's position in <paramref name="envelopes"/> and its evaluation, in list order.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="ArgumentException">An envelope lacks a message, room, sender, recipients or an id.</exception>
+    /// <exception cref="InvalidOperationException">The scorer returned signals that do not match its descriptor.</exception>
+    public ValueTask ProcessBatchAsync(IReadOnlyList<MessageEnvelope> envelopes, Action<int, MessageEvaluation> onEvaluated, CancellationToken cancellationToken = default)
+    {
+        if (envelopes is null)
+        {
+            throw new ArgumentNullException(nameof(envelopes));
+        }
+
+        if (onEvaluated is null)
+        {
+            throw new ArgumentNullException(nameof(onEvaluated));
+        }
+
+        return envelopes.Count == 0 ? default : ProcessBatchCoreAsync(envelopes, null, onEvaluated, cancellationToken);
+    }
+
+    // The batch path: each evaluation goes to results[i] or to onEvaluated (exactly one of them is set), in list order.
+    private async ValueTask ProcessBatchCoreAsync(
+        IReadOnlyList<MessageEnvelope> envelopes,
+        MessageEvaluation[]? results,
+        Action<int, MessageEvaluation>? onEvaluated,
+        CancellationToken cancellationToken)
+    {
+        var count = envelopes.Count;
 
         var texts = new string[count];
         var signals = new MessageSignals[count];
@@ -228,6 +267,21 @@ public sealed class SafeChatEngine
         foreach (var value in signals)
         {
             CheckSignals(value);
+        }
+
+        if (_parallelism == 1)
+        {
+            // One worker: each message goes through its conversation step and then its finish before the next one, as
+            // ProcessAsync would (the same results by definition). No per-batch grouping, no step array, and each
+            // message's intermediate objects die young instead of living until the whole batch is assessed.
+            for (var i = 0; i < count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var step = await ConversationStepAsync(envelopes[i], signals[i], cancellationToken).ConfigureAwait(false);
+                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], step, null, cancellationToken).ConfigureAwait(false));
+            }
+
+            return;
         }
 
         // Conversations in first-appearance order, each with its messages in list order.
@@ -275,14 +329,24 @@ public sealed class SafeChatEngine
             await Task.WhenAll(workers).ConfigureAwait(false);
         }
 
-        var results = new MessageEvaluation[count];
         var batchAlerts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            results[i] = await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false);
+            Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
+            steps[i] = default;
         }
 
-        return results;
+        void Deliver(int i, MessageEvaluation evaluation)
+        {
+            if (results is not null)
+            {
+                results[i] = evaluation;
+            }
+            else
+            {
+                onEvaluated!(i, evaluation);
+            }
+        }
 
         async ValueTask AdvanceAsync(List<int> list)
         {

@@ -90,7 +90,7 @@ public sealed class SafeChatEngineOptions
     public int MaxScoredCharacters { get; set; } = 65_536;
 
     /// <summary>
-    /// How many conversations <see cref="SafeChatEngine.ProcessBatchAsync"/> advances at once (and how many scoring
+    /// How many conversations <see cref="SafeChatEngine.ProcessBatchAsync(IReadOnlyList{MessageEnvelope}, CancellationToken)"/> advances at once (and how many scoring
     /// batches it runs at once). Default: the number of processors; at least 1. The results never depend on it.
     /// </summary>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
