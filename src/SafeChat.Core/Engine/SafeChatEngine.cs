@@ -181,7 +181,8 @@ public sealed class SafeChatEngine
     /// <see cref="MessageEnvelope.PrecomputedSignals"/> are scored in large batches with
     /// <see cref="ISafetyScorer.AnalyzeBatch"/>; conversations are then advanced in parallel on all cores, each one's
     /// messages in list order; the per-user counters and the policy then see every message in list order, so the results
-    /// are deterministic whatever the parallelism.
+    /// are deterministic whatever the parallelism. With one worker (<see cref="SafeChatEngineOptions.MaxDegreeOfParallelism"/>
+    /// = 1) each message is finished before the next one is advanced.
     /// </summary>
     /// <param name="envelopes">The messages, in the order they were sent (interleaved conversations are fine).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -31,6 +31,28 @@ public sealed class ProcessBatchTests
         Assert.Contains(batch, e => e.RaisedAlert);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task ProcessBatchAsync_WithCallback_SameEvaluationsInListOrder(int parallelism)
+    {
+        var envelopes = Interleaved();
+        var returned = await NewEngine(parallelism).ProcessBatchAsync(envelopes);
+
+        var positions = new List<int>();
+        var handed = new List<MessageEvaluation>();
+        await NewEngine(parallelism).ProcessBatchAsync(envelopes, (i, evaluation) =>
+        {
+            positions.Add(i);
+            handed.Add(evaluation);
+        });
+
+        Assert.Equal(Enumerable.Range(0, envelopes.Count), positions);
+        Assert.Equal(returned.Select(EvaluationTrace.Of), handed.Select(EvaluationTrace.Of));
+        Assert.Equal(returned.Select(Latches), handed.Select(Latches));
+        Assert.Contains(handed, e => e.RaisedAlert);
+    }
+
     [Fact]
     public async Task ProcessBatchAsync_SplitIntoSeveralBatches_SameIndexesAndCountersAsOneBatch()
     {
