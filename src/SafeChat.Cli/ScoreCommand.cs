@@ -282,7 +282,7 @@ internal static class ScoreCommand
             at = AddEnvelopes(item, envelopes, at);
             var result = new ConversationResult(item.Conversation!.Id, engine, options.SignalThreshold)
             {
-                Language = LanguageGuess.Identify(item.Conversation.Messages.Select(m => m.Text)),
+                Language = item.Language!,
             };
             results[k] = result;
             owners.AsSpan(start, at - start).Fill(result);
@@ -392,8 +392,9 @@ internal static class ScoreCommand
                     }
                     else
                     {
-                        item = new Item(line.Number, conversation, null, false);
-                        blockMessages += conversation!.Messages.Count;
+                        // The language guess depends on the texts alone: made here, on the parser's core, not the engine's.
+                        item = new Item(line.Number, conversation, null, false) { Language = LanguageGuess.Identify(conversation!.Messages.Select(m => m.Text)) };
+                        blockMessages += conversation.Messages.Count;
                     }
 
                     block.Add(item);
@@ -456,6 +457,9 @@ internal static class ScoreCommand
         public bool IsFatal { get; } = isFatal;
 
         public ConversationResult? Result { get; set; }
+
+        /// <summary>The language guess of the conversation's texts (set with the conversation).</summary>
+        public string? Language { get; init; }
 
         /// <summary>The engine's conversation key of this line (made once, used for its messages and to end it).</summary>
         public string Key => _key ??= ScoreCommand.Key(LineNumber);
