@@ -32,7 +32,7 @@ internal static partial class ConversationParser
         private readonly List<Participant> _listed = [];
         private readonly List<Range> _topKeys = [];
         private readonly List<Range> _keys = [];
-        private char[] _chars = new char[64];
+        private readonly char[] _chars = new char[64];
 
         /// <summary>The conversation of <paramref name="line"/> (valid UTF-8), or null to read it with the document reader.</summary>
         public InputConversation? TryRead(ReadOnlySpan<byte> line)
@@ -165,6 +165,7 @@ internal static partial class ConversationParser
                 var isDouble = false;
                 double seconds = 0;
                 var timeLength = 0;
+                string? longTime = null;
                 _keys.Clear();
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
@@ -210,16 +211,22 @@ internal static partial class ConversationParser
                     {
                         isDouble = false;
                         timeLength = 0;
+                        longTime = null;
                         switch (reader.TokenType)
                         {
                             case JsonTokenType.String:
                                 timeKind = JsonValueKind.String;
-                                if (_chars.Length < reader.ValueSpan.Length)
+                                longTime = null;
+                                if (reader.ValueSpan.Length <= _chars.Length)
                                 {
-                                    _chars = new char[Math.Max(reader.ValueSpan.Length, _chars.Length * 2)];
+                                    // The usual short time goes to the reused buffer; a longer one gets its own string.
+                                    timeLength = reader.CopyString(_chars);
+                                }
+                                else
+                                {
+                                    longTime = reader.GetString();
                                 }
 
-                                timeLength = reader.CopyString(_chars);
                                 break;
                             case JsonTokenType.Number:
                                 timeKind = JsonValueKind.Number;
@@ -237,7 +244,7 @@ internal static partial class ConversationParser
                     }
                 }
 
-                if (clock.Next(timeKind, isDouble, seconds, _chars.AsSpan(0, timeLength), new Where("messages", messages.Count)) is not { } time)
+                if (clock.Next(timeKind, isDouble, seconds, longTime is null ? _chars.AsSpan(0, timeLength) : longTime.AsSpan(), new Where("messages", messages.Count)) is not { } time)
                 {
                     return null;
                 }

@@ -47,6 +47,7 @@ public class StreamingParserTests
         """{"id":"c32","messages":[]} x""",
         """{"id":"c33","messages":[]}  """,
         """{"id":"c34","messages":[{"author":"a","time":"2025-05-02","text":"x"},{"author":"a","time":"2300-01-01","text":"x"}]}""",
+        """{"id":"c35","messages":[{"author":"a","time":"2025-05-02T17:00:05.1234567890123456789012345678901234567890123456789012345678901234567890Z","text":"x"},{"author":"a","time":"   7   ","text":"x"}]}""",
     ];
 
     [Fact]
@@ -58,7 +59,7 @@ public class StreamingParserTests
         }
 
         // The well-formed lines without relationships or escaped keys are read in the one pass, not handed over.
-        foreach (var line in Lines.Take(8).Append(Lines[32]))
+        foreach (var line in Lines.Take(8).Append(Lines[32]).Append(Lines[34]))
         {
             Assert.NotNull(ConversationParser.TryReadStreaming(Encoding.UTF8.GetBytes(line)));
         }
