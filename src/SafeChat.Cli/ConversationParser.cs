@@ -36,7 +36,7 @@ internal sealed record InputConversation(
 /// participant listed twice, a string it reads with a lone-surrogate escape, or a time out of range. Everything else is
 /// read leniently. Errors name a byte offset (syntax) or a field path, and never contain text from string values.
 /// </summary>
-internal static class ConversationParser
+internal static partial class ConversationParser
 {
     /// <summary>The earliest time accepted in <c>messages[].time</c>.</summary>
     public static readonly DateTimeOffset MinTime = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -64,7 +64,25 @@ internal static class ConversationParser
         return true;
     }
 
+    /// <summary>
+    /// Reads one line. Well-formed lines are read in one forward pass (<see cref="StreamingReader"/>); a line that pass
+    /// does not take as it is (any problem, or a rarely used part) is read again by <see cref="TryParseDocument"/>, which
+    /// gives the same conversation or names the problem. So the results and errors are those of the document reader.
+    /// </summary>
     public static bool TryParse(ReadOnlyMemory<byte> line, out InputConversation? conversation, out string? error)
+    {
+        if (Utf8.IsValid(line.Span) && (t_streaming ??= new StreamingReader()).TryRead(line.Span) is { } read)
+        {
+            conversation = read;
+            error = null;
+            return true;
+        }
+
+        return TryParseDocument(line, out conversation, out error);
+    }
+
+    /// <summary>Reads one line through a <see cref="JsonDocument"/>: the reference reader, and the one that reports errors.</summary>
+    internal static bool TryParseDocument(ReadOnlyMemory<byte> line, out InputConversation? conversation, out string? error)
     {
         conversation = null;
         if (!Utf8.IsValid(line.Span))
@@ -125,6 +143,17 @@ internal static class ConversationParser
 
         return reason.Length > MaxReasonLength ? reason[..MaxReasonLength] + "…" : reason;
     }
+
+    /// <summary>The room kind a <c>room.kind</c> text names, or <paramref name="fallback"/> for any other text.</summary>
+    private static RoomKind RoomKindOf(string text, RoomKind fallback) => text.ToUpperInvariant() switch
+    {
+        "PUBLIC" => RoomKind.Public,
+        "GROUP" => RoomKind.Group,
+        "PRIVATE" => RoomKind.Private,
+        "DIRECT" or "DM" => RoomKind.Direct,
+        "LIVESTREAM" or "STREAM" or "LIVE" => RoomKind.Livestream,
+        _ => fallback,
+    };
 
     /// <summary>The author id given to messages whose author is missing, null or empty.</summary>
     public const string UnknownAuthor = "unknown";
@@ -406,7 +435,7 @@ internal static class ConversationParser
                 return null;
             }
 
-            if (clock.Next(timeElement, timeText, path + ".time") is not { } time)
+            if (clock.Next(timeElement, timeText, path) is not { } time)
             {
                 return Fail<InputMessage>($"{path}.time: out of range (times must lie in the years 1900 to 2199)");
             }
@@ -510,15 +539,7 @@ internal static class ConversationParser
                 return null;
             }
 
-            return text.ToUpperInvariant() switch
-            {
-                "PUBLIC" => RoomKind.Public,
-                "GROUP" => RoomKind.Group,
-                "PRIVATE" => RoomKind.Private,
-                "DIRECT" or "DM" => RoomKind.Direct,
-                "LIVESTREAM" or "STREAM" or "LIVE" => RoomKind.Livestream,
-                _ => fallback,
-            };
+            return RoomKindOf(text, fallback);
         }
 
         private static int? ReadAge(JsonElement age, string? text) => age.ValueKind switch
@@ -528,7 +549,7 @@ internal static class ConversationParser
             _ => null,
         };
 
-        private static AgeAssurance ReadAssurance(string? text) =>
+        internal static AgeAssurance ReadAssurance(string? text) =>
             text?.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant() switch
             {
                 "SELFDECLARED" => AgeAssurance.SelfDeclared,
@@ -616,12 +637,19 @@ internal static class ConversationParser
         // An author already read in this line, when the element holds the same text (no new string per message).
         private string? KnownAuthor(JsonElement element)
         {
-            foreach (var author in _authors)
+            try
             {
-                if (element.ValueEquals(author))
+                foreach (var author in _authors)
                 {
-                    return author;
+                    if (element.ValueEquals(author))
+                    {
+                        return author;
+                    }
                 }
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate escape cannot be compared: reading the string then names the problem.
             }
 
             return null;
@@ -742,12 +770,22 @@ internal static class ConversationParser
         public string? Issue { get; private set; }
 
         /// <summary>The message's time, or null when it is readable but out of range.</summary>
-        public DateTimeOffset? Next(JsonElement element, string? text, string path)
+        public DateTimeOffset? Next(JsonElement element, string? text, Where path) =>
+            element.ValueKind == JsonValueKind.Number
+                ? Next(JsonValueKind.Number, element.TryGetDouble(out var seconds), seconds, default, path)
+                : Next(element.ValueKind, false, 0, text, path);
+
+        /// <summary>
+        /// The message's time from a value of kind <paramref name="kind"/> (for a number: whether it reads as a double, and
+        /// that double; for a string: its text), or null when it is readable but out of range. <paramref name="path"/>
+        /// (<c>messages[i]</c>) is made into text only when the time cannot be replayed.
+        /// </summary>
+        public DateTimeOffset? Next(JsonValueKind kind, bool isDouble, double number, ReadOnlySpan<char> text, Where path)
         {
-            Parsed parsed = element.ValueKind switch
+            Parsed parsed = kind switch
             {
-                JsonValueKind.Number => element.TryGetDouble(out var seconds) ? FromSeconds(seconds) : Parsed.OutOfRange,
-                JsonValueKind.String => FromString(text!),
+                JsonValueKind.Number => isDouble ? FromSeconds(number) : Parsed.OutOfRange,
+                JsonValueKind.String => FromString(text),
                 _ => Parsed.Unreadable,
             };
             if (parsed.IsOutOfRange)
@@ -755,14 +793,14 @@ internal static class ConversationParser
                 return null;
             }
 
-            if (Issue is null && parsed.Time is null && element.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
-                && !(element.ValueKind == JsonValueKind.String && text!.Trim().Length == 0))
+            if (Issue is null && parsed.Time is null && kind is not (JsonValueKind.Undefined or JsonValueKind.Null)
+                && !(kind == JsonValueKind.String && text.Trim().Length == 0))
             {
-                Issue = $"{path}: not a time (expected ISO-8601, seconds since the epoch, or HH:MM[:SS])";
+                Issue = $"{path.Field("time")}: not a time (expected ISO-8601, seconds since the epoch, or HH:MM[:SS])";
             }
             else if (Issue is null && parsed.Time is { } given && _any && given < _previous)
             {
-                Issue = $"{path}: earlier than the message before it (times must not go back)";
+                Issue = $"{path.Field("time")}: earlier than the message before it (times must not go back)";
             }
 
             var time = parsed.Time ?? (_any ? _previous.AddSeconds(1) : Epoch);
@@ -771,7 +809,7 @@ internal static class ConversationParser
             return time;
         }
 
-        private Parsed FromString(string text)
+        private Parsed FromString(ReadOnlySpan<char> text)
         {
             text = text.Trim();
             if (text.Length == 0)
@@ -792,7 +830,7 @@ internal static class ConversationParser
             }
 
             // Only strings that start with a date (yyyy-...): other forms would be read relative to today's date.
-            if (text.Length >= 10 && text[4] == '-' && int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+            if (text.Length >= 10 && text[4] == '-' && int.TryParse(text[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var year))
             {
                 if (year is < 1900 or > 2199)
                 {
@@ -808,18 +846,36 @@ internal static class ConversationParser
             return Parsed.Unreadable;
         }
 
-        private static bool TryTimeOfDay(string text, out TimeSpan timeOfDay)
+        // "H:M", "HH:MM" or "HH:MM:SS" (each part one or two ASCII digits) within one day.
+        private static bool TryTimeOfDay(ReadOnlySpan<char> text, out TimeSpan timeOfDay)
         {
             timeOfDay = default;
-            var parts = text.Split(':');
-            if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length is 0 or > 2 || !p.All(char.IsAsciiDigit)))
+            Span<int> parts = stackalloc int[3];
+            var count = 0;
+            var start = 0;
+            for (var i = 0; i <= text.Length; i++)
+            {
+                if (i < text.Length && text[i] != ':')
+                {
+                    continue;
+                }
+
+                var part = text[start..i];
+                if (count == 3 || part.Length is 0 or > 2 || !char.IsAsciiDigit(part[0]) || (part.Length == 2 && !char.IsAsciiDigit(part[1])))
+                {
+                    return false;
+                }
+
+                parts[count++] = part.Length == 1 ? part[0] - '0' : ((part[0] - '0') * 10) + (part[1] - '0');
+                start = i + 1;
+            }
+
+            if (count < 2)
             {
                 return false;
             }
 
-            var hours = int.Parse(parts[0], CultureInfo.InvariantCulture);
-            var minutes = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            var secs = parts.Length == 3 ? int.Parse(parts[2], CultureInfo.InvariantCulture) : 0;
+            int hours = parts[0], minutes = parts[1], secs = count == 3 ? parts[2] : 0;
             if (hours > 23 || minutes > 59 || secs > 59)
             {
                 return false;

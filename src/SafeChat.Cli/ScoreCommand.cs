@@ -58,10 +58,6 @@ internal static class ScoreCommand
         }
 
         var engine = new SafeChatEngine(scorer, engineOptions, policy, timeProvider: timeProvider);
-        var conversations = 0;
-        long messages = 0;
-        var skipped = 0;
-        var exitCode = CliApplication.ExitOk;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipeline = Channel.CreateBounded<List<Item>>(new BoundedChannelOptions(2)
@@ -72,69 +68,35 @@ internal static class ScoreCommand
         var replay = engineOptions.Clock == EngineClock.MessageTime;
         var producer = Task.Run(() => ProduceAsync(input, settings, replay, pipeline.Writer, stop.Token), CancellationToken.None);
 
-        // Results are collected in one buffer and written when it fills, when the next block is not ready yet (so an
-        // interactive run still sees each result as soon as it is scored) and at the end: no write and flush per line.
-        var output = new ArrayBufferWriter<byte>(OutputBufferBytes + 4096);
-        string? outputError = null;
-        var stopped = false;
+        // Scored blocks go to the writer stage, which reports errors and writes results in input order while the engine
+        // runs the next block (the output is no longer written on the engine's thread).
+        var finished = Channel.CreateBounded<(List<Item> Block, string? Outcome)>(new BoundedChannelOptions(2)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var written = new WriterState();
+        var writer = Task.Run(() => WriteGuardedAsync(finished.Reader, written, settings, outputStream, error, stop), CancellationToken.None);
         try
         {
-            while (!stopped && outputError is null && await pipeline.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            try
             {
-                if (!pipeline.Reader.TryRead(out var block))
+                while (!written.Stopped && await pipeline.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
                 {
-                    continue;
-                }
-
-                var outcome = await RunBlockAsync(engine, scorer, engineOptions, block, stop.Token).ConfigureAwait(false);
-                foreach (var item in block)
-                {
-                    if (item.Error is not null)
+                    if (!pipeline.Reader.TryRead(out var block))
                     {
-                        var where = $"{settings.InputName}:{item.LineNumber}";
-                        if (item.IsFatal || !settings.SkipInvalid)
-                        {
-                            await error.WriteLineAsync($"error: {where}: {item.Error}").ConfigureAwait(false);
-                            exitCode = CliApplication.ExitFailure;
-                            stopped = true;
-                            break;
-                        }
-
-                        await error.WriteLineAsync($"{where}: {item.Error} (skipped)").ConfigureAwait(false);
-                        skipped++;
                         continue;
                     }
 
-                    if (item.Result is not { } result)
-                    {
-                        // The block failed at this line: earlier results are written, then the reason.
-                        await error.WriteLineAsync($"error: {settings.InputName}:{item.LineNumber}: {outcome}").ConfigureAwait(false);
-                        exitCode = CliApplication.ExitFailure;
-                        stopped = true;
-                        break;
-                    }
-
-                    result.WriteTo(output);
-                    output.Write("\n"u8);
-                    conversations++;
-                    messages += item.Conversation!.Messages.Count;
-                    if (output.WrittenCount >= OutputBufferBytes)
-                    {
-                        outputError = await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
-                        if (outputError is not null)
-                        {
-                            break;
-                        }
-                    }
-                }
-
-                if (outputError is null && (stopped || pipeline.Reader.Count == 0))
-                {
-                    outputError = await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
+                    var outcome = await RunBlockAsync(engine, scorer, engineOptions, block, stop.Token).ConfigureAwait(false);
+                    await finished.Writer.WriteAsync((block, outcome), stop.Token).ConfigureAwait(false);
                 }
             }
-
-            outputError ??= await FlushAsync(output, outputStream, stop.Token).ConfigureAwait(false);
+            finally
+            {
+                finished.Writer.TryComplete();
+                await writer.ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -148,6 +110,11 @@ internal static class ScoreCommand
             }
         }
 
+        var exitCode = written.ExitCode;
+        var outputError = written.OutputError;
+        var conversations = written.Conversations;
+        var messages = written.Messages;
+        var skipped = written.Skipped;
         if (outputError is not null)
         {
             // A closed pipe (| head) or a full disk: say so once, stop reading, and still close with the summary.
@@ -167,6 +134,120 @@ internal static class ScoreCommand
             CultureInfo.InvariantCulture,
             $"scored {conversations} conversations, {messages} messages in {seconds:0.00} s ({rate:0.0} messages/s)")).ConfigureAwait(false);
         return exitCode;
+    }
+
+    /// <summary>
+    /// Runs the writer stage; when it fails (the error writer throws, say), it stops the whole run so the engine is not
+    /// left waiting to hand it a block, and the failure is what the command throws.
+    /// </summary>
+    private static async Task WriteGuardedAsync(
+        ChannelReader<(List<Item> Block, string? Outcome)> finished,
+        WriterState state,
+        ScoreSettings settings,
+        Stream outputStream,
+        TextWriter error,
+        CancellationTokenSource stop)
+    {
+        try
+        {
+            await WriteAsync(finished, state, settings, outputStream, error, stop.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            state.Stopped = true;
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The writer stage: for each scored block in input order, reports its invalid lines and writes its results (the
+    /// loop <c>safechat score</c> always ran after each block). Results are collected in one buffer and written when it
+    /// fills, when no further scored block is ready yet (so an interactive run still sees each result as soon as it is
+    /// scored) and at the end: no write and flush per line. After a stop (an invalid line without --skip-invalid, a
+    /// failed block, an unwritable output) it only drains the channel.
+    /// </summary>
+    private static async Task WriteAsync(
+        ChannelReader<(List<Item> Block, string? Outcome)> finished,
+        WriterState state,
+        ScoreSettings settings,
+        Stream outputStream,
+        TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        var output = new ArrayBufferWriter<byte>(OutputBufferBytes + 4096);
+        var stopped = false;
+        while (await finished.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (!finished.TryRead(out var next))
+            {
+                continue;
+            }
+
+            if (stopped)
+            {
+                continue;
+            }
+
+            var (block, outcome) = next;
+            foreach (var item in block)
+            {
+                if (item.Error is not null)
+                {
+                    var where = $"{settings.InputName}:{item.LineNumber}";
+                    if (item.IsFatal || !settings.SkipInvalid)
+                    {
+                        await error.WriteLineAsync($"error: {where}: {item.Error}").ConfigureAwait(false);
+                        state.ExitCode = CliApplication.ExitFailure;
+                        stopped = true;
+                        break;
+                    }
+
+                    await error.WriteLineAsync($"{where}: {item.Error} (skipped)").ConfigureAwait(false);
+                    state.Skipped++;
+                    continue;
+                }
+
+                if (item.Result is not { } result)
+                {
+                    // The block failed at this line: earlier results are written, then the reason.
+                    await error.WriteLineAsync($"error: {settings.InputName}:{item.LineNumber}: {outcome}").ConfigureAwait(false);
+                    state.ExitCode = CliApplication.ExitFailure;
+                    stopped = true;
+                    break;
+                }
+
+                result.WriteTo(output);
+                output.Write("\n"u8);
+                state.Conversations++;
+                state.Messages += item.Conversation!.Messages.Count;
+                if (output.WrittenCount >= OutputBufferBytes)
+                {
+                    state.OutputError = await FlushAsync(output, outputStream, cancellationToken).ConfigureAwait(false);
+                    if (state.OutputError is not null)
+                    {
+                        stopped = true;
+                        break;
+                    }
+                }
+            }
+
+            if (state.OutputError is null && (stopped || finished.Count == 0))
+            {
+                state.OutputError = await FlushAsync(output, outputStream, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (stopped || state.OutputError is not null)
+            {
+                stopped = true;
+                state.Stopped = true;
+            }
+        }
+
+        if (!stopped)
+        {
+            state.OutputError ??= await FlushAsync(output, outputStream, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes and flushes the buffered results; returns the reason when the output cannot be written.</summary>
@@ -282,7 +363,7 @@ internal static class ScoreCommand
             at = AddEnvelopes(item, envelopes, at);
             var result = new ConversationResult(item.Conversation!.Id, engine, options.SignalThreshold)
             {
-                Language = LanguageGuess.Identify(item.Conversation.Messages.Select(m => m.Text)),
+                Language = item.Language!,
             };
             results[k] = result;
             owners.AsSpan(start, at - start).Fill(result);
@@ -392,8 +473,9 @@ internal static class ScoreCommand
                     }
                     else
                     {
-                        item = new Item(line.Number, conversation, null, false);
-                        blockMessages += conversation!.Messages.Count;
+                        // The language guess depends on the texts alone: made here, on the parser's core, not the engine's.
+                        item = new Item(line.Number, conversation, null, false) { Language = LanguageGuess.Identify(conversation!.Messages.Select(m => m.Text)) };
+                        blockMessages += conversation.Messages.Count;
                     }
 
                     block.Add(item);
@@ -444,6 +526,29 @@ internal static class ScoreCommand
         }
     }
 
+    /// <summary>What the writer stage reports back: counts, the exit code, and whether it stopped.</summary>
+    private sealed class WriterState
+    {
+        private volatile bool _stopped;
+
+        /// <summary>Set once the writer takes no more results (the engine then stops too).</summary>
+        public bool Stopped
+        {
+            get => _stopped;
+            set => _stopped = value;
+        }
+
+        public int ExitCode { get; set; } = CliApplication.ExitOk;
+
+        public string? OutputError { get; set; }
+
+        public int Conversations { get; set; }
+
+        public long Messages { get; set; }
+
+        public int Skipped { get; set; }
+    }
+
     /// <summary>One input line: a parsed conversation (and, once run, its result) or the reason it is invalid.</summary>
     private sealed class Item(int lineNumber, InputConversation? conversation, string? error, bool isFatal)
     {
@@ -456,6 +561,9 @@ internal static class ScoreCommand
         public bool IsFatal { get; } = isFatal;
 
         public ConversationResult? Result { get; set; }
+
+        /// <summary>The language guess of the conversation's texts (set with the conversation).</summary>
+        public string? Language { get; init; }
 
         /// <summary>The engine's conversation key of this line (made once, used for its messages and to end it).</summary>
         public string Key => _key ??= ScoreCommand.Key(LineNumber);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -94,11 +95,13 @@ internal sealed class TextOutputCache<TValue>
         var shard = ShardFor(key);
         lock (shard.Gate)
         {
-            if (shard.Index.TryGetValue(key, out int slot))
+            int position = shard.Find(key);
+            if (position >= 0)
             {
-                shard.Referenced[slot] = true;
+                ref var bucket = ref shard.Table[position];
+                bucket.Referenced = true;
                 shard.Hits++;
-                value = shard.Values[slot]!;
+                value = bucket.Value!;
                 return true;
             }
 
@@ -116,36 +119,34 @@ internal sealed class TextOutputCache<TValue>
         var shard = ShardFor(key);
         lock (shard.Gate)
         {
-            if (shard.Index.TryGetValue(key, out int existing))
+            int existing = shard.Find(key);
+            if (existing >= 0)
             {
-                shard.Values[existing] = value;
+                shard.Table[existing].Value = value;
                 return;
             }
 
             int slot;
-            if (shard.Count < shard.Keys.Length)
+            if (shard.Count < shard.Capacity)
             {
                 slot = shard.Count++;
             }
             else
             {
                 // Second chance: clear the referenced bits the hand passes until it finds an entry not read since.
-                while (shard.Referenced[shard.Hand])
+                while (shard.Table[shard.PositionOf[shard.Hand]].Referenced)
                 {
-                    shard.Referenced[shard.Hand] = false;
-                    shard.Hand = (shard.Hand + 1) % shard.Keys.Length;
+                    shard.Table[shard.PositionOf[shard.Hand]].Referenced = false;
+                    shard.Hand = (shard.Hand + 1) % shard.Capacity;
                 }
 
                 slot = shard.Hand;
-                shard.Hand = (shard.Hand + 1) % shard.Keys.Length;
-                shard.Index.Remove(shard.Keys[slot]);
+                shard.Hand = (shard.Hand + 1) % shard.Capacity;
+                shard.RemoveAt(shard.PositionOf[slot]);
                 shard.Evictions++;
             }
 
-            shard.Keys[slot] = key;
-            shard.Values[slot] = value;
-            shard.Referenced[slot] = false;
-            shard.Index[key] = slot;
+            shard.Insert(key, value, slot);
         }
     }
 
@@ -156,9 +157,7 @@ internal sealed class TextOutputCache<TValue>
         {
             lock (shard.Gate)
             {
-                shard.Index.Clear();
-                Array.Clear(shard.Values, 0, shard.Values.Length);
-                Array.Clear(shard.Referenced, 0, shard.Referenced.Length);
+                Array.Clear(shard.Table);
                 shard.Count = 0;
                 shard.Hand = 0;
             }
@@ -181,17 +180,106 @@ internal sealed class TextOutputCache<TValue>
         return total;
     }
 
-    private sealed class Shard(int capacity)
+    /// <summary>
+    /// One independently locked part of the cache: an open-addressing table (linear probing from the key's low bits, at
+    /// most half full) whose buckets hold the key, the value and the CLOCK bit together, so a lookup reads one place;
+    /// and the CLOCK order over entry slots, each slot knowing its bucket.
+    /// </summary>
+    private sealed class Shard
     {
         public readonly object Gate = new();
-        public readonly Dictionary<TextKey, int> Index = [];
-        public readonly TextKey[] Keys = new TextKey[capacity];
-        public readonly TValue?[] Values = new TValue?[capacity];
-        public readonly bool[] Referenced = new bool[capacity];
+        public readonly Bucket[] Table;
+        public readonly int[] PositionOf;
+        public readonly int Capacity;
+        private readonly int _mask;
         public int Count;
         public int Hand;
         public long Hits;
         public long Misses;
         public long Evictions;
+
+        public Shard(int capacity)
+        {
+            Capacity = capacity;
+            int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2));
+            Table = new Bucket[size];
+            _mask = size - 1;
+            PositionOf = new int[capacity];
+        }
+
+        /// <summary>The bucket position of <paramref name="key"/>, or -1.</summary>
+        public int Find(TextKey key)
+        {
+            int position = (int)key.Low & _mask;
+            while (true)
+            {
+                ref var bucket = ref Table[position];
+                if (bucket.Slot == 0)
+                {
+                    return -1;
+                }
+
+                if (bucket.Low == key.Low && bucket.High == key.High)
+                {
+                    return position;
+                }
+
+                position = (position + 1) & _mask;
+            }
+        }
+
+        /// <summary>Puts a key that is not in the table into the first free bucket of its probe run, for entry <paramref name="slot"/>.</summary>
+        public void Insert(TextKey key, TValue value, int slot)
+        {
+            int position = (int)key.Low & _mask;
+            while (Table[position].Slot != 0)
+            {
+                position = (position + 1) & _mask;
+            }
+
+            Table[position] = new Bucket { Low = key.Low, High = key.High, Value = value, Slot = slot + 1 };
+            PositionOf[slot] = position;
+        }
+
+        /// <summary>Empties the bucket at <paramref name="position"/>, shifting later buckets of the run back so every key stays reachable.</summary>
+        public void RemoveAt(int position)
+        {
+            int hole = position;
+            int next = position;
+            while (true)
+            {
+                Table[hole] = default;
+                while (true)
+                {
+                    next = (next + 1) & _mask;
+                    ref var bucket = ref Table[next];
+                    if (bucket.Slot == 0)
+                    {
+                        return;
+                    }
+
+                    // A bucket whose home lies cyclically in (hole, next] is still reachable; any other moves into the hole.
+                    int home = (int)bucket.Low & _mask;
+                    bool reachable = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+                    if (!reachable)
+                    {
+                        Table[hole] = bucket;
+                        PositionOf[bucket.Slot - 1] = hole;
+                        hole = next;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A table bucket: the key's halves, the value, the CLOCK bit, and the entry slot + 1 (0 when empty).</summary>
+    private struct Bucket
+    {
+        public ulong Low;
+        public ulong High;
+        public TValue? Value;
+        public int Slot;
+        public bool Referenced;
     }
 }

@@ -97,6 +97,29 @@ public sealed class TextOutputCacheTests
     }
 
     [Fact]
+    public void Add_CollidingKeysBeyondCapacity_KeepsExactlyTheNewestReachable()
+    {
+        // One shard of 64 entries; every key has the same low bits, so all share one probe run and each eviction
+        // shifts the run back. Nothing is read until the end, so CLOCK evicts oldest first.
+        var cache = new TextOutputCache<string>(64);
+        var keys = Enumerable.Range(0, 300).Select(i => new TextKey((ulong)i << 20, (ulong)i)).ToArray();
+        for (int i = 0; i < keys.Length; i++)
+        {
+            cache.Add(keys[i], "v" + i);
+        }
+
+        for (int i = 0; i < keys.Length; i++)
+        {
+            bool found = cache.TryGet(keys[i], out var value);
+            Assert.Equal(i >= keys.Length - 64, found);
+            Assert.Equal(found ? "v" + i : null, value);
+        }
+
+        Assert.Equal(64, cache.Count);
+        Assert.Equal(300 - 64, cache.Evictions);
+    }
+
+    [Fact]
     public void Clear_FilledCache_EmptiesIt()
     {
         var cache = new TextOutputCache<object>(8);
