@@ -253,7 +253,7 @@ internal sealed class SafetyScorerCore
     /// The per-author risk memo, or null for none: an author's raw aggregator output (before the gates) keyed by a 128-bit
     /// keyed hash of everything <see cref="RiskFeatures.Compute"/> reads for that author (each unit's signal, harm and
     /// minor-cue values bit for bit, the long-message unit count, the age band the model sees, the others' minor band and
-    /// strongest minor cue). The aggregator scores each row on its own, so a hit is exactly the row the model would give;
+    /// strongest minor cue, the number of other authors). The aggregator scores each row on its own, so a hit is exactly the row the model would give;
     /// only set it when that holds (the managed kernel). No author id or text is part of the key or the value.
     /// </summary>
     public TextOutputCache<float[]>? AuthorRiskCache { get; set; }
@@ -337,9 +337,9 @@ internal sealed class SafetyScorerCore
     // that no two different inputs give the same words.
     private static TextKey AuthorKey(WindowFeatures features, int author, TextOutputCache<float[]> memo)
     {
-        features.AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue);
+        features.AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
         var units = features.Units[author];
-        int words = 5;
+        int words = 6;
         for (int u = 0; u < units.Count; u++)
         {
             words += 3 + units[u].Probabilities.Length + units[u].HarmProbabilities.Length;
@@ -357,6 +357,7 @@ internal sealed class SafetyScorerCore
         buffer[w++] = (uint)authorAge;
         buffer[w++] = othersMinor ? 1u : 0u;
         buffer[w++] = Bits(othersCue);
+        buffer[w++] = (uint)otherAuthors;
         for (int u = 0; u < units.Count; u++)
         {
             var unit = units[u];
