@@ -46,7 +46,9 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
 
         try
         {
-            if (_riskModel.FeatureCount != RiskFeatures.Count || _riskModel.OutputCount != HarmNames.All.Count)
+            // An aggregator trained before the group-chat block takes the first RiskFeatures.LegacyCount features.
+            bool legacyRisk = _riskModel.FeatureCount == RiskFeatures.LegacyCount;
+            if ((_riskModel.FeatureCount != RiskFeatures.Count && !legacyRisk) || _riskModel.OutputCount != HarmNames.All.Count)
             {
                 throw new ModelCardException(
                     $"{risk.SourceName}/{ModelCard.CardFileName}",
@@ -93,7 +95,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
 
             UsesManagedKernels = sparse is not null && dense is not null;
             ISignalModel signalRunner = sparse is null ? new SignalsRunner(_signalsModel) : new ManagedSignalsRunner(sparse);
-            IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(dense);
+            IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(legacyRisk ? dense.WithFeatureCount(RiskFeatures.Count) : dense);
             _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
             _riskRowsIndependent = dense is not null;
             _signalRowsIndependent = sparse is not null;
@@ -236,8 +238,11 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     {
         string file = $"{model.SourceName}/{ModelCard.CardFileName}";
         if (!model.Card.Hyperparameters.TryGetValue(ModelLayout.FeatureNamesKey, out var node) || node is not JsonArray names ||
-            !names.Select(n => n?.GetValue<string>()).SequenceEqual(RiskFeatures.Names))
+            !(names.Count is var count && (count == RiskFeatures.Count || count == RiskFeatures.LegacyCount)
+              && names.Select(n => n?.GetValue<string>()).SequenceEqual(RiskFeatures.Names.Take(count))))
         {
+            // A card lists all features this scorer computes, or the first RiskFeatures.LegacyCount of them (an aggregator
+            // trained before the group-chat block).
             throw new ModelCardException(file, $"$.hyperparameters.{ModelLayout.FeatureNamesKey}", "does not match the features this scorer computes.");
         }
     }
@@ -309,7 +314,31 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
 
     private sealed class RiskRunner(OnnxLinearModel model) : IRiskModel
     {
-        public void Run(float[] features, int rows, float[] output) =>
-            model.RunDense(features.AsSpan(0, rows * RiskFeatures.Count), rows, output.AsSpan(0, rows * HarmNames.All.Count));
+        public void Run(float[] features, int rows, float[] output)
+        {
+            int f = RiskFeatures.Count;
+            int used = model.FeatureCount;
+            if (used == f)
+            {
+                model.RunDense(features.AsSpan(0, rows * f), rows, output.AsSpan(0, rows * HarmNames.All.Count));
+                return;
+            }
+
+            // A legacy aggregator reads the first `used` features of each row.
+            var packed = ArrayPool<float>.Shared.Rent(rows * used);
+            try
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    features.AsSpan(r * f, used).CopyTo(packed.AsSpan(r * used, used));
+                }
+
+                model.RunDense(packed.AsSpan(0, rows * used), rows, output.AsSpan(0, rows * HarmNames.All.Count));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(packed);
+            }
+        }
     }
 }

@@ -188,6 +188,9 @@ public static class TrainCommand
         sb.AppendLine("  signals per harm, top-k/mean line scores, age context, the other side's minor cue; no length feature) → dense logistic");
         sb.AppendLine("  ONNX graph; conversation risk = riskiest author. Trained on replays of training conversations with OUT-OF-FOLD line");
         sb.AppendLine("  scores (synthetic folded by scenario); Perverted-Justice pseudo-conversations weigh 0.2 of one of ours each.");
+        sb.AppendLine("  Group-chat block (features after the first 192): the group share (0 one-to-one, 1 from five people on) and every base");
+        sb.AppendLine("  feature multiplied by it, so a signal said into a busy channel gets its own weight; aggregators trained before the");
+        sb.AppendLine("  block (192 features) still load and read the first 192.");
         sb.AppendLine("- **Runtime gates** (`SafetyScorerCore`): a grooming alert needs a fired grooming signal by that author (one-to-one chats with");
         sb.AppendLine("  no age bands where the other side reads as a minor excepted), and known age bands must leave a possible minor target");
         sb.AppendLine("  (not all-adult, not same-band minors); otherwise the author's grooming risk is scaled by 0.45, below every threshold.");

@@ -28,8 +28,11 @@ internal static class RiskFeatures
     /// <summary>Features before the long-message share, its crosses and the age context (computed once: it is read in hot loops).</summary>
     private static readonly int BaseCount = (SignalNames.All.Count * 3) + (HarmNames.All.Count * 6) + 1 + Enumerable.Range(0, HarmNames.All.Count).Sum(Strongest);
 
+    /// <summary>Number of features of the first aggregator version (no group-chat block); such models still load.</summary>
+    public static int LegacyCount { get; } = (2 * BaseCount) + 1 + 3 + 2;
+
     /// <summary>Number of features.</summary>
-    public static int Count { get; } = (2 * BaseCount) + 1 + 3 + 2;
+    public static int Count { get; } = LegacyCount + 1 + BaseCount;
 
     /// <summary>Feature names, in order (for the model card).</summary>
     public static IReadOnlyList<string> Names { get; } = BuildNames();
@@ -42,8 +45,9 @@ internal static class RiskFeatures
     /// <param name="authorAge">The author's age band.</param>
     /// <param name="othersIncludeMinor">Whether another author of the window is a known minor.</param>
     /// <param name="othersMinorCue">The strongest minor cue (see <see cref="ModelLayout.MinorCueHead"/>) of the other authors.</param>
+    /// <param name="otherAuthors">How many other authors the window has (1 in a one-to-one chat).</param>
     /// <param name="features">Receives <see cref="Count"/> features.</param>
-    public static void Compute(IReadOnlyList<MessageSignals> units, int longMessageUnits, AgeBand authorAge, bool othersIncludeMinor, float othersMinorCue, Span<float> features)
+    public static void Compute(IReadOnlyList<MessageSignals> units, int longMessageUnits, AgeBand authorAge, bool othersIncludeMinor, float othersMinorCue, int otherAuthors, Span<float> features)
     {
         ArgumentNullException.ThrowIfNull(units);
         if (features.Length < Count)
@@ -181,8 +185,20 @@ internal static class RiskFeatures
         features[f++] = othersMinorCue;
 
         // In a pasted log the minor's lines are inside the same (unknown) author's units.
-        features[f] = longMessageShare * MaxMinorCue(units);
+        features[f++] = longMessageShare * MaxMinorCue(units);
+
+        // Group chat (0 one-to-one, 1 from five people on): a signal said into a busy multi-party channel means less
+        // than the same signal in a private chat; every base feature is repeated multiplied by it, its own regime.
+        float group = GroupShare(otherAuthors);
+        features[f++] = group;
+        for (int i = 0; i < BaseCount; i++)
+        {
+            features[f++] = group * features[i];
+        }
     }
+
+    /// <summary>The group-chat share: 0 with at most one other author, rising to 1 with four or more.</summary>
+    public static float GroupShare(int otherAuthors) => Math.Clamp((otherAuthors - 1) / 3f, 0f, 1f);
 
     /// <summary>The strongest minor cue of the units (0 when the model has no minor-cue head).</summary>
     public static float MaxMinorCue(IReadOnlyList<MessageSignals> units)
@@ -285,6 +301,12 @@ internal static class RiskFeatures
         }
 
         names.AddRange(["author_known_adult", "author_known_minor", "others_include_known_minor", "others_max_minor_cue", "long_x_own_max_minor_cue"]);
+        names.Add("group_share");
+        for (int i = 0; i < baseCount; i++)
+        {
+            names.Add("group_x_" + names[i]);
+        }
+
         return [.. names];
     }
 }

@@ -51,6 +51,7 @@ internal sealed class SafetyScorerCore
         _signals = signals;
         _risk = risk;
         Descriptor = descriptor;
+        _gateThresholds = [.. HarmNames.All.Select(Threshold)];
         _signalCount = descriptor.SignalNames.Count;
         int heads = ModelLayout.SignalsLabels.Count - SignalNames.All.Count;
 
@@ -225,10 +226,10 @@ internal sealed class SafetyScorerCore
                 }
 
                 var perAuthor = output.AsSpan(0, authors * k);
-                ApplyEvidenceGate(features, perAuthor);
+                ApplyEvidenceGate(features, perAuthor, Threshold(HarmNames.Grooming));
                 ApplySextortionGate(features, perAuthor, Threshold(HarmNames.Sextortion));
                 ApplyNewHarmGates(features, perAuthor, Threshold(HarmNames.Trafficking), Threshold(HarmNames.LivestreamCoercion));
-                ApplyMinorSideGate(features, perAuthor);
+                ApplyMinorSideGate(features, perAuthor, _gateThresholds);
                 ApplyTranscripts(features, perAuthor);
                 RoomRisk? room = null;
                 if (target >= 0)
@@ -253,7 +254,7 @@ internal sealed class SafetyScorerCore
     /// The per-author risk memo, or null for none: an author's raw aggregator output (before the gates) keyed by a 128-bit
     /// keyed hash of everything <see cref="RiskFeatures.Compute"/> reads for that author (each unit's signal, harm and
     /// minor-cue values bit for bit, the long-message unit count, the age band the model sees, the others' minor band and
-    /// strongest minor cue). The aggregator scores each row on its own, so a hit is exactly the row the model would give;
+    /// strongest minor cue, the number of other authors). The aggregator scores each row on its own, so a hit is exactly the row the model would give;
     /// only set it when that holds (the managed kernel). No author id or text is part of the key or the value.
     /// </summary>
     public TextOutputCache<float[]>? AuthorRiskCache { get; set; }
@@ -337,9 +338,9 @@ internal sealed class SafetyScorerCore
     // that no two different inputs give the same words.
     private static TextKey AuthorKey(WindowFeatures features, int author, TextOutputCache<float[]> memo)
     {
-        features.AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue);
+        features.AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
         var units = features.Units[author];
-        int words = 5;
+        int words = 6;
         for (int u = 0; u < units.Count; u++)
         {
             words += 3 + units[u].Probabilities.Length + units[u].HarmProbabilities.Length;
@@ -357,6 +358,7 @@ internal sealed class SafetyScorerCore
         buffer[w++] = (uint)authorAge;
         buffer[w++] = othersMinor ? 1u : 0u;
         buffer[w++] = Bits(othersCue);
+        buffer[w++] = (uint)otherAuthors;
         for (int u = 0; u < units.Count; u++)
         {
             var unit = units[u];
@@ -414,6 +416,9 @@ internal sealed class SafetyScorerCore
 
     private float Threshold(string harm) => Descriptor.AlertThresholds.TryGetValue(harm, out var t) ? t : 0.5f;
 
+    // Alert thresholds in HarmNames.All order, for the gates.
+    private readonly float[] _gateThresholds;
+
     /// <summary>
     /// A grooming alert must be explained by what the author did: an author with no fired grooming signal in the window
     /// stays below every grooming threshold (risk scaled by <see cref="UnexplainedRiskScale"/>, so the ranking among
@@ -423,7 +428,7 @@ internal sealed class SafetyScorerCore
     /// Known ages also gate grooming: with no possible minor target (see <see cref="WindowFeatures.HasPossibleGroomingTarget"/>)
     /// the same scaling applies. Sextortion is not gated: adults are extorted too, and its head rarely fires on benign chat.
     /// </summary>
-    private static void ApplyEvidenceGate(WindowFeatures features, Span<float> output)
+    private static void ApplyEvidenceGate(WindowFeatures features, Span<float> output, float threshold)
     {
         int k = HarmNames.All.Count;
         int groomingSignals = SignalNames.Grooming.Count;
@@ -446,7 +451,7 @@ internal sealed class SafetyScorerCore
             // (everyone else a known adult, or a known minor among known minors) the author's grooming risk stays low.
             if ((!groomingFired && !lift) || !features.HasPossibleGroomingTarget(a))
             {
-                output[(a * k) + GroomingIndex] *= UnexplainedRiskScale;
+                output[(a * k) + GroomingIndex] = Unexplained(output[(a * k) + GroomingIndex], threshold);
             }
         }
     }
@@ -487,7 +492,7 @@ internal sealed class SafetyScorerCore
             }
             else if (kinds < 2 && line < StrongSextortionLine)
             {
-                risk *= UnexplainedRiskScale;
+                risk = Unexplained(risk, threshold);
             }
         }
     }
@@ -516,13 +521,13 @@ internal sealed class SafetyScorerCore
     }
 
     /// <summary>
-    /// An unexplained risk of the later harms: scaled by <see cref="UnexplainedRiskScale"/> and kept strictly below the
-    /// harm's alert threshold (at most <see cref="UnexplainedThresholdShare"/> of it), so a gated author never alerts even
-    /// when the model's threshold is below 0.5.
+    /// An unexplained risk (every gate): scaled by <see cref="UnexplainedRiskScale"/> and kept strictly below the harm's
+    /// alert threshold (at most <see cref="UnexplainedThresholdShare"/> of it), so a gated author never alerts even when the
+    /// model's threshold is at or below 0.45 (0.45 × a raw risk of 1 would otherwise reach it).
     /// </summary>
     private static float Unexplained(float risk, float threshold) => Math.Min(risk * UnexplainedRiskScale, threshold * UnexplainedThresholdShare);
 
-    /// <summary>The largest share of its alert threshold an unexplained trafficking or livestream-coercion risk keeps.</summary>
+    /// <summary>The largest share of its alert threshold an unexplained risk keeps.</summary>
     public const float UnexplainedThresholdShare = 0.9f;
 
     private static readonly int DocumentsDebtSlot = SignalNames.Trafficking.ToList().IndexOf(SignalNames.DocumentsDebt);
@@ -597,7 +602,7 @@ internal sealed class SafetyScorerCore
     /// author's) has every harm risk scaled by <see cref="UnexplainedRiskScale"/>, so the flagged author is the one the
     /// evidence points to. Known ages are handled by <see cref="WindowFeatures.HasPossibleGroomingTarget"/>.
     /// </summary>
-    private static void ApplyMinorSideGate(WindowFeatures features, Span<float> output)
+    private static void ApplyMinorSideGate(WindowFeatures features, Span<float> output, float[] thresholds)
     {
         if (features.AnyKnownAge || features.Authors.Count < 2)
         {
@@ -612,7 +617,7 @@ internal sealed class SafetyScorerCore
             {
                 for (int h = 0; h < k; h++)
                 {
-                    output[(a * k) + h] *= UnexplainedRiskScale;
+                    output[(a * k) + h] = Unexplained(output[(a * k) + h], thresholds[h]);
                 }
             }
         }

@@ -153,10 +153,11 @@ internal sealed class WindowFeatures
     /// <summary>
     /// The inputs of <paramref name="author"/>'s <see cref="RiskFeatures"/> besides the units: how many units are chunks
     /// of long messages, the age band the model sees, whether another author is a known minor, and the others' strongest
-    /// minor cue.
+    /// minor cue, and how many other authors the window has.
     /// </summary>
-    public void AuthorInputs(int author, out int longMessageUnits, out AgeBand authorAge, out bool othersMinor, out float othersCue)
+    public void AuthorInputs(int author, out int longMessageUnits, out AgeBand authorAge, out bool othersMinor, out float othersCue, out int otherAuthors)
     {
+        otherAuthors = _authors.Count - 1;
         othersCue = 0;
         for (int b = 0; b < _authors.Count; b++)
         {
@@ -185,8 +186,8 @@ internal sealed class WindowFeatures
     /// <summary>Writes <paramref name="author"/>'s <see cref="RiskFeatures"/> row into <paramref name="destination"/>.</summary>
     public void ComputeAuthor(int author, Span<float> destination)
     {
-        AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue);
-        RiskFeatures.Compute(_units[author], longUnits, authorAge, othersMinor, othersCue, destination);
+        AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
+        RiskFeatures.Compute(_units[author], longUnits, authorAge, othersMinor, othersCue, otherAuthors, destination);
     }
 
     /// <summary>
@@ -225,7 +226,7 @@ internal sealed class WindowFeatures
         }
 
         bool targetMinor = _ages[target] is AgeBand.Child or AgeBand.Teen;
-        RiskFeatures.Compute(_pooled, longUnits, AgeBand.Unknown, targetMinor, _minorCue[target], _features.AsSpan(row * f, f));
+        RiskFeatures.Compute(_pooled, longUnits, AgeBand.Unknown, targetMinor, _minorCue[target], _authors.Count - 1, _features.AsSpan(row * f, f));
     }
 
     /// <summary>Whether any author of the window has a known age band.</summary>

@@ -30,6 +30,39 @@ internal sealed class DenseLogisticKernel
         }
     }
 
+    /// <summary>
+    /// The same model reading rows of <paramref name="featureCount"/> features, of which it uses the first
+    /// <see cref="FeatureCount"/> (the others get weight 0, mean 0 and std 1): a model trained on fewer features scores rows
+    /// of a longer layout whose first features are the ones it knows, with the same results.
+    /// </summary>
+    public DenseLogisticKernel WithFeatureCount(int featureCount)
+    {
+        int f = FeatureCount;
+        if (featureCount < f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(featureCount), "A model cannot drop features it was trained on.");
+        }
+
+        int k = OutputCount;
+        var weights = new float[featureCount * k];
+        for (int h = 0; h < k; h++)
+        {
+            _weights.AsSpan(h * f, f).CopyTo(weights.AsSpan(h * featureCount, f));
+        }
+
+        float[]? mean = null, std = null;
+        if (_mean is not null && _std is not null)
+        {
+            mean = new float[featureCount];
+            std = new float[featureCount];
+            std.AsSpan().Fill(1f);
+            _mean.CopyTo(mean, 0);
+            _std.CopyTo(std, 0);
+        }
+
+        return new DenseLogisticKernel(weights, (float[])_bias.Clone(), featureCount, mean, std);
+    }
+
     /// <summary>F: features per row.</summary>
     public int FeatureCount { get; }
 

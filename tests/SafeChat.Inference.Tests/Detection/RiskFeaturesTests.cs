@@ -15,8 +15,8 @@ public sealed class RiskFeaturesTests
         var a = new float[RiskFeatures.Count];
         var b = new float[RiskFeatures.Count];
 
-        RiskFeatures.Compute(shortWindow, 0, AgeBand.Unknown, false, 0.2f, a);
-        RiskFeatures.Compute(longWindow, 0, AgeBand.Unknown, false, 0.2f, b);
+        RiskFeatures.Compute(shortWindow, 0, AgeBand.Unknown, false, 0.2f, 1, a);
+        RiskFeatures.Compute(longWindow, 0, AgeBand.Unknown, false, 0.2f, 1, b);
 
         Assert.Equal(a, b, (x, y) => Math.Abs(x - y) < 1e-5f);
     }
@@ -40,6 +40,28 @@ public sealed class RiskFeaturesTests
         Assert.True(index >= 0);
         Assert.Equal(0.9f, features.Features[index], 5);                         // the adult sees the kid's cue
         Assert.Equal(0.05f, features.Features[RiskFeatures.Count + index], 5);   // the kid sees the adult's
+    }
+
+    [Theory]
+    [InlineData(1, 0f)]
+    [InlineData(2, 1f / 3f)]
+    [InlineData(4, 1f)]
+    [InlineData(40, 1f)]
+    public void Compute_OtherAuthors_GroupBlockIsBaseTimesGroupShare(int otherAuthors, float share)
+    {
+        var unit = new MessageSignals([0.1f, 0.6f, 0.2f, 0.05f, 0.3f, 0.7f, 0.1f, 0.0f, 0.1f, 0.0f, 0.1f, 0.2f, 0.0f], [0.4f, 0.1f], minorCue: 0.3f, transcriptGrooming: 0f, chunks: null);
+        var features = new float[RiskFeatures.Count];
+        var names = RiskFeatures.Names.ToList();
+        int group = names.IndexOf("group_share");
+        int maxFlattery = names.IndexOf("max:flattery");
+        int groupMaxFlattery = names.IndexOf("group_x_max:flattery");
+
+        RiskFeatures.Compute([unit, unit], 0, AgeBand.Unknown, false, 0.2f, otherAuthors, features);
+
+        Assert.Equal(RiskFeatures.LegacyCount, group);            // the block comes after every older feature
+        Assert.Equal(share, features[group], 5);
+        Assert.Equal(0.6f, features[maxFlattery], 5);
+        Assert.Equal(share * 0.6f, features[groupMaxFlattery], 5);
     }
 
     [Fact]

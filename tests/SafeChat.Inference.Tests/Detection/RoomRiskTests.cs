@@ -38,10 +38,10 @@ public sealed class RoomRiskTests
     private static WindowMessage M(int index, string author, MessageSignals signals, AgeBand age = AgeBand.Unknown) =>
         new(index, author, age, signals, age == AgeBand.Unknown ? AgeAssurance.Unknown : AgeAssurance.Estimated);
 
-    private static SafetyScorerCore Core(Func<int, float[], float> grooming, Func<int, float[], float>? other = null)
+    private static SafetyScorerCore Core(Func<int, float[], float> grooming, Func<int, float[], float>? other = null, Dictionary<string, float>? thresholds = null)
     {
         var featurizer = MessageFeaturizer.Create(new MemoryStream(Encoding.UTF8.GetBytes("[UNK]\nhello\n")));
-        var descriptor = new ScorerDescriptor("test", "test", SignalNames.All, Thresholds);
+        var descriptor = new ScorerDescriptor("test", "test", SignalNames.All, thresholds ?? Thresholds);
         return new SafetyScorerCore(featurizer, new NoSignals(), new FeatureRisk(grooming, other), descriptor);
     }
 
@@ -177,6 +177,31 @@ public sealed class RoomRiskTests
 
         var flagged = assessment.Authors.Where(a => a.Harms[HarmNames.Grooming] >= Thresholds[HarmNames.Grooming]).Select(a => a.AuthorId);
         Assert.Equal(["adult"], flagged);
+    }
+
+    [Fact]
+    public void Assess_ThresholdsAtOrBelowGateScale_GatedAuthorsStayBelowEveryThreshold()
+    {
+        // Thresholds a model may choose at or under 0.45: 0.45 x a raw risk of 1 must still not alert.
+        var low = HarmNames.All.ToDictionary(h => h, _ => 0.4f, StringComparer.Ordinal);
+        var core = Core((_, _) => 1f, (_, _) => 1f, low);
+        WindowMessage[] window =
+        [
+            M(0, "adult", Fired(0f, SignalNames.Deadline)),           // one sextortion signal, no grooming signal
+            M(1, "other", Fired(0f)),
+            M(2, "third", Fired(0f)),
+        ];
+
+        var assessment = core.Assess(window);
+
+        foreach (var author in assessment.Authors)
+        {
+            foreach (var harm in HarmNames.All)
+            {
+                Assert.True(author.Harms[harm] < low[harm], $"{author.AuthorId} {harm} {author.Harms[harm]}");
+                Assert.True(author.Harms[harm] > 0f);
+            }
+        }
     }
 
     private sealed class NoSignals : ISignalModel
