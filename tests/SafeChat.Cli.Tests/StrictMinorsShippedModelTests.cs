@@ -53,9 +53,9 @@ public sealed class StrictMinorsShippedModelTests
         var blocked = results.Where(r => Actions(r, "block").Length > 0).Select(r => r.GetProperty("id").GetString()).ToArray();
 
         Assert.Equal(64, results.Length);
-        // docs/policies.md: 2 of 64 (3.1%) with the token-features-v3 models: a mother's and an older sister's chats the
-        // model scores above its own alert level (the target is at most 2%, not met).
-        Assert.True(escalated.Length <= 2, "escalated: " + string.Join(", ", escalated));
+        // docs/policies.md: 1 of 64 (1.6%) with the shipped models (a sibling's money joke firing two sextortion
+        // signals); the target is at most 2%, so one is the most this set may escalate.
+        Assert.True(escalated.Length <= 1, "escalated: " + string.Join(", ", escalated));
         Assert.Empty(blocked);
     }
 }

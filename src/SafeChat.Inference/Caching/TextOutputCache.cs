@@ -157,7 +157,7 @@ internal sealed class TextOutputCache<TValue>
         {
             lock (shard.Gate)
             {
-                Array.Clear(shard.Table);
+                Array.Clear(shard.Table, 0, shard.Table.Length);
                 shard.Count = 0;
                 shard.Hand = 0;
             }
@@ -201,7 +201,12 @@ internal sealed class TextOutputCache<TValue>
         public Shard(int capacity)
         {
             Capacity = capacity;
-            int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2));
+            // The smallest power of two >= 2 x capacity (a loop: BitOperations is not public on netstandard2.1).
+            int size = 2;
+            while (size < capacity * 2)
+            {
+                size <<= 1;
+            }
             Table = new Bucket[size];
             _mask = size - 1;
             PositionOf = new int[capacity];
