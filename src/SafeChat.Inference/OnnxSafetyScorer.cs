@@ -53,7 +53,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 throw new ModelCardException(
                     $"{risk.SourceName}/{ModelCard.CardFileName}",
                     "$.inputs",
-                    $"the aggregator takes {_riskModel.FeatureCount} features and gives {_riskModel.OutputCount} outputs; this scorer needs {RiskFeatures.Count} and {HarmNames.All.Count}.");
+                    $"the aggregator takes {_riskModel.FeatureCount} features and gives {_riskModel.OutputCount} outputs; this scorer needs {RiskFeatures.Count} (or {RiskFeatures.LegacyCount}, an aggregator from before the group-chat block) and {HarmNames.All.Count}.");
             }
 
             var thresholds = new Dictionary<string, float>(StringComparer.Ordinal);
@@ -237,12 +237,12 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     private static void CheckRiskCard(VerifiedModel model)
     {
         string file = $"{model.SourceName}/{ModelCard.CardFileName}";
+        // The card lists every feature this scorer computes, or the first RiskFeatures.LegacyCount of them (an aggregator
+        // trained before the group-chat block).
         if (!model.Card.Hyperparameters.TryGetValue(ModelLayout.FeatureNamesKey, out var node) || node is not JsonArray names ||
             !(names.Count is var count && (count == RiskFeatures.Count || count == RiskFeatures.LegacyCount)
               && names.Select(n => n?.GetValue<string>()).SequenceEqual(RiskFeatures.Names.Take(count))))
         {
-            // A card lists all features this scorer computes, or the first RiskFeatures.LegacyCount of them (an aggregator
-            // trained before the group-chat block).
             throw new ModelCardException(file, $"$.hyperparameters.{ModelLayout.FeatureNamesKey}", "does not match the features this scorer computes.");
         }
     }

@@ -421,7 +421,7 @@ internal sealed class SafetyScorerCore
 
     /// <summary>
     /// A grooming alert must be explained by what the author did: an author with no fired grooming signal in the window
-    /// stays below every grooming threshold (risk scaled by <see cref="UnexplainedRiskScale"/>, so the ranking among
+    /// stays below every grooming threshold (risk scaled by <see cref="UnexplainedRiskScale"/> and capped by <see cref="Unexplained"/>, so the ranking among
     /// such authors is kept). The exception is a one-to-one chat with no age bands where the other side reads as a minor
     /// (<see cref="ModelLayout.MinorCueHead"/>): there the line-level grooming head alone may alert (2000s-IM grooming
     /// whose moves the signal heads miss), while multi-party adult chat rooms full of sexual talk stay quiet.
