@@ -90,7 +90,13 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             var units = c.Messages.Select(m => model.PredictChunks(training.Chunks(m.Text))).ToList();
             int first = rows.Count;
             AggregatorRows.Add(c, units, rows);
-            float sourceWeight = c.Source == "pj" ? options.AggregatorPjWeight : c.Source == "pjx" ? options.AggregatorPjxWeight : 1f;
+            float sourceWeight = c.Source switch
+            {
+                "pj" => options.AggregatorPjWeight,
+                "pjx" => options.AggregatorPjxWeight,
+                "ubuntu" or "convai2" => options.AggregatorRealBenignWeight,
+                _ => 1f,
+            };
             if (sourceWeight != 1f)
             {
                 for (int r = first; r < rows.Count; r++)
