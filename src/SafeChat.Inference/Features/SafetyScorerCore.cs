@@ -267,12 +267,26 @@ internal sealed class SafetyScorerCore
         int f = RiskFeatures.Count;
         var missed = ArrayPool<int>.Shared.Rent(authors);
         var keys = ArrayPool<TextKey>.Shared.Rent(authors);
+        var last = t_lastRows ??= new AuthorRows();
+        var current = t_currentRows ??= new AuthorRows();
+        current.Clear();
         try
         {
             int m = 0;
             for (int a = 0; a < authors; a++)
             {
-                keys[a] = AuthorKey(features, a, memo);
+                features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
+                var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
+                var units = features.Units[a];
+                if (last.TryFind(units, inputs, out var lastRow))
+                {
+                    lastRow.CopyTo(output.AsSpan(a * k, k));
+                    current.Add(units, inputs);
+                    continue;
+                }
+
+                current.Add(units, inputs);
+                keys[a] = AuthorKey(units, inputs, memo);
                 if (memo.TryGet(keys[a], out var row))
                 {
                     row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
@@ -300,6 +314,7 @@ internal sealed class SafetyScorerCore
             int runRows = m + (target >= 0 ? 1 : 0);
             if (runRows == 0)
             {
+                Remember(current, last, output.AsSpan(0, authors * k), k);
                 return;
             }
 
@@ -323,6 +338,8 @@ internal sealed class SafetyScorerCore
             {
                 ArrayPool<float>.Shared.Return(scored);
             }
+
+            Remember(current, last, output.AsSpan(0, authors * k), k);
         }
         finally
         {
@@ -331,15 +348,32 @@ internal sealed class SafetyScorerCore
         }
     }
 
+    // Every row of this window is known (raw, before the gates): they are what the next assessment on this thread looks up first.
+    private static void Remember(AuthorRows current, AuthorRows last, ReadOnlySpan<float> rows, int k)
+    {
+        current.SetRows(rows, k);
+        t_lastRows = current;
+        t_currentRows = last;
+    }
+
+    // The previous assessment's authors on this thread (their units by reference, their other inputs and their raw rows)
+    // and the one being built. Consecutive messages of one conversation share most units as the same objects (the state
+    // store keeps an active conversation's rebuilt signals), so an author whose units and inputs are unchanged takes the
+    // previous row without hashing: MessageSignals is immutable, so the same objects are the same values, and the memo
+    // would give that row too.
+    [ThreadStatic]
+    private static AuthorRows? t_lastRows;
+
+    [ThreadStatic]
+    private static AuthorRows? t_currentRows;
+
     [ThreadStatic]
     private static uint[]? t_keyBuffer;
 
     // Everything RiskFeatures.Compute reads for the author, as 32-bit words (floats by their bits), lengths included so
     // that no two different inputs give the same words.
-    private static TextKey AuthorKey(WindowFeatures features, int author, TextOutputCache<float[]> memo)
+    private static TextKey AuthorKey(List<MessageSignals> units, AuthorRows.Inputs inputs, TextOutputCache<float[]> memo)
     {
-        features.AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
-        var units = features.Units[author];
         int words = 6;
         for (int u = 0; u < units.Count; u++)
         {
@@ -354,11 +388,11 @@ internal sealed class SafetyScorerCore
 
         int w = 0;
         buffer[w++] = (uint)units.Count;
-        buffer[w++] = (uint)longUnits;
-        buffer[w++] = (uint)authorAge;
-        buffer[w++] = othersMinor ? 1u : 0u;
-        buffer[w++] = Bits(othersCue);
-        buffer[w++] = (uint)otherAuthors;
+        buffer[w++] = (uint)inputs.LongUnits;
+        buffer[w++] = (uint)inputs.AuthorAge;
+        buffer[w++] = inputs.OthersMinor ? 1u : 0u;
+        buffer[w++] = inputs.OthersCueBits;
+        buffer[w++] = (uint)inputs.OtherAuthors;
         for (int u = 0; u < units.Count; u++)
         {
             var unit = units[u];
