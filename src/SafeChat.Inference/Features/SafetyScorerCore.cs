@@ -470,7 +470,16 @@ internal sealed class SafetyScorerCore
         {
             bool groomingFired = false;
             var units = features.Units[a];
-            for (int u = 0; u < units.Count && !groomingFired; u++)
+            if (features.HasSummaries)
+            {
+                var best = features.BestSignals(a);
+                for (int i = 0; i < best.Length && i < groomingSignals && !groomingFired; i++)
+                {
+                    groomingFired = best[i] >= RiskFeatures.FiredThreshold;
+                }
+            }
+
+            for (int u = 0; !features.HasSummaries && u < units.Count && !groomingFired; u++)
             {
                 var p = units[u].Probabilities;
                 for (int i = 0; i < p.Length && i < groomingSignals && !groomingFired; i++)
@@ -518,7 +527,7 @@ internal sealed class SafetyScorerCore
         Span<bool> fired = stackalloc bool[SignalCounts[SextortionIndex]];
         for (int a = 0; a < features.Authors.Count; a++)
         {
-            int kinds = FiredKinds(features.Units[a], sextortion, fired, out float line);
+            int kinds = FiredKinds(features, a, sextortion, fired, out float line);
             ref float risk = ref output[(a * k) + sextortion];
             if (kinds >= SextortionKindsThatAlert)
             {
@@ -542,12 +551,12 @@ internal sealed class SafetyScorerCore
         int k = HarmNames.All.Count;
         for (int a = 0; a < features.Authors.Count; a++)
         {
-            if (!TraffickingExplained(features.Units[a]))
+            if (!TraffickingExplained(features, a))
             {
                 output[(a * k) + TraffickingIndex] = Unexplained(output[(a * k) + TraffickingIndex], traffickingThreshold);
             }
 
-            if (!LivestreamExplained(features.Units[a], out _))
+            if (!(features.HasSummaries ? features.LivestreamUnits(a) >= 2 : LivestreamExplained(features.Units[a], out _)))
             {
                 output[(a * k) + LivestreamIndex] = Unexplained(output[(a * k) + LivestreamIndex], livestreamThreshold);
             }
@@ -566,11 +575,41 @@ internal sealed class SafetyScorerCore
 
     private static readonly int DocumentsDebtSlot = SignalNames.Trafficking.ToList().IndexOf(SignalNames.DocumentsDebt);
 
-    private static bool TraffickingExplained(IReadOnlyList<MessageSignals> units)
+    private static bool TraffickingExplained(WindowFeatures features, int author)
     {
         Span<bool> fired = stackalloc bool[SignalCounts[TraffickingIndex]];
-        int kinds = FiredKinds(units, TraffickingIndex, fired, out float line);
+        int kinds = FiredKinds(features, author, TraffickingIndex, fired, out float line);
         return kinds >= 2 || (fired[DocumentsDebtSlot] && line >= RiskFeatures.FiredThreshold);
+    }
+
+    /// <summary>
+    /// <see cref="FiredKinds(IReadOnlyList{MessageSignals}, int, Span{bool}, out float)"/> of <paramref name="author"/>'s
+    /// units, from the window's unit summaries when it has them.
+    /// </summary>
+    private static int FiredKinds(WindowFeatures features, int author, int harm, Span<bool> fired, out float line)
+    {
+        if (!features.HasSummaries)
+        {
+            return FiredKinds(features.Units[author], harm, fired, out line);
+        }
+
+        // The same as the scan below: a signal fired in some unit exactly when its strongest probability reaches the threshold.
+        int first = FirstSignal(harm);
+        var best = features.BestSignals(author);
+        fired.Clear();
+        for (int i = 0; i < fired.Length && first + i < best.Length; i++)
+        {
+            fired[i] = best[first + i] >= RiskFeatures.FiredThreshold;
+        }
+
+        line = features.MaxHarm(author, harm);
+        int count = 0;
+        foreach (bool f in fired)
+        {
+            count += f ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>
