@@ -249,7 +249,8 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     // recent messages and the salient list are QuantizedWindowEntries (parallel arrays, signals as 16-bit fixed point, no
     // object per message), author ids are kept once per conversation in a small table, and duplicate detection keeps a
     // 64-bit hash of each recent message id rather than the id itself. The window handed out by Append is rebuilt from
-    // this form under the lock, so callers never see the state change under them.
+    // this form under the lock, so callers never see the state change under them; while the conversation is among the
+    // most recently active ones (ActiveRing) the rebuilt signals are kept and reused, and dropped when it leaves.
     private sealed class ConversationState
     {
         // Recent messages in a ring: position (_start + i) % capacity is the i-th oldest of _recentCount.
