@@ -18,6 +18,9 @@ internal sealed class AuthorRows
     private float[] _rows = [];
     private int _k;
 
+    /// <summary>The id of the scorer whose model gave the rows (rows of another model never answer), or 0 for none.</summary>
+    public long Owner { get; private set; }
+
     /// <summary>How many authors are held.</summary>
     public int Count { get; private set; }
 
@@ -26,6 +29,7 @@ internal sealed class AuthorRows
     {
         Count = 0;
         _k = 0;
+        Owner = 0;
     }
 
     /// <summary>Adds the next author (rows come later, all at once, with <see cref="SetRows"/>).</summary>
@@ -51,9 +55,10 @@ internal sealed class AuthorRows
         Count++;
     }
 
-    /// <summary>Sets the raw rows of the authors added, row-major [<see cref="Count"/>, <paramref name="k"/>].</summary>
-    public void SetRows(ReadOnlySpan<float> rows, int k)
+    /// <summary>Sets the raw rows of the authors added, row-major [<see cref="Count"/>, <paramref name="k"/>], given by the model of the scorer with id <paramref name="owner"/>.</summary>
+    public void SetRows(long owner, ReadOnlySpan<float> rows, int k)
     {
+        Owner = owner;
         if (_rows.Length < rows.Length)
         {
             _rows = new float[Math.Max(rows.Length, 64)];
@@ -63,11 +68,11 @@ internal sealed class AuthorRows
         _k = k;
     }
 
-    /// <summary>The row of an author held with exactly these units (same objects, same order) and inputs.</summary>
-    public bool TryFind(List<MessageSignals> units, Inputs inputs, out ReadOnlySpan<float> row)
+    /// <summary>The row the model of the scorer with id <paramref name="owner"/> gave an author held with exactly these units (same objects, same order) and inputs.</summary>
+    public bool TryFind(long owner, List<MessageSignals> units, Inputs inputs, out ReadOnlySpan<float> row)
     {
         row = default;
-        if (_k == 0)
+        if (_k == 0 || owner != Owner)
         {
             return false;
         }

@@ -278,7 +278,7 @@ internal sealed class SafetyScorerCore
                 features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
                 var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
                 var units = features.Units[a];
-                if (last.TryFind(units, inputs, out var lastRow))
+                if (last.TryFind(_id, units, inputs, out var lastRow))
                 {
                     lastRow.CopyTo(output.AsSpan(a * k, k));
                     current.Add(units, inputs);
@@ -314,7 +314,7 @@ internal sealed class SafetyScorerCore
             int runRows = m + (target >= 0 ? 1 : 0);
             if (runRows == 0)
             {
-                Remember(current, last, output.AsSpan(0, authors * k), k);
+                Remember(_id, current, last, output.AsSpan(0, authors * k), k);
                 return;
             }
 
@@ -339,7 +339,7 @@ internal sealed class SafetyScorerCore
                 ArrayPool<float>.Shared.Return(scored);
             }
 
-            Remember(current, last, output.AsSpan(0, authors * k), k);
+            Remember(_id, current, last, output.AsSpan(0, authors * k), k);
         }
         finally
         {
@@ -349,9 +349,9 @@ internal sealed class SafetyScorerCore
     }
 
     // Every row of this window is known (raw, before the gates): they are what the next assessment on this thread looks up first.
-    private static void Remember(AuthorRows current, AuthorRows last, ReadOnlySpan<float> rows, int k)
+    private static void Remember(long owner, AuthorRows current, AuthorRows last, ReadOnlySpan<float> rows, int k)
     {
-        current.SetRows(rows, k);
+        current.SetRows(owner, rows, k);
         t_lastRows = current;
         t_currentRows = last;
     }
@@ -360,9 +360,13 @@ internal sealed class SafetyScorerCore
     // and the one being built. Consecutive messages of one conversation share most units as the same objects (the state
     // store keeps an active conversation's rebuilt signals), so an author whose units and inputs are unchanged takes the
     // previous row without hashing: MessageSignals is immutable, so the same objects are the same values, and the memo
-    // would give that row too.
+    // would give that row too. Rows are reused only by the scorer (model) that gave them.
     [ThreadStatic]
     private static AuthorRows? t_lastRows;
+
+    // This scorer's id for AuthorRows (ids, not references, so a thread-static holds no scorer alive).
+    private static long s_nextId;
+    private readonly long _id = Interlocked.Increment(ref s_nextId);
 
     [ThreadStatic]
     private static AuthorRows? t_currentRows;
