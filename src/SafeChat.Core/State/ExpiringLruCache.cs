@@ -290,11 +290,20 @@ internal sealed class ExpiringLruCache<TValue>
 
     // A stable hash (FNV-1a over the UTF-16 code units), not the per-process randomized string hash: which entries share
     // a shard, and so which one a full shard evicts, is the same in every run.
-    private Shard ShardFor(string key)
+    private Shard ShardFor(string key) => _shards[ShardIndexOf(key)];
+
+    /// <summary>How many independently locked shards the cache has.</summary>
+    public int ShardCount => _shards.Length;
+
+    /// <summary>
+    /// The shard a key belongs to, in [0, <see cref="ShardCount"/>): the callbacks of two keys with the same shard index
+    /// run under the same lock, so state kept per shard index may be touched from them without a lock of its own.
+    /// </summary>
+    public int ShardIndexOf(string key)
     {
         if (_shards.Length == 1)
         {
-            return _shards[0];
+            return 0;
         }
 
         var hash = 2166136261u;
@@ -303,7 +312,7 @@ internal sealed class ExpiringLruCache<TValue>
             hash = (hash ^ c) * 16777619u;
         }
 
-        return _shards[(int)(hash % (uint)_shards.Length)];
+        return (int)(hash % (uint)_shards.Length);
     }
 
     // Re-weighs the entry just updated and drops the shard's least recently used other entries while over its weight share.

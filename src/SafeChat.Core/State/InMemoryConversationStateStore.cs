@@ -25,6 +25,15 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     private readonly long _salt;
     private readonly TimeProvider _clock;
 
+    // The conversations that keep their rebuilt window signals (see QuantizedWindowEntries.EnableDecoded), one small ring
+    // per shard of the full map, touched only under that shard's lock: the most recently active few keep them, so a
+    // conversation whose messages come one after another does not decode its whole window again at each append, while
+    // the rest (idle ones) stay in the compact form alone.
+    private readonly ActiveRing[] _active;
+
+    /// <summary>About how many conversations keep their rebuilt window signals at once (the most recently active ones).</summary>
+    internal const int ActiveConversations = 256;
+
     /// <summary>Creates a store.</summary>
     /// <param name="maxConversations">The most conversations kept; the least recently used one is dropped beyond it.</param>
     /// <param name="timeProvider">The clock for idle expiry; <see cref="TimeProvider.System"/> when null.</param>
@@ -52,6 +61,11 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         var clock = _clock = timeProvider ?? TimeProvider.System;
         _dormant = new ExpiringLruCache<DormantConversation>(maxDormantConversations, clock);
         _conversations = new ExpiringLruCache<ConversationState>(maxConversations, clock, GoDormant);
+        _active = new ActiveRing[_conversations.ShardCount];
+        for (var i = 0; i < _active.Length; i++)
+        {
+            _active[i] = new ActiveRing(Math.Max(8, ActiveConversations / _active.Length));
+        }
         var salt = new byte[8];
         using (var random = System.Security.Cryptography.RandomNumberGenerator.Create())
         {
@@ -114,8 +128,8 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             limits.IdleTimeout,
             entry.At?.UtcTicks,
             static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
-            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks),
-            static (state, arg) => state.Append(arg.entry, arg.limits, arg.at));
+            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[_conversations.ShardIndexOf(conversationId)]),
+            static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active));
         return new ValueTask<WindowAppendResult>(result);
     }
 
@@ -205,11 +219,38 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             throw new ArgumentException("The id must be a non-empty string.", name);
         }
     }
+
+    // The last few conversations of one shard that appended, oldest overwritten first; the one that leaves drops its
+    // rebuilt signals. Touched only under the shard's lock.
+    private sealed class ActiveRing(int size)
+    {
+        private readonly ConversationState?[] _states = new ConversationState?[size];
+        private int _next;
+
+        public void Enter(ConversationState state)
+        {
+            if (state.Active)
+            {
+                return;
+            }
+
+            if (_states[_next] is { } leaving)
+            {
+                leaving.Active = false;
+                leaving.DropDecoded();
+            }
+
+            _states[_next] = state;
+            state.Active = true;
+            _next = (_next + 1) % _states.Length;
+        }
+    }
     // Compact by design (an idle game-chat conversation stays well under 1 KB, a full window a few KB): the ring of
     // recent messages and the salient list are QuantizedWindowEntries (parallel arrays, signals as 16-bit fixed point, no
     // object per message), author ids are kept once per conversation in a small table, and duplicate detection keeps a
     // 64-bit hash of each recent message id rather than the id itself. The window handed out by Append is rebuilt from
-    // this form under the lock, so callers never see the state change under them.
+    // this form under the lock, so callers never see the state change under them; while the conversation is among the
+    // most recently active ones (ActiveRing) the rebuilt signals are kept and reused, and dropped when it leaves.
     private sealed class ConversationState
     {
         // Recent messages in a ring: position (_start + i) % capacity is the i-th oldest of _recentCount.
@@ -235,6 +276,9 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         private long _salt;
 
         public int? FirstAlertIndex { get; set; }
+
+        // Whether the conversation is in its shard's ring of active ones and so keeps its rebuilt window signals.
+        public bool Active { get; set; }
 
         // The time of the last append, and until when the conversation stays whole and then dormant (set at each append).
         public long LastAtTicks { get; private set; }
@@ -296,7 +340,13 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             return state;
         }
 
-        public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks)
+        public void DropDecoded()
+        {
+            _recent?.DropDecoded();
+            _salient?.DropDecoded();
+        }
+
+        public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
         {
             var recent = _recent ??= new QuantizedWindowEntries(entry.Signals.Probabilities.Length, entry.Signals.HarmProbabilities.Length);
             if (!recent.Fits(entry.Signals))
@@ -322,6 +372,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             // Two different ids of one conversation within the duplicate history share a hash with a probability of about 1e-15.
             var hash = limits.DuplicateHistory > 0 ? StableIdHash.Of(entry.MessageId) : 0;
+            active.Enter(this);
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
                 return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
@@ -521,6 +572,11 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             var salient = _salient ??= new QuantizedWindowEntries(source.SignalCount, source.HarmCount);
+            if (Active)
+            {
+                salient.EnableDecoded();
+            }
+
             if (_salientCount == salient.Capacity)
             {
                 salient.Resize(Math.Max(_salientCount + 1, Math.Min(limits.MaxSalientMessages + 1, Math.Max(4, salient.Capacity * 2))));
@@ -557,6 +613,11 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         {
             var grown = new QuantizedWindowEntries(_recent!.SignalCount, _recent.HarmCount);
             grown.Resize(capacity);
+            if (_recent.KeepsDecoded)
+            {
+                grown.EnableDecoded();
+            }
+
             for (var i = 0; i < _recentCount; i++)
             {
                 grown.CopyFrom(_recent, (_start + i) % _recent.Capacity, i);
@@ -577,6 +638,11 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             var kept = new QuantizedWindowEntries(_recent!.SignalCount, _recent.HarmCount);
             kept.Resize(windowSize);
+            if (_recent.KeepsDecoded)
+            {
+                kept.EnableDecoded();
+            }
+
             for (var i = 0; i < windowSize; i++)
             {
                 kept.CopyFrom(_recent, (_start + overflow + i) % _recent.Capacity, i);
@@ -590,6 +656,12 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         // The window, oldest first (salient older messages, then the recent ones), rebuilt as window messages.
         private WindowMessage[] Snapshot()
         {
+            if (Active)
+            {
+                _recent?.EnableDecoded();
+                _salient?.EnableDecoded();
+            }
+
             var window = new WindowMessage[_salientCount + _recentCount];
             for (var i = 0; i < _salientCount; i++)
             {

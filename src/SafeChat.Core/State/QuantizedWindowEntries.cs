@@ -22,6 +22,11 @@ internal sealed class QuantizedWindowEntries
     private ushort[] _values = [];
     private ushort[]?[]? _chunks;
 
+    // While the owner is active (see EnableDecoded): each position's message signals as last rebuilt, so the next window
+    // rebuild reuses them instead of decoding every entry again. A pure function of the quantized values (MessageSignals
+    // is immutable), so a reused object is exactly what decoding again would give. Null while idle (kept compact).
+    private MessageSignals?[]? _decoded;
+
     /// <summary>Creates an empty store for messages with the given numbers of signals and harms.</summary>
     public QuantizedWindowEntries(int signalCount, int harmCount)
     {
@@ -98,7 +103,24 @@ internal sealed class QuantizedWindowEntries
         {
             Array.Resize(ref _chunks, capacity);
         }
+
+        if (_decoded is not null)
+        {
+            Array.Resize(ref _decoded, capacity);
+        }
     }
+
+    /// <summary>Whether rebuilt signals are kept for reuse (see <see cref="EnableDecoded"/>).</summary>
+    public bool KeepsDecoded => _decoded is not null;
+
+    /// <summary>
+    /// Keeps each entry's rebuilt <see cref="MessageSignals"/> from now on, so <see cref="Read(int, string[])"/> decodes an entry once
+    /// rather than at every call, until <see cref="DropDecoded"/>. For an active conversation only: it costs memory.
+    /// </summary>
+    public void EnableDecoded() => _decoded ??= new MessageSignals?[_indexes.Length];
+
+    /// <summary>Forgets the rebuilt signals kept by <see cref="EnableDecoded"/> (back to the compact form alone).</summary>
+    public void DropDecoded() => _decoded = null;
 
     /// <summary>Stores a message at a position.</summary>
     public void Set(int at, int index, int authorSlot, AgeBand age, AgeAssurance assurance, MessageSignals signals)
@@ -107,6 +129,11 @@ internal sealed class QuantizedWindowEntries
         _authors[at] = checked((ushort)authorSlot);
         _ages[at] = (byte)(((int)age & 0xF) | ((int)assurance << 4));
         Write(signals, _values.AsSpan(at * Stride, Stride));
+        if (_decoded is not null)
+        {
+            _decoded[at] = null;
+        }
+
         if (signals.Chunks.Count > 0)
         {
             _chunks ??= new ushort[]?[_indexes.Length];
@@ -131,6 +158,12 @@ internal sealed class QuantizedWindowEntries
         _authors[to] = source._authors[from];
         _ages[to] = source._ages[from];
         Array.Copy(source._values, from * Stride, _values, to * Stride, Stride);
+        if (_decoded is not null)
+        {
+            // Same quantized values, so the same rebuilt signals (or none kept yet).
+            _decoded[to] = source._decoded?[from];
+        }
+
         var chunks = source._chunks?[from];
         if (chunks is not null)
         {
@@ -170,6 +203,19 @@ internal sealed class QuantizedWindowEntries
     /// <summary>Rebuilds the window message at a position, with its author id from <paramref name="authors"/>.</summary>
     public WindowMessage Read(int at, string[] authors)
     {
+        var age = _ages[at];
+        var decoded = _decoded;
+        var signals = decoded?[at] ?? Decode(at);
+        if (decoded is not null)
+        {
+            decoded[at] = signals;
+        }
+
+        return new WindowMessage(_indexes[at], authors[_authors[at]], (AgeBand)(age & 0xF), signals, (AgeAssurance)(age >> 4));
+    }
+
+    private MessageSignals Decode(int at)
+    {
         IReadOnlyList<MessageSignals>? chunks = null;
         if (_chunks?[at] is { } quantized)
         {
@@ -182,9 +228,7 @@ internal sealed class QuantizedWindowEntries
             chunks = list;
         }
 
-        var signals = Read(_values.AsSpan(at * Stride, Stride), chunks);
-        var age = _ages[at];
-        return new WindowMessage(_indexes[at], authors[_authors[at]], (AgeBand)(age & 0xF), signals, (AgeAssurance)(age >> 4));
+        return Read(_values.AsSpan(at * Stride, Stride), chunks);
     }
 
     private void Write(MessageSignals signals, Span<ushort> target)

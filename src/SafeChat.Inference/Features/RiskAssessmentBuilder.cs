@@ -55,9 +55,26 @@ internal static class RiskAssessmentBuilder
 
     private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, List<SignalEvidence> evidence)
     {
+        int signals = signalNames.Count;
+        if (window.HasSummaries)
+        {
+            // The strongest unit of each signal was kept while the units were grouped (the first one on a tie).
+            var strongest = window.BestSignals(author);
+            var at = window.BestMessageIndex(author);
+            for (int s = 0; s < signals && s < strongest.Length; s++)
+            {
+                if (at[s] >= 0 && strongest[s] >= RiskFeatures.FiredThreshold)
+                {
+                    string signal = signalNames[s];
+                    evidence.Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], at[s], strongest[s]));
+                }
+            }
+
+            return;
+        }
+
         var units = window.Units[author];
         var indices = window.UnitMessageIndex[author];
-        int signals = signalNames.Count;
 
         // One pass over the units keeps each signal's strongest unit (the first one on a tie, as a per-signal scan would).
         Span<float> best = signals <= 256 ? stackalloc float[signals] : new float[signals];

@@ -267,12 +267,26 @@ internal sealed class SafetyScorerCore
         int f = RiskFeatures.Count;
         var missed = ArrayPool<int>.Shared.Rent(authors);
         var keys = ArrayPool<TextKey>.Shared.Rent(authors);
+        var last = t_lastRows ??= new AuthorRows();
+        var current = t_currentRows ??= new AuthorRows();
+        current.Clear();
         try
         {
             int m = 0;
             for (int a = 0; a < authors; a++)
             {
-                keys[a] = AuthorKey(features, a, memo);
+                features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
+                var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
+                var units = features.Units[a];
+                if (last.TryFind(_id, units, inputs, out var lastRow))
+                {
+                    lastRow.CopyTo(output.AsSpan(a * k, k));
+                    current.Add(units, inputs);
+                    continue;
+                }
+
+                current.Add(units, inputs);
+                keys[a] = AuthorKey(units, inputs, memo);
                 if (memo.TryGet(keys[a], out var row))
                 {
                     row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
@@ -300,6 +314,7 @@ internal sealed class SafetyScorerCore
             int runRows = m + (target >= 0 ? 1 : 0);
             if (runRows == 0)
             {
+                Remember(_id, current, last, output.AsSpan(0, authors * k), k);
                 return;
             }
 
@@ -323,6 +338,8 @@ internal sealed class SafetyScorerCore
             {
                 ArrayPool<float>.Shared.Return(scored);
             }
+
+            Remember(_id, current, last, output.AsSpan(0, authors * k), k);
         }
         finally
         {
@@ -331,15 +348,36 @@ internal sealed class SafetyScorerCore
         }
     }
 
+    // Every row of this window is known (raw, before the gates): they are what the next assessment on this thread looks up first.
+    private static void Remember(long owner, AuthorRows current, AuthorRows last, ReadOnlySpan<float> rows, int k)
+    {
+        current.SetRows(owner, rows, k);
+        t_lastRows = current;
+        t_currentRows = last;
+    }
+
+    // The previous assessment's authors on this thread (their units by reference, their other inputs and their raw rows)
+    // and the one being built. Consecutive messages of one conversation share most units as the same objects (the state
+    // store keeps an active conversation's rebuilt signals), so an author whose units and inputs are unchanged takes the
+    // previous row without hashing: MessageSignals is immutable, so the same objects are the same values, and the memo
+    // would give that row too. Rows are reused only by the scorer (model) that gave them.
+    [ThreadStatic]
+    private static AuthorRows? t_lastRows;
+
+    // This scorer's id for AuthorRows (ids, not references, so a thread-static holds no scorer alive).
+    private static long s_nextId;
+    private readonly long _id = Interlocked.Increment(ref s_nextId);
+
+    [ThreadStatic]
+    private static AuthorRows? t_currentRows;
+
     [ThreadStatic]
     private static uint[]? t_keyBuffer;
 
     // Everything RiskFeatures.Compute reads for the author, as 32-bit words (floats by their bits), lengths included so
     // that no two different inputs give the same words.
-    private static TextKey AuthorKey(WindowFeatures features, int author, TextOutputCache<float[]> memo)
+    private static TextKey AuthorKey(List<MessageSignals> units, AuthorRows.Inputs inputs, TextOutputCache<float[]> memo)
     {
-        features.AuthorInputs(author, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
-        var units = features.Units[author];
         int words = 6;
         for (int u = 0; u < units.Count; u++)
         {
@@ -354,11 +392,11 @@ internal sealed class SafetyScorerCore
 
         int w = 0;
         buffer[w++] = (uint)units.Count;
-        buffer[w++] = (uint)longUnits;
-        buffer[w++] = (uint)authorAge;
-        buffer[w++] = othersMinor ? 1u : 0u;
-        buffer[w++] = Bits(othersCue);
-        buffer[w++] = (uint)otherAuthors;
+        buffer[w++] = (uint)inputs.LongUnits;
+        buffer[w++] = (uint)inputs.AuthorAge;
+        buffer[w++] = inputs.OthersMinor ? 1u : 0u;
+        buffer[w++] = inputs.OthersCueBits;
+        buffer[w++] = (uint)inputs.OtherAuthors;
         for (int u = 0; u < units.Count; u++)
         {
             var unit = units[u];
@@ -436,7 +474,16 @@ internal sealed class SafetyScorerCore
         {
             bool groomingFired = false;
             var units = features.Units[a];
-            for (int u = 0; u < units.Count && !groomingFired; u++)
+            if (features.HasSummaries)
+            {
+                var best = features.BestSignals(a);
+                for (int i = 0; i < best.Length && i < groomingSignals && !groomingFired; i++)
+                {
+                    groomingFired = best[i] >= RiskFeatures.FiredThreshold;
+                }
+            }
+
+            for (int u = 0; !features.HasSummaries && u < units.Count && !groomingFired; u++)
             {
                 var p = units[u].Probabilities;
                 for (int i = 0; i < p.Length && i < groomingSignals && !groomingFired; i++)
@@ -484,7 +531,7 @@ internal sealed class SafetyScorerCore
         Span<bool> fired = stackalloc bool[SignalCounts[SextortionIndex]];
         for (int a = 0; a < features.Authors.Count; a++)
         {
-            int kinds = FiredKinds(features.Units[a], sextortion, fired, out float line);
+            int kinds = FiredKinds(features, a, sextortion, fired, out float line);
             ref float risk = ref output[(a * k) + sextortion];
             if (kinds >= SextortionKindsThatAlert)
             {
@@ -508,12 +555,12 @@ internal sealed class SafetyScorerCore
         int k = HarmNames.All.Count;
         for (int a = 0; a < features.Authors.Count; a++)
         {
-            if (!TraffickingExplained(features.Units[a]))
+            if (!TraffickingExplained(features, a))
             {
                 output[(a * k) + TraffickingIndex] = Unexplained(output[(a * k) + TraffickingIndex], traffickingThreshold);
             }
 
-            if (!LivestreamExplained(features.Units[a], out _))
+            if (!(features.HasSummaries ? features.LivestreamUnits(a) >= 2 : LivestreamExplained(features.Units[a], out _)))
             {
                 output[(a * k) + LivestreamIndex] = Unexplained(output[(a * k) + LivestreamIndex], livestreamThreshold);
             }
@@ -532,11 +579,41 @@ internal sealed class SafetyScorerCore
 
     private static readonly int DocumentsDebtSlot = SignalNames.Trafficking.ToList().IndexOf(SignalNames.DocumentsDebt);
 
-    private static bool TraffickingExplained(IReadOnlyList<MessageSignals> units)
+    private static bool TraffickingExplained(WindowFeatures features, int author)
     {
         Span<bool> fired = stackalloc bool[SignalCounts[TraffickingIndex]];
-        int kinds = FiredKinds(units, TraffickingIndex, fired, out float line);
+        int kinds = FiredKinds(features, author, TraffickingIndex, fired, out float line);
         return kinds >= 2 || (fired[DocumentsDebtSlot] && line >= RiskFeatures.FiredThreshold);
+    }
+
+    /// <summary>
+    /// <see cref="FiredKinds(IReadOnlyList{MessageSignals}, int, Span{bool}, out float)"/> of <paramref name="author"/>'s
+    /// units, from the window's unit summaries when it has them.
+    /// </summary>
+    private static int FiredKinds(WindowFeatures features, int author, int harm, Span<bool> fired, out float line)
+    {
+        if (!features.HasSummaries)
+        {
+            return FiredKinds(features.Units[author], harm, fired, out line);
+        }
+
+        // The same as the scan below: a signal fired in some unit exactly when its strongest probability reaches the threshold.
+        int first = FirstSignal(harm);
+        var best = features.BestSignals(author);
+        fired.Clear();
+        for (int i = 0; i < fired.Length && first + i < best.Length; i++)
+        {
+            fired[i] = best[first + i] >= RiskFeatures.FiredThreshold;
+        }
+
+        line = features.MaxHarm(author, harm);
+        int count = 0;
+        foreach (bool f in fired)
+        {
+            count += f ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>

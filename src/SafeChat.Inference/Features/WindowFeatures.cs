@@ -24,6 +24,22 @@ internal sealed class WindowFeatures
     private float[] _features = [];
     private float[] _minorCue = [];
 
+    // Per-author unit summaries, gathered while the units are grouped (one pass instead of one per gate and for the
+    // evidence): each signal's strongest probability and the message index of its first strongest unit, each harm's
+    // strongest line probability (Math.Max in unit order), and how many units have a fired livestream signal. Only when
+    // every unit has the same numbers of signals and harms (_signalStride, _harmStride); otherwise HasSummaries is false.
+    private float[] _best = [];
+    private int[] _bestIndex = [];
+    private float[] _harmMax = [];
+    private int[] _livestreamUnits = [];
+    private int _signalStride;
+    private int _harmStride;
+    private bool _summaries;
+
+    private static readonly int LivestreamHarm = HarmIndex(HarmNames.LivestreamCoercion);
+    private static readonly int LivestreamFirst = Enumerable.Range(0, LivestreamHarm).Sum(g => SignalNames.Of(HarmNames.All[g]).Count);
+    private static readonly int LivestreamCount = SignalNames.Of(HarmNames.LivestreamCoercion).Count;
+
     /// <summary>Authors in first-appearance order.</summary>
     public IReadOnlyList<string> Authors => _authors;
 
@@ -272,6 +288,92 @@ internal sealed class WindowFeatures
         return evidence;
     }
 
+    /// <summary>
+    /// Whether the per-author unit summaries (<see cref="BestSignals"/>, <see cref="BestMessageIndex"/>,
+    /// <see cref="MaxHarm"/>, <see cref="LivestreamUnits"/>) were gathered: every unit has the same numbers of signals and harms.
+    /// </summary>
+    public bool HasSummaries => _summaries;
+
+    /// <summary>Each signal's strongest probability over the author's units (0 when none is above 0).</summary>
+    public ReadOnlySpan<float> BestSignals(int author) => _best.AsSpan(author * _signalStride, _signalStride);
+
+    /// <summary>The message index of the first unit with each signal's strongest probability, or -1 when none is above 0.</summary>
+    public ReadOnlySpan<int> BestMessageIndex(int author) => _bestIndex.AsSpan(author * _signalStride, _signalStride);
+
+    /// <summary>The author's strongest line probability of a harm (0 when the units have no such harm).</summary>
+    public float MaxHarm(int author, int harm) => harm < _harmStride ? _harmMax[(author * _harmStride) + harm] : 0f;
+
+    /// <summary>How many of the author's units have a fired (at least <see cref="RiskFeatures.FiredThreshold"/>) livestream signal.</summary>
+    public int LivestreamUnits(int author) => _livestreamUnits[author];
+
+    private static int HarmIndex(string harm)
+    {
+        for (int h = 0; h < HarmNames.All.Count; h++)
+        {
+            if (HarmNames.All[h] == harm)
+            {
+                return h;
+            }
+        }
+
+        throw new InvalidOperationException($"Unknown harm '{harm}'.");
+    }
+
+    // Sizes the summaries for authors [0, authors) and clears author `author`'s.
+    private void StartSummary(int author)
+    {
+        int authors = author + 1;
+        if (_livestreamUnits.Length < authors || _best.Length < authors * _signalStride || _harmMax.Length < authors * _harmStride)
+        {
+            int size = Math.Max(authors, Math.Max(4, _livestreamUnits.Length * 2));
+            Array.Resize(ref _livestreamUnits, size);
+            Array.Resize(ref _best, size * _signalStride);
+            Array.Resize(ref _bestIndex, size * _signalStride);
+            Array.Resize(ref _harmMax, size * _harmStride);
+        }
+
+        _best.AsSpan(author * _signalStride, _signalStride).Clear();
+        _bestIndex.AsSpan(author * _signalStride, _signalStride).Fill(-1);
+        _harmMax.AsSpan(author * _harmStride, _harmStride).Clear();
+        _livestreamUnits[author] = 0;
+    }
+
+    private void Summarize(int author, MessageSignals unit, int messageIndex)
+    {
+        var p = unit.Probabilities;
+        var harms = unit.HarmProbabilities;
+        if (p.Length != _signalStride || harms.Length != _harmStride)
+        {
+            _summaries = false;
+            return;
+        }
+
+        var best = _best.AsSpan(author * _signalStride, _signalStride);
+        var bestIndex = _bestIndex.AsSpan(author * _signalStride, _signalStride);
+        for (int s = 0; s < p.Length; s++)
+        {
+            if (p[s] > best[s])
+            {
+                best[s] = p[s];
+                bestIndex[s] = messageIndex;
+            }
+        }
+
+        var harmMax = _harmMax.AsSpan(author * _harmStride, _harmStride);
+        for (int h = 0; h < harms.Length; h++)
+        {
+            harmMax[h] = Math.Max(harmMax[h], harms[h]);
+        }
+
+        bool livestream = false;
+        for (int i = 0; i < LivestreamCount && LivestreamFirst + i < p.Length; i++)
+        {
+            livestream |= p[LivestreamFirst + i] >= RiskFeatures.FiredThreshold;
+        }
+
+        _livestreamUnits[author] += livestream ? 1 : 0;
+    }
+
     /// <summary>Builds the features of a window. A message scored in chunks contributes its <see cref="MessageSignals.Chunks"/> as units.</summary>
     public void Build(IReadOnlyList<WindowMessage> window) => Build(window, computeFeatures: true);
 
@@ -298,6 +400,14 @@ internal sealed class WindowFeatures
             list.Clear();
         }
 
+        _summaries = window.Count > 0;
+        if (_summaries)
+        {
+            var first = window[0].Signals.Chunks.Count > 0 ? window[0].Signals.Chunks[0] : window[0].Signals;
+            _signalStride = first.Probabilities.Length;
+            _harmStride = first.HarmProbabilities.Length;
+        }
+
         for (int i = 0; i < window.Count; i++)
         {
             var message = window[i];
@@ -316,6 +426,8 @@ internal sealed class WindowFeatures
                     _units.Add([]);
                     _unitMessageIndex.Add([]);
                 }
+
+                StartSummary(a);
             }
             else if (_ages[a] == AgeBand.Unknown && message.AuthorAge != AgeBand.Unknown)
             {
@@ -335,6 +447,10 @@ internal sealed class WindowFeatures
             {
                 _units[a].Add(message.Signals);
                 _unitMessageIndex[a].Add(message.Index);
+                if (_summaries)
+                {
+                    Summarize(a, message.Signals, message.Index);
+                }
             }
             else
             {
@@ -343,6 +459,10 @@ internal sealed class WindowFeatures
                 {
                     _units[a].Add(chunks[c]);
                     _unitMessageIndex[a].Add(message.Index);
+                    if (_summaries)
+                    {
+                        Summarize(a, chunks[c], message.Index);
+                    }
                 }
             }
         }

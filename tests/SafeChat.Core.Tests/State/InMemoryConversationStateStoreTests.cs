@@ -64,4 +64,40 @@ public class InMemoryConversationStateStoreTests
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.AppendAsync("", Entry("m0"), Limits).AsTask());
     }
+
+    [Fact]
+    public async Task AppendAsync_ActiveAndNoLongerActiveConversation_SameWindowValuesAsDecodedAnew()
+    {
+        var store = new InMemoryConversationStateStore();
+        var limits = new ConversationWindowLimits(4, 2, 0.3f, 8, TimeSpan.FromHours(2));
+        float[] probabilities = [0.1f, 0.9f, 0.2f, 0.8f, 0.3f, 0.7f, 0.4f];
+        var windows = new List<IReadOnlyList<WindowMessage>>();
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            windows.Add((await store.AppendAsync("room", Entry($"m{i}", probabilities[i]), limits)).Window);
+            if (i == 3)
+            {
+                // More other conversations than the store keeps active: "room" goes back to its compact form alone.
+                for (var other = 0; other < InMemoryConversationStateStore.ActiveConversations + 16; other++)
+                {
+                    await store.AppendAsync($"other-{other}", Entry("x"), limits);
+                }
+            }
+        }
+
+        // Each message keeps the same value in every later window (the salient ones beyond the window included),
+        // whether it was reused while active or decoded again afterwards.
+        var seen = new Dictionary<int, float>();
+        foreach (var window in windows)
+        {
+            foreach (var message in window)
+            {
+                var value = message.Signals.Probabilities[0];
+                Assert.Equal(seen.TryAdd(message.Index, value) ? value : seen[message.Index], value);
+                Assert.Equal(probabilities[message.Index], value, 1f / QuantizedWindowEntries.Scale);
+            }
+        }
+
+        Assert.Equal([1, 3, 4, 5, 6], windows[^1].Select(m => m.Index));
+    }
 }

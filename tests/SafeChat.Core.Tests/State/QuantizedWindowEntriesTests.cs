@@ -87,4 +87,36 @@ public class QuantizedWindowEntriesTests
         Assert.False(entries.Fits(new MessageSignals([0f, 0f, 0f], [0f, 0f, 0f])));
         Assert.False(entries.Fits(new MessageSignals([0f, 0f, 0f], [0f, 0f], 0f, 0f, [new MessageSignals([0f], [0f, 0f])])));
     }
+
+    [Fact]
+    public void Read_WithDecodedKept_ReturnsTheSameObjectUntilThePositionIsSetAgain()
+    {
+        var random = new Random(7);
+        var entries = new QuantizedWindowEntries(13, 6);
+        entries.Resize(3);
+        entries.Set(0, 1, 0, AgeBand.Unknown, AgeAssurance.Unknown, Signals(random, 13, 6, chunks: 2));
+        entries.Set(1, 2, 0, AgeBand.Unknown, AgeAssurance.Unknown, Signals(random, 13, 6));
+        string[] authors = ["a"];
+
+        // Idle (compact) form: every read decodes anew.
+        Assert.NotSame(entries.Read(0, authors).Signals, entries.Read(0, authors).Signals);
+        Assert.False(entries.KeepsDecoded);
+
+        entries.EnableDecoded();
+        var first = entries.Read(0, authors).Signals;
+        Assert.Same(first, entries.Read(0, authors).Signals);
+        AssertClose(first, entries.Read(0, authors).Signals);
+
+        // A copy carries the decoded signals along with the quantized values; a new entry is decoded again.
+        entries.CopyFrom(entries, 0, 2);
+        Assert.Same(first, entries.Read(2, authors).Signals);
+        var replacement = Signals(random, 13, 6);
+        entries.Set(0, 3, 0, AgeBand.Unknown, AgeAssurance.Unknown, replacement);
+        Assert.NotSame(first, entries.Read(0, authors).Signals);
+        AssertClose(replacement, entries.Read(0, authors).Signals);
+
+        entries.DropDecoded();
+        Assert.False(entries.KeepsDecoded);
+        Assert.NotSame(entries.Read(1, authors).Signals, entries.Read(1, authors).Signals);
+    }
 }

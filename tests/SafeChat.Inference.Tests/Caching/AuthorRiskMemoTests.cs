@@ -53,10 +53,11 @@ public sealed class AuthorRiskMemoTests
         var gg = scorer.AnalyzeMessage("gg");
         var lol = scorer.AnalyzeMessage("lol");
 
-        // Other ids, same scores and age context: the memo key holds no id.
+        // Other ids, same scores (as other objects, so the previous window's rows are not simply reused) and age
+        // context: the memo key holds no id.
         scorer.Assess([new WindowMessage(0, "x", AgeBand.Unknown, gg), new WindowMessage(1, "y", AgeBand.Unknown, lol)]);
         long hits = scorer.AuthorRiskCache!.Hits;
-        scorer.Assess([new WindowMessage(0, "p", AgeBand.Unknown, gg), new WindowMessage(1, "q", AgeBand.Unknown, lol)]);
+        scorer.Assess([new WindowMessage(0, "p", AgeBand.Unknown, Copy(gg)), new WindowMessage(1, "q", AgeBand.Unknown, Copy(lol))]);
 
         Assert.Equal(hits + 2, scorer.AuthorRiskCache.Hits);
     }
@@ -70,12 +71,38 @@ public sealed class AuthorRiskMemoTests
 
         scorer.Assess([new WindowMessage(0, "x", AgeBand.Unknown, gg), new WindowMessage(1, "y", AgeBand.Unknown, lol)]);
         long hits = scorer.AuthorRiskCache!.Hits;
-        scorer.Assess([new WindowMessage(0, "x", AgeBand.Unknown, gg), new WindowMessage(1, "y", AgeBand.Teen, lol)]);
+        scorer.Assess([new WindowMessage(0, "x", AgeBand.Unknown, Copy(gg)), new WindowMessage(1, "y", AgeBand.Teen, Copy(lol))]);
 
         // x now has a known minor among the others: a new row. y's unassured teen band does not enter y's own row
         // (only assured minor bands do), so y's row is the one already computed.
         Assert.Equal(hits + 1, scorer.AuthorRiskCache.Hits);
     }
+
+    [Fact]
+    public void Assess_SameUnitObjectsAgain_ReusesThePreviousRowsWithoutTheMemo()
+    {
+        using var scorer = OnnxSafetyScorer.LoadDefault();
+        using var plain = OnnxSafetyScorer.LoadDefault();
+        plain.MessageCacheCapacity = 0;
+        var window = Windows(scorer)[^1];
+        var expected = Describe(plain.Assess(window));
+
+        Assert.Equal(expected, Describe(scorer.Assess(window)));
+        long hits = scorer.AuthorRiskCache!.Hits;
+        long misses = scorer.AuthorRiskCache.Misses;
+
+        // The very same unit objects and inputs: every author's row is the previous assessment's, the memo is not asked.
+        Assert.Equal(expected, Describe(scorer.Assess(window)));
+        Assert.Equal(hits, scorer.AuthorRiskCache.Hits);
+        Assert.Equal(misses, scorer.AuthorRiskCache.Misses);
+
+        // One author's age band is no longer known: the authors whose inputs change are looked up again, the others reused.
+        var changed = window.Select(m => m.AuthorId == "c" ? m with { AuthorAge = AgeBand.Unknown } : m).ToArray();
+        Assert.Equal(Describe(plain.Assess(changed)), Describe(scorer.Assess(changed)));
+    }
+
+    private static MessageSignals Copy(MessageSignals signals) =>
+        new(signals.Probabilities.ToArray(), signals.HarmProbabilities.ToArray(), signals.MinorCue, signals.TranscriptGrooming, signals.Chunks);
 
     private static List<WindowMessage[]> Windows(OnnxSafetyScorer scorer)
     {
