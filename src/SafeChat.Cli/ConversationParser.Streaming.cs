@@ -79,12 +79,7 @@ internal static partial class ConversationParser
                 reader.Read();
                 if (name.SequenceEqual("id"u8))
                 {
-                    id = reader.TokenType switch
-                    {
-                        JsonTokenType.String => reader.GetString(),
-                        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
-                        _ => null,
-                    };
+                    id = IdText(ref reader);
                     if (string.IsNullOrEmpty(id))
                     {
                         return null;
@@ -307,12 +302,7 @@ internal static partial class ConversationParser
                     reader.Read();
                     if (name.SequenceEqual("id"u8))
                     {
-                        id = reader.TokenType switch
-                        {
-                            JsonTokenType.String => reader.GetString(),
-                            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
-                            _ => null,
-                        };
+                        id = IdText(ref reader);
                     }
                     else if (name.SequenceEqual("age"u8))
                     {
@@ -385,6 +375,14 @@ internal static partial class ConversationParser
 
             return true;
         }
+
+        // An id as written: a string's text or a number's digits; null for any other token.
+        private static string? IdText(ref Utf8JsonReader reader) => reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+            _ => null,
+        };
 
         /// <summary>
         /// Takes the property name under the reader as a key of the current object: false when it is escaped (left to the

@@ -51,7 +51,7 @@ internal sealed class SafetyScorerCore
         _signals = signals;
         _risk = risk;
         Descriptor = descriptor;
-        _gateThresholds = [.. HarmNames.All.Select(Threshold)];
+        _thresholds = [.. HarmNames.All.Select(Threshold)];
         _signalCount = descriptor.SignalNames.Count;
         int heads = ModelLayout.SignalsLabels.Count - SignalNames.All.Count;
 
@@ -226,10 +226,10 @@ internal sealed class SafetyScorerCore
                 }
 
                 var perAuthor = output.AsSpan(0, authors * k);
-                ApplyEvidenceGate(features, perAuthor, Threshold(HarmNames.Grooming));
-                ApplySextortionGate(features, perAuthor, Threshold(HarmNames.Sextortion));
-                ApplyNewHarmGates(features, perAuthor, Threshold(HarmNames.Trafficking), Threshold(HarmNames.LivestreamCoercion));
-                ApplyMinorSideGate(features, perAuthor, _gateThresholds);
+                ApplyEvidenceGate(features, perAuthor, _thresholds[GroomingIndex]);
+                ApplySextortionGate(features, perAuthor, _thresholds[SextortionIndex]);
+                ApplyNewHarmGates(features, perAuthor, _thresholds[TraffickingIndex], _thresholds[LivestreamIndex]);
+                ApplyMinorSideGate(features, perAuthor, _thresholds);
                 ApplyTranscripts(features, perAuthor);
                 RoomRisk? room = null;
                 if (target >= 0)
@@ -454,8 +454,8 @@ internal sealed class SafetyScorerCore
 
     private float Threshold(string harm) => Descriptor.AlertThresholds.TryGetValue(harm, out var t) ? t : 0.5f;
 
-    // Alert thresholds in HarmNames.All order, for the gates.
-    private readonly float[] _gateThresholds;
+    // Alert thresholds in HarmNames.All order (read per assessment by the gates; built once from the descriptor).
+    private readonly float[] _thresholds;
 
     /// <summary>
     /// A grooming alert must be explained by what the author did: an author with no fired grooming signal in the window
@@ -734,7 +734,7 @@ internal sealed class SafetyScorerCore
             }
 
             bool explained = authors.Count >= 2 && (h != LivestreamIndex || LivestreamExplained(units, out _));
-            harms[h] = explained ? room[h] : Unexplained(room[h], Threshold(harm));
+            harms[h] = explained ? room[h] : Unexplained(room[h], _thresholds[h]);
             if (explained)
             {
                 contributors.UnionWith(authors);
