@@ -19,6 +19,12 @@ internal sealed class TrainingData
     public List<ChatConversation> Vtpan { get; } = [];
 
     /// <summary>
+    /// VTPAN chats machine-translated to German / Dutch, each one pasted log (see <see cref="CorpusReaders.ReadVtpanTranslated"/>).
+    /// Used by the transcript head only; split by chat, so a chat's translations share a part.
+    /// </summary>
+    public List<ChatConversation> VtpanTranslated { get; } = [];
+
+    /// <summary>
     /// Training and validation Perverted-Justice pseudo-conversations pasted as ONE long message with an unknown author
     /// (how a PAN12/VTPAN segment arrives).
     /// </summary>
@@ -170,6 +176,15 @@ internal sealed class TrainingData
             }
         }
 
+        foreach (var path in options.VtpanTranslated)
+        {
+            foreach (var c in CorpusReaders.ReadVtpanTranslated(path))
+            {
+                c.Part = Splits.ForCorpus("vtpan-translated", c.Group);
+                data.VtpanTranslated.Add(c);
+            }
+        }
+
         if (options.DotaJsonl is not null)
         {
             foreach (var c in CorpusReaders.ReadConversations(options.DotaJsonl, "dota"))
@@ -214,7 +229,7 @@ internal sealed class TrainingData
         log.WriteLine($"data: synthetic {Describe(data.Synthetic)}; lines {data.SyntheticLines.Count}; " +
                       $"pj offenders {data.PjOffenders.Count} (train {data.PjOffenders.Count(o => o.Part == DataPart.Train)}, " +
                       $"val {data.PjOffenders.Count(o => o.Part == DataPart.Validation)}, heldout {data.PjOffenders.Count(o => o.Part == DataPart.Heldout)}), " +
-                      $"pj pseudo-conversations {data.PjConversations.Count}; vtpan {Describe(data.Vtpan)}; dota {Describe(data.Dota)}; " +
+                      $"pj pseudo-conversations {data.PjConversations.Count}; vtpan {Describe(data.Vtpan)}; vtpan translated {Describe(data.VtpanTranslated)}; dota {Describe(data.Dota)}; " +
                       $"nps {data.Nps.Count}; pan12-sample {data.Pan12Sample.Count}; real benign {Describe(data.RealBenign)}; real eval-only {data.RealEval.Count}; " +
                       $"pj sessions {Describe(data.PjSessions)}; pj annotated lines {data.PjAnnotated.Count} (train {data.PjAnnotated.Count(a => a.Part == DataPart.Train)}, heldout {data.PjAnnotated.Count(a => a.Part == DataPart.Heldout)})");
         return data;

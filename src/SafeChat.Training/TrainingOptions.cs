@@ -23,6 +23,12 @@ internal sealed class TrainingOptions
     /// <summary>Real benign chat for evaluation only (DailyDialog, CC BY-NC-SA): never trained or tuned on.</summary>
     public List<string> RealEval { get; } = [];
 
+    /// <summary>
+    /// German / Dutch machine translations of VTPAN validation chats (research use): split by chat, they train and validate
+    /// the transcript head only; their held-out part is what <c>heldout</c> exports for the per-language table.
+    /// </summary>
+    public List<string> VtpanTranslated { get; } = [];
+
     /// <summary>Hand-written probe lines (lines schema): measured per signal, never trained or tuned on.</summary>
     public List<string> Probes { get; } = [];
 
@@ -113,7 +119,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -134,6 +140,8 @@ internal sealed class TrainingOptions
                                     research corpora (models/EVALUATION.md shows the shipped models' command)
           --real-benign FILE...     real everyday chat (trainable licences only; split by conversation)
           --real-eval FILE...       real chat measured only (evaluation-only licences, e.g. DailyDialog)
+          --vtpan-translated CSV... VTPAN chats machine-translated to German / Dutch (row_id,messages_xx,label), split
+                                    by chat: train and validate the transcript head (pasted logs) only
           --pj-interleaved DIR      Perverted-Justice sessions with both sides, split by offender
           --pj-labels TSV           annotated offender-line references (data/annotations)
           --probes FILE...          written probe lines, measured only
@@ -156,9 +164,10 @@ internal sealed class TrainingOptions
                                     options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
 
-        safechat-train heldout --real-benign FILE... --pj-interleaved DIR --out DIR
+        safechat-train heldout --real-benign FILE... --pj-interleaved DIR [--vtpan-translated CSV...] --out DIR
           writes the held-out part of those corpora (the splits training uses; one file per held-out offender) as
-          their original JSONL lines, to measure the shipped models on real chat they never saw.
+          their original JSONL lines, to measure the shipped models on real chat they never saw; translated VTPAN
+          chats as vtpan-<language>-heldout.jsonl, each chat one pasted message.
 
         Exit codes: 0 success, 1 invalid data or failed export, 2 usage error.
         """;
@@ -229,6 +238,7 @@ internal sealed class TrainingOptions
                 case "--external": options.External.Add(value); multi = options.External; break;
                 case "--real-benign": options.RealBenign.Add(value); multi = options.RealBenign; break;
                 case "--real-eval": options.RealEval.Add(value); multi = options.RealEval; break;
+                case "--vtpan-translated": options.VtpanTranslated.Add(value); multi = options.VtpanTranslated; break;
                 case "--probes": options.Probes.Add(value); multi = options.Probes; break;
                 case "--reviews": options.Reviews.Add(value); multi = options.Reviews; break;
                 case "--pj-interleaved": options.PjInterleavedDirectory = value; break;
@@ -353,7 +363,7 @@ internal sealed class TrainingOptions
         }
 
         foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
-                     .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.Probes)
+                     .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.VtpanTranslated).Concat(options.Probes)
                      .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl, options.PjLabelsTsv }.OfType<string>()))
         {
             if (!File.Exists(path))

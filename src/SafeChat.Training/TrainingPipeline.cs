@@ -224,7 +224,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         return new ManagedSafetyScorer(new SafetyScorerCore(featurizer, new ManagedSignalModel(signals), new ManagedRiskModel(risk), descriptor));
     }
 
-    /// <summary>Conversations the aggregator learns from (or is validated on). NPS never: its licence is evaluation only.</summary>
+    /// <summary>
+    /// Conversations the aggregator learns from (or is validated on). NPS never: its licence is evaluation only. The
+    /// translated VTPAN chats are not among them: they train the transcript head only (a trial with them here cut the
+    /// translated logs' other-harm false alerts, but moved the grooming threshold and raised DailyDialog flags; see the
+    /// model card).
+    /// </summary>
     public static IEnumerable<ChatConversation> AggregatorConversations(TrainingData data, DataPart part) =>
         data.Synthetic.Concat(data.PjConversations).Concat(data.PjSessions).Concat(data.Vtpan).Concat(data.Dota).Concat(data.RealBenign)
             .Concat(data.PastedLogs).Where(c => c.Part == part);
@@ -477,6 +482,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
         Add("synthetic", data.Synthetic);
         Add("vtpan", data.Vtpan);
+        Add("vtpan-translated", data.VtpanTranslated);
         Add("dota", data.Dota);
         Add("nps", data.Nps);
         Add("pan12-sample", data.Pan12Sample);

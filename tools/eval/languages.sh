@@ -2,8 +2,9 @@
 # Per-language table: recall per harm and false-positive rate, per language, on data the models never saw.
 #   - data/external-check-2/conversations.jsonl: independent hand-written conversations, every harm x en/es/de/nl/hi-en
 #     (EVALUATION ONLY: never trained or tuned on);
-#   - the PAN12/VTPAN validation chats translated to German and Dutch (../shared/data/pan12-vtpan-val-constien; research-use
-#     licence, evaluation only), each chat as ONE pasted message as in tools/eval/vtpan-languages.sh;
+#   - the held-out part (the stable-hash split by chat that training uses, `safechat-train heldout --vtpan-translated`) of
+#     the PAN12/VTPAN validation chats translated to German and Dutch (../shared/data/pan12-vtpan-val-constien; research
+#     use), each chat as ONE pasted message; the rest of those chats trains and validates the transcript head;
 #   - ../shared/data/sextortion-catfishing-es-mini (Spanish adult sextortion/catfishing openers, evaluation only): the
 #     messages of one sextortion conversationId as one conversation, each harmless example as one.
 # Every conversation goes through `safechat score` (the engine's own alerts, no policy). "caught" = the conversation
@@ -19,6 +20,14 @@ CLI="${CLI:-src/SafeChat.Cli/bin/Release/net10.0/safechat.dll}"
 rm -rf "$OUT" && mkdir -p "$OUT"
 if [ -z "${SKIP_BUILD:-}" ]; then
   dotnet build -c Release src/SafeChat.Cli -v:q -nologo >/dev/null
+  dotnet build -c Release src/SafeChat.Training -v:q -nologo >/dev/null
+fi
+VT="$DATA/pan12-vtpan-val-constien"
+if [ -f "$VT/de/ger_valset.csv" ] && [ -f "$VT/nl/val_dutch.csv" ]; then
+  dotnet src/SafeChat.Training/bin/Release/net10.0/SafeChat.Training.dll heldout \
+    --vtpan-translated "$VT/de/ger_valset.csv" "$VT/nl/val_dutch.csv" --out "$OUT" >/dev/null
+  mv "$OUT/vtpan-de-heldout.jsonl" "$OUT/vtpan-de.jsonl"
+  mv "$OUT/vtpan-nl-heldout.jsonl" "$OUT/vtpan-nl.jsonl"
 fi
 python3 - "$DATA" "$OUT" <<'PY'
 import ast, csv, json, os, sys
@@ -32,18 +41,6 @@ xc = "data/external-check-2/conversations.jsonl"
 if os.path.exists(xc):
     rows = [json.loads(l) for l in open(xc, encoding="utf-8") if l.strip()]
     write("xc2", rows)
-vt = f"{data}/pan12-vtpan-val-constien"
-for lang, path, col in [("de", "de/ger_valset.csv", "messages_de"), ("nl", "nl/val_dutch.csv", "messages_dutch")]:
-    if not os.path.exists(f"{vt}/{path}"):
-        continue
-    rows = []
-    with open(f"{vt}/{path}", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            messages = [m for m in ast.literal_eval(row[col]) if isinstance(m, str) and m.strip()]
-            label = "grooming" if row["label"].strip() == "1" else "benign"
-            rows.append({"id": f"vtpan-{lang}-{row['row_id']}", "label": label, "lang": lang,
-                         "messages": [{"author": "log", "text": " ".join(messages)}]})
-    write(f"vtpan-{lang}", rows)
 es = f"{data}/sextortion-catfishing-es-mini/testDataSet_real"
 if os.path.isdir(es):
     rows, groups = [], {}
@@ -67,8 +64,8 @@ import glob, json, os, sys
 out, model = sys.argv[1], sys.argv[2]
 card = json.load(open(f"{model}/safechat-risk-v1/model.json", encoding="utf-8"))
 thresholds = card["thresholds"]
-names = {"xc2": "external-check-2 (hand-written, evaluation only)", "vtpan-de": "VTPAN German (machine translation, pasted)",
-         "vtpan-nl": "VTPAN Dutch (machine translation, pasted)", "es-mini": "sextortion-catfishing-es-mini (real, adult)"}
+names = {"xc2": "external-check-2 (hand-written, evaluation only)", "vtpan-de": "VTPAN German (machine translation, pasted; held-out chats)",
+         "vtpan-nl": "VTPAN Dutch (machine translation, pasted; held-out chats)", "es-mini": "sextortion-catfishing-es-mini (real, adult)"}
 order = ["en", "es", "de", "nl", "hi-en"]
 print("| data set | language | harm | conversations | caught | recall | right harm | false-positive rate (benign flagged) | lang ok |")
 print("|---|---|---|---|---|---|---|---|---|")

@@ -305,6 +305,78 @@ internal static class CorpusReaders
         return result;
     }
 
+    /// <summary>
+    /// Reads the German / Dutch VTPAN translations (<c>row_id,messages_xx,label</c>, messages as a Python list literal of
+    /// strings) as one-message conversations: the chat's messages joined by spaces into one pasted log with an unknown
+    /// author, as a translated chat arrives when pasted. The language comes from the column name (<c>messages_de</c> → de,
+    /// <c>messages_dutch</c> → nl). Rows of the two files with the same <c>row_id</c> are the same chat, so they share a group
+    /// (and therefore a split).
+    /// </summary>
+    public static List<ChatConversation> ReadVtpanTranslated(string path)
+    {
+        var result = new List<ChatConversation>();
+        int rowNumber = 0;
+        string language = string.Empty;
+        foreach (var row in Csv.ReadRows(path))
+        {
+            rowNumber++;
+            if (rowNumber == 1)
+            {
+                if (row.Count != 3 || !row[1].StartsWith("messages_", StringComparison.Ordinal))
+                {
+                    throw new DataFormatException($"{path}: row 1: expected the header row_id,messages_<language>,label");
+                }
+
+                string suffix = row[1]["messages_".Length..];
+                try
+                {
+                    language = Languages.Parse(suffix switch { "dutch" => "nl", "german" => "de", _ => suffix });
+                }
+                catch (FormatException e)
+                {
+                    throw new DataFormatException($"{path}: row 1: column {row[1]}: {e.Message}");
+                }
+
+                continue;
+            }
+
+            if (row.Count != 3 || (row[2] != "0" && row[2] != "1"))
+            {
+                throw new DataFormatException($"{path}: row {rowNumber}: expected row_id,messages,label with label 0 or 1");
+            }
+
+            List<string> messages;
+            try
+            {
+                messages = PythonStringList.Parse(row[1]);
+            }
+            catch (FormatException e)
+            {
+                throw new DataFormatException($"{path}: row {rowNumber}: field messages: {e.Message}");
+            }
+
+            string text = string.Join(' ', messages.Where(m => !string.IsNullOrWhiteSpace(m)));
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            bool grooming = row[2] == "1";
+            result.Add(new ChatConversation
+            {
+                Id = $"vtpan-{language}-{row[0]}",
+                Source = "vtpan-" + language,
+                Label = grooming ? HarmLabel.Grooming : HarmLabel.Benign,
+                Messages = [new ChatLine("log", text, [])],
+                Predators = grooming ? new HashSet<string> { "log" } : new HashSet<string>(),
+                Group = "vtpan-translated-" + row[0],
+                Language = language,
+            });
+        }
+
+        return result;
+    }
+
     private static string ReadString(JsonElement element, string name)
     {
         if (!element.TryGetProperty(name, out var value))

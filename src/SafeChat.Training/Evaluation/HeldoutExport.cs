@@ -8,7 +8,8 @@ namespace SafeChat.Training.Evaluation;
 /// <c>safechat-train heldout --real-benign FILE... --pj-interleaved DIR --out DIR</c>: writes the held-out part of the
 /// real corpora (the same stable-hash and by-offender splits training uses) as the original JSONL lines, so the shipped
 /// models can be measured on real chat they never saw with <c>safechat score</c> and <c>eval.py</c>. The files go to
-/// a folder outside the repository: they are research data.
+/// a folder outside the repository: they are research data. Translated VTPAN chats (CSV) are written as conversation JSONL,
+/// one pasted message each.
 /// </summary>
 internal static class HeldoutExport
 {
@@ -20,9 +21,9 @@ internal static class HeldoutExport
             return 2;
         }
 
-        if (options.RealBenign.Count == 0 && options.PjInterleavedDirectory is null)
+        if (options.RealBenign.Count == 0 && options.PjInterleavedDirectory is null && options.VtpanTranslated.Count == 0)
         {
-            stderr.WriteLine("heldout: give --real-benign FILE... and/or --pj-interleaved DIR.");
+            stderr.WriteLine("heldout: give --real-benign FILE..., --pj-interleaved DIR and/or --vtpan-translated CSV....");
             return 2;
         }
 
@@ -43,8 +44,38 @@ internal static class HeldoutExport
             }
         }
 
+        foreach (var language in data.VtpanTranslated.Select(c => c.Language).Distinct().Order(StringComparer.Ordinal))
+        {
+            WriteConversations(data.VtpanTranslated.Where(c => c.Part == DataPart.Heldout && c.Language == language),
+                Path.Combine(options.OutputDirectory, $"vtpan-{language}-heldout.jsonl"), stdout);
+        }
+
         return 0;
     }
+
+    // Writes conversations read from a non-JSONL source (one pasted message each) in the conversation JSONL schema.
+    private static void WriteConversations(IEnumerable<ChatConversation> conversations, string target, TextWriter stdout)
+    {
+        int written = 0;
+        using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
+        foreach (var c in conversations)
+        {
+            var row = new
+            {
+                id = c.Id,
+                label = c.Label == HarmLabel.Benign ? "benign" : "grooming",
+                lang = c.Language,
+                messages = c.Messages.Select(m => new { author = m.Author, text = m.Text }),
+            };
+            output.Write(JsonSerializer.Serialize(row, ExportJson));
+            output.Write('\n');
+            written++;
+        }
+
+        stdout.WriteLine($"{target}: {written} held-out conversations");
+    }
+
+    private static readonly JsonSerializerOptions ExportJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // Copies the lines of `source` whose id is held out, byte for byte, and says how many.
     private static void Write(string source, HashSet<string> ids, string target, TextWriter stdout)
