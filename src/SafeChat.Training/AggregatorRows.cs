@@ -92,6 +92,11 @@ internal static class AggregatorRows
     {
         int k = HarmNames.All.Count;
         var labels = new sbyte[k];
+        if (TrainingData.IsTranslatedVtpan(c))
+        {
+            return TranslatedVtpanLabels(k);
+        }
+
         if (c.Label == HarmLabel.Benign)
         {
             return labels;
@@ -119,6 +124,18 @@ internal static class AggregatorRows
         return labels;
     }
 
+    /// <summary>
+    /// A machine-translated VTPAN log (grooming or not) is a negative for sextortion, trafficking and livestream coercion,
+    /// so a long German or Dutch log does not read as those harms; grooming is unused: the transcript head reads grooming
+    /// in a pasted log, and the grooming head (and so its threshold) stays exactly as trained without these rows.
+    /// </summary>
+    private static sbyte[] TranslatedVtpanLabels(int k)
+    {
+        var labels = new sbyte[k];
+        labels[0] = -1;
+        return labels;
+    }
+
     private static sbyte Target(ChatConversation c, int t, int? firstSignal) =>
         t >= (c.AlertBy ?? firstSignal ?? int.MaxValue) ? (sbyte)1
         : firstSignal.HasValue && t >= firstSignal.Value ? (sbyte)-1
@@ -133,6 +150,11 @@ internal static class AggregatorRows
     {
         int k = HarmNames.All.Count;
         var labels = new sbyte[k];
+        if (TrainingData.IsTranslatedVtpan(c))
+        {
+            return TranslatedVtpanLabels(k);
+        }
+
         if (c.Label == HarmLabel.Benign || !c.Predators.Contains(author))
         {
             return labels;

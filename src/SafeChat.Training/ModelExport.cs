@@ -240,7 +240,7 @@ internal static class ModelExport
             Name = "PAN12 / VTPAN chats machine-translated to German and Dutch (Constien ger_valset.csv, val_dutch.csv)",
             Source = "github.com/YuliaConstien/Cybergrooming_Detection_IM @ f9d36eba",
             Licence = "none stated; PAN12 terms (research use)",
-            Usage = "transcript head only (--vtpan-translated): each chat's messages joined into one pasted document; train documents, and validation rows in the choice of its L2 (its threshold comes from the English rows); the two files hold the same chats, split together by row id 65/15/20; the held-out rows are the per-language measurement (tools/eval/languages.sh)",
+            Usage = "--vtpan-translated: each chat's messages joined into one pasted document; the train part trains the transcript head and adds risk-model negatives for the harms other than grooming (grooming leaves them unused); validation rows join the choice of the transcript head's L2 (its threshold comes from the English rows); the two files hold the same chats, split together by row id 65/15/20; the held-out rows are the per-language measurement (tools/eval/languages.sh)",
             Counts = s.Counts("vtpan-translated"),
             Notes = "Machine translations of English chats (\"litte Spaß\"); the same chat may also be in the English file, in any part.",
         },

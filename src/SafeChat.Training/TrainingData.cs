@@ -24,6 +24,9 @@ internal sealed class TrainingData
     /// </summary>
     public List<ChatConversation> VtpanTranslated { get; } = [];
 
+    /// <summary>Whether a conversation is one of <see cref="VtpanTranslated"/> (source <c>vtpan-de</c>, <c>vtpan-nl</c>).</summary>
+    public static bool IsTranslatedVtpan(ChatConversation c) => c.Source.StartsWith("vtpan-", StringComparison.Ordinal);
+
     /// <summary>
     /// Training and validation Perverted-Justice pseudo-conversations pasted as ONE long message with an unknown author
     /// (how a PAN12/VTPAN segment arrives).

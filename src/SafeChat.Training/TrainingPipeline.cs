@@ -226,13 +226,13 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
     /// <summary>
     /// Conversations the aggregator learns from (or is validated on). NPS never: its licence is evaluation only. The
-    /// translated VTPAN chats are not among them: they train the transcript head only (a trial with them here cut the
-    /// translated logs' other-harm false alerts, but moved the grooming threshold and raised DailyDialog flags; see the
-    /// model card).
+    /// translated VTPAN chats come last and train only (their labels: negatives for the harms other than grooming, see
+    /// <see cref="AggregatorRows"/>), so the grooming head and every validation limit are as without them.
     /// </summary>
     public static IEnumerable<ChatConversation> AggregatorConversations(TrainingData data, DataPart part) =>
         data.Synthetic.Concat(data.PjConversations).Concat(data.PjSessions).Concat(data.Vtpan).Concat(data.Dota).Concat(data.RealBenign)
-            .Concat(data.PastedLogs).Where(c => c.Part == part);
+            .Concat(data.PastedLogs).Where(c => c.Part == part)
+            .Concat(part == DataPart.Train ? data.VtpanTranslated.Where(c => c.Part == DataPart.Train) : []);
 
     private byte[] BuildVocabulary(TrainingData data)
     {
