@@ -142,7 +142,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var (thresholds, notes) = ChooseThresholds(
             c => (c.Part == DataPart.Train ? oofRunners : runners)[data.Fold(c, options.Folds)].Trace(c), data, risk);
         Progress($"thresholds: {string.Join(", ", HarmNames.All.Select(h => $"{h} {thresholds[h]:F3}"))}");
-        var transcript = new TranscriptTrainer(ml, featurizer, log).Train(data, thresholds[HarmNames.Grooming]);
+        var transcript = new TranscriptTrainer(ml, featurizer, log).Train(data, thresholds[HarmNames.Grooming], options.TranscriptTranslatedWeight);
         notes[HarmNames.Grooming] += "; " + transcript.Note;
         Progress("transcript head trained");
         return new TrainedModels

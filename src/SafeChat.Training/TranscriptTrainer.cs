@@ -41,11 +41,12 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
 
     private readonly record struct Document(SparseVector Features, bool Positive, float Weight);
 
-    public TranscriptHead Train(TrainingData data, float groomingThreshold)
+    public TranscriptHead Train(TrainingData data, float groomingThreshold, float translatedWeight = 1f)
     {
         var train = new List<Document>();
         // VTPAN segments, in English and (when given) machine-translated to German and Dutch, split by chat.
-        var vtpanTrain = Documents(data.Vtpan.Concat(data.VtpanTranslated).Where(c => c.Part == DataPart.Train), 1f);
+        var vtpanTrain = Documents(data.Vtpan.Where(c => c.Part == DataPart.Train), 1f);
+        vtpanTrain.AddRange(Documents(data.VtpanTranslated.Where(c => c.Part == DataPart.Train), translatedWeight));
         int vtpanPositives = vtpanTrain.Count(d => d.Positive), vtpanNegatives = vtpanTrain.Count - vtpanPositives;
         train.AddRange(vtpanTrain);
         AddBalanced(train, Documents(data.PastedLogs.Where(c => c.Part == DataPart.Train), 1f), Math.Max(1, vtpanPositives));
