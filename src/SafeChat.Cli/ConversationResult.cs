@@ -25,8 +25,9 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private Dictionary<(string Author, string Signal), SignalEvidence>? _signals;
     private List<(Decision Decision, int Index)>? _decisions;
     private HashSet<(string Rule, PolicyAction Action, bool Shadow)>? _decisionKeys;
-    private readonly Dictionary<string, float> _roomHarms = new(StringComparer.Ordinal);
-    private readonly List<string> _roomAuthors = [];
+    // Created at the first room-level risk (most conversations have none).
+    private Dictionary<string, float>? _roomHarms;
+    private List<string>? _roomAuthors;
     private string? _roomTarget;
     private float _risk;
 
@@ -38,6 +39,30 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    // The engine's alert threshold of each harm of HarmNames.All, made once per engine (not looked up per author and message).
+    private float[]? _thresholds;
+
+    private static EngineThresholds? s_thresholds;
+
+    private static float[] ThresholdsOf(SafeChatEngine engine)
+    {
+        if (s_thresholds is { } known && ReferenceEquals(known.Engine, engine))
+        {
+            return known.Values;
+        }
+
+        var values = new float[HarmNames.All.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = engine.AlertThresholdFor(HarmNames.All[i]);
+        }
+
+        s_thresholds = new EngineThresholds(engine, values);
+        return values;
+    }
+
+    private sealed record EngineThresholds(SafeChatEngine Engine, float[] Values);
+
     public void Add(MessageEvaluation evaluation)
     {
         var assessment = evaluation.Assessment;
@@ -47,21 +72,23 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         if (assessment.Room is { } room)
         {
             // The strongest room-level risk seen; its target and every contributing author so far.
-            if (_roomTarget is null || room.Risk > _roomHarms.Values.DefaultIfEmpty(0f).Max())
+            var roomHarms = _roomHarms ??= new Dictionary<string, float>(StringComparer.Ordinal);
+            var roomAuthors = _roomAuthors ??= [];
+            if (_roomTarget is null || room.Risk > roomHarms.Values.DefaultIfEmpty(0f).Max())
             {
                 _roomTarget = room.TargetId;
             }
 
             foreach (var harm in room.Harms)
             {
-                _roomHarms[harm.Key] = Math.Max(_roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+                roomHarms[harm.Key] = Math.Max(roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
             }
 
             foreach (var author in room.ContributingAuthors)
             {
-                if (!_roomAuthors.Contains(author))
+                if (!roomAuthors.Contains(author))
                 {
-                    _roomAuthors.Add(author);
+                    roomAuthors.Add(author);
                 }
             }
         }
@@ -108,6 +135,18 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     {
         // The usual case, every harm of HarmNames.All and nothing else, by index: no enumerator per message.
         var all = HarmNames.All;
+        if (harms is Inference.Features.HarmValues indexed && indexed.Count == all.Count)
+        {
+            // The scorer's harms, already in HarmNames.All order: no lookup by name either.
+            var values = indexed.Span;
+            for (var i = 0; i < values.Length; i++)
+            {
+                _harms[i] = Math.Max(_harms[i], Clamp(values[i]));
+            }
+
+            return;
+        }
+
         if (harms.Count == all.Count)
         {
             var found = 0;
@@ -158,6 +197,21 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     {
         var harms = author.Harms;
         var all = HarmNames.All;
+        if (harms is Inference.Features.HarmValues indexed && indexed.Count == all.Count)
+        {
+            var values = indexed.Span;
+            var thresholds = _thresholds ??= ThresholdsOf(engine);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] >= thresholds[i])
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         if (harms.Count == all.Count)
         {
             var found = 0;
@@ -299,12 +353,12 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         writer.WriteStartObject("harms");
         foreach (var harm in RoomRisk.RoomHarms)
         {
-            writer.WriteNumber(harm, Round(_roomHarms.GetValueOrDefault(harm)));
+            writer.WriteNumber(harm, Round(_roomHarms!.GetValueOrDefault(harm)));
         }
 
         writer.WriteEndObject();
         writer.WriteStartArray("contributing_authors");
-        foreach (var author in _roomAuthors)
+        foreach (var author in _roomAuthors!)
         {
             OutputText.WriteStringValue(writer, author);
         }
