@@ -373,6 +373,12 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             // Two different ids of one conversation within the duplicate history share a hash with a probability of about 1e-15.
             var hash = limits.DuplicateHistory > 0 ? StableIdHash.Of(entry.MessageId) : 0;
             active.Enter(this);
+            if (Active)
+            {
+                // As Snapshot would below: kept from before the new entry is stored, so it is stored with its rebuilt signals.
+                _recent.EnableDecoded();
+                _salient?.EnableDecoded();
+            }
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
                 return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
