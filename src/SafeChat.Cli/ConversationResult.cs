@@ -263,13 +263,13 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        OutputText.WriteString(writer, "id", id);
-        writer.WriteBoolean("flagged", _firstAlertIndex is not null);
-        writer.WriteNumber("risk", Round(_risk));
-        writer.WriteStartObject("harms");
+        OutputText.WriteString(writer, Names.Id, id);
+        writer.WriteBoolean(Names.Flagged, _firstAlertIndex is not null);
+        WriteRounded(writer, Names.Risk, _risk);
+        writer.WriteStartObject(Names.Harms);
         for (var i = 0; i < HarmNames.All.Count; i++)
         {
-            writer.WriteNumber(HarmNames.All[i], Round(_harms[i]));
+            WriteRounded(writer, Names.HarmNames[i], _harms[i]);
         }
 
         if (_extraHarms is not null)
@@ -283,14 +283,14 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         writer.WriteEndObject();
         if (_firstAlertIndex is { } first)
         {
-            writer.WriteNumber("first_alert_index", first);
+            writer.WriteNumber(Names.FirstAlertIndex, first);
         }
         else
         {
-            writer.WriteNull("first_alert_index");
+            writer.WriteNull(Names.FirstAlertIndex);
         }
 
-        writer.WriteStartArray("flagged_authors");
+        writer.WriteStartArray(Names.FlaggedAuthors);
         foreach (var author in _flaggedAuthors ?? [])
         {
             OutputText.WriteStringValue(writer, author);
@@ -298,7 +298,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
 
         writer.WriteEndArray();
         WriteRoom(writer);
-        writer.WriteStartArray("signals");
+        writer.WriteStartArray(Names.Signals);
         foreach (var evidence in _signals is null ? Enumerable.Empty<SignalEvidence>() : _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
         {
             writer.WriteStartObject();
@@ -306,12 +306,12 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
             OutputText.WriteString(writer, "harm", evidence.Harm);
             OutputText.WriteString(writer, "author", evidence.AuthorId);
             writer.WriteNumber("message_index", evidence.MessageIndex);
-            writer.WriteNumber("probability", Round(evidence.Probability));
+            WriteRounded(writer, Names.Probability, evidence.Probability);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-        writer.WriteStartArray("decisions");
+        writer.WriteStartArray(Names.Decisions);
         foreach (var (decision, index) in _decisions ?? [])
         {
             writer.WriteStartObject();
@@ -332,7 +332,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         writer.WriteEndArray();
-        writer.WriteString("language", Language);
+        writer.WriteString(Names.Language, Language);
         writer.WriteEndObject();
     }
 
@@ -344,7 +344,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     {
         if (_roomTarget is null)
         {
-            writer.WriteNull("room");
+            writer.WriteNull(Names.Room);
             return;
         }
 
@@ -399,4 +399,56 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private static float Clamp(float value) => float.IsNaN(value) ? 0f : Math.Clamp(value, 0f, 1f);
 
     private static double Round(float value) => Math.Round((double)Clamp(value), 4, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// Writes <see cref="Round"/> of <paramref name="value"/> as <see cref="Utf8JsonWriter.WriteNumber(JsonEncodedText, double)"/>
+    /// does, without its general double formatting: strictly between 0 and 1, a value rounded to four decimals is k / 10⁴
+    /// (the nearest double to it), whose shortest round-trip form (what the writer prints) is those decimals without
+    /// trailing zeros, never an exponent (it is at least 10⁻⁴). Anything else (0, -0, 1) goes through the writer.
+    /// </summary>
+    internal static void WriteRounded(Utf8JsonWriter writer, JsonEncodedText name, float value)
+    {
+        var rounded = Round(value);
+        if (!(rounded > 0 && rounded < 1))
+        {
+            writer.WriteNumber(name, rounded);
+            return;
+        }
+
+        var units = (int)Math.Round(rounded * 10000d);
+        Span<byte> text = stackalloc byte[6];
+        text[0] = (byte)'0';
+        text[1] = (byte)'.';
+        text[2] = (byte)('0' + (units / 1000));
+        text[3] = (byte)('0' + (units / 100 % 10));
+        text[4] = (byte)('0' + (units / 10 % 10));
+        text[5] = (byte)('0' + (units % 10));
+        var length = 6;
+        while (text[length - 1] == (byte)'0')
+        {
+            length--;
+        }
+
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text[..length], skipInputValidation: true);
+    }
+
+    // The output's property names, encoded once (with the writer's encoder: the same bytes it writes for the strings).
+    private static class Names
+    {
+        public static readonly JsonEncodedText Id = Encode("id");
+        public static readonly JsonEncodedText Flagged = Encode("flagged");
+        public static readonly JsonEncodedText Risk = Encode("risk");
+        public static readonly JsonEncodedText Harms = Encode("harms");
+        public static readonly JsonEncodedText FirstAlertIndex = Encode("first_alert_index");
+        public static readonly JsonEncodedText FlaggedAuthors = Encode("flagged_authors");
+        public static readonly JsonEncodedText Room = Encode("room");
+        public static readonly JsonEncodedText Signals = Encode("signals");
+        public static readonly JsonEncodedText Probability = Encode("probability");
+        public static readonly JsonEncodedText Decisions = Encode("decisions");
+        public static readonly JsonEncodedText Language = Encode("language");
+        public static readonly JsonEncodedText[] HarmNames = [.. SafeChat.Scoring.HarmNames.All.Select(Encode)];
+
+        private static JsonEncodedText Encode(string name) => JsonEncodedText.Encode(name, WriterOptions.Encoder);
+    }
 }
