@@ -348,7 +348,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
         public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
         {
-            var recent = _recent ??= new QuantizedWindowEntries(entry.Signals.Probabilities.Length, entry.Signals.HarmProbabilities.Length);
+            var recent = _recent ??= NewRecent(entry.Signals, limits);
             if (!recent.Fits(entry.Signals))
             {
                 throw new ArgumentException(
@@ -413,6 +413,14 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             return new WindowAppendResult(index, false, Snapshot(), FirstAlertIndex);
+        }
+
+        // A new conversation's ring, already at the size its first append would grow it to (one object, not two).
+        private static QuantizedWindowEntries NewRecent(MessageSignals signals, ConversationWindowLimits limits)
+        {
+            var recent = new QuantizedWindowEntries(signals.Probabilities.Length, signals.HarmProbabilities.Length);
+            recent.Resize(Math.Min(Math.Max(1, limits.WindowSize), 4));
+            return recent;
         }
 
         // An author of the dormant part writes again: their kept messages get the id back (one slot of the author table).
