@@ -379,6 +379,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _recent.EnableDecoded();
                 _salient?.EnableDecoded();
             }
+
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
                 return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
