@@ -25,8 +25,9 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private Dictionary<(string Author, string Signal), SignalEvidence>? _signals;
     private List<(Decision Decision, int Index)>? _decisions;
     private HashSet<(string Rule, PolicyAction Action, bool Shadow)>? _decisionKeys;
-    private readonly Dictionary<string, float> _roomHarms = new(StringComparer.Ordinal);
-    private readonly List<string> _roomAuthors = [];
+    // Created at the first room-level risk (most conversations have none).
+    private Dictionary<string, float>? _roomHarms;
+    private List<string>? _roomAuthors;
     private string? _roomTarget;
     private float _risk;
 
@@ -38,6 +39,30 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    // The engine's alert threshold of each harm of HarmNames.All, made once per engine (not looked up per author and message).
+    private float[]? _thresholds;
+
+    private static EngineThresholds? s_thresholds;
+
+    private static float[] ThresholdsOf(SafeChatEngine engine)
+    {
+        if (s_thresholds is { } known && ReferenceEquals(known.Engine, engine))
+        {
+            return known.Values;
+        }
+
+        var values = new float[HarmNames.All.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = engine.AlertThresholdFor(HarmNames.All[i]);
+        }
+
+        s_thresholds = new EngineThresholds(engine, values);
+        return values;
+    }
+
+    private sealed record EngineThresholds(SafeChatEngine Engine, float[] Values);
+
     public void Add(MessageEvaluation evaluation)
     {
         var assessment = evaluation.Assessment;
@@ -47,21 +72,23 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         if (assessment.Room is { } room)
         {
             // The strongest room-level risk seen; its target and every contributing author so far.
-            if (_roomTarget is null || room.Risk > _roomHarms.Values.DefaultIfEmpty(0f).Max())
+            var roomHarms = _roomHarms ??= new Dictionary<string, float>(StringComparer.Ordinal);
+            var roomAuthors = _roomAuthors ??= [];
+            if (_roomTarget is null || room.Risk > roomHarms.Values.DefaultIfEmpty(0f).Max())
             {
                 _roomTarget = room.TargetId;
             }
 
             foreach (var harm in room.Harms)
             {
-                _roomHarms[harm.Key] = Math.Max(_roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+                roomHarms[harm.Key] = Math.Max(roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
             }
 
             foreach (var author in room.ContributingAuthors)
             {
-                if (!_roomAuthors.Contains(author))
+                if (!roomAuthors.Contains(author))
                 {
-                    _roomAuthors.Add(author);
+                    roomAuthors.Add(author);
                 }
             }
         }
@@ -108,6 +135,18 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     {
         // The usual case, every harm of HarmNames.All and nothing else, by index: no enumerator per message.
         var all = HarmNames.All;
+        if (harms is Inference.Features.HarmValues indexed && indexed.Count == all.Count)
+        {
+            // The scorer's harms, already in HarmNames.All order: no lookup by name either.
+            var values = indexed.Span;
+            for (var i = 0; i < values.Length; i++)
+            {
+                _harms[i] = Math.Max(_harms[i], Clamp(values[i]));
+            }
+
+            return;
+        }
+
         if (harms.Count == all.Count)
         {
             var found = 0;
@@ -158,6 +197,21 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     {
         var harms = author.Harms;
         var all = HarmNames.All;
+        if (harms is Inference.Features.HarmValues indexed && indexed.Count == all.Count)
+        {
+            var values = indexed.Span;
+            var thresholds = _thresholds ??= ThresholdsOf(engine);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] >= thresholds[i])
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         if (harms.Count == all.Count)
         {
             var found = 0;
@@ -209,13 +263,13 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        OutputText.WriteString(writer, "id", id);
-        writer.WriteBoolean("flagged", _firstAlertIndex is not null);
-        writer.WriteNumber("risk", Round(_risk));
-        writer.WriteStartObject("harms");
+        OutputText.WriteString(writer, Names.Id, id);
+        writer.WriteBoolean(Names.Flagged, _firstAlertIndex is not null);
+        WriteRounded(writer, Names.Risk, _risk);
+        writer.WriteStartObject(Names.Harms);
         for (var i = 0; i < HarmNames.All.Count; i++)
         {
-            writer.WriteNumber(HarmNames.All[i], Round(_harms[i]));
+            WriteRounded(writer, Names.HarmNames[i], _harms[i]);
         }
 
         if (_extraHarms is not null)
@@ -229,14 +283,14 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         writer.WriteEndObject();
         if (_firstAlertIndex is { } first)
         {
-            writer.WriteNumber("first_alert_index", first);
+            writer.WriteNumber(Names.FirstAlertIndex, first);
         }
         else
         {
-            writer.WriteNull("first_alert_index");
+            writer.WriteNull(Names.FirstAlertIndex);
         }
 
-        writer.WriteStartArray("flagged_authors");
+        writer.WriteStartArray(Names.FlaggedAuthors);
         foreach (var author in _flaggedAuthors ?? [])
         {
             OutputText.WriteStringValue(writer, author);
@@ -244,7 +298,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
 
         writer.WriteEndArray();
         WriteRoom(writer);
-        writer.WriteStartArray("signals");
+        writer.WriteStartArray(Names.Signals);
         foreach (var evidence in _signals is null ? Enumerable.Empty<SignalEvidence>() : _signals.Values.OrderBy(e => e.MessageIndex).ThenBy(e => SignalOrder(e.Signal)).ThenBy(e => e.AuthorId, StringComparer.Ordinal))
         {
             writer.WriteStartObject();
@@ -252,12 +306,12 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
             OutputText.WriteString(writer, "harm", evidence.Harm);
             OutputText.WriteString(writer, "author", evidence.AuthorId);
             writer.WriteNumber("message_index", evidence.MessageIndex);
-            writer.WriteNumber("probability", Round(evidence.Probability));
+            WriteRounded(writer, Names.Probability, evidence.Probability);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-        writer.WriteStartArray("decisions");
+        writer.WriteStartArray(Names.Decisions);
         foreach (var (decision, index) in _decisions ?? [])
         {
             writer.WriteStartObject();
@@ -278,7 +332,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         }
 
         writer.WriteEndArray();
-        writer.WriteString("language", Language);
+        writer.WriteString(Names.Language, Language);
         writer.WriteEndObject();
     }
 
@@ -290,7 +344,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     {
         if (_roomTarget is null)
         {
-            writer.WriteNull("room");
+            writer.WriteNull(Names.Room);
             return;
         }
 
@@ -299,12 +353,12 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         writer.WriteStartObject("harms");
         foreach (var harm in RoomRisk.RoomHarms)
         {
-            writer.WriteNumber(harm, Round(_roomHarms.GetValueOrDefault(harm)));
+            writer.WriteNumber(harm, Round(_roomHarms!.GetValueOrDefault(harm)));
         }
 
         writer.WriteEndObject();
         writer.WriteStartArray("contributing_authors");
-        foreach (var author in _roomAuthors)
+        foreach (var author in _roomAuthors!)
         {
             OutputText.WriteStringValue(writer, author);
         }
@@ -345,4 +399,56 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private static float Clamp(float value) => float.IsNaN(value) ? 0f : Math.Clamp(value, 0f, 1f);
 
     private static double Round(float value) => Math.Round((double)Clamp(value), 4, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// Writes <see cref="Round"/> of <paramref name="value"/> as <see cref="Utf8JsonWriter.WriteNumber(JsonEncodedText, double)"/>
+    /// does, without its general double formatting: strictly between 0 and 1, a value rounded to four decimals is k / 10⁴
+    /// (the nearest double to it), whose shortest round-trip form (what the writer prints) is those decimals without
+    /// trailing zeros, never an exponent (it is at least 10⁻⁴). Anything else (0, -0, 1) goes through the writer.
+    /// </summary>
+    internal static void WriteRounded(Utf8JsonWriter writer, JsonEncodedText name, float value)
+    {
+        var rounded = Round(value);
+        if (!(rounded > 0 && rounded < 1))
+        {
+            writer.WriteNumber(name, rounded);
+            return;
+        }
+
+        var units = (int)Math.Round(rounded * 10000d);
+        Span<byte> text = stackalloc byte[6];
+        text[0] = (byte)'0';
+        text[1] = (byte)'.';
+        text[2] = (byte)('0' + (units / 1000));
+        text[3] = (byte)('0' + (units / 100 % 10));
+        text[4] = (byte)('0' + (units / 10 % 10));
+        text[5] = (byte)('0' + (units % 10));
+        var length = 6;
+        while (text[length - 1] == (byte)'0')
+        {
+            length--;
+        }
+
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text[..length], skipInputValidation: true);
+    }
+
+    // The output's property names, encoded once (with the writer's encoder: the same bytes it writes for the strings).
+    private static class Names
+    {
+        public static readonly JsonEncodedText Id = Encode("id");
+        public static readonly JsonEncodedText Flagged = Encode("flagged");
+        public static readonly JsonEncodedText Risk = Encode("risk");
+        public static readonly JsonEncodedText Harms = Encode("harms");
+        public static readonly JsonEncodedText FirstAlertIndex = Encode("first_alert_index");
+        public static readonly JsonEncodedText FlaggedAuthors = Encode("flagged_authors");
+        public static readonly JsonEncodedText Room = Encode("room");
+        public static readonly JsonEncodedText Signals = Encode("signals");
+        public static readonly JsonEncodedText Probability = Encode("probability");
+        public static readonly JsonEncodedText Decisions = Encode("decisions");
+        public static readonly JsonEncodedText Language = Encode("language");
+        public static readonly JsonEncodedText[] HarmNames = [.. SafeChat.Scoring.HarmNames.All.Select(Encode)];
+
+        private static JsonEncodedText Encode(string name) => JsonEncodedText.Encode(name, WriterOptions.Encoder);
+    }
 }

@@ -46,11 +46,27 @@ internal static class LanguageGuess
         ArgumentNullException.ThrowIfNull(texts);
         var scores = new double[Profiles.Length];
         double seen = 0;
+
+        // The texts' cache keys first, their table slots warmed so the lookups' memory waits overlap.
+        var batch = t_texts ??= [];
+        var keys = t_keys ??= [];
+        batch.Clear();
+        keys.Clear();
         foreach (var text in texts.Take(200))
         {
+            batch.Add(text);
+            keys.Add(HitCache.KeyOf(text));
+        }
+
+        HitCache.Warm(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys));
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var text = batch[i];
+            var key = keys[i];
+
             // The function words of a text, in order, come from the cache when the text was seen before (no
             // normalization pass); they are added in the same order either way, so the sums are the same.
-            var key = HitCache.KeyOf(text);
             if (!HitCache.TryGet(key, out var textHits))
             {
                 textHits = HitsOf(text);
@@ -67,6 +83,7 @@ internal static class LanguageGuess
             }
         }
 
+        batch.Clear();
         if (seen < 2)
         {
             return Undetermined;
@@ -83,6 +100,13 @@ internal static class LanguageGuess
 
         return scores[best] > 0 ? Profiles[best].Code : Undetermined;
     }
+
+    // Per thread, reused by Identify: the texts of one call and their cache keys.
+    [ThreadStatic]
+    private static List<string>? t_texts;
+
+    [ThreadStatic]
+    private static List<TextKey>? t_keys;
 
     // Per distinct text (by keyed hash, no text kept): the index entries of its function words in order.
     private static readonly TextOutputCache<(int Language, double Weight)[][]> HitCache = new(65_536);

@@ -37,6 +37,13 @@ internal static class OutputText
         WriteStringValue(writer, value);
     }
 
+    /// <summary>Writes <paramref name="value"/> as a JSON string with the unsafe characters escaped, under a name encoded once.</summary>
+    public static void WriteString(Utf8JsonWriter writer, JsonEncodedText propertyName, string value)
+    {
+        writer.WritePropertyName(propertyName);
+        WriteStringValue(writer, value);
+    }
+
     /// <summary>Writes <paramref name="value"/> as a JSON string value with the unsafe characters escaped.</summary>
     public static void WriteStringValue(Utf8JsonWriter writer, string value)
     {

@@ -402,18 +402,20 @@ internal static class ScoreCommand
         // One shared roster; each sender's recipients are a view of it without the sender (no per-author copies, so the
         // cost stays linear in the number of participants and speakers).
         var roster = new Participant[conversation.Participants.Count];
-        var positions = new Dictionary<string, int>(roster.Length, StringComparer.Ordinal);
+        // A small roster (a game's ten players) is searched in place; a large one gets a map.
+        Dictionary<string, int>? positions = roster.Length > SmallRoster ? new Dictionary<string, int>(roster.Length, StringComparer.Ordinal) : null;
+        var count = 0;
         foreach (var participant in conversation.Participants.Values)
         {
-            positions[participant.Id] = positions.Count;
-            roster[positions.Count - 1] = participant;
+            positions?.Add(participant.Id, count);
+            roster[count++] = participant;
         }
 
         var views = new RosterExcept?[roster.Length];
         for (var i = 0; i < conversation.Messages.Count; i++)
         {
             var message = conversation.Messages[i];
-            var position = positions[message.Author];
+            var position = positions is not null ? positions[message.Author] : PositionOf(roster, message.Author);
             envelopes[at++] = new MessageEnvelope(
                 new ChatMessage(MessageId(i), key, message.Author, message.Text, message.Time),
                 room,
@@ -425,6 +427,22 @@ internal static class ScoreCommand
         }
 
         return at;
+    }
+
+    private const int SmallRoster = 16;
+
+    // The roster position of a participant id (every author is a participant; ids are distinct).
+    private static int PositionOf(Participant[] roster, string id)
+    {
+        for (var i = 0; i < roster.Length; i++)
+        {
+            if (string.Equals(roster[i].Id, id, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new KeyNotFoundException("A message's author is not among the conversation's participants.");
     }
 
     private static async Task ProduceAsync(Stream input, ScoreSettings settings, bool replay, ChannelWriter<List<Item>> writer, CancellationToken cancellationToken)

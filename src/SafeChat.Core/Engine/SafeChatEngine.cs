@@ -33,6 +33,8 @@ public sealed class SafeChatEngine
     private readonly SafeChatMetrics _metrics;
     private readonly ConversationWindowLimits _limits;
     private readonly Dictionary<string, float> _thresholds;
+    // The same thresholds in HarmNames.All order, for harms read by position (see CrossedHarm).
+    private readonly float[] _harmThresholds;
     private readonly string[] _signalNames;
     private readonly float _signalThreshold;
     private readonly int _maxScoredCharacters;
@@ -93,6 +95,12 @@ public sealed class SafeChatEngine
         foreach (var pair in options.AlertThresholds)
         {
             _thresholds[pair.Key] = pair.Value;
+        }
+
+        _harmThresholds = new float[HarmNames.All.Count];
+        for (var i = 0; i < _harmThresholds.Length; i++)
+        {
+            _harmThresholds[i] = _thresholds[HarmNames.All[i]];
         }
 
         _policy = policy;
@@ -727,6 +735,24 @@ public sealed class SafeChatEngine
 
     private string? CrossedHarm(RiskAssessment assessment)
     {
+        if (assessment.Harms is IReadOnlyList<KeyValuePair<string, float>> list)
+        {
+            // A scorer's harms that are also a list of their pairs in enumeration order: the same walk by index, without
+            // an enumerator per message, and each harm of HarmNames.All (the same string) takes its threshold by position.
+            var all = HarmNames.All;
+            for (var i = 0; i < list.Count; i++)
+            {
+                var pair = list[i];
+                var threshold = i < all.Count && ReferenceEquals(pair.Key, all[i]) ? _harmThresholds[i] : AlertThresholdFor(pair.Key);
+                if (pair.Value >= threshold)
+                {
+                    return pair.Key;
+                }
+            }
+
+            return null;
+        }
+
         foreach (var pair in assessment.Harms)
         {
             if (pair.Value >= AlertThresholdFor(pair.Key))

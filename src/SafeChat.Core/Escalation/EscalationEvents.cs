@@ -121,8 +121,11 @@ public static class EscalationEvents
             }
         }
 
-        return escalations is null ? [] : escalations;
+        // No escalation (nearly every message): the shared empty list, not a new one each time.
+        return escalations is null ? NoEscalations : escalations;
     }
+
+    private static readonly IReadOnlyList<EscalationEvent> NoEscalations = [];
 
     private static void AddDistinct(List<string> list, string value)
     {

@@ -40,21 +40,27 @@ public sealed record MessageContext
     public RiskAssessment Assessment { get; init; } = RiskAssessment.None;
 
     /// <summary>The sender's own risk after this message (from <see cref="RiskAssessment.Authors"/>), per harm.</summary>
-    public IReadOnlyDictionary<string, float> SenderHarms { get; init; } = new Dictionary<string, float>();
+    public IReadOnlyDictionary<string, float> SenderHarms { get; init; } = NoHarms;
 
     /// <summary>Signal names that fired on this message.</summary>
     public IReadOnlyList<string> MessageSignals { get; init; } = [];
 
     /// <summary>The sender's cross-conversation counters.</summary>
-    public UserCounters SenderCounters { get; init; } = new();
+    public UserCounters SenderCounters { get; init; } = NoCounters;
 
     /// <summary>Message features.</summary>
-    public MessageFeatures Features { get; init; } = new();
+    public MessageFeatures Features { get; init; } = NoFeatures;
 
     /// <summary>The model version that produced the assessment.</summary>
     public string? ModelVersion { get; init; }
 
     internal static readonly IReadOnlyDictionary<string, Relationship> NoRelationships = new Dictionary<string, Relationship>();
+
+    // The defaults of the properties above, shared (immutable, and replaced by every context the engine builds): no empty
+    // dictionary and records made for each message only to be overwritten by the initializer.
+    private static readonly IReadOnlyDictionary<string, float> NoHarms = new Dictionary<string, float>();
+    private static readonly UserCounters NoCounters = new();
+    private static readonly MessageFeatures NoFeatures = new();
 
     /// <summary>
     /// The message's image attachments found on a known-image hash list (by the engine's

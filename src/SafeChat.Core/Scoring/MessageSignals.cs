@@ -75,6 +75,11 @@ public sealed class MessageSignals
     /// <summary>The highest signal probability: how much an older message is worth keeping beyond the window.</summary>
     public float Salience { get; }
 
+    // The conversation store's compact form of these values (see State.QuantizedWindowEntries): a pure function of them,
+    // kept so that a message text scored once (the scorer's message cache hands out the same object again) is quantized and
+    // rebuilt once, not at every window it enters. Racing writers store equal forms.
+    internal object? StoredForm;
+
     /// <summary>An empty result (for an empty message).</summary>
     public static MessageSignals Empty(int signalCount) => new(new float[signalCount], new float[HarmNames.All.Count]);
 }

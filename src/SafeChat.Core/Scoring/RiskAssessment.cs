@@ -17,9 +17,20 @@ public sealed class RiskAssessment
         Authors = authors;
         Signals = signals;
         float max = 0;
-        foreach (var value in harms.Values)
+        if (harms.Values is float[] values)
         {
-            max = Math.Max(max, value);
+            // The scorer's harms over one array: the same maximum, without an enumerator per assessment.
+            for (var i = 0; i < values.Length; i++)
+            {
+                max = Math.Max(max, values[i]);
+            }
+        }
+        else
+        {
+            foreach (var value in harms.Values)
+            {
+                max = Math.Max(max, value);
+            }
         }
 
         Risk = max;

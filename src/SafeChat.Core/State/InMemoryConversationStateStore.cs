@@ -348,7 +348,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
         public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
         {
-            var recent = _recent ??= new QuantizedWindowEntries(entry.Signals.Probabilities.Length, entry.Signals.HarmProbabilities.Length);
+            var recent = _recent ??= NewRecent(entry.Signals, limits);
             if (!recent.Fits(entry.Signals))
             {
                 throw new ArgumentException(
@@ -373,6 +373,13 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             // Two different ids of one conversation within the duplicate history share a hash with a probability of about 1e-15.
             var hash = limits.DuplicateHistory > 0 ? StableIdHash.Of(entry.MessageId) : 0;
             active.Enter(this);
+            if (Active)
+            {
+                // As Snapshot would below: kept from before the new entry is stored, so it is stored with its rebuilt signals.
+                _recent.EnableDecoded();
+                _salient?.EnableDecoded();
+            }
+
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
                 return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
@@ -407,6 +414,14 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             return new WindowAppendResult(index, false, Snapshot(), FirstAlertIndex);
+        }
+
+        // A new conversation's ring, already at the size its first append would grow it to (one object, not two).
+        private static QuantizedWindowEntries NewRecent(MessageSignals signals, ConversationWindowLimits limits)
+        {
+            var recent = new QuantizedWindowEntries(signals.Probabilities.Length, signals.HarmProbabilities.Length);
+            recent.Resize(Math.Min(Math.Max(1, limits.WindowSize), 4));
+            return recent;
         }
 
         // An author of the dormant part writes again: their kept messages get the id back (one slot of the author table).

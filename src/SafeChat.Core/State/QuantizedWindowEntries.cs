@@ -128,6 +128,29 @@ internal sealed class QuantizedWindowEntries
         _indexes[at] = index;
         _authors[at] = checked((ushort)authorSlot);
         _ages[at] = (byte)(((int)age & 0xF) | ((int)assurance << 4));
+        if (PackedOf(signals) is { } packed)
+        {
+            // The same quantized values Write would give, made once per signals object; while rebuilt signals are kept,
+            // this entry's are the ones decoding those values gives (made once too).
+            packed.Values.AsSpan().CopyTo(_values.AsSpan(at * Stride, Stride));
+            if (_decoded is not null)
+            {
+                _decoded[at] = packed.Decoded ??= Rebuild(packed);
+            }
+
+            if (packed.Chunks is not null)
+            {
+                _chunks ??= new ushort[]?[_indexes.Length];
+                _chunks[at] = packed.Chunks;
+            }
+            else if (_chunks is not null)
+            {
+                _chunks[at] = null;
+            }
+
+            return;
+        }
+
         Write(signals, _values.AsSpan(at * Stride, Stride));
         if (_decoded is not null)
         {
@@ -229,6 +252,75 @@ internal sealed class QuantizedWindowEntries
         }
 
         return Read(_values.AsSpan(at * Stride, Stride), chunks);
+    }
+
+    // The compact form of a message's signals in this layout (cached on the signals object), or null when they do not
+    // fit it (the caller then writes them as before).
+    private Packed? PackedOf(MessageSignals signals)
+    {
+        if (signals.Probabilities.Length != SignalCount || signals.HarmProbabilities.Length != HarmCount)
+        {
+            return null;
+        }
+
+        if (signals.StoredForm is Packed known)
+        {
+            // Made by a store of the same layout (the signals' own counts; their chunks were checked then).
+            return known;
+        }
+
+        ushort[]? chunks = null;
+        if (signals.Chunks.Count > 0)
+        {
+            for (var c = 0; c < signals.Chunks.Count; c++)
+            {
+                if (signals.Chunks[c].Probabilities.Length != SignalCount || signals.Chunks[c].HarmProbabilities.Length != HarmCount)
+                {
+                    return null;
+                }
+            }
+
+            chunks = new ushort[signals.Chunks.Count * Stride];
+            for (var c = 0; c < signals.Chunks.Count; c++)
+            {
+                Write(signals.Chunks[c], chunks.AsSpan(c * Stride, Stride));
+            }
+        }
+
+        var values = new ushort[Stride];
+        Write(signals, values);
+        var packed = new Packed(values, chunks);
+        signals.StoredForm = packed;
+        return packed;
+    }
+
+    // What Decode gives for an entry holding these values (the chunks first, then the message).
+    private MessageSignals Rebuild(Packed packed)
+    {
+        IReadOnlyList<MessageSignals>? chunks = null;
+        if (packed.Chunks is { } quantized)
+        {
+            var list = new MessageSignals[quantized.Length / Stride];
+            for (var c = 0; c < list.Length; c++)
+            {
+                list[c] = Read(quantized.AsSpan(c * Stride, Stride), null);
+            }
+
+            chunks = list;
+        }
+
+        return Read(packed.Values, chunks);
+    }
+
+    // A message's quantized values (and its chunks', or null), as Write lays them out, and their rebuilt signals once made.
+    // Shared by every entry of that signals object: never changed after it is made (entries already share chunk arrays).
+    private sealed class Packed(ushort[] values, ushort[]? chunks)
+    {
+        public ushort[] Values { get; } = values;
+
+        public ushort[]? Chunks { get; } = chunks;
+
+        public MessageSignals? Decoded { get; set; }
     }
 
     private void Write(MessageSignals signals, Span<ushort> target)

@@ -89,6 +89,27 @@ internal sealed class TextOutputCache<TValue>
     /// <summary>The cache key of arbitrary content (for values computed from bytes rather than a text).</summary>
     public TextKey KeyOf(ReadOnlySpan<byte> content) => SipHash128.Hash13(content, _k0, _k1);
 
+    /// <summary>
+    /// Reads the table slots where the lookups of <paramref name="keys"/> start, without taking the lock: a hint that
+    /// changes nothing. Called for the keys of a batch before their lookups, it lets their memory waits overlap (each
+    /// locked lookup is a full fence, so lookups one after another wait for memory one at a time).
+    /// </summary>
+    public void Warm(ReadOnlySpan<TextKey> keys)
+    {
+        ulong seen = 0;
+        foreach (var key in keys)
+        {
+            var shard = ShardFor(key);
+            seen ^= shard.Table[(int)key.Low & shard.Mask].Low;
+        }
+
+        t_warmed ^= seen;
+    }
+
+    // Where Warm's reads go, so that they are not dropped as unused (per thread: no cache line shared between threads).
+    [ThreadStatic]
+    private static ulong t_warmed;
+
     /// <summary>Looks <paramref name="key"/> up; a hit marks the entry as recently used.</summary>
     public bool TryGet(TextKey key, out TValue value)
     {
@@ -191,7 +212,7 @@ internal sealed class TextOutputCache<TValue>
         public readonly Bucket[] Table;
         public readonly int[] PositionOf;
         public readonly int Capacity;
-        private readonly int _mask;
+        public readonly int Mask;
         public int Count;
         public int Hand;
         public long Hits;
@@ -208,14 +229,14 @@ internal sealed class TextOutputCache<TValue>
                 size <<= 1;
             }
             Table = new Bucket[size];
-            _mask = size - 1;
+            Mask = size - 1;
             PositionOf = new int[capacity];
         }
 
         /// <summary>The bucket position of <paramref name="key"/>, or -1.</summary>
         public int Find(TextKey key)
         {
-            int position = (int)key.Low & _mask;
+            int position = (int)key.Low & Mask;
             while (true)
             {
                 ref var bucket = ref Table[position];
@@ -229,17 +250,17 @@ internal sealed class TextOutputCache<TValue>
                     return position;
                 }
 
-                position = (position + 1) & _mask;
+                position = (position + 1) & Mask;
             }
         }
 
         /// <summary>Puts a key that is not in the table into the first free bucket of its probe run, for entry <paramref name="slot"/>.</summary>
         public void Insert(TextKey key, TValue value, int slot)
         {
-            int position = (int)key.Low & _mask;
+            int position = (int)key.Low & Mask;
             while (Table[position].Slot != 0)
             {
-                position = (position + 1) & _mask;
+                position = (position + 1) & Mask;
             }
 
             Table[position] = new Bucket { Low = key.Low, High = key.High, Value = value, Slot = slot + 1 };
@@ -256,7 +277,7 @@ internal sealed class TextOutputCache<TValue>
                 Table[hole] = default;
                 while (true)
                 {
-                    next = (next + 1) & _mask;
+                    next = (next + 1) & Mask;
                     ref var bucket = ref Table[next];
                     if (bucket.Slot == 0)
                     {
@@ -264,7 +285,7 @@ internal sealed class TextOutputCache<TValue>
                     }
 
                     // A bucket whose home lies cyclically in (hole, next] is still reachable; any other moves into the hole.
-                    int home = (int)bucket.Low & _mask;
+                    int home = (int)bucket.Low & Mask;
                     bool reachable = hole <= next ? hole < home && home <= next : hole < home || home <= next;
                     if (!reachable)
                     {

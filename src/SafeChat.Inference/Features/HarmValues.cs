@@ -7,8 +7,10 @@ namespace SafeChat.Inference.Features;
 /// <summary>
 /// A read-only risk per harm over one small array aligned with <see cref="HarmNames.All"/>: what an assessment hands
 /// out per message and per author, without a hash table per message. Enumerates in <see cref="HarmNames.All"/> order.
+/// It is also a list of its pairs in that order, so readers that only know the BCL interfaces (the engine in Core) can
+/// walk it by index, without an enumerator per message.
 /// </summary>
-internal sealed class HarmValues(float[] values) : IReadOnlyDictionary<string, float>
+internal sealed class HarmValues(float[] values) : IReadOnlyDictionary<string, float>, IReadOnlyList<KeyValuePair<string, float>>
 {
     public float this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"No harm named '{key}'.");
 
@@ -17,6 +19,11 @@ internal sealed class HarmValues(float[] values) : IReadOnlyDictionary<string, f
     public IEnumerable<float> Values => values;
 
     public int Count => values.Length;
+
+    /// <summary>The values by position, aligned with <see cref="HarmNames.All"/>.</summary>
+    public ReadOnlySpan<float> Span => values;
+
+    public KeyValuePair<string, float> this[int index] => new(HarmNames.All[index], values[index]);
 
     public bool ContainsKey(string key) => IndexOf(key) >= 0;
 

@@ -5,6 +5,8 @@ namespace SafeChat.Inference.Features;
 /// <summary>Builds the public <see cref="RiskAssessment"/> from per-author aggregator outputs and the window's units.</summary>
 internal static class RiskAssessmentBuilder
 {
+    private static readonly IReadOnlyList<SignalEvidence> NoEvidence = [];
+
     /// <summary>
     /// Builds the assessment. <paramref name="authorHarms"/> is row-major [authors, harms] aligned with
     /// <see cref="WindowFeatures.Authors"/> and <see cref="HarmNames.All"/>.
@@ -26,8 +28,8 @@ internal static class RiskAssessmentBuilder
 
         int k = HarmNames.All.Count;
         var conversation = new float[k];
-        var authors = new List<AuthorRisk>(authorCount);
-        var evidence = new List<SignalEvidence>();
+        var authors = new AuthorRisk[authorCount];
+        List<SignalEvidence>? evidence = null;
         for (int a = 0; a < authorCount; a++)
         {
             var harms = new float[k];
@@ -38,8 +40,8 @@ internal static class RiskAssessmentBuilder
                 conversation[h] = Math.Max(conversation[h], risk);
             }
 
-            authors.Add(new AuthorRisk(window.Authors[a], new HarmValues(harms)));
-            AddEvidence(window, a, signalNames, evidence);
+            authors[a] = new AuthorRisk(window.Authors[a], new HarmValues(harms));
+            AddEvidence(window, a, signalNames, ref evidence);
         }
 
         if (room is not null && room.Harms.TryGetValue(HarmNames.LivestreamCoercion, out var roomLivestream))
@@ -48,12 +50,19 @@ internal static class RiskAssessmentBuilder
             conversation[h] = Math.Max(conversation[h], roomLivestream);
         }
 
-        authors.Sort(static (x, y) => y.Risk.CompareTo(x.Risk));
+        // Array.Sort and List.Sort with a comparison run the same sort over the same items: the same order, one object fewer.
+        Array.Sort(authors, static (x, y) => y.Risk.CompareTo(x.Risk));
+        if (evidence is null)
+        {
+            // Most windows have no fired signal: the shared empty list.
+            return new RiskAssessment(new HarmValues(conversation), authors, NoEvidence, room);
+        }
+
         evidence.Sort(static (x, y) => y.Probability != x.Probability ? y.Probability.CompareTo(x.Probability) : x.MessageIndex.CompareTo(y.MessageIndex));
         return new RiskAssessment(new HarmValues(conversation), authors, evidence, room);
     }
 
-    private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, List<SignalEvidence> evidence)
+    private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, ref List<SignalEvidence>? evidence)
     {
         int signals = signalNames.Count;
         if (window.HasSummaries)
@@ -66,7 +75,7 @@ internal static class RiskAssessmentBuilder
                 if (at[s] >= 0 && strongest[s] >= RiskFeatures.FiredThreshold)
                 {
                     string signal = signalNames[s];
-                    evidence.Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], at[s], strongest[s]));
+                    (evidence ??= []).Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], at[s], strongest[s]));
                 }
             }
 
@@ -101,7 +110,7 @@ internal static class RiskAssessmentBuilder
             if (bestIndex[s] >= 0 && best[s] >= RiskFeatures.FiredThreshold)
             {
                 string signal = signalNames[s];
-                evidence.Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], bestIndex[s], best[s]));
+                (evidence ??= []).Add(new SignalEvidence(signal, SignalNames.HarmOf(signal) ?? string.Empty, window.Authors[author], bestIndex[s], best[s]));
             }
         }
     }

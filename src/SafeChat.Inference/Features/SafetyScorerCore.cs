@@ -110,6 +110,12 @@ internal sealed class SafetyScorerCore
         for (int i = 0; i < texts.Count; i++)
         {
             keys[i] = cache.KeyOf(texts[i]);
+        }
+
+        // All the table slots first (their memory waits overlap), then the locked lookups in order.
+        cache.Warm(keys);
+        for (int i = 0; i < texts.Count; i++)
+        {
             if (cache.TryGet(keys[i], out var cached))
             {
                 results[i] = cached;

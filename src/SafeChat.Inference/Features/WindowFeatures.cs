@@ -408,9 +408,12 @@ internal sealed class WindowFeatures
             _harmStride = first.HarmProbabilities.Length;
         }
 
-        for (int i = 0; i < window.Count; i++)
+        // The store's windows are arrays: read them directly (no interface call per message).
+        var array = window as WindowMessage[];
+        int count = window.Count;
+        for (int i = 0; i < count; i++)
         {
-            var message = window[i];
+            var message = array is not null ? array[i] : window[i];
             int a = _authors.IndexOf(message.AuthorId);
             if (a < 0)
             {
