@@ -310,40 +310,107 @@ public sealed class SafeChatEngine
         }
 
         var steps = new ConversationStep[count];
-        if (conversations.Count == 1 || _parallelism == 1)
+        var batchAlerts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (conversations.Count == 1)
         {
-            foreach (var list in conversations)
+            await AdvanceAsync(conversations[0]).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
             {
-                await AdvanceAsync(list).ConfigureAwait(false);
+                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
+                steps[i] = default;
+            }
+
+            return;
+        }
+
+        // Conversations are advanced by the workers, each taking the next one not yet taken, while this flow finishes
+        // the messages in list order as soon as the message's conversation is fully advanced (and takes a conversation
+        // itself while the one it needs is not done). Each conversation is fully appended before any of its messages is
+        // finished, as when every conversation was advanced before the first finish, so the results do not depend on the
+        // timing; finishing overlaps the advancing instead of waiting for all of it.
+        var conversationOf = new int[count];
+        for (var c = 0; c < conversations.Count; c++)
+        {
+            foreach (var i in conversations[c])
+            {
+                conversationOf[i] = c;
             }
         }
-        else
+
+        var done = new int[conversations.Count];
+        var next = -1;
+        Exception? failure = null;
+        var workers = new Task[Math.Min(_parallelism - 1, conversations.Count - 1)];
+        for (var w = 0; w < workers.Length; w++)
         {
-            // Workers take the next conversation until none is left (no Parallel.ForEachAsync on netstandard2.1).
-            var next = -1;
-            var workers = new Task[Math.Min(_parallelism, conversations.Count)];
-            for (var w = 0; w < workers.Length; w++)
+            workers[w] = Task.Run(async () =>
             {
-                workers[w] = Task.Run(async () =>
+                int at;
+                while (Volatile.Read(ref failure) is null && (at = Interlocked.Increment(ref next)) < conversations.Count)
                 {
-                    int at;
-                    while ((at = Interlocked.Increment(ref next)) < conversations.Count)
+                    try
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         await AdvanceAsync(conversations[at]).ConfigureAwait(false);
+                        Volatile.Write(ref done[at], 1);
                     }
-                });
+                    catch (Exception ex)
+                    {
+                        Interlocked.CompareExchange(ref failure, ex, null);
+                        Volatile.Write(ref done[at], 2);
+                        throw;
+                    }
+                }
+            });
+        }
+
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var needed = conversationOf[i];
+                var wait = default(SpinWait);
+                while (Volatile.Read(ref done[needed]) == 0)
+                {
+                    var at = Volatile.Read(ref next) < conversations.Count ? Interlocked.Increment(ref next) : conversations.Count;
+                    if (at < conversations.Count)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        await AdvanceAsync(conversations[at]).ConfigureAwait(false);
+                        Volatile.Write(ref done[at], 1);
+                        continue;
+                    }
+
+                    wait.SpinOnce();
+                }
+
+                if (Volatile.Read(ref done[needed]) != 1)
+                {
+                    break;
+                }
+
+                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
+                steps[i] = default;
+            }
+        }
+        catch
+        {
+            // Stop the workers taking more conversations, then let them finish the ones they hold.
+            Interlocked.CompareExchange(ref failure, new OperationCanceledException(), null);
+            Interlocked.Exchange(ref next, conversations.Count);
+            try
+            {
+                await Task.WhenAll(workers).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The caller's own failure is the one reported.
             }
 
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            throw;
         }
 
-        var batchAlerts = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
-            steps[i] = default;
-        }
+        await Task.WhenAll(workers).ConfigureAwait(false);
 
         void Deliver(int i, MessageEvaluation evaluation)
         {
