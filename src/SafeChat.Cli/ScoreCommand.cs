@@ -33,8 +33,8 @@ internal static class ScoreCommand
 
     // A block is handed to the engine when it holds this many messages or conversations, or when the input has nothing
     // more ready (so a live pipe still sees each result as soon as it can be scored).
-    private const int BlockMessages = 8192;
-    private const int BlockConversations = 2048;
+    private const int BlockMessages = 32768;
+    private const int BlockConversations = 8192;
 
     public static async Task<int> RunAsync(
         ScoreSettings settings,
