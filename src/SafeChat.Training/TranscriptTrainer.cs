@@ -39,7 +39,7 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
         public VBuffer<float> Features { get; set; }
     }
 
-    private readonly record struct Document(SparseVector Features, bool Positive, float Weight);
+    private readonly record struct Document(SparseVector Features, bool Positive, float Weight, string Language);
 
     public TranscriptHead Train(TrainingData data, float groomingThreshold, float translatedWeight = 1f)
     {
@@ -54,8 +54,7 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
         AddBalanced(train, Documents(data.Dota.Where(c => c.Part == DataPart.Train).Select(TrainingData.AsPastedLog), 1f), Math.Max(1, vtpanNegatives) * 0.5);
         log.WriteLine($"transcript head: {train.Count} training documents ({train.Count(d => d.Positive)} positive)");
 
-        var validationChats = data.Vtpan.Concat(data.VtpanTranslated).Where(c => c.Part == DataPart.Validation).ToList();
-        var validation = Documents(validationChats, 1f);
+        var validation = Documents(data.Vtpan.Concat(data.VtpanTranslated).Where(c => c.Part == DataPart.Validation), 1f);
         if (train.All(d => d.Positive) || train.All(d => !d.Positive) || validation.All(d => d.Positive) || validation.All(d => !d.Positive))
         {
             log.WriteLine("transcript head: not trained (needs VTPAN training and validation segments of both classes)");
@@ -86,16 +85,15 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
             }
         }
 
-        var items = validation.Select(d => (Score: Predict(best.Weights, best.Bias, d.Features), d.Positive)).ToList();
+        var items = validation.Select(d => (Score: Predict(best.Weights, best.Bias, d.Features), d.Positive, d.Language)).ToList();
 
         // The threshold is chosen on the English segments alone, as before translations were added: English VTPAN is the
         // no-regression target (F0.5), and pooling the small translated validation sets let a few extra positives pull the
         // threshold down (a trial run: pooled choice 0.215, English held-out F0.5 0.952 -> 0.829). The translations then
         // show, per language, what that one threshold gives them.
-        var english = Documents(data.Vtpan.Where(c => c.Part == DataPart.Validation), 1f)
-            .Select(d => (Score: Predict(best.Weights, best.Bias, d.Features), d.Positive)).ToList();
+        var english = items.Where(i => i.Language == Languages.English).Select(i => (i.Score, i.Positive)).ToList();
         var (threshold, f05) = Metrics.BestF05Threshold(english, MaxValidationFpr);
-        LogPerLanguage(validationChats, items, threshold);
+        LogPerLanguage(items, threshold);
         float shift = (float)(Logit(groomingThreshold) - Logit(threshold));
         string note = $"transcript head (pasted logs >= {MessageFeaturizer.TranscriptMinTokens} tokens): L2 {best.L2} by validation AP {best.Ap:F3}; " +
                       $"best-F0.5 threshold on {english.Count} validation VTPAN segments (English) (benign flagged <= {MaxValidationFpr:P0}) = {threshold:F3} " +
@@ -108,17 +106,11 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
     }
 
     // Recall and benign flagged per language at the chosen threshold, validation segments only.
-    private void LogPerLanguage(List<ChatConversation> chats, List<(float Score, bool Positive)> items, float threshold)
+    private void LogPerLanguage(List<(float Score, bool Positive, string Language)> items, float threshold)
     {
-        var kept = chats.Where(c => featurizer.Tokenize(string.Join(' ', c.Messages.Select(m => m.Text))).Count >= MessageFeaturizer.TranscriptMinTokens).ToList();
-        if (kept.Count != items.Count)
+        foreach (var language in items.Select(i => i.Language).Distinct().Order(StringComparer.Ordinal))
         {
-            return;
-        }
-
-        foreach (var language in kept.Select(c => c.Language).Distinct().Order(StringComparer.Ordinal))
-        {
-            var rows = kept.Select((c, i) => (c.Language, items[i])).Where(r => r.Language == language).Select(r => r.Item2).ToList();
+            var rows = items.Where(i => i.Language == language).ToList();
             int positives = rows.Count(r => r.Positive), negatives = rows.Count - positives;
             int caught = rows.Count(r => r.Positive && r.Score >= threshold), flagged = rows.Count(r => !r.Positive && r.Score >= threshold);
             log.WriteLine($"transcript head: validation {language}: recall {caught}/{positives}, benign flagged {flagged}/{negatives}");
@@ -139,7 +131,7 @@ internal sealed class TranscriptTrainer(MLContext ml, MessageFeaturizer featuriz
             }
 
             MessageFeaturizer.WriteDocument(tokens, ids, values);
-            result.Add(new Document(new SparseVector([.. ids.Select(i => (int)i)], [.. values]), c.Label != HarmLabel.Benign, weight));
+            result.Add(new Document(new SparseVector([.. ids.Select(i => (int)i)], [.. values]), c.Label != HarmLabel.Benign, weight, c.Language));
         }
 
         return result;
