@@ -1,4 +1,5 @@
 using System.Globalization;
+using SafeChat.Training.Data;
 
 namespace SafeChat.Training;
 
@@ -117,6 +118,12 @@ internal sealed class TrainingOptions
     /// <summary>Tuning aid: train only the final line model and print its held-out message metrics.</summary>
     public bool LineOnly { get; set; }
 
+    /// <summary>
+    /// Which part of the real corpora <c>heldout</c> exports: <see cref="DataPart.Heldout"/> (default) or
+    /// <see cref="DataPart.Validation"/> (the conversations thresholds are chosen on, to inspect that choice).
+    /// </summary>
+    public DataPart ExportPart { get; set; } = DataPart.Heldout;
+
     /// <summary>The command line as given (recorded in EVALUATION.md).</summary>
     public string CommandLine { get; set; } = string.Empty;
 
@@ -167,10 +174,11 @@ internal sealed class TrainingOptions
                                     options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
 
-        safechat-train heldout --real-benign FILE... --pj-interleaved DIR [--vtpan-translated CSV...] --out DIR
+        safechat-train heldout --real-benign FILE... --pj-interleaved DIR [--vtpan-translated CSV...] [--part heldout|validation] --out DIR
           writes the held-out part of those corpora (the splits training uses; one file per held-out offender) as
           their original JSONL lines, to measure the shipped models on real chat they never saw; translated VTPAN
-          chats as vtpan-<language>-heldout.jsonl, each chat one pasted message.
+          chats as vtpan-<language>-heldout.jsonl, each chat one pasted message. --part validation writes the
+          validation part instead (the conversations thresholds are chosen on) as *-validation.jsonl.
 
         Exit codes: 0 success, 1 invalid data or failed export, 2 usage error.
         """;
@@ -314,6 +322,15 @@ internal sealed class TrainingOptions
                         options.AggregatorRealBenignWeight = weak;
                     }
 
+                    break;
+                case "--part":
+                    if (value is not ("heldout" or "validation"))
+                    {
+                        stderr.WriteLine($"train: option {arg} needs heldout or validation, got '{value}'.");
+                        return null;
+                    }
+
+                    options.ExportPart = value == "validation" ? DataPart.Validation : DataPart.Heldout;
                     break;
                 case "--token-features":
                     if (value is not ("1" or "2" or "3"))

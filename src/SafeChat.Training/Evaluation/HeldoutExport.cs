@@ -8,7 +8,7 @@ namespace SafeChat.Training.Evaluation;
 /// <c>safechat-train heldout --real-benign FILE... --pj-interleaved DIR --out DIR</c>: writes the held-out part of the
 /// real corpora (the same stable-hash and by-offender splits training uses) as the original JSONL lines, so the shipped
 /// models can be measured on real chat they never saw with <c>safechat score</c> and <c>eval.py</c>. The files go to
-/// a folder outside the repository: they are research data. Translated VTPAN chats (CSV) are written as conversation JSONL,
+/// a folder outside the repository: they are research data. <c>--part validation</c> writes the validation part instead. Translated VTPAN chats (CSV) are written as conversation JSONL,
 /// one pasted message each.
 /// </summary>
 internal static class HeldoutExport
@@ -28,26 +28,28 @@ internal static class HeldoutExport
         }
 
         var data = TrainingData.Load(options, TextWriter.Null);
+        var part = options.ExportPart;
+        string name = part == DataPart.Validation ? "validation" : "heldout";
         Directory.CreateDirectory(options.OutputDirectory);
         foreach (var path in options.RealBenign)
         {
-            var heldout = data.RealBenign.Where(c => c.Part == DataPart.Heldout && c.Source == RealChat.SourceOf(path)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-            Write(path, heldout, Path.Combine(options.OutputDirectory, RealChat.SourceOf(path) + "-heldout.jsonl"), stdout);
+            var heldout = data.RealBenign.Where(c => c.Part == part && c.Source == RealChat.SourceOf(path)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            Write(path, heldout, Path.Combine(options.OutputDirectory, RealChat.SourceOf(path) + $"-{name}.jsonl"), stdout);
         }
 
         if (options.PjInterleavedDirectory is not null)
         {
             string sessions = Path.Combine(options.PjInterleavedDirectory, RealChat.PjSessionsFile);
-            foreach (var offender in data.PjSessions.Where(c => c.Part == DataPart.Heldout).GroupBy(c => RealChat.NormalizeName(c.Group)).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var offender in data.PjSessions.Where(c => c.Part == part).GroupBy(c => RealChat.NormalizeName(c.Group)).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
-                Write(sessions, offender.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), Path.Combine(options.OutputDirectory, $"pj-heldout-{offender.Key}.jsonl"), stdout);
+                Write(sessions, offender.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), Path.Combine(options.OutputDirectory, $"pj-{name}-{offender.Key}.jsonl"), stdout);
             }
         }
 
         foreach (var language in data.VtpanTranslated.Select(c => c.Language).Distinct().Order(StringComparer.Ordinal))
         {
-            WriteConversations(data.VtpanTranslated.Where(c => c.Part == DataPart.Heldout && c.Language == language),
-                Path.Combine(options.OutputDirectory, $"vtpan-{language}-heldout.jsonl"), stdout);
+            WriteConversations(data.VtpanTranslated.Where(c => c.Part == part && c.Language == language),
+                Path.Combine(options.OutputDirectory, $"vtpan-{language}-{name}.jsonl"), stdout);
         }
 
         return 0;
@@ -72,7 +74,7 @@ internal static class HeldoutExport
             written++;
         }
 
-        stdout.WriteLine($"{target}: {written} held-out conversations");
+        stdout.WriteLine($"{target}: {written} {(target.Contains("-validation", StringComparison.Ordinal) ? "validation" : "held-out")} conversations");
     }
 
     private static readonly JsonSerializerOptions ExportJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -98,6 +100,6 @@ internal static class HeldoutExport
             }
         }
 
-        stdout.WriteLine($"{target}: {written} held-out conversations");
+        stdout.WriteLine($"{target}: {written} {(target.Contains("-validation", StringComparison.Ordinal) ? "validation" : "held-out")} conversations");
     }
 }

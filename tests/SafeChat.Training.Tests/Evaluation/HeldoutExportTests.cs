@@ -37,6 +37,47 @@ public sealed class HeldoutExportTests
     }
 
     [Fact]
+    public void Run_PartValidation_WritesTheValidationLinesToValidationFiles()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"heldout-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var source = Path.Combine(dir, "convai2-test.jsonl");
+            var lines = Enumerable.Range(0, 200)
+                .Select(i => $$"""{"id": "convai2-t-{{i}}", "source": "convai2", "label": "benign", "messages": [{"author": "a", "text": "hi {{i}}"}, {"author": "b", "text": "hello"}]}""")
+                .ToArray();
+            File.WriteAllLines(source, lines);
+            var expected = CorpusReaders.ReadConversations(source, "convai2")
+                .Where(c => Splits.ForCorpus("convai2", c.Group) == DataPart.Validation)
+                .Select(c => c.Id)
+                .ToHashSet();
+
+            var exit = HeldoutExport.Run(["--real-benign", source, "--part", "validation", "--out", Path.Combine(dir, "out")], TextWriter.Null, TextWriter.Null);
+
+            Assert.Equal(0, exit);
+            Assert.False(File.Exists(Path.Combine(dir, "out", "convai2-heldout.jsonl")));
+            var written = File.ReadAllLines(Path.Combine(dir, "out", "convai2-validation.jsonl"));
+            Assert.NotEmpty(written);
+            Assert.Equal(expected.Count, written.Length);
+            Assert.All(written, line => Assert.Contains(line, lines));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_PartUnknown_IsAUsageError()
+    {
+        using var error = new StringWriter();
+
+        Assert.Equal(2, HeldoutExport.Run(["--real-benign", "x.jsonl", "--part", "train", "--out", "x"], TextWriter.Null, error));
+        Assert.Contains("--part", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_NoCorpus_IsAUsageError()
     {
         using var error = new StringWriter();
