@@ -56,7 +56,7 @@ internal static class AggregatorRows
             int f = RiskFeatures.Count;
             for (int a = 0; a < features.Authors.Count; a++)
             {
-                var labels = Labels(conversation, features.Authors[a], t, firstSignal, step.Window);
+                var labels = Scoped(Labels(conversation, features.Authors[a], t, firstSignal, step.Window), conversation.ScopedHarms);
                 if (labels.All(l => l < 0))
                 {
                     continue;
@@ -72,7 +72,7 @@ internal static class AggregatorRows
             if (target >= 0)
             {
                 features.BuildRoom(target);
-                var labels = RoomLabels(conversation, features, target, t, firstSignal);
+                var labels = Scoped(RoomLabels(conversation, features, target, t, firstSignal), conversation.ScopedHarms);
                 if (!labels.All(l => l < 0))
                 {
                     int row = features.Authors.Count;
@@ -133,6 +133,23 @@ internal static class AggregatorRows
     {
         var labels = new sbyte[k];
         labels[0] = -1;
+        return labels;
+    }
+
+    /// <summary>Per-harm labels with the harms outside <paramref name="harms"/> unused (a scoped conversation); null keeps them.</summary>
+    internal static sbyte[] Scoped(sbyte[] labels, IReadOnlySet<int>? harms)
+    {
+        if (harms is not null)
+        {
+            for (int h = 0; h < labels.Length; h++)
+            {
+                if (!harms.Contains(h))
+                {
+                    labels[h] = -1;
+                }
+            }
+        }
+
         return labels;
     }
 

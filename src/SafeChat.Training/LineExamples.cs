@@ -53,6 +53,51 @@ internal static class LineExamples
         return labels;
     }
 
+    /// <summary>
+    /// <paramref name="labels"/> with every head outside <paramref name="harms"/> unused (-1): the signal heads and the
+    /// line head of the other harms, and <c>minor_cue</c>. Null harms leave the labels as they are.
+    /// </summary>
+    public static sbyte[] ScopedLabels(sbyte[] labels, IReadOnlySet<int>? harms)
+    {
+        if (harms is null)
+        {
+            return labels;
+        }
+
+        for (int s = 0; s < LineHeads.SignalCount; s++)
+        {
+            if (!harms.Contains(HarmOfSignal(s)))
+            {
+                labels[s] = -1;
+            }
+        }
+
+        for (int h = 0; h < LineHeads.HarmCount; h++)
+        {
+            if (!harms.Contains(h))
+            {
+                labels[LineHeads.LineIndex(h)] = -1;
+            }
+        }
+
+        labels[LineHeads.MinorCueIndex] = -1;
+        return labels;
+    }
+
+    private static int HarmOfSignal(int signal)
+    {
+        for (int h = 0, first = 0; h < HarmNames.All.Count; h++)
+        {
+            first += SignalNames.Of(HarmNames.All[h]).Count;
+            if (signal < first)
+            {
+                return h;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The index into <see cref="HarmNames.All"/> of a (non-benign) harm label.</summary>
     public static int HarmIndex(HarmLabel harm) => (int)harm - 1;
 
@@ -265,7 +310,21 @@ internal static class LineExamples
             }
         }
 
-        log.WriteLine($"line examples: {examples.Count} (synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
+        // Scoped conversations come last and label only their own harms' heads: every other head leaves them unused,
+        // so those heads train on exactly the examples they had without the file.
+        int scopedLines = 0;
+        foreach (var c in data.Scoped.Where(c => c.Part == DataPart.Train))
+        {
+            int fold = data.Fold(c, folds);
+            foreach (var m in c.Messages)
+            {
+                var labels = ScopedLabels(Labels(SignalsOf(m.Text, m.Signals), c.Label, c.Predators.Contains(m.Author)), c.ScopedHarms);
+                scopedLines++;
+                AddText(examples, featurizer, m.Text, labels, fold);
+            }
+        }
+
+        log.WriteLine($"line examples: {examples.Count} (scoped {scopedLines}, synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
                       $"dota {dotaLines}, real benign {realLines}, pj annotated {annotated}, minor_cue positives {minorCuePositives}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
     }

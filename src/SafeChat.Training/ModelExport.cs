@@ -93,6 +93,7 @@ internal static class ModelExport
                 ["folds_for_aggregator"] = options.Folds,
                 ["pj_line_sample"] = options.PjLineSample,
                 ["weak_label_weight"] = options.WeakLabelWeight,
+                ["scoped_conversations"] = ScopedNote(options),
                 ["weak_lines_per_signal"] = LineExamples.WeakLinesPerSignal,
             },
         };
@@ -179,11 +180,17 @@ internal static class ModelExport
                 ["window"] = Replay.WindowSize,
                 ["evidence_gate"] = $"runtime (SafetyScorerCore): an author's grooming risk is multiplied by {SafetyScorerCore.UnexplainedRiskScale} (and kept under {SafetyScorerCore.UnexplainedThresholdShare} x the grooming threshold) when none of their units in the window fires a grooming signal (>= {RiskFeatures.FiredThreshold}), " +
                                     "unless the chat is one-to-one, no age band is known and the other side's minor_cue >= 0.5; the same scaling applies when known age bands leave no possible minor target",
+                ["scoped_conversations"] = ScopedNote(options),
                 ["pasted_logs"] = "an author whose units come mostly from messages of >= 40 tokens gets the transcript_grooming output of safechat-signals-v1 as grooming risk",
             },
         };
         ModelCardWriter.Save(directory, card);
     }
+
+    // Which files trained only the harms they are labelled with (see TrainingOptions.ScopedConversations).
+    private static string ScopedNote(TrainingOptions options) => options.ScopedConversations.Count == 0
+        ? "none"
+        : string.Join(", ", options.ScopedConversations.Select(Path.GetFileName)) + ": train only the harms labelled in their file (their signal and line heads, risk rows and thresholds); never grooming, sextortion, minor_cue or the vocabulary";
 
     public static ModelCardMetric ToCardMetric(DatasetResult r) => new()
     {

@@ -9,6 +9,12 @@ internal sealed class TrainingData
 {
     public List<ChatConversation> Synthetic { get; } = [];
 
+    /// <summary>Hand-written conversations that train only their own harms (<c>--scoped-conversations</c>; source "scoped").</summary>
+    public List<ChatConversation> Scoped { get; } = [];
+
+    /// <summary>The corpus name of <see cref="Scoped"/> conversations.</summary>
+    public const string ScopedSource = "scoped";
+
     public List<AnnotatedLine> SyntheticLines { get; } = [];
 
     public List<PjOffender> PjOffenders { get; } = [];
@@ -102,6 +108,19 @@ internal sealed class TrainingData
         }
 
         data.OrderScenarios();
+        foreach (var path in options.ScopedConversations)
+        {
+            var file = CorpusReaders.ReadConversations(path, ScopedSource).ToList();
+            var harms = file.Where(c => c.Label != HarmLabel.Benign).Select(c => LineExamples.HarmIndex(c.Label)).ToHashSet();
+            foreach (var c in file)
+            {
+                // Every language, English too, holds out 20 % of its scenarios (there is no separate held-out file).
+                c.Part = Splits.ForCorpus("scoped|" + c.Language, c.Scenario ?? c.Id);
+                c.ScopedHarms = harms;
+                data.Scoped.Add(c);
+            }
+        }
+
         foreach (var path in options.Heldout)
         {
             foreach (var c in CorpusReaders.ReadConversations(path, "synthetic"))

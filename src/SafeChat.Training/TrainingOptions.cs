@@ -18,6 +18,13 @@ internal sealed class TrainingOptions
 
     public List<string> Conversations { get; } = [];
 
+    /// <summary>
+    /// Labelled conversations that train only the harms they are labelled with (a file of trafficking and livestream
+    /// conversations with their benign look-alikes trains those harms' heads, rows and thresholds, and nothing of
+    /// grooming or sextortion, nor the vocabulary). Split 65/15/20 by scenario, per language.
+    /// </summary>
+    public List<string> ScopedConversations { get; } = [];
+
     /// <summary>Real benign chat that may train a shipped model (#ubuntu IRC CC-BY-4.0, ConvAI2 half): split by conversation.</summary>
     public List<string> RealBenign { get; } = [];
 
@@ -128,7 +135,7 @@ internal sealed class TrainingOptions
     public string CommandLine { get; set; } = string.Empty;
 
     public const string Usage =
-        "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
+        "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
         "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
@@ -145,6 +152,10 @@ internal sealed class TrainingOptions
           --conversations FILE...   labelled conversation JSONL (synthetic and hand-written)
           --lines FILE...           labelled single lines (signal examples)
           --heldout FILE...         held-out conversations: measured, never trained on
+          --scoped-conversations FILE...
+                                    labelled conversations that train only the harms labelled in their file (signal
+                                    and line heads, risk rows and thresholds of those harms; never grooming or
+                                    sextortion, nor the vocabulary); 20 % of their scenarios per language held out
           --external FILE...        external check sets: measured with the exported models only
           --pj DIR --vtpan CSV --dota JSONL --nps JSONL --pan12-sample JSONL
                                     research corpora (models/EVALUATION.md shows the shipped models' command)
@@ -244,6 +255,7 @@ internal sealed class TrainingOptions
                 case "--pan12-sample": options.Pan12SampleJsonl = value; break;
                 case "--out": options.OutputDirectory = value; break;
                 case "--conversations": options.Conversations.Add(value); multi = options.Conversations; break;
+                case "--scoped-conversations": options.ScopedConversations.Add(value); multi = options.ScopedConversations; break;
                 case "--lines": options.Lines.Add(value); multi = options.Lines; break;
                 case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
                 case "--external": options.External.Add(value); multi = options.External; break;

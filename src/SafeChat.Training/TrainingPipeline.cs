@@ -226,13 +226,15 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
 
     /// <summary>
     /// Conversations the aggregator learns from (or is validated on). NPS never: its licence is evaluation only. The
-    /// translated VTPAN chats come last and train only (their labels: negatives for the harms other than grooming, see
-    /// <see cref="AggregatorRows"/>), so the grooming head and every validation limit are as without them.
+    /// translated VTPAN chats come next and train only (their labels: negatives for the harms other than grooming, see
+    /// <see cref="AggregatorRows"/>), so the grooming head and every validation limit are as without them. Scoped
+    /// conversations come last: they label only their own harms, and only those harms' thresholds read them.
     /// </summary>
     public static IEnumerable<ChatConversation> AggregatorConversations(TrainingData data, DataPart part) =>
         data.Synthetic.Concat(data.PjConversations).Concat(data.PjSessions).Concat(data.Vtpan).Concat(data.Dota).Concat(data.RealBenign)
             .Concat(data.PastedLogs).Where(c => c.Part == part)
-            .Concat(part == DataPart.Train ? data.VtpanTranslated.Where(c => c.Part == DataPart.Train) : []);
+            .Concat(part == DataPart.Train ? data.VtpanTranslated.Where(c => c.Part == DataPart.Train) : [])
+            .Concat(data.Scoped.Where(c => c.Part == part));
 
     private byte[] BuildVocabulary(TrainingData data)
     {
@@ -331,7 +333,9 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var validation = AggregatorConversations(data, DataPart.Validation).ToList();
 
         // Synthetic and hand-written conversations: validation plus out-of-fold training conversations.
-        var synthetic = validation.Where(c => c.Source == "synthetic").Concat(data.Synthetic.Where(c => c.Part == DataPart.Train)).ToList();
+        var ownSynthetic = validation.Where(c => c.Source == "synthetic").Concat(data.Synthetic.Where(c => c.Part == DataPart.Train)).ToList();
+        // Scoped conversations join the synthetic ones for the harms they are written for (validation + out-of-fold).
+        var scoped = validation.Where(c => c.Source == TrainingData.ScopedSource).Concat(data.Scoped.Where(c => c.Part == DataPart.Train)).ToList();
         var limits = new Dictionary<string, double>[]
         {
             new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.003, ["convai2"] = 0.015, ["ubuntu"] = 0.003 },
@@ -348,12 +352,16 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         {
             int harm = h;
             var label = LineExamples.LabelOf(h);
+            var synthetic = scoped.Any(c => c.ScopedHarms!.Contains(harm))
+                ? ownSynthetic.Concat(scoped.Where(c => c.ScopedHarms!.Contains(harm))).ToList()
+                : ownSynthetic;
             var perGroup = new List<string>();
             float byReal = 0.05f, bySynthetic = 0.05f;
             IReadOnlyList<float> syntheticBenign = [];
             foreach (var (source, limit) in limits[h])
             {
-                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : source is "convai2" or "ubuntu" ? real : validation).Where(c => c.Source == source && c.Label == HarmLabel.Benign)
+                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : source is "convai2" or "ubuntu" ? real : validation)
+                    .Where(c => (c.Source == source || (source == "synthetic" && c.Source == TrainingData.ScopedSource)) && c.Label == HarmLabel.Benign)
                     .Select(c => trace(c).Max(harm)).ToList();
                 float needed = EvaluationRunner.ChooseThreshold([(scores, limit)]);
                 perGroup.Add($"{source} benign <= {limit:P1} of {scores.Count} needs {needed:F3}");

@@ -49,6 +49,12 @@ internal sealed class ChatConversation
 
     public DataPart Part { get; set; }
 
+    /// <summary>
+    /// The harms (indices into <c>HarmNames.All</c>) this conversation may train, or null for every harm: a
+    /// <c>--scoped-conversations</c> file trains only the harms it is labelled with.
+    /// </summary>
+    public IReadOnlySet<int>? ScopedHarms { get; set; }
+
     /// <summary>The conversation's language (the JSONL <c>lang</c> field: en, es, de, nl, hi-en; en when absent).</summary>
     public string Language { get; init; } = Languages.English;
 

@@ -152,6 +152,18 @@ internal static class HeldoutEvaluation
                 Metrics.Compute(windows.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
         }
 
+        // Scoped files: their held-out scenarios (every language), per harm they are written for, against their own benign
+        // look-alikes; "flagged negatives" counts only the harm of the row.
+        var scopedHeld = data.Scoped.Where(c => c.Part == DataPart.Heldout).ToList();
+        for (int harm = 0; harm < HarmNames.All.Count && scopedHeld.Count > 0; harm++)
+        {
+            if (scopedHeld.Any(c => (int)c.Label == harm + 1))
+            {
+                results.Add(new($"hand-written scoped held-out (20 % of scenarios, all languages): {HarmNames.All[harm]} vs their benign look-alikes", HarmNames.All[harm], Streaming,
+                    runner.Measure(scopedHeld.Where(c => c.Label == HarmLabel.Benign || (int)c.Label == harm + 1), harm)));
+            }
+        }
+
         if (data.Pan12Sample.Count > 0)
         {
             results.Add(new("PAN12 test sample (36 conversations, 1 grooming)", HarmNames.Grooming, Streaming, runner.Measure(data.Pan12Sample, 0)));
