@@ -45,7 +45,7 @@ fi
 # The CLI as `dotnet tool install SafeChat.Cli` installs it: the package for this machine's platform is a publish for
 # its RID (ReadyToRun, see SafeChat.Cli.csproj), so publish the same way. (`dotnet build` output has no precompiled code
 # and starts about 0.5 s slower.)
-rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
+rid=$(dotnet --info | awk '/^ *RID:/ && !found {print $2; found = 1}')
 rm -rf "$work/cli"
 dotnet publish "$root/src/SafeChat.Cli" -c Release -r "$rid" --self-contained false -o "$work/cli" >/dev/null
 safechat=("$work/cli/safechat" score "$input")
