@@ -231,6 +231,13 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         {
             Prune(now - DayTicks);
             var hash = StableIdHash.Of(id);
+            if (_tail >= 0 && _hashes[_tail] == hash)
+            {
+                // Touched last already (a user's next message in the same conversation): it stays the newest, no lookup.
+                _seen[_tail] = Math.Max(_seen[_tail], now);
+                return;
+            }
+
             if (_slots.TryGetValue(hash, out var slot))
             {
                 // Times only move forward for a contact; the order stays sorted because now is the newest time.

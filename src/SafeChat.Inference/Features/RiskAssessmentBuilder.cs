@@ -29,6 +29,12 @@ internal static class RiskAssessmentBuilder
         int k = HarmNames.All.Count;
         var conversation = new float[k];
         var authors = new AuthorRisk[authorCount];
+        // Each author's Risk (its harms' maximum), worked out once for the sort below instead of in every comparison.
+#if NET
+        var ranked = authorCount > 1 ? RankBuffer(authorCount) : null;
+#else
+        Ranked[]? ranked = null;
+#endif
         List<SignalEvidence>? evidence = null;
         for (int a = 0; a < authorCount; a++)
         {
@@ -41,17 +47,40 @@ internal static class RiskAssessmentBuilder
             }
 
             authors[a] = new AuthorRisk(window.Authors[a], new HarmValues(harms));
+            if (ranked is not null)
+            {
+                // The same value as AuthorRisk.Risk: Harms.Count is k > 0 and Harms.Values is this array.
+                ranked[a] = new Ranked(Enumerable.Max(harms), authors[a]);
+            }
+
             AddEvidence(window, a, signalNames, ref evidence);
         }
 
         if (room is not null && room.Harms.TryGetValue(HarmNames.LivestreamCoercion, out var roomLivestream))
         {
-            int h = HarmNames.All.ToList().IndexOf(HarmNames.LivestreamCoercion);
+            int h = LivestreamIndex;
             conversation[h] = Math.Max(conversation[h], roomLivestream);
         }
 
-        // Array.Sort and List.Sort with a comparison run the same sort over the same items: the same order, one object fewer.
+#if NET
+        if (ranked is not null)
+        {
+            // The same sort (ArraySortHelper's introsort with a comparison) over the same risks as
+            // Array.Sort(authors, (x, y) => y.Risk.CompareTo(x.Risk)) makes the same swaps, so the same order; each
+            // comparison reads a number instead of enumerating two authors' harms.
+            var span = ranked.AsSpan(0, authorCount);
+            span.Sort(static (x, y) => y.Risk.CompareTo(x.Risk));
+            for (int a = 0; a < authorCount; a++)
+            {
+                authors[a] = span[a].Author;
+            }
+
+            span.Clear();
+        }
+#else
         Array.Sort(authors, static (x, y) => y.Risk.CompareTo(x.Risk));
+#endif
+
         if (evidence is null)
         {
             // Most windows have no fired signal: the shared empty list.
@@ -61,6 +90,26 @@ internal static class RiskAssessmentBuilder
         evidence.Sort(static (x, y) => y.Probability != x.Probability ? y.Probability.CompareTo(x.Probability) : x.MessageIndex.CompareTo(y.MessageIndex));
         return new RiskAssessment(new HarmValues(conversation), authors, evidence, room);
     }
+
+    // HarmNames.All is fixed: the livestream-coercion position is found once, not with a list copy per room message.
+    private static readonly int LivestreamIndex = HarmNames.All.ToList().IndexOf(HarmNames.LivestreamCoercion);
+
+    // Per thread, reused by Build: (risk, author) pairs to sort (cleared after each sort, so no author is kept alive).
+    [ThreadStatic]
+    private static Ranked[]? t_ranked;
+
+    private static Ranked[] RankBuffer(int count)
+    {
+        var buffer = t_ranked;
+        if (buffer is null || buffer.Length < count)
+        {
+            t_ranked = buffer = new Ranked[Math.Max(count, 16)];
+        }
+
+        return buffer;
+    }
+
+    private readonly record struct Ranked(float Risk, AuthorRisk Author);
 
     private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, ref List<SignalEvidence>? evidence)
     {

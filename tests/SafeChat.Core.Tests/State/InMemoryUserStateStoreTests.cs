@@ -73,6 +73,37 @@ public class InMemoryUserStateStoreTests
     }
 
     [Fact]
+    public async Task RecordMessageAsync_RepeatedConversationsOverDays_CountsMatchAReferenceSet()
+    {
+        // Few conversations, so most messages come back to the conversation touched last (and some do so after it expired).
+        var store = new InMemoryUserStateStore(maxContactsPerUser: 2);
+        var reference = new List<(string Id, long Seen)>();
+        var random = new Random(7);
+        var now = Start;
+        for (var step = 0; step < 2_000; step++)
+        {
+            now = now.AddMinutes(random.Next(0, 5) == 0 ? random.Next(600, 2_000) : random.Next(0, 30));
+            var room = $"room-{random.Next(0, 3)}";
+            var counters = await store.RecordMessageAsync(new UserActivity("adult", room, [], now));
+
+            var ticks = now.UtcTicks;
+            reference.RemoveAll(c => c.Seen <= ticks - TimeSpan.TicksPerDay);
+            var at = reference.FindIndex(c => c.Id == room);
+            if (at >= 0)
+            {
+                reference.RemoveAt(at);
+            }
+            else if (reference.Count >= 2)
+            {
+                reference.RemoveAt(0);
+            }
+
+            reference.Add((room, ticks));
+            Assert.Equal(reference.Count, counters.DistinctConversations24h);
+        }
+    }
+
+    [Fact]
     public async Task RecordMessageAsync_MoreUsersThanCap_EvictsLeastRecentlyActive()
     {
         var store = new InMemoryUserStateStore(maxUsers: 5);
