@@ -92,11 +92,6 @@ internal static class AggregatorRows
     {
         int k = HarmNames.All.Count;
         var labels = new sbyte[k];
-        if (TrainingData.IsTranslatedVtpan(c))
-        {
-            return TranslatedVtpanLabels(k);
-        }
-
         if (c.Label == HarmLabel.Benign)
         {
             return labels;
@@ -125,18 +120,9 @@ internal static class AggregatorRows
     }
 
     /// <summary>
-    /// A machine-translated VTPAN log (grooming or not) is a negative for sextortion, trafficking and livestream coercion,
-    /// so a long German or Dutch log does not read as those harms; grooming is unused: the transcript head reads grooming
-    /// in a pasted log, and the grooming head (and so its threshold) stays exactly as trained without these rows.
+    /// Per-harm labels with the harms outside <paramref name="harms"/> unused (a scoped conversation: a
+    /// <c>--scoped-conversations</c> file, a translated VTPAN log); null keeps them.
     /// </summary>
-    private static sbyte[] TranslatedVtpanLabels(int k)
-    {
-        var labels = new sbyte[k];
-        labels[0] = -1;
-        return labels;
-    }
-
-    /// <summary>Per-harm labels with the harms outside <paramref name="harms"/> unused (a scoped conversation); null keeps them.</summary>
     internal static sbyte[] Scoped(sbyte[] labels, IReadOnlySet<int>? harms)
     {
         if (harms is not null)
@@ -167,11 +153,6 @@ internal static class AggregatorRows
     {
         int k = HarmNames.All.Count;
         var labels = new sbyte[k];
-        if (TrainingData.IsTranslatedVtpan(c))
-        {
-            return TranslatedVtpanLabels(k);
-        }
-
         if (c.Label == HarmLabel.Benign || !c.Predators.Contains(author))
         {
             return labels;

@@ -66,7 +66,7 @@ internal static class LineExamples
 
         for (int s = 0; s < LineHeads.SignalCount; s++)
         {
-            if (!harms.Contains(HarmOfSignal(s)))
+            if (!harms.Contains(SignalHarms[s]))
             {
                 labels[s] = -1;
             }
@@ -84,19 +84,8 @@ internal static class LineExamples
         return labels;
     }
 
-    private static int HarmOfSignal(int signal)
-    {
-        for (int h = 0, first = 0; h < HarmNames.All.Count; h++)
-        {
-            first += SignalNames.Of(HarmNames.All[h]).Count;
-            if (signal < first)
-            {
-                return h;
-            }
-        }
-
-        return -1;
-    }
+    // The harm (index into HarmNames.All) of each signal head.
+    private static readonly int[] SignalHarms = [.. SignalNames.All.Select(s => HarmNames.All.ToList().IndexOf(SignalNames.HarmOf(s)!))];
 
     /// <summary>The index into <see cref="HarmNames.All"/> of a (non-benign) harm label.</summary>
     public static int HarmIndex(HarmLabel harm) => (int)harm - 1;

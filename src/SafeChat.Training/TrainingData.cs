@@ -26,12 +26,18 @@ internal sealed class TrainingData
 
     /// <summary>
     /// VTPAN chats machine-translated to German / Dutch, each one pasted log (see <see cref="CorpusReaders.ReadVtpanTranslated"/>).
-    /// Used by the transcript head only; split by chat, so a chat's translations share a part.
+    /// They train the transcript head and, scoped to <see cref="TranslatedVtpanHarms"/>, the risk model; split by chat, so
+    /// a chat's translations share a part.
     /// </summary>
     public List<ChatConversation> VtpanTranslated { get; } = [];
 
-    /// <summary>Whether a conversation is one of <see cref="VtpanTranslated"/> (source <c>vtpan-de</c>, <c>vtpan-nl</c>).</summary>
-    public static bool IsTranslatedVtpan(ChatConversation c) => c.Source.StartsWith("vtpan-", StringComparison.Ordinal);
+    /// <summary>
+    /// The harms a translated VTPAN log trains in the risk model: every harm but grooming. It is a negative for them (a
+    /// long German or Dutch log does not read as sextortion, trafficking or livestream coercion); grooming leaves it unused
+    /// (the transcript head reads grooming in a pasted log), so the grooming head and its threshold are as without it.
+    /// </summary>
+    public static readonly IReadOnlySet<int> TranslatedVtpanHarms = Enumerable.Range(0, HarmNames.All.Count)
+        .Where(h => HarmNames.All[h] != HarmNames.Grooming).ToHashSet();
 
     /// <summary>
     /// Training and validation Perverted-Justice pseudo-conversations pasted as ONE long message with an unknown author
@@ -203,6 +209,7 @@ internal sealed class TrainingData
             foreach (var c in CorpusReaders.ReadVtpanTranslated(path))
             {
                 c.Part = Splits.ForCorpus("vtpan-translated", c.Group);
+                c.ScopedHarms = TranslatedVtpanHarms;
                 data.VtpanTranslated.Add(c);
             }
         }

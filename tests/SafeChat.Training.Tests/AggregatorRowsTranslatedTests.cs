@@ -14,6 +14,7 @@ public sealed class AggregatorRowsTranslatedTests
         Predators = label == HarmLabel.Grooming ? new HashSet<string> { "log" } : new HashSet<string>(),
         Group = "vtpan-translated-7",
         Language = "de",
+        ScopedHarms = TrainingData.TranslatedVtpanHarms,
     };
 
     [Theory]

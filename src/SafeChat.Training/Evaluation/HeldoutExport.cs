@@ -30,11 +30,12 @@ internal static class HeldoutExport
         var data = TrainingData.Load(options, TextWriter.Null);
         var part = options.ExportPart;
         string name = part == DataPart.Validation ? "validation" : "heldout";
+        string said = part == DataPart.Validation ? "validation" : "held-out";
         Directory.CreateDirectory(options.OutputDirectory);
         foreach (var path in options.RealBenign)
         {
             var heldout = data.RealBenign.Where(c => c.Part == part && c.Source == RealChat.SourceOf(path)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-            Write(path, heldout, Path.Combine(options.OutputDirectory, RealChat.SourceOf(path) + $"-{name}.jsonl"), stdout);
+            Write(path, heldout, Path.Combine(options.OutputDirectory, RealChat.SourceOf(path) + $"-{name}.jsonl"), said, stdout);
         }
 
         if (options.PjInterleavedDirectory is not null)
@@ -42,21 +43,21 @@ internal static class HeldoutExport
             string sessions = Path.Combine(options.PjInterleavedDirectory, RealChat.PjSessionsFile);
             foreach (var offender in data.PjSessions.Where(c => c.Part == part).GroupBy(c => RealChat.NormalizeName(c.Group)).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
-                Write(sessions, offender.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), Path.Combine(options.OutputDirectory, $"pj-{name}-{offender.Key}.jsonl"), stdout);
+                Write(sessions, offender.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), Path.Combine(options.OutputDirectory, $"pj-{name}-{offender.Key}.jsonl"), said, stdout);
             }
         }
 
         foreach (var language in data.VtpanTranslated.Select(c => c.Language).Distinct().Order(StringComparer.Ordinal))
         {
             WriteConversations(data.VtpanTranslated.Where(c => c.Part == part && c.Language == language),
-                Path.Combine(options.OutputDirectory, $"vtpan-{language}-{name}.jsonl"), stdout);
+                Path.Combine(options.OutputDirectory, $"vtpan-{language}-{name}.jsonl"), said, stdout);
         }
 
         return 0;
     }
 
     // Writes conversations read from a non-JSONL source (one pasted message each) in the conversation JSONL schema.
-    private static void WriteConversations(IEnumerable<ChatConversation> conversations, string target, TextWriter stdout)
+    private static void WriteConversations(IEnumerable<ChatConversation> conversations, string target, string part, TextWriter stdout)
     {
         int written = 0;
         using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
@@ -74,13 +75,13 @@ internal static class HeldoutExport
             written++;
         }
 
-        stdout.WriteLine($"{target}: {written} {(target.Contains("-validation", StringComparison.Ordinal) ? "validation" : "held-out")} conversations");
+        stdout.WriteLine($"{target}: {written} {part} conversations");
     }
 
     private static readonly JsonSerializerOptions ExportJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    // Copies the lines of `source` whose id is held out, byte for byte, and says how many.
-    private static void Write(string source, HashSet<string> ids, string target, TextWriter stdout)
+    // Copies the lines of `source` whose id is in `ids`, byte for byte, and says how many.
+    private static void Write(string source, HashSet<string> ids, string target, string part, TextWriter stdout)
     {
         int written = 0;
         using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
@@ -100,6 +101,6 @@ internal static class HeldoutExport
             }
         }
 
-        stdout.WriteLine($"{target}: {written} {(target.Contains("-validation", StringComparison.Ordinal) ? "validation" : "held-out")} conversations");
+        stdout.WriteLine($"{target}: {written} {part} conversations");
     }
 }

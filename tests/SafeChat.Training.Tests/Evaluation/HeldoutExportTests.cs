@@ -12,15 +12,8 @@ public sealed class HeldoutExportTests
         Directory.CreateDirectory(dir);
         try
         {
-            var source = Path.Combine(dir, "convai2-test.jsonl");
-            var lines = Enumerable.Range(0, 200)
-                .Select(i => $$"""{"id": "convai2-t-{{i}}", "source": "convai2", "label": "benign", "messages": [{"author": "a", "text": "hi {{i}}"}, {"author": "b", "text": "hello"}]}""")
-                .ToArray();
-            File.WriteAllLines(source, lines);
-            var expected = CorpusReaders.ReadConversations(source, "convai2")
-                .Where(c => Splits.ForCorpus("convai2", c.Group) == DataPart.Heldout)
-                .Select(c => c.Id)
-                .ToHashSet();
+            var (source, lines) = WriteConvai2(dir);
+            var expected = IdsIn(source, DataPart.Heldout);
 
             var exit = HeldoutExport.Run(["--real-benign", source, "--out", Path.Combine(dir, "out")], TextWriter.Null, TextWriter.Null);
 
@@ -43,15 +36,8 @@ public sealed class HeldoutExportTests
         Directory.CreateDirectory(dir);
         try
         {
-            var source = Path.Combine(dir, "convai2-test.jsonl");
-            var lines = Enumerable.Range(0, 200)
-                .Select(i => $$"""{"id": "convai2-t-{{i}}", "source": "convai2", "label": "benign", "messages": [{"author": "a", "text": "hi {{i}}"}, {"author": "b", "text": "hello"}]}""")
-                .ToArray();
-            File.WriteAllLines(source, lines);
-            var expected = CorpusReaders.ReadConversations(source, "convai2")
-                .Where(c => Splits.ForCorpus("convai2", c.Group) == DataPart.Validation)
-                .Select(c => c.Id)
-                .ToHashSet();
+            var (source, lines) = WriteConvai2(dir);
+            var expected = IdsIn(source, DataPart.Validation);
 
             var exit = HeldoutExport.Run(["--real-benign", source, "--part", "validation", "--out", Path.Combine(dir, "out")], TextWriter.Null, TextWriter.Null);
 
@@ -85,4 +71,19 @@ public sealed class HeldoutExportTests
         Assert.Equal(2, HeldoutExport.Run(["--out", "x"], TextWriter.Null, error));
         Assert.Contains("--real-benign", error.ToString(), StringComparison.Ordinal);
     }
+
+    // 200 ConvAI2-shaped dialogues in dir/convai2-test.jsonl: the file and its lines.
+    private static (string Path, string[] Lines) WriteConvai2(string dir)
+    {
+        var source = Path.Combine(dir, "convai2-test.jsonl");
+        var lines = Enumerable.Range(0, 200)
+            .Select(i => $$"""{"id": "convai2-t-{{i}}", "source": "convai2", "label": "benign", "messages": [{"author": "a", "text": "hi {{i}}"}, {"author": "b", "text": "hello"}]}""")
+            .ToArray();
+        File.WriteAllLines(source, lines);
+        return (source, lines);
+    }
+
+    // The ids of the file's dialogues that the ConvAI2 split puts in `part`.
+    private static HashSet<string> IdsIn(string source, DataPart part) =>
+        CorpusReaders.ReadConversations(source, "convai2").Where(c => Splits.ForCorpus("convai2", c.Group) == part).Select(c => c.Id).ToHashSet();
 }
