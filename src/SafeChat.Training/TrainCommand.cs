@@ -197,7 +197,7 @@ public static class TrainCommand
         sb.AppendLine("- **Real chat** (detection v2, phase 1): #ubuntu IRC windows (CC-BY-4.0) and one half of ConvAI2 are negatives for every");
         sb.AppendLine("  signal head, both harm heads and the aggregator, split by log day / dialogue (65/15/20); real Perverted-Justice sessions with");
         sb.AppendLine("  both sides in order are aggregator positives, split BY OFFENDER (the same offenders' koutli lines follow that split);");
-        sb.AppendLine("  921 offender lines annotated by us (references only) are signal positives and negatives for training offenders and");
+        sb.AppendLine("  320 offender lines annotated by us (references only) are signal positives and negatives for training offenders and");
         sb.AppendLine("  measure recall for held-out ones. DailyDialog (CC BY-NC-SA) and NPS are evaluation only.");
         sb.AppendLine("- **Sextortion gate**: an author's sextortion risk needs two different fired sextortion signals (a claim with a threat,");
         sb.AppendLine("  demand or deadline; or a threat with a demand) or a sextortion line score ≥ 0.9; otherwise it is scaled by 0.45. Three or more");

@@ -64,9 +64,6 @@ internal sealed class TrainingData
     /// <summary>Real Perverted-Justice sessions, both sides in turn order (source <c>pjx</c>), split by offender.</summary>
     public List<ChatConversation> PjSessions { get; } = [];
 
-    /// <summary>Training sessions left out because their turns look mis-attributed (<see cref="RealChat.LooksMisattributed"/>).</summary>
-    public int PjSessionsSkipped { get; set; }
-
     /// <summary>Hand-annotated Perverted-Justice offender lines (signal positives and negatives), split by offender.</summary>
     public List<PjAnnotatedLine> PjAnnotated { get; } = [];
 
@@ -160,12 +157,6 @@ internal sealed class TrainingData
             foreach (var c in sessions)
             {
                 c.Part = interleavedParts[RealChat.NormalizeName(c.Group)];
-                if (c.Part == DataPart.Train && RealChat.LooksMisattributed(c))
-                {
-                    data.PjSessionsSkipped++;
-                    continue;
-                }
-
                 data.PjSessions.Add(c);
             }
 
@@ -269,7 +260,7 @@ internal sealed class TrainingData
                       $"val {data.PjOffenders.Count(o => o.Part == DataPart.Validation)}, heldout {data.PjOffenders.Count(o => o.Part == DataPart.Heldout)}), " +
                       $"pj pseudo-conversations {data.PjConversations.Count}; vtpan {Describe(data.Vtpan)}; vtpan translated {Describe(data.VtpanTranslated)}; dota {Describe(data.Dota)}; " +
                       $"nps {data.Nps.Count}; pan12-sample {data.Pan12Sample.Count}; real benign {Describe(data.RealBenign)}; real eval-only {data.RealEval.Count}; " +
-                      $"pj sessions {Describe(data.PjSessions)} (training sessions left out as mis-attributed: {data.PjSessionsSkipped}); pj annotated lines {data.PjAnnotated.Count} (train {data.PjAnnotated.Count(a => a.Part == DataPart.Train)}, heldout {data.PjAnnotated.Count(a => a.Part == DataPart.Heldout)})");
+                      $"pj sessions {Describe(data.PjSessions)}; pj annotated lines {data.PjAnnotated.Count} (train {data.PjAnnotated.Count(a => a.Part == DataPart.Train)}, heldout {data.PjAnnotated.Count(a => a.Part == DataPart.Heldout)})");
         return data;
     }
 

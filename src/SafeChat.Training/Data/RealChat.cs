@@ -23,21 +23,6 @@ internal static class RealChat
     /// <summary>Validation offenders among the interleaved ones (the next in stable-hash order).</summary>
     public const int PjValidationOffenders = 3;
 
-    /// <summary>
-    /// A training session of at least 10 messages whose offender side wrote at least this share of them is taken as
-    /// mis-attributed (in the shared file some sessions give the decoy's own lines to the offender) and not trained on.
-    /// </summary>
-    public const double MisattributedOffenderShare = 0.85;
-
-    /// <summary>Whether a session's turns look mis-attributed: at least 10 messages, nearly all by the offender side.</summary>
-    public static bool LooksMisattributed(ChatConversation session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        int total = session.Messages.Count;
-        int offender = session.Messages.Count(m => session.Predators.Contains(m.Author));
-        return total >= 10 && offender >= MisattributedOffenderShare * total;
-    }
-
     /// <summary>The corpus name of a real-chat file, from its file name (ubuntu, convai2, dailydialog, or the stem).</summary>
     public static string SourceOf(string path)
     {
