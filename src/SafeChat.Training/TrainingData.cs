@@ -160,9 +160,10 @@ internal sealed class TrainingData
                 data.PjSessions.Add(c);
             }
 
-            if (options.PjLabelsTsv is not null)
+            var annotatedAt = new Dictionary<(int Line, int Message), string>();
+            foreach (var tsv in options.PjLabels)
             {
-                data.PjAnnotated.AddRange(RealChat.ReadAnnotations(options.PjLabelsTsv, sessions, interleavedParts));
+                data.PjAnnotated.AddRange(RealChat.ReadAnnotations(tsv, sessions, interleavedParts, annotatedAt));
             }
         }
 

@@ -47,7 +47,7 @@ internal sealed class TrainingOptions
     public string? PjInterleavedDirectory { get; set; }
 
     /// <summary>Hand annotations of Perverted-Justice offender lines (references into the interleaved sessions file).</summary>
-    public string? PjLabelsTsv { get; set; }
+    public List<string> PjLabels { get; } = [];
 
     public List<string> Lines { get; } = [];
 
@@ -136,7 +136,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -164,7 +164,7 @@ internal sealed class TrainingOptions
           --vtpan-translated CSV... VTPAN chats machine-translated to German / Dutch (row_id,messages_xx,label), split
                                     by chat: train and validate the transcript head (pasted logs) only
           --pj-interleaved DIR      Perverted-Justice sessions with both sides, split by offender
-          --pj-labels TSV           annotated offender-line references (data/annotations)
+          --pj-labels TSV...        annotated offender-line references (data/annotations); a reference in two files is an error
           --probes FILE...          written probe lines, measured only
           --reviews FILE...         reviewer decisions (the moderation API's export): a confirmed review makes that
                                     --conversations conversation positive for the harm (its subject the offender), a
@@ -265,7 +265,7 @@ internal sealed class TrainingOptions
                 case "--probes": options.Probes.Add(value); multi = options.Probes; break;
                 case "--reviews": options.Reviews.Add(value); multi = options.Reviews; break;
                 case "--pj-interleaved": options.PjInterleavedDirectory = value; break;
-                case "--pj-labels": options.PjLabelsTsv = value; break;
+                case "--pj-labels": options.PjLabels.Add(value); multi = options.PjLabels; break;
                 case "--line-cache": options.LineCacheDirectory = value; break;
                 case "--semantic-dim":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int dim) || dim is < 1 or > 384)
@@ -392,7 +392,7 @@ internal sealed class TrainingOptions
             return null;
         }
 
-        if (options.PjLabelsTsv is not null && options.PjInterleavedDirectory is null)
+        if (options.PjLabels.Count > 0 && options.PjInterleavedDirectory is null)
         {
             stderr.WriteLine("train: --pj-labels needs --pj-interleaved (the annotations reference its sessions file).");
             return null;
@@ -400,7 +400,7 @@ internal sealed class TrainingOptions
 
         foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
                      .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.VtpanTranslated).Concat(options.Probes)
-                     .Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl, options.PjLabelsTsv }.OfType<string>()))
+                     .Concat(options.PjLabels).Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
         {
             if (!File.Exists(path))
             {

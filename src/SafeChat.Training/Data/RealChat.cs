@@ -66,10 +66,12 @@ internal static class RealChat
     /// <summary>
     /// Reads the annotation TSV (<c>line, message, part, text_fnv, signals</c>; '#' comments) and resolves every
     /// reference in <paramref name="sessions"/> (the sessions file's conversations, in file order). A reference whose
-    /// text hash does not match is an error naming the TSV line.
+    /// text hash does not match is an error naming the TSV line, and so is a reference already annotated in
+    /// <paramref name="seen"/> (another file or an earlier row: one line must not be trained on twice).
     /// </summary>
-    public static List<PjAnnotatedLine> ReadAnnotations(string tsv, IReadOnlyList<ChatConversation> sessions, IReadOnlyDictionary<string, DataPart> parts)
+    public static List<PjAnnotatedLine> ReadAnnotations(string tsv, IReadOnlyList<ChatConversation> sessions, IReadOnlyDictionary<string, DataPart> parts, Dictionary<(int Line, int Message), string>? seen = null)
     {
+        seen ??= [];
         var known = new HashSet<string>(SignalNames.All, StringComparer.Ordinal);
         var result = new List<PjAnnotatedLine>();
         int lineNumber = 0;
@@ -92,6 +94,11 @@ internal static class RealChat
             if (line < 1 || line > sessions.Count || message < 0 || message >= sessions[line - 1].Messages.Count)
             {
                 throw new DataFormatException($"{tsv}:{lineNumber}: reference line {line} message {message} is outside {PjSessionsFile}");
+            }
+
+            if (!seen.TryAdd((line, message), $"{tsv}:{lineNumber}"))
+            {
+                throw new DataFormatException($"{tsv}:{lineNumber}: reference line {line} message {message} is already annotated at {seen[(line, message)]}");
             }
 
             var session = sessions[line - 1];

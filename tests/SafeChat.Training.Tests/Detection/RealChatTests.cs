@@ -70,6 +70,45 @@ public sealed class RealChatTests
     }
 
     [Fact]
+    public void ReadAnnotations_ReferenceAlreadyInAnotherFile_ErrorNamesBothPlaces()
+    {
+        using var dir = new TempDirectory();
+        var sessions = new List<ChatConversation> { Session("pjx-someone-s0", "hi there", "wanna meet up saturday") };
+        string first = dir.File("labels.tsv");
+        string second = dir.File("labels-2.tsv");
+        File.WriteAllText(first, $"line\tmessage\tpart\ttext_fnv\tsignals\n1\t1\ttrain\t{Hash("wanna meet up saturday")}\tmeeting\n");
+        File.WriteAllText(second, $"line\tmessage\tpart\ttext_fnv\tsignals\n1\t0\ttrain\t{Hash("hi there")}\t\n1\t1\ttrain\t{Hash("wanna meet up saturday")}\t\n");
+        var parts = new Dictionary<string, DataPart> { ["someone"] = DataPart.Train };
+        var seen = new Dictionary<(int Line, int Message), string>();
+        RealChat.ReadAnnotations(first, sessions, parts, seen);
+
+        var error = Assert.Throws<DataFormatException>(() => RealChat.ReadAnnotations(second, sessions, parts, seen));
+
+        Assert.Contains("labels-2.tsv:3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("labels.tsv:2", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wanna", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SeveralPjLabelFiles_KeepsEveryFileInOrder()
+    {
+        using var dir = new TempDirectory();
+        string a = dir.File("a.tsv");
+        string b = dir.File("b.tsv");
+        File.WriteAllText(a, string.Empty);
+        File.WriteAllText(b, string.Empty);
+        string conversations = dir.File("c.jsonl");
+        File.WriteAllText(conversations, string.Empty);
+        Directory.CreateDirectory(dir.File("pjx"));
+        var stderr = new StringWriter();
+
+        var options = TrainingOptions.Parse(["--conversations", conversations, "--pj-interleaved", dir.File("pjx"), "--pj-labels", a, b, "--seed", "1"], stderr);
+
+        Assert.True(options is not null, stderr.ToString());
+        Assert.Equal([a, b], options.PjLabels);
+    }
+
+    [Fact]
     public void Parse_DailyDialogAsTrainingData_RejectedAsEvaluationOnly()
     {
         using var dir = new TempDirectory();
