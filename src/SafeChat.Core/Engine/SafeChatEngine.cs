@@ -44,6 +44,14 @@ public sealed class SafeChatEngine
     private readonly int _parallelism;
     private readonly MessageSignals _emptySignals;
 
+    // The built-in stores complete at once: the engine calls them without a task or an async step per message.
+    private readonly InMemoryConversationStateStore? _memoryConversations;
+    private readonly InMemoryUserStateStore? _memoryUsers;
+
+    // Nothing reads a message's context or fired signal names while it is processed (no policy, directory or matcher):
+    // the evaluation makes them on first read instead (MessageEvaluation), the same values.
+    private readonly bool _deferContext;
+
     // Texts per AnalyzeBatch call on the batch path: large enough that a call's overhead vanishes, small enough to
     // spread a batch over the cores.
     private const int ScoreSliceSize = 256;
@@ -126,6 +134,9 @@ public sealed class SafeChatEngine
         _signalMatcher = options.SharedSignalMatcher;
         _parallelism = options.MaxDegreeOfParallelism;
         _emptySignals = MessageSignals.Empty(_signalNames.Length);
+        _memoryConversations = _conversations as InMemoryConversationStateStore;
+        _memoryUsers = _users as InMemoryUserStateStore;
+        _deferContext = _policy is null && _connections is null && _imageMatcher is null && _signalMatcher is null;
     }
 
     /// <summary>The scorer's descriptor (model id and version, signals).</summary>
@@ -286,8 +297,10 @@ public sealed class SafeChatEngine
             for (var i = 0; i < count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var step = await ConversationStepAsync(envelopes[i], signals[i], cancellationToken).ConfigureAwait(false);
-                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], step, null, cancellationToken).ConfigureAwait(false));
+                var pendingStep = ConversationStepAsync(envelopes[i], signals[i], cancellationToken);
+                var step = pendingStep.IsCompletedSuccessfully ? pendingStep.Result : await pendingStep.ConfigureAwait(false);
+                var finished = FinishAsync(envelopes[i], texts[i], signals[i], step, null, cancellationToken);
+                Deliver(i, finished.IsCompletedSuccessfully ? finished.Result : await finished.ConfigureAwait(false));
             }
 
             return;
@@ -316,7 +329,8 @@ public sealed class SafeChatEngine
             await AdvanceAsync(conversations[0]).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
-                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
+                var finished = FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken);
+                Deliver(i, finished.IsCompletedSuccessfully ? finished.Result : await finished.ConfigureAwait(false));
                 steps[i] = default;
             }
 
@@ -389,7 +403,8 @@ public sealed class SafeChatEngine
                     break;
                 }
 
-                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
+                var finished = FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken);
+                Deliver(i, finished.IsCompletedSuccessfully ? finished.Result : await finished.ConfigureAwait(false));
                 steps[i] = default;
             }
         }
@@ -424,7 +439,22 @@ public sealed class SafeChatEngine
             }
         }
 
-        async ValueTask AdvanceAsync(List<int> list)
+        ValueTask AdvanceAsync(List<int> list)
+        {
+            if (_memoryConversations is null)
+            {
+                return AdvanceSlowAsync(list);
+            }
+
+            foreach (var i in list)
+            {
+                steps[i] = StepInMemory(_memoryConversations, envelopes[i], signals[i], cancellationToken);
+            }
+
+            return default;
+        }
+
+        async ValueTask AdvanceSlowAsync(List<int> list)
         {
             foreach (var i in list)
             {
@@ -487,7 +517,25 @@ public sealed class SafeChatEngine
 
     // The conversation-local part of a message: window and assessment. Conversations are independent here, so the
     // batch path runs this for many conversations in parallel.
-    private async ValueTask<ConversationStep> ConversationStepAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
+    private ValueTask<ConversationStep> ConversationStepAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken) =>
+        _memoryConversations is { } store
+            ? new ValueTask<ConversationStep>(StepInMemory(store, envelope, signals, cancellationToken))
+            : ConversationStepSlowAsync(envelope, signals, cancellationToken);
+
+    // The same step with the built-in store, which completes at once: no task and no async step per message.
+    private ConversationStep StepInMemory(InMemoryConversationStateStore store, MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
+    {
+        var message = envelope.Message;
+        var sender = envelope.Sender;
+        var append = store.Append(
+            message.RoomId,
+            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
+            _limits,
+            cancellationToken);
+        return StepOf(append);
+    }
+
+    private async ValueTask<ConversationStep> ConversationStepSlowAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
     {
         var message = envelope.Message;
         var sender = envelope.Sender;
@@ -496,6 +544,11 @@ public sealed class SafeChatEngine
             new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
             _limits,
             cancellationToken).ConfigureAwait(false);
+        return StepOf(append);
+    }
+
+    private ConversationStep StepOf(WindowAppendResult append)
+    {
         var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
         var crossed = append.IsDuplicate || append.FirstAlertIndex is not null ? null : CrossedHarm(assessment);
         return new ConversationStep(append, assessment, crossed);
@@ -504,7 +557,86 @@ public sealed class SafeChatEngine
     // The cross-conversation part of a message, in message order: the sender's counters, the policy and escalations.
     // batchAlerts: on the batch path, the first alert each conversation raised earlier in the same batch (its later
     // messages were appended before that alert was claimed, so their window results do not show it yet).
-    private async ValueTask<MessageEvaluation> FinishAsync(
+    private ValueTask<MessageEvaluation> FinishAsync(
+        MessageEnvelope envelope,
+        string scoredText,
+        MessageSignals signals,
+        ConversationStep step,
+        Dictionary<string, int>? batchAlerts,
+        CancellationToken cancellationToken) =>
+        _deferContext && _memoryUsers is not null && _memoryConversations is not null
+            ? new ValueTask<MessageEvaluation>(Finish(_memoryUsers, _memoryConversations, envelope, scoredText, signals, step, batchAlerts, cancellationToken))
+            : FinishSlowAsync(envelope, scoredText, signals, step, batchAlerts, cancellationToken);
+
+    // FinishSlowAsync with the built-in stores and nothing that reads the context while the message is processed (no
+    // policy, directory or matcher): the same steps in the same order, without a task, and the evaluation makes the
+    // context and the fired signal names on first read (see MessageEvaluation).
+    private MessageEvaluation Finish(
+        InMemoryUserStateStore users,
+        InMemoryConversationStateStore conversations,
+        MessageEnvelope envelope,
+        string scoredText,
+        MessageSignals signals,
+        ConversationStep step,
+        Dictionary<string, int>? batchAlerts,
+        CancellationToken cancellationToken)
+    {
+        var message = envelope.Message;
+        var sender = envelope.Sender;
+        var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
+        var append = step.Append;
+        var firstAlertIndex = append.FirstAlertIndex;
+        if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
+        {
+            firstAlertIndex = earlier;
+        }
+
+        if (append.IsDuplicate)
+        {
+            _metrics.DuplicateDropped();
+            var counters = users.GetCounters(sender.Id, now, cancellationToken);
+            return new MessageEvaluation(
+                append.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+        }
+
+        var assessment = step.Assessment;
+        var senderCounters = users.RecordMessage(
+            new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now),
+            cancellationToken);
+        _metrics.MessageScored();
+
+        var raisedAlert = false;
+        if (firstAlertIndex is null && step.CrossedHarm is { } harm)
+        {
+            var claim = conversations.TrySetAlert(message.RoomId, append.MessageIndex, cancellationToken);
+            raisedAlert = claim.IsFirst;
+            firstAlertIndex = claim.FirstAlertIndex;
+            if (batchAlerts is not null && firstAlertIndex is { } claimed)
+            {
+                batchAlerts[message.RoomId] = claimed;
+            }
+
+            if (raisedAlert)
+            {
+                _metrics.AlertRaised(harm);
+            }
+        }
+
+        return new MessageEvaluation(append.MessageIndex, assessment, raisedAlert, firstAlertIndex, NoDecisions, senderCounters, this, envelope, scoredText, signals);
+    }
+
+    // The context FinishSlowAsync builds when there is no directory or matcher and the policy is not asked: made on
+    // first read of MessageEvaluation.Context.
+    internal MessageContext DeferredContext(
+        MessageEnvelope envelope,
+        string scoredText,
+        int messageIndex,
+        RiskAssessment assessment,
+        IReadOnlyList<string> fired,
+        UserCounters senderCounters) =>
+        NewContext(envelope, scoredText, envelope.ConnectedRecipientIds ?? [], messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, envelope.RecipientRelationships);
+
+    private async ValueTask<MessageEvaluation> FinishSlowAsync(
         MessageEnvelope envelope,
         string scoredText,
         MessageSignals signals,
@@ -831,7 +963,7 @@ public sealed class SafeChatEngine
         return null;
     }
 
-    private IReadOnlyList<string> FiredSignals(MessageSignals signals)
+    internal IReadOnlyList<string> FiredSignals(MessageSignals signals)
     {
         List<string>? fired = null;
         var probabilities = signals.Probabilities;

@@ -107,7 +107,11 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         string conversationId,
         WindowAppend entry,
         ConversationWindowLimits limits,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        new(Append(conversationId, entry, limits, cancellationToken));
+
+    /// <summary><see cref="AppendAsync"/> without the task: this store always completes at once (the engine's fast path).</summary>
+    internal WindowAppendResult Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
         ValidateId(entry.MessageId, nameof(entry) + "." + nameof(entry.MessageId));
@@ -130,11 +134,15 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
             (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[_conversations.ShardIndexOf(conversationId)]),
             static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active));
-        return new ValueTask<WindowAppendResult>(result);
+        return result;
     }
 
     /// <inheritdoc />
-    public ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default)
+    public ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default) =>
+        new(TrySetAlert(conversationId, messageIndex, cancellationToken));
+
+    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append"/>).</summary>
+    internal AlertClaim TrySetAlert(string conversationId, int messageIndex, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
         if (messageIndex < 0)
@@ -159,7 +167,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             state.FirstAlertIndex = index;
             return new AlertClaim(true, index);
         });
-        return new ValueTask<AlertClaim>(claim);
+        return claim;
     }
 
     /// <inheritdoc />

@@ -109,7 +109,11 @@ public sealed class InMemoryUserStateStore : IUserStateStore
     public int RemoveExpired() => _users.RemoveExpired();
 
     /// <inheritdoc />
-    public ValueTask<UserCounters> RecordMessageAsync(UserActivity activity, CancellationToken cancellationToken = default)
+    public ValueTask<UserCounters> RecordMessageAsync(UserActivity activity, CancellationToken cancellationToken = default) =>
+        new(RecordMessage(activity, cancellationToken));
+
+    /// <summary><see cref="RecordMessageAsync"/> without the task: this store always completes at once (the engine's fast path).</summary>
+    internal UserCounters RecordMessage(UserActivity activity, CancellationToken cancellationToken)
     {
         if (activity is null)
         {
@@ -134,11 +138,15 @@ public sealed class InMemoryUserStateStore : IUserStateStore
             static () => new UserState(),
             (activity, cap),
             static (state, arg) => state.Record(arg.activity, arg.cap));
-        return new ValueTask<UserCounters>(counters);
+        return counters;
     }
 
     /// <inheritdoc />
-    public ValueTask<UserCounters> GetCountersAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public ValueTask<UserCounters> GetCountersAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        new(GetCounters(userId, at, cancellationToken));
+
+    /// <summary><see cref="GetCountersAsync"/> without the task (see <see cref="RecordMessage"/>).</summary>
+    internal UserCounters GetCounters(string userId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(userId))
         {
@@ -146,8 +154,7 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var counters = _users.Peek(userId, at.UtcTicks, static (state, now) => state?.Counters(now) ?? new UserCounters());
-        return new ValueTask<UserCounters>(counters);
+        return _users.Peek(userId, at.UtcTicks, static (state, now) => state?.Counters(now) ?? new UserCounters());
     }
 
     private sealed class UserState
