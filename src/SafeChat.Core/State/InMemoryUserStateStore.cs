@@ -191,12 +191,40 @@ public sealed class InMemoryUserStateStore : IUserStateStore
             }
 
             _bucketCount[slot]++;
+            if (_hourValid && _hourMinute == minute)
+            {
+                // The sum for this minute before the message, plus the message: its bucket is the one of this minute (a
+                // bucket it replaced held an older minute of the same slot, which the last hour did not count).
+                _hourCount++;
+            }
+            else
+            {
+                _hourValid = false;
+            }
+
             return Counters(now);
         }
 
         public UserCounters Counters(long now)
         {
             var minute = now / MinuteTicks;
+            return new UserCounters
+            {
+                DistinctMinorsContacted24h = _minors.CountSince(now - DayTicks),
+                DistinctConversations24h = _conversations.CountSince(now - DayTicks),
+                MessagesLastHour = LastHour(minute),
+            };
+        }
+
+        // The messages of the 60 buckets whose minute lies in (minute - 60, minute]; the last sum is kept for its minute
+        // (a user's next message usually comes in the same minute), so the buckets are summed again only for a new minute.
+        private int LastHour(long minute)
+        {
+            if (_hourValid && _hourMinute == minute)
+            {
+                return _hourCount;
+            }
+
             var lastHour = 0;
             for (var i = 0; i < Buckets; i++)
             {
@@ -206,13 +234,15 @@ public sealed class InMemoryUserStateStore : IUserStateStore
                 }
             }
 
-            return new UserCounters
-            {
-                DistinctMinorsContacted24h = _minors.CountSince(now - DayTicks),
-                DistinctConversations24h = _conversations.CountSince(now - DayTicks),
-                MessagesLastHour = lastHour,
-            };
+            _hourMinute = minute;
+            _hourCount = lastHour;
+            _hourValid = true;
+            return lastHour;
         }
+
+        private long _hourMinute;
+        private int _hourCount;
+        private bool _hourValid;
     }
 
     // Ids with the time they were last seen, in last-seen order: touching, pruning the expired and dropping the stalest

@@ -607,12 +607,17 @@ internal sealed class SafetyScorerCore
         int first = FirstSignal(harm);
         var best = features.BestSignals(author);
         fired.Clear();
+        line = features.MaxHarm(author, harm);
+        if (!features.AnyFired(author))
+        {
+            // No signal of any harm reaches the threshold: none of this harm's is marked.
+            return 0;
+        }
+
         for (int i = 0; i < fired.Length && first + i < best.Length; i++)
         {
             fired[i] = best[first + i] >= RiskFeatures.FiredThreshold;
         }
-
-        line = features.MaxHarm(author, harm);
         int count = 0;
         foreach (bool f in fired)
         {

@@ -32,6 +32,8 @@ internal sealed class WindowFeatures
     private int[] _bestIndex = [];
     private float[] _harmMax = [];
     private int[] _livestreamUnits = [];
+    // Whether any unit of the author has any signal at or above RiskFeatures.FiredThreshold (most authors have none).
+    private bool[] _anyFired = [];
     private int _signalStride;
     private int _harmStride;
     private bool _summaries;
@@ -306,6 +308,12 @@ internal sealed class WindowFeatures
     /// <summary>How many of the author's units have a fired (at least <see cref="RiskFeatures.FiredThreshold"/>) livestream signal.</summary>
     public int LivestreamUnits(int author) => _livestreamUnits[author];
 
+    /// <summary>
+    /// Whether any of the author's units has any signal at or above <see cref="RiskFeatures.FiredThreshold"/>: exactly when
+    /// some value of <see cref="BestSignals"/> reaches it.
+    /// </summary>
+    public bool AnyFired(int author) => _anyFired[author];
+
     private static int HarmIndex(string harm)
     {
         for (int h = 0; h < HarmNames.All.Count; h++)
@@ -327,6 +335,7 @@ internal sealed class WindowFeatures
         {
             int size = Math.Max(authors, Math.Max(4, _livestreamUnits.Length * 2));
             Array.Resize(ref _livestreamUnits, size);
+            Array.Resize(ref _anyFired, size);
             Array.Resize(ref _best, size * _signalStride);
             Array.Resize(ref _bestIndex, size * _signalStride);
             Array.Resize(ref _harmMax, size * _harmStride);
@@ -336,6 +345,7 @@ internal sealed class WindowFeatures
         _bestIndex.AsSpan(author * _signalStride, _signalStride).Fill(-1);
         _harmMax.AsSpan(author * _harmStride, _harmStride).Clear();
         _livestreamUnits[author] = 0;
+        _anyFired[author] = false;
     }
 
     private void Summarize(int author, MessageSignals unit, int messageIndex)
@@ -350,6 +360,7 @@ internal sealed class WindowFeatures
 
         var best = _best.AsSpan(author * _signalStride, _signalStride);
         var bestIndex = _bestIndex.AsSpan(author * _signalStride, _signalStride);
+        bool fired = false;
         for (int s = 0; s < p.Length; s++)
         {
             if (p[s] > best[s])
@@ -357,7 +368,11 @@ internal sealed class WindowFeatures
                 best[s] = p[s];
                 bestIndex[s] = messageIndex;
             }
+
+            fired |= p[s] >= RiskFeatures.FiredThreshold;
         }
+
+        _anyFired[author] |= fired;
 
         var harmMax = _harmMax.AsSpan(author * _harmStride, _harmStride);
         for (int h = 0; h < harms.Length; h++)
