@@ -54,7 +54,6 @@ public sealed class MessageEvaluation
         UserCounters senderCounters,
         SafeChatEngine engine,
         MessageEnvelope envelope,
-        string scoredText,
         MessageSignals messageSignals)
     {
         MessageIndex = messageIndex;
@@ -66,7 +65,6 @@ public sealed class MessageEvaluation
         Escalations = [];
         _engine = engine;
         _envelope = envelope;
-        _scoredText = scoredText;
         _messageSignals = messageSignals;
     }
 
@@ -74,7 +72,6 @@ public sealed class MessageEvaluation
     private MessageContext? _context;
     private readonly SafeChatEngine? _engine;
     private readonly MessageEnvelope? _envelope;
-    private readonly string? _scoredText;
     private readonly MessageSignals? _messageSignals;
 
     /// <summary>The message's 0-based index in its conversation (for a duplicate, the index it first got).</summary>
@@ -126,7 +123,7 @@ public sealed class MessageEvaluation
 
     private MessageContext ContextOnFirstRead()
     {
-        var made = _engine!.DeferredContext(_envelope!, _scoredText!, MessageIndex, Assessment, Signals, SenderCounters);
+        var made = _engine!.DeferredContext(_envelope!, MessageIndex, Assessment, Signals, SenderCounters);
         return Interlocked.CompareExchange(ref _context, made, null) ?? made;
     }
 }

@@ -544,14 +544,14 @@ public sealed class SafeChatEngine
             new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
             _limits,
             cancellationToken).ConfigureAwait(false);
-        return StepOf(append);
+        return StepOf(new WindowAppendOutcome(append.MessageIndex, append.IsDuplicate, append.Window, append.FirstAlertIndex));
     }
 
-    private ConversationStep StepOf(WindowAppendResult append)
+    private ConversationStep StepOf(WindowAppendOutcome append)
     {
         var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
         var crossed = append.IsDuplicate || append.FirstAlertIndex is not null ? null : CrossedHarm(assessment);
-        return new ConversationStep(append, assessment, crossed);
+        return new ConversationStep(append.MessageIndex, append.IsDuplicate, append.FirstAlertIndex, assessment, crossed);
     }
 
     // The cross-conversation part of a message, in message order: the sender's counters, the policy and escalations.
@@ -584,31 +584,28 @@ public sealed class SafeChatEngine
         var message = envelope.Message;
         var sender = envelope.Sender;
         var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
-        var append = step.Append;
-        var firstAlertIndex = append.FirstAlertIndex;
+        var firstAlertIndex = step.FirstAlertIndex;
         if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
         {
             firstAlertIndex = earlier;
         }
 
-        if (append.IsDuplicate)
+        if (step.IsDuplicate)
         {
             _metrics.DuplicateDropped();
             var counters = users.GetCounters(sender.Id, now, cancellationToken);
             return new MessageEvaluation(
-                append.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+                step.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
         }
 
         var assessment = step.Assessment;
-        var senderCounters = users.RecordMessage(
-            new UserActivity(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now),
-            cancellationToken);
+        var senderCounters = users.RecordMessage(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now, cancellationToken);
         _metrics.MessageScored();
 
         var raisedAlert = false;
         if (firstAlertIndex is null && step.CrossedHarm is { } harm)
         {
-            var claim = conversations.TrySetAlert(message.RoomId, append.MessageIndex, cancellationToken);
+            var claim = conversations.TrySetAlert(message.RoomId, step.MessageIndex, cancellationToken);
             raisedAlert = claim.IsFirst;
             firstAlertIndex = claim.FirstAlertIndex;
             if (batchAlerts is not null && firstAlertIndex is { } claimed)
@@ -622,19 +619,18 @@ public sealed class SafeChatEngine
             }
         }
 
-        return new MessageEvaluation(append.MessageIndex, assessment, raisedAlert, firstAlertIndex, NoDecisions, senderCounters, this, envelope, scoredText, signals);
+        return new MessageEvaluation(step.MessageIndex, assessment, raisedAlert, firstAlertIndex, NoDecisions, senderCounters, this, envelope, signals);
     }
 
     // The context FinishSlowAsync builds when there is no directory or matcher and the policy is not asked: made on
-    // first read of MessageEvaluation.Context.
+    // first read of MessageEvaluation.Context (the scored text is made again from the message: the same text).
     internal MessageContext DeferredContext(
         MessageEnvelope envelope,
-        string scoredText,
         int messageIndex,
         RiskAssessment assessment,
         IReadOnlyList<string> fired,
         UserCounters senderCounters) =>
-        NewContext(envelope, scoredText, envelope.ConnectedRecipientIds ?? [], messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, envelope.RecipientRelationships);
+        NewContext(envelope, TextForScoring(envelope.Message.Text), envelope.ConnectedRecipientIds ?? [], messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, envelope.RecipientRelationships);
 
     private async ValueTask<MessageEvaluation> FinishSlowAsync(
         MessageEnvelope envelope,
@@ -647,19 +643,18 @@ public sealed class SafeChatEngine
         var message = envelope.Message;
         var sender = envelope.Sender;
         var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
-        var append = step.Append;
-        var firstAlertIndex = append.FirstAlertIndex;
+        var firstAlertIndex = step.FirstAlertIndex;
         if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
         {
             firstAlertIndex = earlier;
         }
 
-        if (append.IsDuplicate)
+        if (step.IsDuplicate)
         {
             _metrics.DuplicateDropped();
             var counters = await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false);
             return new MessageEvaluation(
-                append.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+                step.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
         }
 
         var assessment = step.Assessment;
@@ -673,7 +668,7 @@ public sealed class SafeChatEngine
         var raisedAlert = false;
         if (firstAlertIndex is null && step.CrossedHarm is { } harm)
         {
-            var claim = await _conversations.TrySetAlertAsync(message.RoomId, append.MessageIndex, cancellationToken).ConfigureAwait(false);
+            var claim = await _conversations.TrySetAlertAsync(message.RoomId, step.MessageIndex, cancellationToken).ConfigureAwait(false);
             raisedAlert = claim.IsFirst;
             firstAlertIndex = claim.FirstAlertIndex;
             if (batchAlerts is not null && firstAlertIndex is { } claimed)
@@ -688,7 +683,7 @@ public sealed class SafeChatEngine
         }
 
         var fired = FiredSignals(signals);
-        var context = await BuildContextAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
+        var context = await BuildContextAsync(envelope, scoredText, step.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
         if (_imageMatcher is not null && message.Attachments is { Count: > 0 } attachments)
         {
             context = await WithImageMatchesAsync(context, attachments, cancellationToken).ConfigureAwait(false);
@@ -704,7 +699,7 @@ public sealed class SafeChatEngine
             : await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
         var escalations = EscalationEvents.FromDecisions(decisions, context, _policy?.Version, now);
 
-        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
+        return new MessageEvaluation(step.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
     }
 
     // Scores the texts at the given positions with AnalyzeBatch, in slices spread over the cores.
@@ -763,7 +758,8 @@ public sealed class SafeChatEngine
     private DateTimeOffset? ReplayedTime(ChatMessage message) =>
         _messageClock && message.Timestamp != default ? message.Timestamp : null;
 
-    private readonly record struct ConversationStep(WindowAppendResult Append, RiskAssessment Assessment, string? CrossedHarm);
+    // A message's conversation step: the append's outcome (not its window, which only the assessment reads) and the assessment.
+    private readonly record struct ConversationStep(int MessageIndex, bool IsDuplicate, int? FirstAlertIndex, RiskAssessment Assessment, string? CrossedHarm);
 
     // The one MessageContext of a message: the policy sees it, escalations are built from it, and MessageEvaluation carries it.
     private async ValueTask<MessageContext> BuildContextAsync(

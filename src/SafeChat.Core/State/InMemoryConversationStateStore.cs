@@ -107,11 +107,14 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         string conversationId,
         WindowAppend entry,
         ConversationWindowLimits limits,
-        CancellationToken cancellationToken = default) =>
-        new(Append(conversationId, entry, limits, cancellationToken));
+        CancellationToken cancellationToken = default)
+    {
+        var outcome = Append(conversationId, entry, limits, cancellationToken);
+        return new(new WindowAppendResult(outcome.MessageIndex, outcome.IsDuplicate, outcome.Window, outcome.FirstAlertIndex));
+    }
 
-    /// <summary><see cref="AppendAsync"/> without the task: this store always completes at once (the engine's fast path).</summary>
-    internal WindowAppendResult Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken)
+    /// <summary><see cref="AppendAsync"/> without the task and the result object: this store always completes at once (the engine's fast path).</summary>
+    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
         ValidateId(entry.MessageId, nameof(entry) + "." + nameof(entry.MessageId));
@@ -354,7 +357,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _salient?.DropDecoded();
         }
 
-        public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
+        public WindowAppendOutcome Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
         {
             var recent = _recent ??= NewRecent(entry.Signals, limits);
             if (!recent.Fits(entry.Signals))
@@ -390,7 +393,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
-                return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
+                return new WindowAppendOutcome(originalIndex, true, Snapshot(), FirstAlertIndex);
             }
 
             var index = _nextIndex++;
@@ -421,7 +424,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _recentCount++;
             }
 
-            return new WindowAppendResult(index, false, Snapshot(), FirstAlertIndex);
+            return new WindowAppendOutcome(index, false, Snapshot(), FirstAlertIndex);
         }
 
         // A new conversation's ring, already at the size its first append would grow it to (one object, not two).

@@ -109,35 +109,40 @@ public sealed class InMemoryUserStateStore : IUserStateStore
     public int RemoveExpired() => _users.RemoveExpired();
 
     /// <inheritdoc />
-    public ValueTask<UserCounters> RecordMessageAsync(UserActivity activity, CancellationToken cancellationToken = default) =>
-        new(RecordMessage(activity, cancellationToken));
-
-    /// <summary><see cref="RecordMessageAsync"/> without the task: this store always completes at once (the engine's fast path).</summary>
-    internal UserCounters RecordMessage(UserActivity activity, CancellationToken cancellationToken)
+    public ValueTask<UserCounters> RecordMessageAsync(UserActivity activity, CancellationToken cancellationToken = default)
     {
         if (activity is null)
         {
             throw new ArgumentNullException(nameof(activity));
         }
 
-        if (string.IsNullOrEmpty(activity.UserId))
+        return new(RecordMessage(activity.UserId, activity.ConversationId, activity.MinorRecipientIds, activity.At, cancellationToken));
+    }
+
+    /// <summary>
+    /// <see cref="RecordMessageAsync"/> of a <see cref="UserActivity"/> with these members, without the activity record and
+    /// the task: this store always completes at once (the engine's fast path).
+    /// </summary>
+    internal UserCounters RecordMessage(string userId, string conversationId, IReadOnlyList<string> minorRecipientIds, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userId))
         {
-            throw new ArgumentException("UserId must be a non-empty string.", nameof(activity));
+            throw new ArgumentException("UserId must be a non-empty string.", "activity");
         }
 
-        if (string.IsNullOrEmpty(activity.ConversationId))
+        if (string.IsNullOrEmpty(conversationId))
         {
-            throw new ArgumentException("ConversationId must be a non-empty string.", nameof(activity));
+            throw new ArgumentException("ConversationId must be a non-empty string.", "activity");
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         var cap = MaxContactsPerUser;
         var counters = _users.Update(
-            activity.UserId,
+            userId,
             _idleTimeout,
             static () => new UserState(),
-            (activity, cap),
-            static (state, arg) => state.Record(arg.activity, arg.cap));
+            (userId, conversationId, minorRecipientIds, at, cap),
+            static (state, arg) => state.Record(arg.userId, arg.conversationId, arg.minorRecipientIds, arg.at, arg.cap));
         return counters;
     }
 
@@ -170,15 +175,18 @@ public sealed class InMemoryUserStateStore : IUserStateStore
         // The contact slots this user holds (the arrays never shrink, so this is the memory it keeps, not the live count).
         public int Slots => _minors.Capacity + _conversations.Capacity;
 
-        public UserCounters Record(UserActivity activity, int cap)
+        public UserCounters Record(string userId, string conversationId, IReadOnlyList<string> minorRecipientIds, DateTimeOffset at, int cap)
         {
-            var now = activity.At.UtcTicks;
-            _conversations.Touch(activity.ConversationId, now, cap);
-            foreach (var minor in activity.MinorRecipientIds)
+            var now = at.UtcTicks;
+            _conversations.Touch(conversationId, now, cap);
+            if (minorRecipientIds.Count > 0)
             {
-                if (!string.IsNullOrEmpty(minor) && !string.Equals(minor, activity.UserId, StringComparison.Ordinal))
+                foreach (var minor in minorRecipientIds)
                 {
-                    _minors.Touch(minor, now, cap);
+                    if (!string.IsNullOrEmpty(minor) && !string.Equals(minor, userId, StringComparison.Ordinal))
+                    {
+                        _minors.Touch(minor, now, cap);
+                    }
                 }
             }
 
