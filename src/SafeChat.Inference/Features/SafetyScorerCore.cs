@@ -480,7 +480,8 @@ internal sealed class SafetyScorerCore
         {
             bool groomingFired = false;
             var units = features.Units[a];
-            if (features.HasSummaries)
+            // An author none of whose signals reaches the threshold (most) fired no grooming signal either.
+            if (features.HasSummaries && features.AnyFired(a))
             {
                 var best = features.BestSignals(a);
                 for (int i = 0; i < best.Length && i < groomingSignals && !groomingFired; i++)

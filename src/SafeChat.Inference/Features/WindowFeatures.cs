@@ -361,7 +361,28 @@ internal sealed class WindowFeatures
         var best = _best.AsSpan(author * _signalStride, _signalStride);
         var bestIndex = _bestIndex.AsSpan(author * _signalStride, _signalStride);
         bool fired = false;
-        for (int s = 0; s < p.Length; s++)
+        int s = 0;
+#if NET
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            // The same comparisons as the loop below, several signals at a time: an ordered greater-than (false for NaN)
+            // picks the new value and the message index exactly where the loop would assign them.
+            int width = System.Numerics.Vector<float>.Count;
+            var index = new System.Numerics.Vector<int>(messageIndex);
+            var threshold = new System.Numerics.Vector<float>(RiskFeatures.FiredThreshold);
+            for (; s <= p.Length - width; s += width)
+            {
+                var value = new System.Numerics.Vector<float>(p.Slice(s));
+                var strongest = new System.Numerics.Vector<float>(best.Slice(s));
+                var stronger = System.Numerics.Vector.GreaterThan(value, strongest);
+                System.Numerics.Vector.ConditionalSelect(stronger, value, strongest).CopyTo(best.Slice(s));
+                System.Numerics.Vector.ConditionalSelect(stronger, index, new System.Numerics.Vector<int>(bestIndex.Slice(s))).CopyTo(bestIndex.Slice(s));
+                fired |= System.Numerics.Vector.GreaterThanOrEqualAny(value, threshold);
+            }
+        }
+#endif
+
+        for (; s < p.Length; s++)
         {
             if (p[s] > best[s])
             {
