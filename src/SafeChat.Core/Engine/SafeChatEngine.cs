@@ -309,17 +309,25 @@ public sealed class SafeChatEngine
         // Conversations in first-appearance order, each with its messages in list order.
         var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var conversations = new List<List<int>>();
+        string? lastKey = null;
+        List<int>? lastList = null;
         for (var i = 0; i < count; i++)
         {
             var key = envelopes[i].Message.RoomId;
-            if (!positions.TryGetValue(key, out var list))
+            if (lastList is null || !string.Equals(key, lastKey, StringComparison.Ordinal))
             {
-                list = [];
-                positions[key] = list;
-                conversations.Add(list);
+                // A new run of one conversation's messages (a batch of whole conversations has one run each): look it up.
+                if (!positions.TryGetValue(key, out lastList))
+                {
+                    lastList = [];
+                    positions[key] = lastList;
+                    conversations.Add(lastList);
+                }
+
+                lastKey = key;
             }
 
-            list.Add(i);
+            lastList.Add(i);
         }
 
         var steps = new ConversationStep[count];

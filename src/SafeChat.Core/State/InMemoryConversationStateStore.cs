@@ -130,12 +130,14 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var shard = _conversations.ShardIndexOf(conversationId);
         var result = _conversations.Update(
+            shard,
             conversationId,
             limits.IdleTimeout,
             entry.At?.UtcTicks,
             static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
-            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[_conversations.ShardIndexOf(conversationId)]),
+            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[shard]),
             static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active));
         return result;
     }
