@@ -214,41 +214,34 @@ internal sealed class SafetyScorerCore
             int target = features.RoomTarget();
             int rows = authors + (target >= 0 ? 1 : 0);
             int k = HarmNames.All.Count;
-            var output = ArrayPool<float>.Shared.Rent(rows * k);
-            try
+            var output = features.RiskOutput(rows * k);
+            if (memo is null)
             {
-                if (memo is null)
-                {
-                    if (target >= 0)
-                    {
-                        features.BuildRoom(target);
-                    }
-
-                    _risk.Run(features.FeatureBuffer, rows, output);
-                }
-                else
-                {
-                    RunWithMemo(features, memo, authors, target, output);
-                }
-
-                var perAuthor = output.AsSpan(0, authors * k);
-                ApplyEvidenceGate(features, perAuthor, _thresholds[GroomingIndex]);
-                ApplySextortionGate(features, perAuthor, _thresholds[SextortionIndex]);
-                ApplyNewHarmGates(features, perAuthor, _thresholds[TraffickingIndex], _thresholds[LivestreamIndex]);
-                ApplyMinorSideGate(features, perAuthor, _thresholds);
-                ApplyTranscripts(features, perAuthor);
-                RoomRisk? room = null;
                 if (target >= 0)
                 {
-                    room = AssessRoom(features, target, output.AsSpan(authors * k, k));
+                    features.BuildRoom(target);
                 }
 
-                return RiskAssessmentBuilder.Build(features, perAuthor, Descriptor.SignalNames, room);
+                _risk.Run(features.FeatureBuffer, rows, output);
             }
-            finally
+            else
             {
-                ArrayPool<float>.Shared.Return(output);
+                RunWithMemo(features, memo, authors, target, output);
             }
+
+            var perAuthor = output.AsSpan(0, authors * k);
+            ApplyEvidenceGate(features, perAuthor, _thresholds[GroomingIndex]);
+            ApplySextortionGate(features, perAuthor, _thresholds[SextortionIndex]);
+            ApplyNewHarmGates(features, perAuthor, _thresholds[TraffickingIndex], _thresholds[LivestreamIndex]);
+            ApplyMinorSideGate(features, perAuthor, _thresholds);
+            ApplyTranscripts(features, perAuthor);
+            RoomRisk? room = null;
+            if (target >= 0)
+            {
+                room = AssessRoom(features, target, output.AsSpan(authors * k, k));
+            }
+
+            return RiskAssessmentBuilder.Build(features, perAuthor, Descriptor.SignalNames, room);
         }
         finally
         {
@@ -271,87 +264,72 @@ internal sealed class SafetyScorerCore
     {
         int k = HarmNames.All.Count;
         int f = RiskFeatures.Count;
-        var missed = ArrayPool<int>.Shared.Rent(authors);
-        var keys = ArrayPool<TextKey>.Shared.Rent(authors);
+        var missed = features.MissedAuthors(authors);
+        var keys = features.AuthorKeys(authors);
         var last = t_lastRows ??= new AuthorRows();
         var current = t_currentRows ??= new AuthorRows();
         current.Clear();
-        try
+        int m = 0;
+        for (int a = 0; a < authors; a++)
         {
-            int m = 0;
-            for (int a = 0; a < authors; a++)
+            features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
+            var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
+            var units = features.Units[a];
+            if (last.TryFind(_id, units, inputs, out var lastRow))
             {
-                features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
-                var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
-                var units = features.Units[a];
-                if (last.TryFind(_id, units, inputs, out var lastRow))
-                {
-                    lastRow.CopyTo(output.AsSpan(a * k, k));
-                    current.Add(units, inputs);
-                    continue;
-                }
-
+                lastRow.CopyTo(output.AsSpan(a * k, k));
                 current.Add(units, inputs);
-                keys[a] = AuthorKey(units, inputs, memo);
-                if (memo.TryGet(keys[a], out var row))
-                {
-                    row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
-                    continue;
-                }
-
-                missed[m++] = a;
+                continue;
             }
 
-            if (target >= 0)
+            current.Add(units, inputs);
+            keys[a] = AuthorKey(units, inputs, memo);
+            if (memo.TryGet(keys[a], out var row))
             {
-                // The room row is written after the authors' rows; the missed authors are then packed before it.
-                features.BuildRoom(target);
-                if (m < authors)
-                {
-                    features.FeatureBuffer.AsSpan(authors * f, f).CopyTo(features.FeatureBuffer.AsSpan(m * f, f));
-                }
+                row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
+                continue;
             }
 
-            for (int i = 0; i < m; i++)
-            {
-                features.ComputeAuthor(missed[i], features.FeatureBuffer.AsSpan(i * f, f));
-            }
-
-            int runRows = m + (target >= 0 ? 1 : 0);
-            if (runRows == 0)
-            {
-                Remember(_id, current, last, output.AsSpan(0, authors * k), k);
-                return;
-            }
-
-            var scored = ArrayPool<float>.Shared.Rent(runRows * k);
-            try
-            {
-                _risk.Run(features.FeatureBuffer, runRows, scored);
-                for (int i = 0; i < m; i++)
-                {
-                    var row = scored.AsSpan(i * k, k);
-                    row.CopyTo(output.AsSpan(missed[i] * k, k));
-                    memo.Add(keys[missed[i]], row.ToArray());
-                }
-
-                if (target >= 0)
-                {
-                    scored.AsSpan(m * k, k).CopyTo(output.AsSpan(authors * k, k));
-                }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(scored);
-            }
-
-            Remember(_id, current, last, output.AsSpan(0, authors * k), k);
+            missed[m++] = a;
         }
-        finally
+
+        if (target >= 0)
         {
-            ArrayPool<int>.Shared.Return(missed);
-            ArrayPool<TextKey>.Shared.Return(keys);
+            // The room row is written after the authors' rows; the missed authors are then packed before it.
+            features.BuildRoom(target);
+            if (m < authors)
+            {
+                features.FeatureBuffer.AsSpan(authors * f, f).CopyTo(features.FeatureBuffer.AsSpan(m * f, f));
+            }
         }
+
+        for (int i = 0; i < m; i++)
+        {
+            features.ComputeAuthor(missed[i], features.FeatureBuffer.AsSpan(i * f, f));
+        }
+
+        int runRows = m + (target >= 0 ? 1 : 0);
+        if (runRows == 0)
+        {
+            Remember(_id, current, last, output.AsSpan(0, authors * k), k);
+            return;
+        }
+
+        var scored = features.RiskScored(runRows * k);
+        _risk.Run(features.FeatureBuffer, runRows, scored);
+        for (int i = 0; i < m; i++)
+        {
+            var row = scored.AsSpan(i * k, k);
+            row.CopyTo(output.AsSpan(missed[i] * k, k));
+            memo.Add(keys[missed[i]], row.ToArray());
+        }
+
+        if (target >= 0)
+        {
+            scored.AsSpan(m * k, k).CopyTo(output.AsSpan(authors * k, k));
+        }
+
+        Remember(_id, current, last, output.AsSpan(0, authors * k), k);
     }
 
     // Every row of this window is known (raw, before the gates): they are what the next assessment on this thread looks up first.

@@ -38,9 +38,28 @@ internal sealed class WindowFeatures
     private int _harmStride;
     private bool _summaries;
 
+    // Scratch arrays of one assessment (an instance serves one assessment at a time, on one thread): the scorer's raw and
+    // scored rows, the authors it must score and their memo keys, without an array pool round trip per message.
+    private float[] _riskOutput = [];
+    private float[] _riskScored = [];
+    private int[] _missedAuthors = [];
+    private Caching.TextKey[] _authorKeys = [];
+
     private static readonly int LivestreamHarm = HarmIndex(HarmNames.LivestreamCoercion);
     private static readonly int LivestreamFirst = Enumerable.Range(0, LivestreamHarm).Sum(g => SignalNames.Of(HarmNames.All[g]).Count);
     private static readonly int LivestreamCount = SignalNames.Of(HarmNames.LivestreamCoercion).Count;
+
+    /// <summary>A scratch array of at least <paramref name="length"/> floats for the aggregator's rows (contents undefined).</summary>
+    public float[] RiskOutput(int length) => _riskOutput.Length >= length ? _riskOutput : _riskOutput = new float[Math.Max(length, 64)];
+
+    /// <summary>A second scratch array of at least <paramref name="length"/> floats, for the rows scored in one run.</summary>
+    public float[] RiskScored(int length) => _riskScored.Length >= length ? _riskScored : _riskScored = new float[Math.Max(length, 64)];
+
+    /// <summary>A scratch array of at least <paramref name="length"/> author positions.</summary>
+    public int[] MissedAuthors(int length) => _missedAuthors.Length >= length ? _missedAuthors : _missedAuthors = new int[Math.Max(length, 16)];
+
+    /// <summary>A scratch array of at least <paramref name="length"/> memo keys.</summary>
+    public Caching.TextKey[] AuthorKeys(int length) => _authorKeys.Length >= length ? _authorKeys : _authorKeys = new Caching.TextKey[Math.Max(length, 16)];
 
     /// <summary>Authors in first-appearance order.</summary>
     public IReadOnlyList<string> Authors => _authors;
