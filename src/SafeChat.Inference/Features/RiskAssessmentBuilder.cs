@@ -36,13 +36,13 @@ internal static class RiskAssessmentBuilder
         Ranked[]? ranked = null;
 #endif
         List<SignalEvidence>? evidence = null;
-        var previous = t_previous;
-        int previousCount = t_previousCount;
-        if (previous is null || previous.Length < authorCount)
+        var previous = window.PreviousAuthors;
+        int previousCount = window.PreviousAuthorCount;
+        if (previous.Length < authorCount)
         {
             var grown = new AuthorRisk[Math.Max(authorCount, 16)];
-            previous?.AsSpan(0, previousCount).CopyTo(grown);
-            t_previous = previous = grown;
+            previous.AsSpan(0, previousCount).CopyTo(grown);
+            window.PreviousAuthors = previous = grown;
         }
 
         for (int a = 0; a < authorCount; a++)
@@ -56,8 +56,9 @@ internal static class RiskAssessmentBuilder
             float[] harms;
             if (a < previousCount && Reusable(previous[a], window.Authors[a], row) is { } same)
             {
-                // The previous assessment on this thread gave this author (the same id string) exactly these values: the
-                // same immutable record, not a new one.
+                // An earlier assessment with these features (this thread's) gave this author (the same id string) exactly
+                // these values: the same immutable record, not a new one. A conversation's consecutive windows usually list
+                // the same authors in the same order, and all but the sender keep their values.
                 authors[a] = same.Author;
                 harms = same.Values;
             }
@@ -77,7 +78,7 @@ internal static class RiskAssessmentBuilder
             AddEvidence(window, a, signalNames, ref evidence);
         }
 
-        t_previousCount = Math.Max(previousCount, authorCount);
+        window.PreviousAuthorCount = Math.Max(previousCount, authorCount);
 
         if (room is not null && room.Harms.TryGetValue(HarmNames.LivestreamCoercion, out var roomLivestream))
         {
@@ -133,14 +134,6 @@ internal static class RiskAssessmentBuilder
     }
 
     private readonly record struct Ranked(float Risk, AuthorRisk Author);
-
-    // Per thread: the author records the last assessments built, by author position (a conversation's consecutive windows
-    // usually list the same authors in the same order, and all but the sender keep their values).
-    [ThreadStatic]
-    private static AuthorRisk[]? t_previous;
-
-    [ThreadStatic]
-    private static int t_previousCount;
 
     // The record when it is for the same author id (the same string) with bit-identical values (so -0 and 0, or two NaN
     // payloads, are never confused), with its values array.

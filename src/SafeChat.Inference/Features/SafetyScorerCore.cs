@@ -266,8 +266,8 @@ internal sealed class SafetyScorerCore
         int f = RiskFeatures.Count;
         var missed = features.MissedAuthors(authors);
         var keys = features.AuthorKeys(authors);
-        var last = t_lastRows ??= new AuthorRows();
-        var current = t_currentRows ??= new AuthorRows();
+        var last = features.LastRows;
+        var current = features.CurrentRows;
         current.Clear();
         int m = 0;
         for (int a = 0; a < authors; a++)
@@ -283,7 +283,7 @@ internal sealed class SafetyScorerCore
             }
 
             current.Add(units, inputs);
-            keys[a] = AuthorKey(units, inputs, memo);
+            keys[a] = AuthorKey(features, units, inputs, memo);
             if (memo.TryGet(keys[a], out var row))
             {
                 row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
@@ -311,7 +311,7 @@ internal sealed class SafetyScorerCore
         int runRows = m + (target >= 0 ? 1 : 0);
         if (runRows == 0)
         {
-            Remember(_id, current, last, output.AsSpan(0, authors * k), k);
+            Remember(features, _id, output.AsSpan(0, authors * k), k);
             return;
         }
 
@@ -329,38 +329,31 @@ internal sealed class SafetyScorerCore
             scored.AsSpan(m * k, k).CopyTo(output.AsSpan(authors * k, k));
         }
 
-        Remember(_id, current, last, output.AsSpan(0, authors * k), k);
+        Remember(features, _id, output.AsSpan(0, authors * k), k);
     }
 
-    // Every row of this window is known (raw, before the gates): they are what the next assessment on this thread looks up first.
-    private static void Remember(long owner, AuthorRows current, AuthorRows last, ReadOnlySpan<float> rows, int k)
+    // Every row of this window is known (raw, before the gates): they are what the next assessment made with these
+    // features (this thread's) looks up first.
+    // The previous assessment's authors (features.LastRows: their units by reference, their other inputs and their raw
+    // rows) and the one being built (features.CurrentRows). Consecutive messages of one conversation share most units as
+    // the same objects (the state store keeps an active conversation's rebuilt signals), so an author whose units and
+    // inputs are unchanged takes the previous row without hashing: MessageSignals is immutable, so the same objects are
+    // the same values, and the memo would give that row too. Rows are reused only by the scorer (model) that gave them.
+    private static void Remember(WindowFeatures features, long owner, ReadOnlySpan<float> rows, int k)
     {
+        var current = features.CurrentRows;
         current.SetRows(owner, rows, k);
-        t_lastRows = current;
-        t_currentRows = last;
+        features.CurrentRows = features.LastRows;
+        features.LastRows = current;
     }
-
-    // The previous assessment's authors on this thread (their units by reference, their other inputs and their raw rows)
-    // and the one being built. Consecutive messages of one conversation share most units as the same objects (the state
-    // store keeps an active conversation's rebuilt signals), so an author whose units and inputs are unchanged takes the
-    // previous row without hashing: MessageSignals is immutable, so the same objects are the same values, and the memo
-    // would give that row too. Rows are reused only by the scorer (model) that gave them.
-    [ThreadStatic]
-    private static AuthorRows? t_lastRows;
 
     // This scorer's id for AuthorRows (ids, not references, so a thread-static holds no scorer alive).
     private static long s_nextId;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
 
-    [ThreadStatic]
-    private static AuthorRows? t_currentRows;
-
-    [ThreadStatic]
-    private static uint[]? t_keyBuffer;
-
     // Everything RiskFeatures.Compute reads for the author, as 32-bit words (floats by their bits), lengths included so
     // that no two different inputs give the same words.
-    private static TextKey AuthorKey(List<MessageSignals> units, AuthorRows.Inputs inputs, TextOutputCache<float[]> memo)
+    private static TextKey AuthorKey(WindowFeatures features, List<MessageSignals> units, AuthorRows.Inputs inputs, TextOutputCache<float[]> memo)
     {
         int words = 6;
         for (int u = 0; u < units.Count; u++)
@@ -368,11 +361,7 @@ internal sealed class SafetyScorerCore
             words += 3 + units[u].Probabilities.Length + units[u].HarmProbabilities.Length;
         }
 
-        var buffer = t_keyBuffer;
-        if (buffer is null || buffer.Length < words)
-        {
-            t_keyBuffer = buffer = new uint[Math.Max(words, 256)];
-        }
+        var buffer = features.KeyWords(words);
 
         int w = 0;
         buffer[w++] = (uint)units.Count;

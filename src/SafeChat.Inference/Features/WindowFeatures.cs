@@ -61,6 +61,29 @@ internal sealed class WindowFeatures
     /// <summary>A scratch array of at least <paramref name="length"/> memo keys.</summary>
     public Caching.TextKey[] AuthorKeys(int length) => _authorKeys.Length >= length ? _authorKeys : _authorKeys = new Caching.TextKey[Math.Max(length, 16)];
 
+    /// <summary>
+    /// The authors of the previous assessment made with this object (their units by reference, their other inputs and
+    /// their raw rows; see <c>SafetyScorerCore.RunWithMemo</c>), and the one being built.
+    /// </summary>
+    public AuthorRows LastRows { get; set; } = new();
+
+    /// <summary>The <see cref="AuthorRows"/> being built (swapped with <see cref="LastRows"/> after each assessment).</summary>
+    public AuthorRows CurrentRows { get; set; } = new();
+
+    /// <summary>A scratch array of at least <paramref name="length"/> words (an author's memo key input).</summary>
+    public uint[] KeyWords(int length) => _keyWords.Length >= length ? _keyWords : _keyWords = new uint[Math.Max(length, 256)];
+
+    private uint[] _keyWords = [];
+
+    /// <summary>
+    /// The author records the assessments made with this object built, by author position (see
+    /// <c>RiskAssessmentBuilder.Build</c>), and how many positions hold one.
+    /// </summary>
+    public AuthorRisk[] PreviousAuthors { get; set; } = [];
+
+    /// <summary>How many positions of <see cref="PreviousAuthors"/> hold a record.</summary>
+    public int PreviousAuthorCount { get; set; }
+
     /// <summary>Authors in first-appearance order.</summary>
     public IReadOnlyList<string> Authors => _authors;
 
