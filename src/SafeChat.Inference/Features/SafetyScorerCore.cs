@@ -269,27 +269,41 @@ internal sealed class SafetyScorerCore
         var last = features.LastRows;
         var current = features.CurrentRows;
         current.Clear();
-        int m = 0;
+
+        // First the authors the previous assessment knows, and the memo keys of the others, each key's table slot warmed
+        // as soon as it is known (so its memory wait overlaps the next authors' work); then the memo lookups, in order.
+        var pending = features.PendingAuthors(authors);
+        int p = 0;
         for (int a = 0; a < authors; a++)
         {
             features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
             var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
             var units = features.Units[a];
+            current.Add(units, inputs);
             if (last.TryFind(_id, units, inputs, out var lastRow))
             {
                 lastRow.CopyTo(output.AsSpan(a * k, k));
-                current.Add(units, inputs);
                 continue;
             }
 
-            current.Add(units, inputs);
-            keys[a] = AuthorKey(features, units, inputs, memo);
-            if (memo.TryGet(keys[a], out var row))
+            keys[p] = AuthorKey(features, units, inputs, memo);
+            memo.Warm(keys.AsSpan(p, 1));
+            pending[p++] = a;
+        }
+
+        // The missed authors in author order, their keys moved to the front of `keys` (m <= i, so no key is overwritten
+        // before it is read).
+        int m = 0;
+        for (int i = 0; i < p; i++)
+        {
+            int a = pending[i];
+            if (memo.TryGet(keys[i], out var row))
             {
                 row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
                 continue;
             }
 
+            keys[m] = keys[i];
             missed[m++] = a;
         }
 
@@ -321,7 +335,7 @@ internal sealed class SafetyScorerCore
         {
             var row = scored.AsSpan(i * k, k);
             row.CopyTo(output.AsSpan(missed[i] * k, k));
-            memo.Add(keys[missed[i]], row.ToArray());
+            memo.Add(keys[i], row.ToArray());
         }
 
         if (target >= 0)

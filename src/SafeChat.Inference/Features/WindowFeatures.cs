@@ -58,6 +58,11 @@ internal sealed class WindowFeatures
     /// <summary>A scratch array of at least <paramref name="length"/> author positions.</summary>
     public int[] MissedAuthors(int length) => _missedAuthors.Length >= length ? _missedAuthors : _missedAuthors = new int[Math.Max(length, 16)];
 
+    /// <summary>A second scratch array of at least <paramref name="length"/> author positions.</summary>
+    public int[] PendingAuthors(int length) => _pendingAuthors.Length >= length ? _pendingAuthors : _pendingAuthors = new int[Math.Max(length, 16)];
+
+    private int[] _pendingAuthors = [];
+
     /// <summary>A scratch array of at least <paramref name="length"/> memo keys.</summary>
     public Caching.TextKey[] AuthorKeys(int length) => _authorKeys.Length >= length ? _authorKeys : _authorKeys = new Caching.TextKey[Math.Max(length, 16)];
 
