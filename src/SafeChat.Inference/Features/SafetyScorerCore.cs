@@ -270,8 +270,9 @@ internal sealed class SafetyScorerCore
         var current = features.CurrentRows;
         current.Clear();
 
-        // First the authors the previous assessment knows, and the memo keys of the others, each key's table slot warmed
-        // as soon as it is known (so its memory wait overlaps the next authors' work); then the memo lookups, in order.
+        // First the authors the previous assessment knows, and the memo keys of the others; then, with several keys, all
+        // their table slots at once (their memory waits overlap instead of coming one after another), and the memo
+        // lookups in order.
         var pending = features.PendingAuthors(authors);
         int p = 0;
         for (int a = 0; a < authors; a++)
@@ -287,8 +288,12 @@ internal sealed class SafetyScorerCore
             }
 
             keys[p] = AuthorKey(features, units, inputs, memo);
-            memo.Warm(keys.AsSpan(p, 1));
             pending[p++] = a;
+        }
+
+        if (p > 1)
+        {
+            memo.Warm(keys.AsSpan(0, p));
         }
 
         // The missed authors in author order, their keys moved to the front of `keys` (m <= i, so no key is overwritten
