@@ -234,7 +234,32 @@ public sealed class InMemoryUserStateStore : IUserStateStore
             }
 
             var lastHour = 0;
-            for (var i = 0; i < Buckets; i++)
+            var i = 0;
+#if NET
+            if (System.Numerics.Vector.IsHardwareAccelerated && System.Numerics.Vector<int>.Count == 2 * System.Numerics.Vector<long>.Count)
+            {
+                // The same sum without a branch per bucket: the counts of the buckets whose minute is in range, several at a
+                // time (int sums in any order are the same).
+                var width = System.Numerics.Vector<int>.Count;
+                var half = System.Numerics.Vector<long>.Count;
+                var oldest = new System.Numerics.Vector<long>(minute - Buckets);
+                var newest = new System.Numerics.Vector<long>(minute);
+                var sum = System.Numerics.Vector<int>.Zero;
+                for (; i <= Buckets - width; i += width)
+                {
+                    var low = new System.Numerics.Vector<long>(_bucketMinute, i);
+                    var high = new System.Numerics.Vector<long>(_bucketMinute, i + half);
+                    var inLow = System.Numerics.Vector.GreaterThan(low, oldest) & System.Numerics.Vector.LessThanOrEqual(low, newest);
+                    var inHigh = System.Numerics.Vector.GreaterThan(high, oldest) & System.Numerics.Vector.LessThanOrEqual(high, newest);
+                    var mask = System.Numerics.Vector.Narrow(inLow, inHigh);
+                    sum += System.Numerics.Vector.ConditionalSelect(mask, new System.Numerics.Vector<int>(_bucketCount, i), System.Numerics.Vector<int>.Zero);
+                }
+
+                lastHour = System.Numerics.Vector.Sum(sum);
+            }
+#endif
+
+            for (; i < Buckets; i++)
             {
                 if (_bucketMinute[i] > minute - Buckets && _bucketMinute[i] <= minute)
                 {
