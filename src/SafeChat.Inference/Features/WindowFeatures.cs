@@ -374,6 +374,21 @@ internal sealed class WindowFeatures
         throw new InvalidOperationException($"Unknown harm '{harm}'.");
     }
 
+    // _authors.IndexOf(id): the store hands out one string per author, so a reference match (the only equal value, as the
+    // authors are distinct) is tried first; another string with the same value still finds its author.
+    private int AuthorIndex(string id)
+    {
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            if (ReferenceEquals(_authors[a], id))
+            {
+                return a;
+            }
+        }
+
+        return _authors.IndexOf(id);
+    }
+
     // Sizes the summaries for authors [0, authors) and clears author `author`'s.
     private void StartSummary(int author)
     {
@@ -497,7 +512,7 @@ internal sealed class WindowFeatures
         for (int i = 0; i < count; i++)
         {
             var message = array is not null ? array[i] : window[i];
-            int a = _authors.IndexOf(message.AuthorId);
+            int a = AuthorIndex(message.AuthorId);
             if (a < 0)
             {
                 a = _authors.Count;
