@@ -72,7 +72,7 @@ internal static class LanguageGuess
 
     private static string IdentifyBatch(List<string> batch)
     {
-        var scores = new double[Profiles.Length];
+        Span<double> scores = stackalloc double[Profiles.Length];
         double seen = 0;
 
         // The texts' cache keys first, their table slots warmed so the lookups' memory waits overlap.
