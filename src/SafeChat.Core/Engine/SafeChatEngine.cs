@@ -573,7 +573,7 @@ public sealed class SafeChatEngine
         Dictionary<string, int>? batchAlerts,
         CancellationToken cancellationToken) =>
         _deferContext && _memoryUsers is not null && _memoryConversations is not null
-            ? new ValueTask<MessageEvaluation>(Finish(_memoryUsers, _memoryConversations, envelope, scoredText, signals, step, batchAlerts, cancellationToken))
+            ? new ValueTask<MessageEvaluation>(Finish(_memoryUsers, _memoryConversations, envelope, signals, step, batchAlerts, cancellationToken))
             : FinishSlowAsync(envelope, scoredText, signals, step, batchAlerts, cancellationToken);
 
     // FinishSlowAsync with the built-in stores and nothing that reads the context while the message is processed (no
@@ -583,7 +583,6 @@ public sealed class SafeChatEngine
         InMemoryUserStateStore users,
         InMemoryConversationStateStore conversations,
         MessageEnvelope envelope,
-        string scoredText,
         MessageSignals signals,
         ConversationStep step,
         Dictionary<string, int>? batchAlerts,
