@@ -54,7 +54,8 @@ public sealed class MessageEvaluation
         UserCounters senderCounters,
         SafeChatEngine engine,
         MessageEnvelope envelope,
-        MessageSignals messageSignals)
+        MessageSignals messageSignals,
+        string? modelVersion)
     {
         MessageIndex = messageIndex;
         Assessment = assessment;
@@ -66,6 +67,7 @@ public sealed class MessageEvaluation
         _engine = engine;
         _envelope = envelope;
         _messageSignals = messageSignals;
+        _modelVersion = modelVersion;
     }
 
     private IReadOnlyList<string>? _signals;
@@ -73,6 +75,7 @@ public sealed class MessageEvaluation
     private readonly SafeChatEngine? _engine;
     private readonly MessageEnvelope? _envelope;
     private readonly MessageSignals? _messageSignals;
+    private readonly string? _modelVersion;
 
     /// <summary>The message's 0-based index in its conversation (for a duplicate, the index it first got).</summary>
     public int MessageIndex { get; }
@@ -123,7 +126,7 @@ public sealed class MessageEvaluation
 
     private MessageContext ContextOnFirstRead()
     {
-        var made = _engine!.DeferredContext(_envelope!, MessageIndex, Assessment, Signals, SenderCounters);
+        var made = _engine!.DeferredContext(_envelope!, MessageIndex, Assessment, Signals, SenderCounters, _modelVersion);
         return Interlocked.CompareExchange(ref _context, made, null) ?? made;
     }
 }

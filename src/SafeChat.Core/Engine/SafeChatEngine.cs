@@ -626,18 +626,23 @@ public sealed class SafeChatEngine
             }
         }
 
-        return new MessageEvaluation(step.MessageIndex, assessment, raisedAlert, firstAlertIndex, NoDecisions, senderCounters, this, envelope, signals);
+        return new MessageEvaluation(step.MessageIndex, assessment, raisedAlert, firstAlertIndex, NoDecisions, senderCounters, this, envelope, signals, _scorer.Descriptor.ModelVersion);
     }
 
     // The context FinishSlowAsync builds when there is no directory or matcher and the policy is not asked: made on
     // first read of MessageEvaluation.Context (the scored text is made again from the message: the same text).
+    // The model version is the one read when the message was processed (a scorer's descriptor could change later).
     internal MessageContext DeferredContext(
         MessageEnvelope envelope,
         int messageIndex,
         RiskAssessment assessment,
         IReadOnlyList<string> fired,
-        UserCounters senderCounters) =>
-        NewContext(envelope, TextForScoring(envelope.Message.Text), envelope.ConnectedRecipientIds ?? [], messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, envelope.RecipientRelationships);
+        UserCounters senderCounters,
+        string? modelVersion) =>
+        NewContext(envelope, TextForScoring(envelope.Message.Text), envelope.ConnectedRecipientIds ?? [], messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, envelope.RecipientRelationships, new ModelVersionAt(modelVersion));
+
+    // A model version read earlier (null is a version too: the descriptor's may be null).
+    private readonly record struct ModelVersionAt(string? Version);
 
     private async ValueTask<MessageEvaluation> FinishSlowAsync(
         MessageEnvelope envelope,
@@ -804,7 +809,8 @@ public sealed class SafeChatEngine
         IReadOnlyDictionary<string, float> senderHarms,
         IReadOnlyList<string> fired,
         UserCounters senderCounters,
-        IReadOnlyDictionary<string, Relationship>? relationships = null) => new()
+        IReadOnlyDictionary<string, Relationship>? relationships = null,
+        ModelVersionAt? modelVersion = null) => new()
     {
         Message = envelope.Message,
         Room = envelope.Room,
@@ -817,7 +823,7 @@ public sealed class SafeChatEngine
         MessageSignals = fired,
         SenderCounters = senderCounters,
         Features = MessageFeatureExtractor.Extract(envelope.Message, scoredText),
-        ModelVersion = _scorer.Descriptor.ModelVersion,
+        ModelVersion = modelVersion is { } known ? known.Version : _scorer.Descriptor.ModelVersion,
         RecipientRelationships = relationships ?? envelope.RecipientRelationships ?? MessageContext.NoRelationships,
         ModelAlertThresholds = _thresholds,
     };
