@@ -25,7 +25,10 @@ internal sealed record InputConversation(
     public string? TimeIssue { get; init; }
 
     /// <summary>How each user is related to others: sender id, then recipient id (both directions stored).</summary>
-    public IReadOnlyDictionary<string, Dictionary<string, Relationship>> Relationships { get; init; } =
+    public IReadOnlyDictionary<string, Dictionary<string, Relationship>> Relationships { get; init; } = NoRelationships;
+
+    // The default for a line without relationships (nearly every line): one shared empty map, read only.
+    private static readonly IReadOnlyDictionary<string, Dictionary<string, Relationship>> NoRelationships =
         new Dictionary<string, Dictionary<string, Relationship>>(StringComparer.Ordinal);
 }
 

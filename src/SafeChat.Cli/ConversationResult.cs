@@ -97,11 +97,25 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
         for (var a = 0; a < authors.Count; a++)
         {
             var author = authors[a];
-            if ((_flaggedAuthorSet is null || !_flaggedAuthorSet.Contains(author.AuthorId))
-                && ReachesThreshold(author)
-                && (_flaggedAuthorSet ??= new HashSet<string>(StringComparer.Ordinal)).Add(author.AuthorId))
+            if (IsKnownQuiet(author))
             {
+                // The same (immutable) record was below every threshold at an earlier message: it still is.
+                continue;
+            }
+
+            if (_flaggedAuthorSet is not null && _flaggedAuthorSet.Contains(author.AuthorId))
+            {
+                continue;
+            }
+
+            if (ReachesThreshold(author))
+            {
+                (_flaggedAuthorSet ??= new HashSet<string>(StringComparer.Ordinal)).Add(author.AuthorId);
                 (_flaggedAuthors ??= []).Add(author.AuthorId);
+            }
+            else
+            {
+                RememberQuiet(author);
             }
         }
 
@@ -129,6 +143,30 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
                 (_decisions ??= []).Add((decision, evaluation.MessageIndex));
             }
         }
+    }
+
+    // The last few author records found below every threshold (the scorer hands the same record out again for an author
+    // whose values did not change, so most authors of a message are checked by reference only).
+    private AuthorRisk? _quiet0;
+    private AuthorRisk? _quiet1;
+    private AuthorRisk? _quiet2;
+    private AuthorRisk? _quiet3;
+    private int _nextQuiet;
+
+    private bool IsKnownQuiet(AuthorRisk author) =>
+        ReferenceEquals(author, _quiet0) || ReferenceEquals(author, _quiet1) || ReferenceEquals(author, _quiet2) || ReferenceEquals(author, _quiet3);
+
+    private void RememberQuiet(AuthorRisk author)
+    {
+        switch (_nextQuiet)
+        {
+            case 0: _quiet0 = author; break;
+            case 1: _quiet1 = author; break;
+            case 2: _quiet2 = author; break;
+            default: _quiet3 = author; break;
+        }
+
+        _nextQuiet = (_nextQuiet + 1) & 3;
     }
 
     private void AddHarms(IReadOnlyDictionary<string, float> harms)

@@ -44,17 +44,42 @@ internal static class LanguageGuess
     public static string Identify(IEnumerable<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var scores = new double[Profiles.Length];
+        var batch = t_texts ??= [];
+        batch.Clear();
+        foreach (var text in texts.Take(MaxTexts))
+        {
+            batch.Add(text);
+        }
+
+        return IdentifyBatch(batch);
+    }
+
+    /// <summary><see cref="Identify(IEnumerable{string})"/> of the messages' texts, without an iterator per conversation.</summary>
+    public static string Identify(IReadOnlyList<InputMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var batch = t_texts ??= [];
+        batch.Clear();
+        for (var i = 0; i < messages.Count && i < MaxTexts; i++)
+        {
+            batch.Add(messages[i].Text);
+        }
+
+        return IdentifyBatch(batch);
+    }
+
+    private const int MaxTexts = 200;
+
+    private static string IdentifyBatch(List<string> batch)
+    {
+        Span<double> scores = stackalloc double[Profiles.Length];
         double seen = 0;
 
         // The texts' cache keys first, their table slots warmed so the lookups' memory waits overlap.
-        var batch = t_texts ??= [];
         var keys = t_keys ??= [];
-        batch.Clear();
         keys.Clear();
-        foreach (var text in texts.Take(200))
+        foreach (var text in batch)
         {
-            batch.Add(text);
             keys.Add(HitCache.KeyOf(text));
         }
 

@@ -405,10 +405,22 @@ internal static class ScoreCommand
         // A small roster (a game's ten players) is searched in place; a large one gets a map.
         Dictionary<string, int>? positions = roster.Length > SmallRoster ? new Dictionary<string, int>(roster.Length, StringComparer.Ordinal) : null;
         var count = 0;
-        foreach (var participant in conversation.Participants.Values)
+        if (conversation.Participants is Dictionary<string, Participant> map)
         {
-            positions?.Add(participant.Id, count);
-            roster[count++] = participant;
+            // The parser's map: the same values in the same order, without a boxed enumerator per conversation.
+            foreach (var participant in map.Values)
+            {
+                positions?.Add(participant.Id, count);
+                roster[count++] = participant;
+            }
+        }
+        else
+        {
+            foreach (var participant in conversation.Participants.Values)
+            {
+                positions?.Add(participant.Id, count);
+                roster[count++] = participant;
+            }
         }
 
         var views = new RosterExcept?[roster.Length];
@@ -492,7 +504,7 @@ internal static class ScoreCommand
                     else
                     {
                         // The language guess depends on the texts alone: made here, on the parser's core, not the engine's.
-                        item = new Item(line.Number, conversation, null, false) { Language = LanguageGuess.Identify(conversation!.Messages.Select(m => m.Text)) };
+                        item = new Item(line.Number, conversation, null, false) { Language = LanguageGuess.Identify(conversation!.Messages) };
                         blockMessages += conversation.Messages.Count;
                     }
 

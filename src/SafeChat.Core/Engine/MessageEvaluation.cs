@@ -33,14 +33,49 @@ public sealed class MessageEvaluation
         MessageIndex = messageIndex;
         IsDuplicate = isDuplicate;
         Assessment = assessment ?? throw new ArgumentNullException(nameof(assessment));
-        Signals = signals ?? throw new ArgumentNullException(nameof(signals));
+        _signals = signals ?? throw new ArgumentNullException(nameof(signals));
         RaisedAlert = raisedAlert;
         FirstAlertIndex = firstAlertIndex;
         Decisions = decisions ?? throw new ArgumentNullException(nameof(decisions));
         SenderCounters = senderCounters ?? throw new ArgumentNullException(nameof(senderCounters));
-        Context = context;
+        _context = context;
         Escalations = escalations ?? [];
     }
+
+    // An evaluation whose signal names and context the engine leaves to be made on first read: nothing read them while
+    // the message was processed (no policy, directory or matcher), and both are pure functions of what is kept here, so
+    // a reader gets exactly what the engine would have built (one instance each, whoever reads first).
+    internal MessageEvaluation(
+        int messageIndex,
+        RiskAssessment assessment,
+        bool raisedAlert,
+        int? firstAlertIndex,
+        IReadOnlyList<Decision> decisions,
+        UserCounters senderCounters,
+        SafeChatEngine engine,
+        MessageEnvelope envelope,
+        MessageSignals messageSignals,
+        string? modelVersion)
+    {
+        MessageIndex = messageIndex;
+        Assessment = assessment;
+        RaisedAlert = raisedAlert;
+        FirstAlertIndex = firstAlertIndex;
+        Decisions = decisions;
+        SenderCounters = senderCounters;
+        Escalations = [];
+        _engine = engine;
+        _envelope = envelope;
+        _messageSignals = messageSignals;
+        _modelVersion = modelVersion;
+    }
+
+    private IReadOnlyList<string>? _signals;
+    private MessageContext? _context;
+    private readonly SafeChatEngine? _engine;
+    private readonly MessageEnvelope? _envelope;
+    private readonly MessageSignals? _messageSignals;
+    private readonly string? _modelVersion;
 
     /// <summary>The message's 0-based index in its conversation (for a duplicate, the index it first got).</summary>
     public int MessageIndex { get; }
@@ -55,7 +90,7 @@ public sealed class MessageEvaluation
     public RiskAssessment Assessment { get; }
 
     /// <summary>The signal names that fired on this message (probability at or above the engine's signal threshold).</summary>
-    public IReadOnlyList<string> Signals { get; }
+    public IReadOnlyList<string> Signals => _signals ?? SignalsOnFirstRead();
 
     /// <summary>True when this message raised the conversation's first alert.</summary>
     public bool RaisedAlert { get; }
@@ -74,7 +109,7 @@ public sealed class MessageEvaluation
     /// recipients, assessment, the sender's harms and counters, features, model version). Null for a duplicate, which
     /// is not evaluated again.
     /// </summary>
-    public MessageContext? Context { get; }
+    public MessageContext? Context => _context ?? (_engine is null ? null : ContextOnFirstRead());
 
     /// <summary>
     /// The escalations this message raised, ready to dispatch: one per distinct idempotency key among the policy's
@@ -82,4 +117,16 @@ public sealed class MessageEvaluation
     /// Hand each to <see cref="EscalationDispatcher.DispatchAsync"/>; empty when nothing escalated.
     /// </summary>
     public IReadOnlyList<EscalationEvent> Escalations { get; }
+
+    private IReadOnlyList<string> SignalsOnFirstRead()
+    {
+        var made = _engine!.FiredSignals(_messageSignals!);
+        return Interlocked.CompareExchange(ref _signals, made, null) ?? made;
+    }
+
+    private MessageContext ContextOnFirstRead()
+    {
+        var made = _engine!.DeferredContext(_envelope!, MessageIndex, Assessment, Signals, SenderCounters, _modelVersion);
+        return Interlocked.CompareExchange(ref _context, made, null) ?? made;
+    }
 }

@@ -44,6 +44,14 @@ public sealed class SafeChatEngine
     private readonly int _parallelism;
     private readonly MessageSignals _emptySignals;
 
+    // The built-in stores complete at once: the engine calls them without a task or an async step per message.
+    private readonly InMemoryConversationStateStore? _memoryConversations;
+    private readonly InMemoryUserStateStore? _memoryUsers;
+
+    // Nothing reads a message's context or fired signal names while it is processed (no policy, directory or matcher):
+    // the evaluation makes them on first read instead (MessageEvaluation), the same values.
+    private readonly bool _deferContext;
+
     // Texts per AnalyzeBatch call on the batch path: large enough that a call's overhead vanishes, small enough to
     // spread a batch over the cores.
     private const int ScoreSliceSize = 256;
@@ -126,6 +134,9 @@ public sealed class SafeChatEngine
         _signalMatcher = options.SharedSignalMatcher;
         _parallelism = options.MaxDegreeOfParallelism;
         _emptySignals = MessageSignals.Empty(_signalNames.Length);
+        _memoryConversations = _conversations as InMemoryConversationStateStore;
+        _memoryUsers = _users as InMemoryUserStateStore;
+        _deferContext = _policy is null && _connections is null && _imageMatcher is null && _signalMatcher is null;
     }
 
     /// <summary>The scorer's descriptor (model id and version, signals).</summary>
@@ -286,8 +297,10 @@ public sealed class SafeChatEngine
             for (var i = 0; i < count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var step = await ConversationStepAsync(envelopes[i], signals[i], cancellationToken).ConfigureAwait(false);
-                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], step, null, cancellationToken).ConfigureAwait(false));
+                var pendingStep = ConversationStepAsync(envelopes[i], signals[i], cancellationToken);
+                var step = pendingStep.IsCompletedSuccessfully ? pendingStep.Result : await pendingStep.ConfigureAwait(false);
+                var finished = FinishAsync(envelopes[i], texts[i], signals[i], step, null, cancellationToken);
+                Deliver(i, finished.IsCompletedSuccessfully ? finished.Result : await finished.ConfigureAwait(false));
             }
 
             return;
@@ -296,17 +309,25 @@ public sealed class SafeChatEngine
         // Conversations in first-appearance order, each with its messages in list order.
         var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var conversations = new List<List<int>>();
+        string? lastKey = null;
+        List<int>? lastList = null;
         for (var i = 0; i < count; i++)
         {
             var key = envelopes[i].Message.RoomId;
-            if (!positions.TryGetValue(key, out var list))
+            if (lastList is null || !string.Equals(key, lastKey, StringComparison.Ordinal))
             {
-                list = [];
-                positions[key] = list;
-                conversations.Add(list);
+                // A new run of one conversation's messages (a batch of whole conversations has one run each): look it up.
+                if (!positions.TryGetValue(key, out lastList))
+                {
+                    lastList = [];
+                    positions[key] = lastList;
+                    conversations.Add(lastList);
+                }
+
+                lastKey = key;
             }
 
-            list.Add(i);
+            lastList.Add(i);
         }
 
         var steps = new ConversationStep[count];
@@ -316,7 +337,8 @@ public sealed class SafeChatEngine
             await AdvanceAsync(conversations[0]).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
-                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
+                var finished = FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken);
+                Deliver(i, finished.IsCompletedSuccessfully ? finished.Result : await finished.ConfigureAwait(false));
                 steps[i] = default;
             }
 
@@ -389,7 +411,8 @@ public sealed class SafeChatEngine
                     break;
                 }
 
-                Deliver(i, await FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken).ConfigureAwait(false));
+                var finished = FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken);
+                Deliver(i, finished.IsCompletedSuccessfully ? finished.Result : await finished.ConfigureAwait(false));
                 steps[i] = default;
             }
         }
@@ -424,7 +447,22 @@ public sealed class SafeChatEngine
             }
         }
 
-        async ValueTask AdvanceAsync(List<int> list)
+        ValueTask AdvanceAsync(List<int> list)
+        {
+            if (_memoryConversations is null)
+            {
+                return AdvanceSlowAsync(list);
+            }
+
+            foreach (var i in list)
+            {
+                steps[i] = StepInMemory(_memoryConversations, envelopes[i], signals[i], cancellationToken);
+            }
+
+            return default;
+        }
+
+        async ValueTask AdvanceSlowAsync(List<int> list)
         {
             foreach (var i in list)
             {
@@ -487,7 +525,25 @@ public sealed class SafeChatEngine
 
     // The conversation-local part of a message: window and assessment. Conversations are independent here, so the
     // batch path runs this for many conversations in parallel.
-    private async ValueTask<ConversationStep> ConversationStepAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
+    private ValueTask<ConversationStep> ConversationStepAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken) =>
+        _memoryConversations is { } store
+            ? new ValueTask<ConversationStep>(StepInMemory(store, envelope, signals, cancellationToken))
+            : ConversationStepSlowAsync(envelope, signals, cancellationToken);
+
+    // The same step with the built-in store, which completes at once: no task and no async step per message.
+    private ConversationStep StepInMemory(InMemoryConversationStateStore store, MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
+    {
+        var message = envelope.Message;
+        var sender = envelope.Sender;
+        var append = store.Append(
+            message.RoomId,
+            new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
+            _limits,
+            cancellationToken);
+        return StepOf(append);
+    }
+
+    private async ValueTask<ConversationStep> ConversationStepSlowAsync(MessageEnvelope envelope, MessageSignals signals, CancellationToken cancellationToken)
     {
         var message = envelope.Message;
         var sender = envelope.Sender;
@@ -496,15 +552,99 @@ public sealed class SafeChatEngine
             new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
             _limits,
             cancellationToken).ConfigureAwait(false);
+        return StepOf(new WindowAppendOutcome(append.MessageIndex, append.IsDuplicate, append.Window, append.FirstAlertIndex));
+    }
+
+    private ConversationStep StepOf(WindowAppendOutcome append)
+    {
         var assessment = _scorer.Assess(append.Window) ?? RiskAssessment.None;
         var crossed = append.IsDuplicate || append.FirstAlertIndex is not null ? null : CrossedHarm(assessment);
-        return new ConversationStep(append, assessment, crossed);
+        return new ConversationStep(append.MessageIndex, append.IsDuplicate, append.FirstAlertIndex, assessment, crossed);
     }
 
     // The cross-conversation part of a message, in message order: the sender's counters, the policy and escalations.
     // batchAlerts: on the batch path, the first alert each conversation raised earlier in the same batch (its later
     // messages were appended before that alert was claimed, so their window results do not show it yet).
-    private async ValueTask<MessageEvaluation> FinishAsync(
+    private ValueTask<MessageEvaluation> FinishAsync(
+        MessageEnvelope envelope,
+        string scoredText,
+        MessageSignals signals,
+        ConversationStep step,
+        Dictionary<string, int>? batchAlerts,
+        CancellationToken cancellationToken) =>
+        _deferContext && _memoryUsers is not null && _memoryConversations is not null
+            ? new ValueTask<MessageEvaluation>(Finish(_memoryUsers, _memoryConversations, envelope, signals, step, batchAlerts, cancellationToken))
+            : FinishSlowAsync(envelope, scoredText, signals, step, batchAlerts, cancellationToken);
+
+    // FinishSlowAsync with the built-in stores and nothing that reads the context while the message is processed (no
+    // policy, directory or matcher): the same steps in the same order, without a task, and the evaluation makes the
+    // context and the fired signal names on first read (see MessageEvaluation).
+    private MessageEvaluation Finish(
+        InMemoryUserStateStore users,
+        InMemoryConversationStateStore conversations,
+        MessageEnvelope envelope,
+        MessageSignals signals,
+        ConversationStep step,
+        Dictionary<string, int>? batchAlerts,
+        CancellationToken cancellationToken)
+    {
+        var message = envelope.Message;
+        var sender = envelope.Sender;
+        var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
+        var firstAlertIndex = step.FirstAlertIndex;
+        if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
+        {
+            firstAlertIndex = earlier;
+        }
+
+        if (step.IsDuplicate)
+        {
+            _metrics.DuplicateDropped();
+            var counters = users.GetCounters(sender.Id, now, cancellationToken);
+            return new MessageEvaluation(
+                step.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+        }
+
+        var assessment = step.Assessment;
+        var senderCounters = users.RecordMessage(sender.Id, message.RoomId, MinorRecipientIds(envelope, _maxContactsPerUser), now, cancellationToken);
+        _metrics.MessageScored();
+
+        var raisedAlert = false;
+        if (firstAlertIndex is null && step.CrossedHarm is { } harm)
+        {
+            var claim = conversations.TrySetAlert(message.RoomId, step.MessageIndex, cancellationToken);
+            raisedAlert = claim.IsFirst;
+            firstAlertIndex = claim.FirstAlertIndex;
+            if (batchAlerts is not null && firstAlertIndex is { } claimed)
+            {
+                batchAlerts[message.RoomId] = claimed;
+            }
+
+            if (raisedAlert)
+            {
+                _metrics.AlertRaised(harm);
+            }
+        }
+
+        return new MessageEvaluation(step.MessageIndex, assessment, raisedAlert, firstAlertIndex, NoDecisions, senderCounters, this, envelope, signals, _scorer.Descriptor.ModelVersion);
+    }
+
+    // The context FinishSlowAsync builds when there is no directory or matcher and the policy is not asked: made on
+    // first read of MessageEvaluation.Context (the scored text is made again from the message: the same text).
+    // The model version is the one read when the message was processed (a scorer's descriptor could change later).
+    internal MessageContext DeferredContext(
+        MessageEnvelope envelope,
+        int messageIndex,
+        RiskAssessment assessment,
+        IReadOnlyList<string> fired,
+        UserCounters senderCounters,
+        string? modelVersion) =>
+        NewContext(envelope, TextForScoring(envelope.Message.Text), envelope.ConnectedRecipientIds ?? [], messageIndex, assessment, SenderHarms(assessment, envelope.Sender.Id), fired, senderCounters, envelope.RecipientRelationships, new ModelVersionAt(modelVersion));
+
+    // A model version read earlier (null is a version too: the descriptor's may be null).
+    private readonly record struct ModelVersionAt(string? Version);
+
+    private async ValueTask<MessageEvaluation> FinishSlowAsync(
         MessageEnvelope envelope,
         string scoredText,
         MessageSignals signals,
@@ -515,19 +655,18 @@ public sealed class SafeChatEngine
         var message = envelope.Message;
         var sender = envelope.Sender;
         var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
-        var append = step.Append;
-        var firstAlertIndex = append.FirstAlertIndex;
+        var firstAlertIndex = step.FirstAlertIndex;
         if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
         {
             firstAlertIndex = earlier;
         }
 
-        if (append.IsDuplicate)
+        if (step.IsDuplicate)
         {
             _metrics.DuplicateDropped();
             var counters = await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false);
             return new MessageEvaluation(
-                append.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+                step.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
         }
 
         var assessment = step.Assessment;
@@ -541,7 +680,7 @@ public sealed class SafeChatEngine
         var raisedAlert = false;
         if (firstAlertIndex is null && step.CrossedHarm is { } harm)
         {
-            var claim = await _conversations.TrySetAlertAsync(message.RoomId, append.MessageIndex, cancellationToken).ConfigureAwait(false);
+            var claim = await _conversations.TrySetAlertAsync(message.RoomId, step.MessageIndex, cancellationToken).ConfigureAwait(false);
             raisedAlert = claim.IsFirst;
             firstAlertIndex = claim.FirstAlertIndex;
             if (batchAlerts is not null && firstAlertIndex is { } claimed)
@@ -556,7 +695,7 @@ public sealed class SafeChatEngine
         }
 
         var fired = FiredSignals(signals);
-        var context = await BuildContextAsync(envelope, scoredText, append.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
+        var context = await BuildContextAsync(envelope, scoredText, step.MessageIndex, assessment, fired, senderCounters, cancellationToken).ConfigureAwait(false);
         if (_imageMatcher is not null && message.Attachments is { Count: > 0 } attachments)
         {
             context = await WithImageMatchesAsync(context, attachments, cancellationToken).ConfigureAwait(false);
@@ -572,7 +711,7 @@ public sealed class SafeChatEngine
             : await _policy.EvaluateMessageAsync(context, cancellationToken).ConfigureAwait(false) ?? NoDecisions;
         var escalations = EscalationEvents.FromDecisions(decisions, context, _policy?.Version, now);
 
-        return new MessageEvaluation(append.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
+        return new MessageEvaluation(step.MessageIndex, false, assessment, fired, raisedAlert, firstAlertIndex, decisions, senderCounters, context, escalations);
     }
 
     // Scores the texts at the given positions with AnalyzeBatch, in slices spread over the cores.
@@ -631,7 +770,8 @@ public sealed class SafeChatEngine
     private DateTimeOffset? ReplayedTime(ChatMessage message) =>
         _messageClock && message.Timestamp != default ? message.Timestamp : null;
 
-    private readonly record struct ConversationStep(WindowAppendResult Append, RiskAssessment Assessment, string? CrossedHarm);
+    // A message's conversation step: the append's outcome (not its window, which only the assessment reads) and the assessment.
+    private readonly record struct ConversationStep(int MessageIndex, bool IsDuplicate, int? FirstAlertIndex, RiskAssessment Assessment, string? CrossedHarm);
 
     // The one MessageContext of a message: the policy sees it, escalations are built from it, and MessageEvaluation carries it.
     private async ValueTask<MessageContext> BuildContextAsync(
@@ -669,7 +809,8 @@ public sealed class SafeChatEngine
         IReadOnlyDictionary<string, float> senderHarms,
         IReadOnlyList<string> fired,
         UserCounters senderCounters,
-        IReadOnlyDictionary<string, Relationship>? relationships = null) => new()
+        IReadOnlyDictionary<string, Relationship>? relationships = null,
+        ModelVersionAt? modelVersion = null) => new()
     {
         Message = envelope.Message,
         Room = envelope.Room,
@@ -682,7 +823,7 @@ public sealed class SafeChatEngine
         MessageSignals = fired,
         SenderCounters = senderCounters,
         Features = MessageFeatureExtractor.Extract(envelope.Message, scoredText),
-        ModelVersion = _scorer.Descriptor.ModelVersion,
+        ModelVersion = modelVersion is { } known ? known.Version : _scorer.Descriptor.ModelVersion,
         RecipientRelationships = relationships ?? envelope.RecipientRelationships ?? MessageContext.NoRelationships,
         ModelAlertThresholds = _thresholds,
     };
@@ -831,7 +972,7 @@ public sealed class SafeChatEngine
         return null;
     }
 
-    private IReadOnlyList<string> FiredSignals(MessageSignals signals)
+    internal IReadOnlyList<string> FiredSignals(MessageSignals signals)
     {
         List<string>? fired = null;
         var probabilities = signals.Probabilities;

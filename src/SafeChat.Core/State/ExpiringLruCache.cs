@@ -146,9 +146,16 @@ internal sealed class ExpiringLruCache<TValue>
     /// entries may live on other timelines), and <see cref="Peek{TArg,TResult}"/> trusts the entry until it is touched
     /// again; without it the clock is used as in the other overload.
     /// </summary>
-    public TResult Update<TArg, TResult>(string key, TimeSpan idleTimeout, long? atTicks, Func<string, TValue?, long, TArg, TValue> resume, TArg arg, Func<TValue, TArg, TResult> action)
+    public TResult Update<TArg, TResult>(string key, TimeSpan idleTimeout, long? atTicks, Func<string, TValue?, long, TArg, TValue> resume, TArg arg, Func<TValue, TArg, TResult> action) =>
+        Update(ShardIndexOf(key), key, idleTimeout, atTicks, resume, arg, action);
+
+    /// <summary>
+    /// <see cref="Update{TArg,TResult}(string,TimeSpan,long?,Func{string,TValue,long,TArg,TValue},TArg,Func{TValue,TArg,TResult})"/>
+    /// with the key's <see cref="ShardIndexOf"/> already known (the caller needed it too).
+    /// </summary>
+    public TResult Update<TArg, TResult>(int shardIndex, string key, TimeSpan idleTimeout, long? atTicks, Func<string, TValue?, long, TArg, TValue> resume, TArg arg, Func<TValue, TArg, TResult> action)
     {
-        var shard = ShardFor(key);
+        var shard = _shards[shardIndex];
         var now = atTicks ?? _timeProvider.GetUtcNow().UtcTicks;
         lock (shard.Gate)
         {

@@ -109,6 +109,13 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         ConversationWindowLimits limits,
         CancellationToken cancellationToken = default)
     {
+        var outcome = Append(conversationId, entry, limits, cancellationToken);
+        return new(new WindowAppendResult(outcome.MessageIndex, outcome.IsDuplicate, outcome.Window, outcome.FirstAlertIndex));
+    }
+
+    /// <summary><see cref="AppendAsync"/> without the task and the result object: this store always completes at once (the engine's fast path).</summary>
+    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken)
+    {
         ValidateId(conversationId, nameof(conversationId));
         ValidateId(entry.MessageId, nameof(entry) + "." + nameof(entry.MessageId));
         ValidateId(entry.AuthorId, nameof(entry) + "." + nameof(entry.AuthorId));
@@ -123,18 +130,24 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var shard = _conversations.ShardIndexOf(conversationId);
         var result = _conversations.Update(
+            shard,
             conversationId,
             limits.IdleTimeout,
             entry.At?.UtcTicks,
             static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
-            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[_conversations.ShardIndexOf(conversationId)]),
+            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[shard]),
             static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active));
-        return new ValueTask<WindowAppendResult>(result);
+        return result;
     }
 
     /// <inheritdoc />
-    public ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default)
+    public ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default) =>
+        new(TrySetAlert(conversationId, messageIndex, cancellationToken));
+
+    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append"/>).</summary>
+    internal AlertClaim TrySetAlert(string conversationId, int messageIndex, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
         if (messageIndex < 0)
@@ -159,7 +172,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             state.FirstAlertIndex = index;
             return new AlertClaim(true, index);
         });
-        return new ValueTask<AlertClaim>(claim);
+        return claim;
     }
 
     /// <inheritdoc />
@@ -346,7 +359,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _salient?.DropDecoded();
         }
 
-        public WindowAppendResult Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
+        public WindowAppendOutcome Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
         {
             var recent = _recent ??= NewRecent(entry.Signals, limits);
             if (!recent.Fits(entry.Signals))
@@ -382,7 +395,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
-                return new WindowAppendResult(originalIndex, true, Snapshot(), FirstAlertIndex);
+                return new WindowAppendOutcome(originalIndex, true, Snapshot(), FirstAlertIndex);
             }
 
             var index = _nextIndex++;
@@ -413,7 +426,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _recentCount++;
             }
 
-            return new WindowAppendResult(index, false, Snapshot(), FirstAlertIndex);
+            return new WindowAppendOutcome(index, false, Snapshot(), FirstAlertIndex);
         }
 
         // A new conversation's ring, already at the size its first append would grow it to (one object, not two).

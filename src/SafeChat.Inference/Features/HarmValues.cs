@@ -23,6 +23,9 @@ internal sealed class HarmValues(float[] values) : IReadOnlyDictionary<string, f
     /// <summary>The values by position, aligned with <see cref="HarmNames.All"/>.</summary>
     public ReadOnlySpan<float> Span => values;
 
+    /// <summary>The values array itself (read only: the builder reuses a record whose values it compared).</summary>
+    internal float[] ValuesArray => values;
+
     public KeyValuePair<string, float> this[int index] => new(HarmNames.All[index], values[index]);
 
     public bool ContainsKey(string key) => IndexOf(key) >= 0;

@@ -36,17 +36,39 @@ internal static class RiskAssessmentBuilder
         Ranked[]? ranked = null;
 #endif
         List<SignalEvidence>? evidence = null;
+        var previous = window.PreviousAuthors;
+        int previousCount = window.PreviousAuthorCount;
+        if (previous.Length < authorCount)
+        {
+            var grown = new AuthorRisk[Math.Max(authorCount, 16)];
+            previous.AsSpan(0, previousCount).CopyTo(grown);
+            window.PreviousAuthors = previous = grown;
+        }
+
         for (int a = 0; a < authorCount; a++)
         {
-            var harms = new float[k];
+            var row = authorHarms.Slice(a * k, k);
             for (int h = 0; h < k; h++)
             {
-                float risk = authorHarms[(a * k) + h];
-                harms[h] = risk;
-                conversation[h] = Math.Max(conversation[h], risk);
+                conversation[h] = Math.Max(conversation[h], row[h]);
             }
 
-            authors[a] = new AuthorRisk(window.Authors[a], new HarmValues(harms));
+            float[] harms;
+            if (a < previousCount && Reusable(previous[a], window.Authors[a], row) is { } same)
+            {
+                // An earlier assessment with these features (this thread's) gave this author (the same id string) exactly
+                // these values: the same immutable record, not a new one. A conversation's consecutive windows usually list
+                // the same authors in the same order, and all but the sender keep their values.
+                authors[a] = same.Author;
+                harms = same.Values;
+            }
+            else
+            {
+                harms = row.ToArray();
+                authors[a] = new AuthorRisk(window.Authors[a], new HarmValues(harms));
+                previous[a] = authors[a];
+            }
+
             if (ranked is not null)
             {
                 // The same value as AuthorRisk.Risk: Harms.Count is k > 0 and Harms.Values is this array.
@@ -55,6 +77,8 @@ internal static class RiskAssessmentBuilder
 
             AddEvidence(window, a, signalNames, ref evidence);
         }
+
+        window.PreviousAuthorCount = Math.Max(previousCount, authorCount);
 
         if (room is not null && room.Harms.TryGetValue(HarmNames.LivestreamCoercion, out var roomLivestream))
         {
@@ -111,11 +135,43 @@ internal static class RiskAssessmentBuilder
 
     private readonly record struct Ranked(float Risk, AuthorRisk Author);
 
+    // The record when it is for the same author id (the same string) with bit-identical values (so -0 and 0, or two NaN
+    // payloads, are never confused), with its values array.
+    private static (AuthorRisk Author, float[] Values)? Reusable(AuthorRisk? candidate, string authorId, ReadOnlySpan<float> values)
+    {
+        if (candidate is null || !ReferenceEquals(candidate.AuthorId, authorId) || candidate.Harms is not HarmValues known)
+        {
+            return null;
+        }
+
+        var span = known.Span;
+        if (span.Length != values.Length)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < span.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(span[i]) != BitConverter.SingleToInt32Bits(values[i]))
+            {
+                return null;
+            }
+        }
+
+        return (candidate, known.ValuesArray);
+    }
+
     private static void AddEvidence(WindowFeatures window, int author, IReadOnlyList<string> signalNames, ref List<SignalEvidence>? evidence)
     {
         int signals = signalNames.Count;
         if (window.HasSummaries)
         {
+            if (!window.AnyFired(author))
+            {
+                // No strongest value reaches the threshold (most authors): nothing to add.
+                return;
+            }
+
             // The strongest unit of each signal was kept while the units were grouped (the first one on a tie).
             var strongest = window.BestSignals(author);
             var at = window.BestMessageIndex(author);

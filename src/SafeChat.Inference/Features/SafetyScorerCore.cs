@@ -214,41 +214,34 @@ internal sealed class SafetyScorerCore
             int target = features.RoomTarget();
             int rows = authors + (target >= 0 ? 1 : 0);
             int k = HarmNames.All.Count;
-            var output = ArrayPool<float>.Shared.Rent(rows * k);
-            try
+            var output = features.RiskOutput(rows * k);
+            if (memo is null)
             {
-                if (memo is null)
-                {
-                    if (target >= 0)
-                    {
-                        features.BuildRoom(target);
-                    }
-
-                    _risk.Run(features.FeatureBuffer, rows, output);
-                }
-                else
-                {
-                    RunWithMemo(features, memo, authors, target, output);
-                }
-
-                var perAuthor = output.AsSpan(0, authors * k);
-                ApplyEvidenceGate(features, perAuthor, _thresholds[GroomingIndex]);
-                ApplySextortionGate(features, perAuthor, _thresholds[SextortionIndex]);
-                ApplyNewHarmGates(features, perAuthor, _thresholds[TraffickingIndex], _thresholds[LivestreamIndex]);
-                ApplyMinorSideGate(features, perAuthor, _thresholds);
-                ApplyTranscripts(features, perAuthor);
-                RoomRisk? room = null;
                 if (target >= 0)
                 {
-                    room = AssessRoom(features, target, output.AsSpan(authors * k, k));
+                    features.BuildRoom(target);
                 }
 
-                return RiskAssessmentBuilder.Build(features, perAuthor, Descriptor.SignalNames, room);
+                _risk.Run(features.FeatureBuffer, rows, output);
             }
-            finally
+            else
             {
-                ArrayPool<float>.Shared.Return(output);
+                RunWithMemo(features, memo, authors, target, output);
             }
+
+            var perAuthor = output.AsSpan(0, authors * k);
+            ApplyEvidenceGate(features, perAuthor, _thresholds[GroomingIndex]);
+            ApplySextortionGate(features, perAuthor, _thresholds[SextortionIndex]);
+            ApplyNewHarmGates(features, perAuthor, _thresholds[TraffickingIndex], _thresholds[LivestreamIndex]);
+            ApplyMinorSideGate(features, perAuthor, _thresholds);
+            ApplyTranscripts(features, perAuthor);
+            RoomRisk? room = null;
+            if (target >= 0)
+            {
+                room = AssessRoom(features, target, output.AsSpan(authors * k, k));
+            }
+
+            return RiskAssessmentBuilder.Build(features, perAuthor, Descriptor.SignalNames, room);
         }
         finally
         {
@@ -271,118 +264,115 @@ internal sealed class SafetyScorerCore
     {
         int k = HarmNames.All.Count;
         int f = RiskFeatures.Count;
-        var missed = ArrayPool<int>.Shared.Rent(authors);
-        var keys = ArrayPool<TextKey>.Shared.Rent(authors);
-        var last = t_lastRows ??= new AuthorRows();
-        var current = t_currentRows ??= new AuthorRows();
+        var missed = features.MissedAuthors(authors);
+        var keys = features.AuthorKeys(authors);
+        var last = features.LastRows;
+        var current = features.CurrentRows;
         current.Clear();
-        try
+
+        // First the authors the previous assessment knows, and the memo keys of the others; then, with several keys, all
+        // their table slots at once (their memory waits overlap instead of coming one after another), and the memo
+        // lookups in order.
+        var pending = features.PendingAuthors(authors);
+        int p = 0;
+        for (int a = 0; a < authors; a++)
         {
-            int m = 0;
-            for (int a = 0; a < authors; a++)
+            features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
+            var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
+            var units = features.Units[a];
+            current.Add(units, inputs);
+            if (last.TryFind(_id, units, inputs, out var lastRow))
             {
-                features.AuthorInputs(a, out int longUnits, out var authorAge, out bool othersMinor, out float othersCue, out int otherAuthors);
-                var inputs = new AuthorRows.Inputs(longUnits, authorAge, othersMinor, Bits(othersCue), otherAuthors);
-                var units = features.Units[a];
-                if (last.TryFind(_id, units, inputs, out var lastRow))
-                {
-                    lastRow.CopyTo(output.AsSpan(a * k, k));
-                    current.Add(units, inputs);
-                    continue;
-                }
-
-                current.Add(units, inputs);
-                keys[a] = AuthorKey(units, inputs, memo);
-                if (memo.TryGet(keys[a], out var row))
-                {
-                    row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
-                    continue;
-                }
-
-                missed[m++] = a;
+                lastRow.CopyTo(output.AsSpan(a * k, k));
+                continue;
             }
 
-            if (target >= 0)
-            {
-                // The room row is written after the authors' rows; the missed authors are then packed before it.
-                features.BuildRoom(target);
-                if (m < authors)
-                {
-                    features.FeatureBuffer.AsSpan(authors * f, f).CopyTo(features.FeatureBuffer.AsSpan(m * f, f));
-                }
-            }
-
-            for (int i = 0; i < m; i++)
-            {
-                features.ComputeAuthor(missed[i], features.FeatureBuffer.AsSpan(i * f, f));
-            }
-
-            int runRows = m + (target >= 0 ? 1 : 0);
-            if (runRows == 0)
-            {
-                Remember(_id, current, last, output.AsSpan(0, authors * k), k);
-                return;
-            }
-
-            var scored = ArrayPool<float>.Shared.Rent(runRows * k);
-            try
-            {
-                _risk.Run(features.FeatureBuffer, runRows, scored);
-                for (int i = 0; i < m; i++)
-                {
-                    var row = scored.AsSpan(i * k, k);
-                    row.CopyTo(output.AsSpan(missed[i] * k, k));
-                    memo.Add(keys[missed[i]], row.ToArray());
-                }
-
-                if (target >= 0)
-                {
-                    scored.AsSpan(m * k, k).CopyTo(output.AsSpan(authors * k, k));
-                }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(scored);
-            }
-
-            Remember(_id, current, last, output.AsSpan(0, authors * k), k);
+            keys[p] = AuthorKey(features, units, inputs, memo);
+            pending[p++] = a;
         }
-        finally
+
+        if (p > 1)
         {
-            ArrayPool<int>.Shared.Return(missed);
-            ArrayPool<TextKey>.Shared.Return(keys);
+            memo.Warm(keys.AsSpan(0, p));
         }
+
+        // The missed authors in author order, their keys moved to the front of `keys` (m <= i, so no key is overwritten
+        // before it is read).
+        int m = 0;
+        for (int i = 0; i < p; i++)
+        {
+            int a = pending[i];
+            if (memo.TryGet(keys[i], out var row))
+            {
+                row.AsSpan(0, k).CopyTo(output.AsSpan(a * k, k));
+                continue;
+            }
+
+            keys[m] = keys[i];
+            missed[m++] = a;
+        }
+
+        if (target >= 0)
+        {
+            // The room row is written after the authors' rows; the missed authors are then packed before it.
+            features.BuildRoom(target);
+            if (m < authors)
+            {
+                features.FeatureBuffer.AsSpan(authors * f, f).CopyTo(features.FeatureBuffer.AsSpan(m * f, f));
+            }
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            features.ComputeAuthor(missed[i], features.FeatureBuffer.AsSpan(i * f, f));
+        }
+
+        int runRows = m + (target >= 0 ? 1 : 0);
+        if (runRows == 0)
+        {
+            Remember(features, _id, output.AsSpan(0, authors * k), k);
+            return;
+        }
+
+        var scored = features.RiskScored(runRows * k);
+        _risk.Run(features.FeatureBuffer, runRows, scored);
+        for (int i = 0; i < m; i++)
+        {
+            var row = scored.AsSpan(i * k, k);
+            row.CopyTo(output.AsSpan(missed[i] * k, k));
+            memo.Add(keys[i], row.ToArray());
+        }
+
+        if (target >= 0)
+        {
+            scored.AsSpan(m * k, k).CopyTo(output.AsSpan(authors * k, k));
+        }
+
+        Remember(features, _id, output.AsSpan(0, authors * k), k);
     }
 
-    // Every row of this window is known (raw, before the gates): they are what the next assessment on this thread looks up first.
-    private static void Remember(long owner, AuthorRows current, AuthorRows last, ReadOnlySpan<float> rows, int k)
+    // Every row of this window is known (raw, before the gates): they are what the next assessment made with these
+    // features (this thread's) looks up first.
+    // The previous assessment's authors (features.LastRows: their units by reference, their other inputs and their raw
+    // rows) and the one being built (features.CurrentRows). Consecutive messages of one conversation share most units as
+    // the same objects (the state store keeps an active conversation's rebuilt signals), so an author whose units and
+    // inputs are unchanged takes the previous row without hashing: MessageSignals is immutable, so the same objects are
+    // the same values, and the memo would give that row too. Rows are reused only by the scorer (model) that gave them.
+    private static void Remember(WindowFeatures features, long owner, ReadOnlySpan<float> rows, int k)
     {
+        var current = features.CurrentRows;
         current.SetRows(owner, rows, k);
-        t_lastRows = current;
-        t_currentRows = last;
+        features.CurrentRows = features.LastRows;
+        features.LastRows = current;
     }
-
-    // The previous assessment's authors on this thread (their units by reference, their other inputs and their raw rows)
-    // and the one being built. Consecutive messages of one conversation share most units as the same objects (the state
-    // store keeps an active conversation's rebuilt signals), so an author whose units and inputs are unchanged takes the
-    // previous row without hashing: MessageSignals is immutable, so the same objects are the same values, and the memo
-    // would give that row too. Rows are reused only by the scorer (model) that gave them.
-    [ThreadStatic]
-    private static AuthorRows? t_lastRows;
 
     // This scorer's id for AuthorRows (ids, not references, so a thread-static holds no scorer alive).
     private static long s_nextId;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
 
-    [ThreadStatic]
-    private static AuthorRows? t_currentRows;
-
-    [ThreadStatic]
-    private static uint[]? t_keyBuffer;
-
     // Everything RiskFeatures.Compute reads for the author, as 32-bit words (floats by their bits), lengths included so
     // that no two different inputs give the same words.
-    private static TextKey AuthorKey(List<MessageSignals> units, AuthorRows.Inputs inputs, TextOutputCache<float[]> memo)
+    private static TextKey AuthorKey(WindowFeatures features, List<MessageSignals> units, AuthorRows.Inputs inputs, TextOutputCache<float[]> memo)
     {
         int words = 6;
         for (int u = 0; u < units.Count; u++)
@@ -390,11 +380,7 @@ internal sealed class SafetyScorerCore
             words += 3 + units[u].Probabilities.Length + units[u].HarmProbabilities.Length;
         }
 
-        var buffer = t_keyBuffer;
-        if (buffer is null || buffer.Length < words)
-        {
-            t_keyBuffer = buffer = new uint[Math.Max(words, 256)];
-        }
+        var buffer = features.KeyWords(words);
 
         int w = 0;
         buffer[w++] = (uint)units.Count;
@@ -480,7 +466,8 @@ internal sealed class SafetyScorerCore
         {
             bool groomingFired = false;
             var units = features.Units[a];
-            if (features.HasSummaries)
+            // An author none of whose signals reaches the threshold (most) fired no grooming signal either.
+            if (features.HasSummaries && features.AnyFired(a))
             {
                 var best = features.BestSignals(a);
                 for (int i = 0; i < best.Length && i < groomingSignals && !groomingFired; i++)
@@ -607,12 +594,17 @@ internal sealed class SafetyScorerCore
         int first = FirstSignal(harm);
         var best = features.BestSignals(author);
         fired.Clear();
+        line = features.MaxHarm(author, harm);
+        if (!features.AnyFired(author))
+        {
+            // No signal of any harm reaches the threshold: none of this harm's is marked.
+            return 0;
+        }
+
         for (int i = 0; i < fired.Length && first + i < best.Length; i++)
         {
             fired[i] = best[first + i] >= RiskFeatures.FiredThreshold;
         }
-
-        line = features.MaxHarm(author, harm);
         int count = 0;
         foreach (bool f in fired)
         {

@@ -32,13 +32,62 @@ internal sealed class WindowFeatures
     private int[] _bestIndex = [];
     private float[] _harmMax = [];
     private int[] _livestreamUnits = [];
+    // Whether any unit of the author has any signal at or above RiskFeatures.FiredThreshold (most authors have none).
+    private bool[] _anyFired = [];
     private int _signalStride;
     private int _harmStride;
     private bool _summaries;
 
+    // Scratch arrays of one assessment (an instance serves one assessment at a time, on one thread): the scorer's raw and
+    // scored rows, the authors it must score and their memo keys, without an array pool round trip per message.
+    private float[] _riskOutput = [];
+    private float[] _riskScored = [];
+    private int[] _missedAuthors = [];
+    private Caching.TextKey[] _authorKeys = [];
+
     private static readonly int LivestreamHarm = HarmIndex(HarmNames.LivestreamCoercion);
     private static readonly int LivestreamFirst = Enumerable.Range(0, LivestreamHarm).Sum(g => SignalNames.Of(HarmNames.All[g]).Count);
     private static readonly int LivestreamCount = SignalNames.Of(HarmNames.LivestreamCoercion).Count;
+
+    /// <summary>A scratch array of at least <paramref name="length"/> floats for the aggregator's rows (contents undefined).</summary>
+    public float[] RiskOutput(int length) => _riskOutput.Length >= length ? _riskOutput : _riskOutput = new float[Math.Max(length, 64)];
+
+    /// <summary>A second scratch array of at least <paramref name="length"/> floats, for the rows scored in one run.</summary>
+    public float[] RiskScored(int length) => _riskScored.Length >= length ? _riskScored : _riskScored = new float[Math.Max(length, 64)];
+
+    /// <summary>A scratch array of at least <paramref name="length"/> author positions.</summary>
+    public int[] MissedAuthors(int length) => _missedAuthors.Length >= length ? _missedAuthors : _missedAuthors = new int[Math.Max(length, 16)];
+
+    /// <summary>A second scratch array of at least <paramref name="length"/> author positions.</summary>
+    public int[] PendingAuthors(int length) => _pendingAuthors.Length >= length ? _pendingAuthors : _pendingAuthors = new int[Math.Max(length, 16)];
+
+    private int[] _pendingAuthors = [];
+
+    /// <summary>A scratch array of at least <paramref name="length"/> memo keys.</summary>
+    public Caching.TextKey[] AuthorKeys(int length) => _authorKeys.Length >= length ? _authorKeys : _authorKeys = new Caching.TextKey[Math.Max(length, 16)];
+
+    /// <summary>
+    /// The authors of the previous assessment made with this object (their units by reference, their other inputs and
+    /// their raw rows; see <c>SafetyScorerCore.RunWithMemo</c>), and the one being built.
+    /// </summary>
+    public AuthorRows LastRows { get; set; } = new();
+
+    /// <summary>The <see cref="AuthorRows"/> being built (swapped with <see cref="LastRows"/> after each assessment).</summary>
+    public AuthorRows CurrentRows { get; set; } = new();
+
+    /// <summary>A scratch array of at least <paramref name="length"/> words (an author's memo key input).</summary>
+    public uint[] KeyWords(int length) => _keyWords.Length >= length ? _keyWords : _keyWords = new uint[Math.Max(length, 256)];
+
+    private uint[] _keyWords = [];
+
+    /// <summary>
+    /// The author records the assessments made with this object built, by author position (see
+    /// <c>RiskAssessmentBuilder.Build</c>), and how many positions hold one.
+    /// </summary>
+    public AuthorRisk[] PreviousAuthors { get; set; } = [];
+
+    /// <summary>How many positions of <see cref="PreviousAuthors"/> hold a record.</summary>
+    public int PreviousAuthorCount { get; set; }
 
     /// <summary>Authors in first-appearance order.</summary>
     public IReadOnlyList<string> Authors => _authors;
@@ -306,6 +355,12 @@ internal sealed class WindowFeatures
     /// <summary>How many of the author's units have a fired (at least <see cref="RiskFeatures.FiredThreshold"/>) livestream signal.</summary>
     public int LivestreamUnits(int author) => _livestreamUnits[author];
 
+    /// <summary>
+    /// Whether any of the author's units has any signal at or above <see cref="RiskFeatures.FiredThreshold"/>: exactly when
+    /// some value of <see cref="BestSignals"/> reaches it.
+    /// </summary>
+    public bool AnyFired(int author) => _anyFired[author];
+
     private static int HarmIndex(string harm)
     {
         for (int h = 0; h < HarmNames.All.Count; h++)
@@ -319,6 +374,21 @@ internal sealed class WindowFeatures
         throw new InvalidOperationException($"Unknown harm '{harm}'.");
     }
 
+    // _authors.IndexOf(id): the store hands out one string per author, so a reference match (the only equal value, as the
+    // authors are distinct) is tried first; another string with the same value still finds its author.
+    private int AuthorIndex(string id)
+    {
+        for (int a = 0; a < _authors.Count; a++)
+        {
+            if (ReferenceEquals(_authors[a], id))
+            {
+                return a;
+            }
+        }
+
+        return _authors.IndexOf(id);
+    }
+
     // Sizes the summaries for authors [0, authors) and clears author `author`'s.
     private void StartSummary(int author)
     {
@@ -327,6 +397,7 @@ internal sealed class WindowFeatures
         {
             int size = Math.Max(authors, Math.Max(4, _livestreamUnits.Length * 2));
             Array.Resize(ref _livestreamUnits, size);
+            Array.Resize(ref _anyFired, size);
             Array.Resize(ref _best, size * _signalStride);
             Array.Resize(ref _bestIndex, size * _signalStride);
             Array.Resize(ref _harmMax, size * _harmStride);
@@ -336,6 +407,7 @@ internal sealed class WindowFeatures
         _bestIndex.AsSpan(author * _signalStride, _signalStride).Fill(-1);
         _harmMax.AsSpan(author * _harmStride, _harmStride).Clear();
         _livestreamUnits[author] = 0;
+        _anyFired[author] = false;
     }
 
     private void Summarize(int author, MessageSignals unit, int messageIndex)
@@ -350,14 +422,40 @@ internal sealed class WindowFeatures
 
         var best = _best.AsSpan(author * _signalStride, _signalStride);
         var bestIndex = _bestIndex.AsSpan(author * _signalStride, _signalStride);
-        for (int s = 0; s < p.Length; s++)
+        bool fired = false;
+        int s = 0;
+#if NET
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            // The same comparisons as the loop below, several signals at a time: an ordered greater-than (false for NaN)
+            // picks the new value and the message index exactly where the loop would assign them.
+            int width = System.Numerics.Vector<float>.Count;
+            var index = new System.Numerics.Vector<int>(messageIndex);
+            var threshold = new System.Numerics.Vector<float>(RiskFeatures.FiredThreshold);
+            for (; s <= p.Length - width; s += width)
+            {
+                var value = new System.Numerics.Vector<float>(p.Slice(s));
+                var strongest = new System.Numerics.Vector<float>(best.Slice(s));
+                var stronger = System.Numerics.Vector.GreaterThan(value, strongest);
+                System.Numerics.Vector.ConditionalSelect(stronger, value, strongest).CopyTo(best.Slice(s));
+                System.Numerics.Vector.ConditionalSelect(stronger, index, new System.Numerics.Vector<int>(bestIndex.Slice(s))).CopyTo(bestIndex.Slice(s));
+                fired |= System.Numerics.Vector.GreaterThanOrEqualAny(value, threshold);
+            }
+        }
+#endif
+
+        for (; s < p.Length; s++)
         {
             if (p[s] > best[s])
             {
                 best[s] = p[s];
                 bestIndex[s] = messageIndex;
             }
+
+            fired |= p[s] >= RiskFeatures.FiredThreshold;
         }
+
+        _anyFired[author] |= fired;
 
         var harmMax = _harmMax.AsSpan(author * _harmStride, _harmStride);
         for (int h = 0; h < harms.Length; h++)
@@ -414,7 +512,7 @@ internal sealed class WindowFeatures
         for (int i = 0; i < count; i++)
         {
             var message = array is not null ? array[i] : window[i];
-            int a = _authors.IndexOf(message.AuthorId);
+            int a = AuthorIndex(message.AuthorId);
             if (a < 0)
             {
                 a = _authors.Count;

@@ -37,6 +37,45 @@ public class InMemoryUserStateStoreTests
     }
 
     [Fact]
+    public async Task RecordMessageAsync_TimesBackAndForth_MessagesLastHourMatchesMinuteBuckets()
+    {
+        // Messages in the same minute, minutes apart, hours apart and going back in time, with reads in between, against
+        // the documented model: 60 one-minute buckets by minute % 60 (a message for another minute of a bucket resets it),
+        // counting the buckets whose minute lies in the last hour.
+        var store = new InMemoryUserStateStore();
+        var minutes = new long[60];
+        var counts = new int[60];
+        var random = new Random(31);
+        var now = Start;
+        for (var step = 0; step < 3_000; step++)
+        {
+            now = random.Next(0, 6) switch
+            {
+                0 => now.AddSeconds(-random.Next(0, 7_200)),
+                1 => now.AddMinutes(random.Next(0, 180)),
+                _ => now.AddSeconds(random.Next(0, 50)),
+            };
+            var counters = await store.RecordMessageAsync(new UserActivity("user", "room", [], now));
+
+            var minute = now.UtcTicks / TimeSpan.TicksPerMinute;
+            var slot = (int)(minute % 60);
+            if (minutes[slot] != minute)
+            {
+                minutes[slot] = minute;
+                counts[slot] = 0;
+            }
+
+            counts[slot]++;
+            Assert.Equal(LastHour(minute), counters.MessagesLastHour);
+
+            var read = now.AddMinutes(random.Next(-90, 90));
+            Assert.Equal(LastHour(read.UtcTicks / TimeSpan.TicksPerMinute), (await store.GetCountersAsync("user", read)).MessagesLastHour);
+        }
+
+        int LastHour(long minute) => Enumerable.Range(0, 60).Where(i => minutes[i] > minute - 60 && minutes[i] <= minute).Sum(i => counts[i]);
+    }
+
+    [Fact]
     public async Task RecordMessageAsync_RandomContactsOverDays_CountsMatchAReferenceSet()
     {
         // Expiry, refresh, eviction at the cap and slot reuse against a plain list kept in last-seen order.

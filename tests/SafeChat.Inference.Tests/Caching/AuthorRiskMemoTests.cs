@@ -47,6 +47,36 @@ public sealed class AuthorRiskMemoTests
     }
 
     [Fact]
+    public void Assess_ConsecutiveWindows_AnAuthorWithUnchangedValuesKeepsItsRecord()
+    {
+        using var scorer = OnnxSafetyScorer.LoadDefault();
+        var windows = Windows(scorer);
+        // What each window gives on a thread that assessed nothing before (no earlier records to reuse).
+        var fresh = windows.Select(w => Task.Factory.StartNew(() => Describe(scorer.Assess(w)), TaskCreationOptions.LongRunning).Result).ToArray();
+
+        RiskAssessment? previous = null;
+        var reused = 0;
+        for (var i = 0; i < windows.Count; i++)
+        {
+            var assessment = scorer.Assess(windows[i]);
+            Assert.Equal(fresh[i], Describe(assessment));
+            foreach (var author in assessment.Authors)
+            {
+                var before = previous?.Authors.SingleOrDefault(a => a.AuthorId == author.AuthorId);
+                if (before is not null && before.Harms.Values.SequenceEqual(author.Harms.Values))
+                {
+                    Assert.Same(before, author);
+                    reused++;
+                }
+            }
+
+            previous = assessment;
+        }
+
+        Assert.True(reused > 0);
+    }
+
+    [Fact]
     public void Assess_SameAuthorInputsInAnotherConversation_HitsTheMemo()
     {
         using var scorer = OnnxSafetyScorer.LoadDefault();
