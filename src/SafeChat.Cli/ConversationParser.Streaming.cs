@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -30,8 +31,8 @@ internal static partial class ConversationParser
 
         private readonly List<string> _authors = [];
         private readonly List<Participant> _listed = [];
-        private readonly List<Key> _topKeys = [];
-        private readonly List<Key> _keys = [];
+        private readonly KeySet _topKeys = new();
+        private readonly KeySet _keys = new();
         private readonly char[] _chars = new char[64];
 
         // The line's distinct authors in order of first appearance (with their slot in the cross-line cache, or -1), up
@@ -39,6 +40,8 @@ internal static partial class ConversationParser
         private readonly List<(string Author, int Slot)> _lineAuthors = [];
         private bool _manyAuthors;
         private readonly AuthorCache _cache = new();
+        private readonly LenientClock _clock = new();
+        private readonly List<InputMessage> _messages = [];
         private const int MaxLineAuthors = 16;
 
         /// <summary>The conversation of <paramref name="line"/> (valid UTF-8), or null to read it with the document reader.</summary>
@@ -62,6 +65,7 @@ internal static partial class ConversationParser
                 _authors.Clear();
                 _listed.Clear();
                 _lineAuthors.Clear();
+                _messages.Clear();
             }
         }
 
@@ -74,8 +78,7 @@ internal static partial class ConversationParser
             }
 
             string? id = null;
-            List<InputMessage>? messages = null;
-            LenientClock? clock = null;
+            InputMessage[]? messages = null;
             string? roomKind = null;
             _topKeys.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -102,8 +105,8 @@ internal static partial class ConversationParser
                         return null;
                     }
 
-                    clock = new LenientClock();
-                    if ((messages = ReadMessages(ref reader, line, clock)) is null)
+                    _clock.Reset();
+                    if ((messages = ReadMessages(ref reader, line, _clock)) is null)
                     {
                         return null;
                     }
@@ -138,6 +141,67 @@ internal static partial class ConversationParser
                 return null;
             }
 
+            IReadOnlyDictionary<string, Participant> participants = (IReadOnlyDictionary<string, Participant>?)SmallParticipants() ?? ParticipantDictionary(messages);
+            var fallback = participants.Count == 2 ? RoomKind.Direct : RoomKind.Group;
+            var room = roomKind is null ? fallback : RoomKindOf(roomKind, fallback);
+            return new InputConversation(id, room, participants, messages) { TimeIssue = _clock.Issue };
+        }
+
+        /// <summary>
+        /// The line's participants when there are at most <see cref="ParticipantMap.MaxCount"/>: the listed ones, then
+        /// its authors not listed in order of first appearance (the order the dictionary of a larger line has); else null.
+        /// </summary>
+        private ParticipantMap? SmallParticipants()
+        {
+            if (_manyAuthors)
+            {
+                return null;
+            }
+
+            var count = _listed.Count;
+            foreach (var (author, _) in _lineAuthors)
+            {
+                if (!IsListed(author))
+                {
+                    count++;
+                }
+            }
+
+            if (count > ParticipantMap.MaxCount)
+            {
+                return null;
+            }
+
+            var roster = new Participant[count];
+            _listed.CopyTo(roster);
+            var at = _listed.Count;
+            foreach (var (author, slot) in _lineAuthors)
+            {
+                if (!IsListed(author))
+                {
+                    roster[at++] = slot >= 0 ? _cache.Participant(slot, author) : new Participant(author);
+                }
+            }
+
+            return new ParticipantMap(roster);
+        }
+
+        private bool IsListed(string id)
+        {
+            foreach (var listed in _listed)
+            {
+                if (string.Equals(listed.Id, id, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The participants of a larger line: the listed ones, then every author not listed, in order of first appearance.
+        private Dictionary<string, Participant> ParticipantDictionary(InputMessage[] messages)
+        {
             var participants = new Dictionary<string, Participant>(_listed.Count + _lineAuthors.Count, StringComparer.Ordinal);
             foreach (var participant in _listed)
             {
@@ -169,14 +233,14 @@ internal static partial class ConversationParser
                 }
             }
 
-            var fallback = participants.Count == 2 ? RoomKind.Direct : RoomKind.Group;
-            var room = roomKind is null ? fallback : RoomKindOf(roomKind, fallback);
-            return new InputConversation(id, room, participants, messages) { TimeIssue = clock!.Issue };
+            return participants;
         }
 
-        private List<InputMessage>? ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, LenientClock clock)
+        // The messages in an array of their number (gathered in a reused list: no list per line, no growing).
+        private InputMessage[]? ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, LenientClock clock)
         {
-            var messages = new List<InputMessage>();
+            var messages = _messages;
+            messages.Clear();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 if (reader.TokenType != JsonTokenType.StartObject)
@@ -287,7 +351,9 @@ internal static partial class ConversationParser
                 RememberAuthor(author, slot);
             }
 
-            return messages;
+            var read = messages.Count == 0 ? [] : messages.ToArray();
+            messages.Clear();
+            return read;
         }
 
         // Adds a message's author to the line's distinct authors (by reference first: the cache hands out one string).
@@ -500,7 +566,7 @@ internal static partial class ConversationParser
         /// Takes the property name under the reader as a key of the current object: false when it is escaped (left to the
         /// document reader) or the object has it already.
         /// </summary>
-        private static bool NewKey(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, List<Key> keys)
+        private static bool NewKey(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, KeySet keys)
         {
             if (reader.ValueIsEscaped || reader.HasValueSequence)
             {
@@ -509,30 +575,61 @@ internal static partial class ConversationParser
 
             var name = reader.ValueSpan;
             var start = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(line), ref MemoryMarshal.GetReference(name));
-            var head = Key.HeadOf(name);
-            foreach (var key in CollectionsMarshal.AsSpan(keys))
-            {
-                // Keys of the same length and first 8 bytes: equal when at most 8 bytes long, else compared in full.
-                if (key.Head == head && key.Length == name.Length && (name.Length <= 8 || line.Slice(key.Start, name.Length).SequenceEqual(name)))
-                {
-                    return false;
-                }
-            }
-
-            keys.Add(new Key(head, start, name.Length));
-            return true;
+            return keys.Add(line, start, name.Length);
         }
 
-        /// <summary>A key of the current object: its first 8 bytes, where it starts in the line, and its length.</summary>
-        private readonly record struct Key(ulong Head, int Start, int Length)
+        /// <summary>
+        /// The keys of the current object, to find one given twice: each key's first 8 bytes, start and length, and a
+        /// 64-bit filter of them, so a key whose filter bit is still clear is new without comparing it with the others.
+        /// </summary>
+        private sealed class KeySet
         {
-            public static ulong HeadOf(ReadOnlySpan<byte> name)
+            private readonly List<(ulong Head, int Start, int Length)> _keys = [];
+            private ulong _filter;
+
+            public void Clear()
             {
+                _keys.Clear();
+                _filter = 0;
+            }
+
+            /// <summary>Adds the key at <paramref name="start"/> of <paramref name="line"/>; false when the object has it already.</summary>
+            public bool Add(ReadOnlySpan<byte> line, int start, int length)
+            {
+                var head = HeadOf(line, start, length);
+                var bit = 1UL << (int)(((head + (ulong)length) * 0x9E3779B97F4A7C15UL) >> 58);
+                if ((_filter & bit) != 0)
+                {
+                    var name = line.Slice(start, length);
+                    foreach (var key in CollectionsMarshal.AsSpan(_keys))
+                    {
+                        // The same length and first 8 bytes: the same key when at most 8 bytes long, else compared in full.
+                        if (key.Head == head && key.Length == length && (length <= 8 || line.Slice(key.Start, length).SequenceEqual(name)))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                _filter |= bit;
+                _keys.Add((head, start, length));
+                return true;
+            }
+
+            // The first (up to) 8 bytes of the key as a little-endian number (bytes after the key are masked off).
+            private static ulong HeadOf(ReadOnlySpan<byte> line, int start, int length)
+            {
+                if (start + 8 <= line.Length)
+                {
+                    var word = BinaryPrimitives.ReadUInt64LittleEndian(line[start..]);
+                    return length >= 8 ? word : word & ((1UL << (8 * length)) - 1);
+                }
+
                 ulong head = 0;
-                var count = Math.Min(name.Length, 8);
+                var count = Math.Min(length, 8);
                 for (var i = 0; i < count; i++)
                 {
-                    head |= (ulong)name[i] << (8 * i);
+                    head |= (ulong)line[start + i] << (8 * i);
                 }
 
                 return head;

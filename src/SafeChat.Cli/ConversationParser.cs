@@ -769,6 +769,14 @@ internal static partial class ConversationParser
         private DateTimeOffset _previous = Epoch;
         private bool _any;
 
+        /// <summary>Makes the clock ready for the next line's messages (the streaming reader keeps one).</summary>
+        public void Reset()
+        {
+            _previous = Epoch;
+            _any = false;
+            Issue = null;
+        }
+
         /// <summary>The first time that cannot be replayed (see <see cref="InputConversation.TimeIssue"/>), or null.</summary>
         public string? Issue { get; private set; }
 

@@ -14,7 +14,7 @@ namespace SafeChat.Cli;
 /// </summary>
 internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     // Per-harm maxima aligned with HarmNames.All; a harm outside it (a custom scorer's) goes to _extraHarms. The other
     // collections are created on first use: most conversations have no signal over the threshold and no decision.
