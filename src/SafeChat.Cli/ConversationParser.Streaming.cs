@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -30,15 +31,26 @@ internal static partial class ConversationParser
 
         private readonly List<string> _authors = [];
         private readonly List<Participant> _listed = [];
-        private readonly List<Range> _topKeys = [];
-        private readonly List<Range> _keys = [];
+        private readonly KeySet _topKeys = new();
+        private readonly KeySet _keys = new();
         private readonly char[] _chars = new char[64];
+
+        // The line's distinct authors in order of first appearance (with their slot in the cross-line cache, or -1), up
+        // to MaxLineAuthors; a line with more builds its participants message by message.
+        private readonly List<(string Author, int Slot)> _lineAuthors = [];
+        private bool _manyAuthors;
+        private readonly AuthorCache _cache = new();
+        private readonly LenientClock _clock = new();
+        private readonly List<InputMessage> _messages = [];
+        private const int MaxLineAuthors = 16;
 
         /// <summary>The conversation of <paramref name="line"/> (valid UTF-8), or null to read it with the document reader.</summary>
         public InputConversation? TryRead(ReadOnlySpan<byte> line)
         {
             _authors.Clear();
             _listed.Clear();
+            _lineAuthors.Clear();
+            _manyAuthors = false;
             try
             {
                 return Read(line);
@@ -52,6 +64,8 @@ internal static partial class ConversationParser
             {
                 _authors.Clear();
                 _listed.Clear();
+                _lineAuthors.Clear();
+                _messages.Clear();
             }
         }
 
@@ -64,8 +78,7 @@ internal static partial class ConversationParser
             }
 
             string? id = null;
-            List<InputMessage>? messages = null;
-            LenientClock? clock = null;
+            InputMessage[]? messages = null;
             string? roomKind = null;
             _topKeys.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -92,8 +105,8 @@ internal static partial class ConversationParser
                         return null;
                     }
 
-                    clock = new LenientClock();
-                    if ((messages = ReadMessages(ref reader, line, clock)) is null)
+                    _clock.Reset();
+                    if ((messages = ReadMessages(ref reader, line, _clock)) is null)
                     {
                         return null;
                     }
@@ -128,25 +141,106 @@ internal static partial class ConversationParser
                 return null;
             }
 
-            var participants = new Dictionary<string, Participant>(StringComparer.Ordinal);
+            IReadOnlyDictionary<string, Participant> participants = (IReadOnlyDictionary<string, Participant>?)SmallParticipants() ?? ParticipantDictionary(messages);
+            var fallback = participants.Count == 2 ? RoomKind.Direct : RoomKind.Group;
+            var room = roomKind is null ? fallback : RoomKindOf(roomKind, fallback);
+            return new InputConversation(id, room, participants, messages) { TimeIssue = _clock.Issue };
+        }
+
+        /// <summary>
+        /// The line's participants when there are at most <see cref="ParticipantMap.MaxCount"/>: the listed ones, then
+        /// its authors not listed in order of first appearance (the order the dictionary of a larger line has); else null.
+        /// </summary>
+        private ParticipantMap? SmallParticipants()
+        {
+            if (_manyAuthors)
+            {
+                return null;
+            }
+
+            var count = _listed.Count;
+            foreach (var (author, _) in _lineAuthors)
+            {
+                if (!IsListed(author))
+                {
+                    count++;
+                }
+            }
+
+            if (count > ParticipantMap.MaxCount)
+            {
+                return null;
+            }
+
+            var roster = new Participant[count];
+            _listed.CopyTo(roster);
+            var at = _listed.Count;
+            foreach (var (author, slot) in _lineAuthors)
+            {
+                if (!IsListed(author))
+                {
+                    roster[at++] = slot >= 0 ? _cache.Participant(slot, author) : new Participant(author);
+                }
+            }
+
+            return new ParticipantMap(roster);
+        }
+
+        private bool IsListed(string id)
+        {
+            foreach (var listed in _listed)
+            {
+                if (string.Equals(listed.Id, id, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The participants of a larger line: the listed ones, then every author not listed, in order of first appearance.
+        private Dictionary<string, Participant> ParticipantDictionary(InputMessage[] messages)
+        {
+            var participants = new Dictionary<string, Participant>(_listed.Count + _lineAuthors.Count, StringComparer.Ordinal);
             foreach (var participant in _listed)
             {
                 participants.Add(participant.Id, participant);
             }
 
-            foreach (var message in messages)
+            if (!_manyAuthors)
             {
-                participants.TryAdd(message.Author, new Participant(message.Author));
+                // The distinct authors in order of first appearance: the same entries in the same order as adding every
+                // message's author, one participant per author (an unlisted author's is shared across lines: immutable).
+                foreach (var (author, slot) in _lineAuthors)
+                {
+                    ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(participants, author, out var listed);
+                    if (!listed)
+                    {
+                        entry = slot >= 0 ? _cache.Participant(slot, author) : new Participant(author);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var message in messages)
+                {
+                    ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(participants, message.Author, out var listed);
+                    if (!listed)
+                    {
+                        entry = new Participant(message.Author);
+                    }
+                }
             }
 
-            var fallback = participants.Count == 2 ? RoomKind.Direct : RoomKind.Group;
-            var room = roomKind is null ? fallback : RoomKindOf(roomKind, fallback);
-            return new InputConversation(id, room, participants, messages) { TimeIssue = clock!.Issue };
+            return participants;
         }
 
-        private List<InputMessage>? ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, LenientClock clock)
+        // The messages in an array of their number (gathered in a reused list: no list per line, no growing).
+        private InputMessage[]? ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, LenientClock clock)
         {
-            var messages = new List<InputMessage>();
+            var messages = _messages;
+            messages.Clear();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 if (reader.TokenType != JsonTokenType.StartObject)
@@ -155,6 +249,7 @@ internal static partial class ConversationParser
                 }
 
                 var author = UnknownAuthor;
+                var slot = -1;
                 var text = string.Empty;
                 var timeKind = JsonValueKind.Undefined;
                 var isDouble = false;
@@ -176,13 +271,15 @@ internal static partial class ConversationParser
                         switch (reader.TokenType)
                         {
                             case JsonTokenType.String:
-                                author = Author(ref reader);
+                                author = Author(ref reader, out slot);
                                 break;
                             case JsonTokenType.Number:
                                 author = Encoding.UTF8.GetString(reader.ValueSpan);
+                                slot = -1;
                                 break;
                             case JsonTokenType.Null:
                                 author = UnknownAuthor;
+                                slot = -1;
                                 break;
                             default:
                                 return null;
@@ -209,6 +306,12 @@ internal static partial class ConversationParser
                         longTime = null;
                         switch (reader.TokenType)
                         {
+                            case JsonTokenType.String when !reader.ValueIsEscaped && TryWholeSeconds(reader.ValueSpan, out seconds):
+                                // Whole seconds as a string ("-8", "934"): the number double.TryParse would read from the
+                                // text, read from the bytes; a readable number is a time or out of range, like a number.
+                                timeKind = JsonValueKind.Number;
+                                isDouble = true;
+                                break;
                             case JsonTokenType.String:
                                 timeKind = JsonValueKind.String;
                                 longTime = null;
@@ -245,14 +348,89 @@ internal static partial class ConversationParser
                 }
 
                 messages.Add(new InputMessage(author, text, time));
+                RememberAuthor(author, slot);
             }
 
-            return messages;
+            var read = messages.Count == 0 ? [] : messages.ToArray();
+            messages.Clear();
+            return read;
         }
 
-        // A string author: one already read in this line when the value is the same (no new string per message).
-        private string Author(ref Utf8JsonReader reader)
+        // Adds a message's author to the line's distinct authors (by reference first: the cache hands out one string).
+        private void RememberAuthor(string author, int slot)
         {
+            if (_manyAuthors)
+            {
+                return;
+            }
+
+            var authors = CollectionsMarshal.AsSpan(_lineAuthors);
+            foreach (var known in authors)
+            {
+                if (ReferenceEquals(known.Author, author))
+                {
+                    return;
+                }
+            }
+
+            foreach (var known in authors)
+            {
+                if (string.Equals(known.Author, author, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            if (authors.Length == MaxLineAuthors)
+            {
+                _manyAuthors = true;
+                return;
+            }
+
+            _lineAuthors.Add((author, slot));
+        }
+
+        /// <summary>
+        /// Reads an unescaped string of 1 to 15 ASCII digits, optionally after a '-', as the whole number of seconds
+        /// it is: exactly what <c>double.TryParse</c> gives for that text (every such integer is a double).
+        /// </summary>
+        private static bool TryWholeSeconds(ReadOnlySpan<byte> text, out double seconds)
+        {
+            seconds = 0;
+            var negative = text.Length > 0 && text[0] == (byte)'-';
+            var digits = negative ? text[1..] : text;
+            if (digits.Length is 0 or > 15)
+            {
+                return false;
+            }
+
+            long value = 0;
+            foreach (var b in digits)
+            {
+                var digit = (uint)(b - (byte)'0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                value = (value * 10) + digit;
+            }
+
+            seconds = negative ? -(double)value : value;
+            return true;
+        }
+
+        // A string author: an unescaped one from the cross-line cache (one string per author bytes), any other one
+        // already read in this line when the value is the same (no new string per message).
+        private string Author(ref Utf8JsonReader reader, out int slot)
+        {
+            slot = -1;
+            if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+            {
+                var bytes = reader.ValueSpan;
+                return bytes.Length == 0 ? UnknownAuthor : _cache.Get(bytes, out slot);
+            }
+
             foreach (var known in _authors)
             {
                 if (reader.ValueTextEquals(known))
@@ -388,7 +566,7 @@ internal static partial class ConversationParser
         /// Takes the property name under the reader as a key of the current object: false when it is escaped (left to the
         /// document reader) or the object has it already.
         /// </summary>
-        private static bool NewKey(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, List<Range> keys)
+        private static bool NewKey(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, KeySet keys)
         {
             if (reader.ValueIsEscaped || reader.HasValueSequence)
             {
@@ -397,16 +575,129 @@ internal static partial class ConversationParser
 
             var name = reader.ValueSpan;
             var start = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(line), ref MemoryMarshal.GetReference(name));
-            foreach (var key in keys)
+            return keys.Add(line, start, name.Length);
+        }
+
+        /// <summary>
+        /// The keys of the current object, to find one given twice: each key's first 8 bytes, start and length, and a
+        /// 64-bit filter of them, so a key whose filter bit is still clear is new without comparing it with the others.
+        /// </summary>
+        private sealed class KeySet
+        {
+            private readonly List<(ulong Head, int Start, int Length)> _keys = [];
+            private ulong _filter;
+
+            public void Clear()
             {
-                if (line[key].SequenceEqual(name))
-                {
-                    return false;
-                }
+                _keys.Clear();
+                _filter = 0;
             }
 
-            keys.Add(new Range(start, start + name.Length));
-            return true;
+            /// <summary>Adds the key at <paramref name="start"/> of <paramref name="line"/>; false when the object has it already.</summary>
+            public bool Add(ReadOnlySpan<byte> line, int start, int length)
+            {
+                var head = HeadOf(line, start, length);
+                var bit = 1UL << (int)(((head + (ulong)length) * 0x9E3779B97F4A7C15UL) >> 58);
+                if ((_filter & bit) != 0)
+                {
+                    var name = line.Slice(start, length);
+                    foreach (var key in CollectionsMarshal.AsSpan(_keys))
+                    {
+                        // The same length and first 8 bytes: the same key when at most 8 bytes long, else compared in full.
+                        if (key.Head == head && key.Length == length && (length <= 8 || line.Slice(key.Start, length).SequenceEqual(name)))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                _filter |= bit;
+                _keys.Add((head, start, length));
+                return true;
+            }
+
+            // The first (up to) 8 bytes of the key as a little-endian number (bytes after the key are masked off).
+            private static ulong HeadOf(ReadOnlySpan<byte> line, int start, int length)
+            {
+                if (start + 8 <= line.Length)
+                {
+                    var word = BinaryPrimitives.ReadUInt64LittleEndian(line[start..]);
+                    return length >= 8 ? word : word & ((1UL << (8 * length)) - 1);
+                }
+
+                ulong head = 0;
+                var count = Math.Min(length, 8);
+                for (var i = 0; i < count; i++)
+                {
+                    head |= (ulong)line[start + i] << (8 * i);
+                }
+
+                return head;
+            }
+        }
+
+        /// <summary>
+        /// Author ids across lines (a match's players recur from chunk to chunk): one string per id's UTF-8 bytes in a
+        /// small direct-mapped table, and the participant record of an unlisted author (immutable, so shared). A slot
+        /// holds the latest id that hashed to it; the table never grows.
+        /// </summary>
+        private sealed class AuthorCache
+        {
+            private const int Slots = 1024;
+            private const int MaxBytes = 64;
+            private readonly byte[]?[] _bytes = new byte[Slots][];
+            private readonly string?[] _strings = new string[Slots];
+            private readonly Participant?[] _participants = new Participant[Slots];
+
+            /// <summary>The string of <paramref name="utf8"/> (valid, unescaped), and its slot (-1 when not cached).</summary>
+            public string Get(ReadOnlySpan<byte> utf8, out int slot)
+            {
+                if (utf8.Length > MaxBytes)
+                {
+                    slot = -1;
+                    return Encoding.UTF8.GetString(utf8);
+                }
+
+                slot = SlotOf(utf8);
+                if (_bytes[slot] is { } known && utf8.SequenceEqual(known))
+                {
+                    return _strings[slot]!;
+                }
+
+                var text = Encoding.UTF8.GetString(utf8);
+                _bytes[slot] = utf8.ToArray();
+                _strings[slot] = text;
+                _participants[slot] = null;
+                return text;
+            }
+
+            /// <summary>The unlisted participant <paramref name="author"/>, shared while its slot still holds that string.</summary>
+            public Participant Participant(int slot, string author)
+            {
+                if (_participants[slot] is { } known && ReferenceEquals(known.Id, author))
+                {
+                    return known;
+                }
+
+                var participant = new Participant(author);
+                if (ReferenceEquals(_strings[slot], author))
+                {
+                    _participants[slot] = participant;
+                }
+
+                return participant;
+            }
+
+            private static int SlotOf(ReadOnlySpan<byte> utf8)
+            {
+                ulong hash = (ulong)utf8.Length * 0x9E3779B97F4A7C15UL;
+                foreach (var b in utf8)
+                {
+                    hash = (hash ^ b) * 0x100000001B3UL;
+                }
+
+                return (int)((hash ^ (hash >> 29)) & (Slots - 1));
+            }
         }
 
         private static JsonValueKind Kind(JsonTokenType token) => token switch

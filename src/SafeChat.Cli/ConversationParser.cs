@@ -7,8 +7,8 @@ using SafeChat.Conversations;
 
 namespace SafeChat.Cli;
 
-/// <summary>A message of an input conversation.</summary>
-internal sealed record InputMessage(string Author, string Text, DateTimeOffset Time);
+/// <summary>A message of an input conversation (a value: a line's messages are one array, not an object each).</summary>
+internal readonly record struct InputMessage(string Author, string Text, DateTimeOffset Time);
 
 /// <summary>A conversation read from one JSONL line.</summary>
 internal sealed record InputConversation(
@@ -376,7 +376,7 @@ internal static partial class ConversationParser
             var path = new Where("messages", index);
             if (message.ValueKind != JsonValueKind.Object)
             {
-                return Fail<InputMessage>($"{path} must be an object, found {Describe(message.ValueKind)}");
+                return FailMessage($"{path} must be an object, found {Describe(message.ValueKind)}");
             }
 
             var keys = _messageValues;
@@ -405,7 +405,7 @@ internal static partial class ConversationParser
 
                     if (scalar is null)
                     {
-                        return Fail<InputMessage>($"{path}.author must be a string or a number, found {Describe(authorElement.ValueKind)}");
+                        return FailMessage($"{path}.author must be a string or a number, found {Describe(authorElement.ValueKind)}");
                     }
 
                     author = scalar.Length == 0 ? UnknownAuthor : scalar;
@@ -429,7 +429,7 @@ internal static partial class ConversationParser
                 case JsonValueKind.Null or JsonValueKind.Undefined:
                     break;
                 default:
-                    return Fail<InputMessage>($"{path}.text must be a string or null, found {Describe(textElement.ValueKind)}");
+                    return FailMessage($"{path}.text must be a string or null, found {Describe(textElement.ValueKind)}");
             }
 
             string? timeText = null;
@@ -440,7 +440,7 @@ internal static partial class ConversationParser
 
             if (clock.Next(timeElement, timeText, path) is not { } time)
             {
-                return Fail<InputMessage>($"{path}.time: out of range (times must lie in the years 1900 to 2199)");
+                return FailMessage($"{path}.time: out of range (times must lie in the years 1900 to 2199)");
             }
 
             return new InputMessage(author, text, time);
@@ -740,6 +740,12 @@ internal static partial class ConversationParser
             Error = reason;
             return null;
         }
+
+        private InputMessage? FailMessage(string reason)
+        {
+            Error = reason;
+            return null;
+        }
     }
 
     /// <summary>
@@ -768,6 +774,14 @@ internal static partial class ConversationParser
     {
         private DateTimeOffset _previous = Epoch;
         private bool _any;
+
+        /// <summary>Makes the clock ready for the next line's messages (the streaming reader keeps one).</summary>
+        public void Reset()
+        {
+            _previous = Epoch;
+            _any = false;
+            Issue = null;
+        }
 
         /// <summary>The first time that cannot be replayed (see <see cref="InputConversation.TimeIssue"/>), or null.</summary>
         public string? Issue { get; private set; }

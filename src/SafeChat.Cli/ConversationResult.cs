@@ -14,7 +14,7 @@ namespace SafeChat.Cli;
 /// </summary>
 internal sealed class ConversationResult(string id, SafeChatEngine engine, float signalThreshold)
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     // Per-harm maxima aligned with HarmNames.All; a harm outside it (a custom scorer's) goes to _extraHarms. The other
     // collections are created on first use: most conversations have no signal over the threshold and no decision.
@@ -29,6 +29,7 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
     private Dictionary<string, float>? _roomHarms;
     private List<string>? _roomAuthors;
     private string? _roomTarget;
+    private float _roomMax;
     private float _risk;
 
     /// <summary>The conversation's language as <see cref="LanguageGuess"/> reads it (reported only).</summary>
@@ -74,14 +75,17 @@ internal sealed class ConversationResult(string id, SafeChatEngine engine, float
             // The strongest room-level risk seen; its target and every contributing author so far.
             var roomHarms = _roomHarms ??= new Dictionary<string, float>(StringComparer.Ordinal);
             var roomAuthors = _roomAuthors ??= [];
-            if (_roomTarget is null || room.Risk > roomHarms.Values.DefaultIfEmpty(0f).Max())
+            // _roomMax is the largest of roomHarms' values (0 while it is empty): they only grow, and are at least 0.
+            if (_roomTarget is null || room.Risk > _roomMax)
             {
                 _roomTarget = room.TargetId;
             }
 
             foreach (var harm in room.Harms)
             {
-                roomHarms[harm.Key] = Math.Max(roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+                var value = Math.Max(roomHarms.GetValueOrDefault(harm.Key), Clamp(harm.Value));
+                roomHarms[harm.Key] = value;
+                _roomMax = Math.Max(_roomMax, value);
             }
 
             foreach (var author in room.ContributingAuthors)

@@ -37,6 +37,9 @@ internal static class LanguageGuess
 
     private static readonly Dictionary<string, (int Language, double Weight)[]> Index = BuildIndex();
 
+    private static readonly Dictionary<string, (int Language, double Weight)[]>.AlternateLookup<ReadOnlySpan<char>> WordIndex =
+        Index.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The codes this identifier can return, besides <see cref="Undetermined"/>.</summary>
     public static IReadOnlyList<string> Codes { get; } = [.. Profiles.Select(p => p.Code)];
 
@@ -139,9 +142,12 @@ internal static class LanguageGuess
     private static (int Language, double Weight)[][] HitsOf(string text)
     {
         List<(int Language, double Weight)[]>? found = null;
-        foreach (var word in TextNormalizer.Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        // The normalized text's space-separated words in order, looked up as spans (no string per word).
+        var normalized = TextNormalizer.Normalize(text).AsSpan();
+        foreach (var range in normalized.Split(' '))
         {
-            if (Index.TryGetValue(word, out var hits))
+            var word = normalized[range];
+            if (word.Length > 0 && WordIndex.TryGetValue(word, out var hits))
             {
                 (found ??= []).Add(hits);
             }

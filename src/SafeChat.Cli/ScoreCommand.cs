@@ -401,13 +401,20 @@ internal static class ScoreCommand
         var room = new Room(key, conversation.RoomKind);
         // One shared roster; each sender's recipients are a view of it without the sender (no per-author copies, so the
         // cost stays linear in the number of participants and speakers).
-        var roster = new Participant[conversation.Participants.Count];
+        Participant[] roster;
         // A small roster (a game's ten players) is searched in place; a large one gets a map.
-        Dictionary<string, int>? positions = roster.Length > SmallRoster ? new Dictionary<string, int>(roster.Length, StringComparer.Ordinal) : null;
+        Dictionary<string, int>? positions = null;
         var count = 0;
-        if (conversation.Participants is Dictionary<string, Participant> map)
+        if (conversation.Participants is ParticipantMap small)
+        {
+            // The parser's small map is an array in the same order, never changed: the roster as it is.
+            roster = small.Roster;
+        }
+        else if (conversation.Participants is Dictionary<string, Participant> map)
         {
             // The parser's map: the same values in the same order, without a boxed enumerator per conversation.
+            roster = new Participant[map.Count];
+            positions = roster.Length > SmallRoster ? new Dictionary<string, int>(roster.Length, StringComparer.Ordinal) : null;
             foreach (var participant in map.Values)
             {
                 positions?.Add(participant.Id, count);
@@ -416,6 +423,8 @@ internal static class ScoreCommand
         }
         else
         {
+            roster = new Participant[conversation.Participants.Count];
+            positions = roster.Length > SmallRoster ? new Dictionary<string, int>(roster.Length, StringComparer.Ordinal) : null;
             foreach (var participant in conversation.Participants.Values)
             {
                 positions?.Add(participant.Id, count);

@@ -48,6 +48,14 @@ public class StreamingParserTests
         """{"id":"c33","messages":[]}  """,
         """{"id":"c34","messages":[{"author":"a","time":"2025-05-02","text":"x"},{"author":"a","time":"2300-01-01","text":"x"}]}""",
         """{"id":"c35","messages":[{"author":"a","time":"2025-05-02T17:00:05.1234567890123456789012345678901234567890123456789012345678901234567890Z","text":"x"},{"author":"a","time":"   7   ","text":"x"}]}""",
+        """{"id":"c36","messages":[{"author":"u0","time":"0","text":"hi"},{"author":"u1","time":"1","text":"hi"},{"author":"u2","time":"2","text":"hi"},{"author":"u3","time":"3","text":"hi"},{"author":"u4","time":"4","text":"hi"},{"author":"u5","time":"5","text":"hi"},{"author":"u6","time":"6","text":"hi"},{"author":"u7","time":"7","text":"hi"},{"author":"u8","time":"8","text":"hi"},{"author":"u9","time":"9","text":"hi"},{"author":"u10","time":"10","text":"hi"},{"author":"u11","time":"11","text":"hi"},{"author":"u12","time":"12","text":"hi"},{"author":"u13","time":"13","text":"hi"},{"author":"u14","time":"14","text":"hi"},{"author":"u15","time":"15","text":"hi"},{"author":"u16","time":"16","text":"hi"},{"author":"u17","time":"17","text":"hi"},{"author":"u18","time":"18","text":"hi"},{"author":"u19","time":"19","text":"hi"},{"author":"u0","time":"20","text":"hi"},{"author":"u1","time":"21","text":"hi"},{"author":"u2","time":"22","text":"hi"},{"author":"u3","time":"23","text":"hi"},{"author":"u4","time":"24","text":"hi"},{"author":"u5","time":"25","text":"hi"},{"author":"u6","time":"26","text":"hi"},{"author":"u7","time":"27","text":"hi"},{"author":"u8","time":"28","text":"hi"},{"author":"u9","time":"29","text":"hi"},{"author":"u10","time":"30","text":"hi"},{"author":"u11","time":"31","text":"hi"},{"author":"u12","time":"32","text":"hi"},{"author":"u13","time":"33","text":"hi"},{"author":"u14","time":"34","text":"hi"},{"author":"u15","time":"35","text":"hi"},{"author":"u16","time":"36","text":"hi"},{"author":"u17","time":"37","text":"hi"},{"author":"u18","time":"38","text":"hi"},{"author":"u19","time":"39","text":"hi"}]}""",
+        """{"id":"c37","participants":[{"id":"u0","age":10},{"id":"u1","age":11},{"id":"u2","age":12},{"id":"u3","age":13},{"id":"u4","age":14},{"id":"u5","age":15},{"id":"u6","age":16},{"id":"u7","age":17},{"id":"u8","age":18},{"id":"u9","age":19},{"id":"u10","age":20},{"id":"u11","age":21},{"id":"u12","age":22},{"id":"u13","age":23},{"id":"u14","age":24}],"messages":[{"author":"u0","time":"0"},{"author":"u1","time":"1"},{"author":"u2","time":"2"},{"author":"u0","time":"3"},{"author":"v1"},{"author":"v2"}]}""",
+        """{"id":"c38","participants":[{"id":"b","age":12}],"messages":[{"author":"a","time":"-0","text":"x"},{"author":"b","time":"000000000000007"},{"author":"a","time":"1234567890123456"}]}""",
+        """{"id":"c39","messages":[{"author":"a","time":"+5"},{"author":"a","time":"5 "},{"author":"a","time":"-"},{"author":"a","time":"1.5"},{"author":"a","time":"99999999999"}]}""",
+        """{"id":"c40","messages":[{"author":"a","conda_split_x":1,"conda_split_y":2,"conda_split_x":3}]}""",
+        """{"id":"c41","messages":[{"author":"a","abcdefgh":1,"abcdefgi":2,"abcdefg":3,"abcdefgh":4}]}""",
+        """{"id":"c42","messages":[{"author":"a","conda_split_x":1,"conda_split_y":2,"abcdefg":3,"abcdefgi":4}]}""",
+        """{"id":"c43","messages":[{"author":"a","b":1}],"c":1,"b":2,"c2":3,"b":4}""",
     ];
 
     [Fact]
@@ -101,6 +109,20 @@ public class StreamingParserTests
 
         // Both outcomes must be exercised, or the comparison proves little.
         Assert.InRange(valid, 100, 2900);
+    }
+
+    [Fact]
+    public void TryParse_AuthorsAcrossLines_SameIdsAndParticipants()
+    {
+        // Author strings and unlisted participants are shared across lines (a cache keyed by the id's bytes); each
+        // line must still read as the document reader reads it, whatever the cache held before.
+        var lines = Enumerable.Range(0, 3000)
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $$$"""{"id":"x{{{i}}}","participants":[{"id":"p{{{i % 7}}}","age":{{{10 + (i % 9)}}}}],"messages":[{"author":"p{{{i % 7}}}","text":"a"},{"author":"a{{{i % 1500}}}","time":"{{{i}}}"},{"author":"a{{{(i * 7) % 2048}}}"},{"author":"p{{{i % 7}}}"}]}"""))
+            .ToArray();
+        foreach (var line in lines.Concat(lines))
+        {
+            AssertSame(Encoding.UTF8.GetBytes(line), line);
+        }
     }
 
     [Fact]
