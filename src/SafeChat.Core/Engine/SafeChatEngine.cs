@@ -591,18 +591,11 @@ public sealed class SafeChatEngine
         var message = envelope.Message;
         var sender = envelope.Sender;
         var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
-        var firstAlertIndex = step.FirstAlertIndex;
-        if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
-        {
-            firstAlertIndex = earlier;
-        }
+        var firstAlertIndex = FirstAlertSoFar(step, batchAlerts, message.RoomId);
 
         if (step.IsDuplicate)
         {
-            _metrics.DuplicateDropped();
-            var counters = users.GetCounters(sender.Id, now, cancellationToken);
-            return new MessageEvaluation(
-                step.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+            return Duplicate(step, signals, firstAlertIndex, users.GetCounters(sender.Id, now, cancellationToken));
         }
 
         var assessment = step.Assessment;
@@ -613,20 +606,37 @@ public sealed class SafeChatEngine
         if (firstAlertIndex is null && step.CrossedHarm is { } harm)
         {
             var claim = conversations.TrySetAlert(message.RoomId, step.MessageIndex, cancellationToken);
-            raisedAlert = claim.IsFirst;
-            firstAlertIndex = claim.FirstAlertIndex;
-            if (batchAlerts is not null && firstAlertIndex is { } claimed)
-            {
-                batchAlerts[message.RoomId] = claimed;
-            }
-
-            if (raisedAlert)
-            {
-                _metrics.AlertRaised(harm);
-            }
+            (raisedAlert, firstAlertIndex) = Claimed(claim, harm, batchAlerts, message.RoomId);
         }
 
         return new MessageEvaluation(step.MessageIndex, assessment, raisedAlert, firstAlertIndex, NoDecisions, senderCounters, this, envelope, signals, _scorer.Descriptor.ModelVersion);
+    }
+
+    // The first alert the conversation already has: from its window, else one claimed earlier in the same batch.
+    private static int? FirstAlertSoFar(ConversationStep step, Dictionary<string, int>? batchAlerts, string roomId) =>
+        step.FirstAlertIndex ?? (batchAlerts is not null && batchAlerts.TryGetValue(roomId, out var earlier) ? earlier : null);
+
+    // A duplicate is not evaluated again: its first evaluation's index and assessment, the sender's counters as they are.
+    private MessageEvaluation Duplicate(ConversationStep step, MessageSignals signals, int? firstAlertIndex, UserCounters counters)
+    {
+        _metrics.DuplicateDropped();
+        return new MessageEvaluation(step.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+    }
+
+    // What a claim of the conversation's first alert means for this message; the batch remembers the claimed index.
+    private (bool Raised, int? FirstAlertIndex) Claimed(AlertClaim claim, string harm, Dictionary<string, int>? batchAlerts, string roomId)
+    {
+        if (batchAlerts is not null)
+        {
+            batchAlerts[roomId] = claim.FirstAlertIndex;
+        }
+
+        if (claim.IsFirst)
+        {
+            _metrics.AlertRaised(harm);
+        }
+
+        return (claim.IsFirst, claim.FirstAlertIndex);
     }
 
     // The context FinishSlowAsync builds when there is no directory or matcher and the policy is not asked: made on
@@ -655,18 +665,11 @@ public sealed class SafeChatEngine
         var message = envelope.Message;
         var sender = envelope.Sender;
         var now = ReplayedTime(message) ?? _timeProvider.GetUtcNow();
-        var firstAlertIndex = step.FirstAlertIndex;
-        if (firstAlertIndex is null && batchAlerts is not null && batchAlerts.TryGetValue(message.RoomId, out var earlier))
-        {
-            firstAlertIndex = earlier;
-        }
+        var firstAlertIndex = FirstAlertSoFar(step, batchAlerts, message.RoomId);
 
         if (step.IsDuplicate)
         {
-            _metrics.DuplicateDropped();
-            var counters = await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false);
-            return new MessageEvaluation(
-                step.MessageIndex, true, step.Assessment, FiredSignals(signals), false, firstAlertIndex, NoDecisions, counters);
+            return Duplicate(step, signals, firstAlertIndex, await _users.GetCountersAsync(sender.Id, now, cancellationToken).ConfigureAwait(false));
         }
 
         var assessment = step.Assessment;
@@ -681,17 +684,7 @@ public sealed class SafeChatEngine
         if (firstAlertIndex is null && step.CrossedHarm is { } harm)
         {
             var claim = await _conversations.TrySetAlertAsync(message.RoomId, step.MessageIndex, cancellationToken).ConfigureAwait(false);
-            raisedAlert = claim.IsFirst;
-            firstAlertIndex = claim.FirstAlertIndex;
-            if (batchAlerts is not null && firstAlertIndex is { } claimed)
-            {
-                batchAlerts[message.RoomId] = claimed;
-            }
-
-            if (raisedAlert)
-            {
-                _metrics.AlertRaised(harm);
-            }
+            (raisedAlert, firstAlertIndex) = Claimed(claim, harm, batchAlerts, message.RoomId);
         }
 
         var fired = FiredSignals(signals);
