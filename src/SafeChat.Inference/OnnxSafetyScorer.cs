@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using SafeChat.Inference.Caching;
 using SafeChat.Inference.Features;
@@ -11,7 +12,8 @@ namespace SafeChat.Inference;
 
 /// <summary>
 /// SafeChat's default <see cref="ISafetyScorer"/>: the <c>safechat-signals-v1</c> per-message model and the
-/// <c>safechat-risk-v1</c> conversation aggregator, run in ONNX Runtime (one session per model).
+/// <c>safechat-risk-v1</c> conversation aggregator. The shipped graphs are evaluated from their own weights in managed
+/// code (no ONNX Runtime session is made for them); any other graph runs in ONNX Runtime (one session per model).
 /// </summary>
 /// <remarks>
 /// <para>Every message is normalized against evasion, tokenized with the model's WordPiece vocabulary and scored in
@@ -23,8 +25,9 @@ namespace SafeChat.Inference;
 /// </remarks>
 public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
 {
-    private readonly OnnxLinearModel _signalsModel;
-    private readonly OnnxLinearModel _riskModel;
+    // The ONNX Runtime sessions, null for a graph evaluated in managed code (no session is made for it).
+    private readonly OnnxLinearModel? _signalsModel;
+    private readonly OnnxLinearModel? _riskModel;
     private readonly SafetyScorerCore _core;
 
     private OnnxSafetyScorer(VerifiedModel signals, VerifiedModel risk, bool onnxRuntimeOnly = false)
@@ -32,28 +35,61 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         CheckSignalsCard(signals);
         CheckRiskCard(risk);
         var vocabulary = signals.GetFile(MessageFeaturizer.VocabularyFileName);
-        var featurizer = MessageFeaturizer.Create(new MemoryStream(vocabulary.ToArray(), writable: false), TokenFeatureVersion(signals));
-        _signalsModel = OnnxLinearModel.FromVerified(signals);
+        int tokenFeatureVersion = TokenFeatureVersion(signals);
+
+        // The tokenizer is built from the verified vocabulary on another thread while the graphs are read (each takes
+        // about a tenth of a second at start-up); a tokenizer error is still reported before a graph error.
+        var featurizerTask = Task.Run(() => MessageFeaturizer.Create(new MemoryStream(vocabulary.ToArray(), writable: false), tokenFeatureVersion));
+
+        // The shipped graphs are evaluated from their own weights in managed code (per row, so a message's signals never
+        // depend on what else is in its batch, and no runtime call per message), checked against their cards from the
+        // graph itself, and no ONNX Runtime session is made for them; any other graph runs in ONNX Runtime.
+        (SparseLinearKernel Kernel, OnnxGraphSignature Signature)? sparse = null;
+        (DenseLogisticKernel Kernel, OnnxGraphSignature Signature)? dense = null;
+        OnnxGraphSignature? signalsGraph = null, riskGraph = null;
+        ExceptionDispatchInfo? graphError = null;
         try
         {
-            _riskModel = OnnxLinearModel.FromVerified(risk);
+            sparse = onnxRuntimeOnly ? null : ReadSparse(signals);
+            if (sparse is not null)
+            {
+                signalsGraph = sparse.Value.Signature;
+            }
+            else
+            {
+                _signalsModel = OnnxLinearModel.FromVerified(signals);
+                signalsGraph = _signalsModel.Signature;
+            }
+
+            dense = onnxRuntimeOnly ? null : ReadDense(risk);
+            if (dense is not null)
+            {
+                riskGraph = dense.Value.Signature;
+            }
+            else
+            {
+                _riskModel = OnnxLinearModel.FromVerified(risk);
+                riskGraph = _riskModel.Signature;
+            }
         }
-        catch
+        catch (Exception ex)
         {
-            _signalsModel.Dispose();
-            throw;
+            graphError = ExceptionDispatchInfo.Capture(ex);
         }
 
         try
         {
+            var featurizer = featurizerTask.GetAwaiter().GetResult();
+            graphError?.Throw();
+
             // An aggregator trained before the group-chat block takes the first RiskFeatures.LegacyCount features.
-            bool legacyRisk = _riskModel.FeatureCount == RiskFeatures.LegacyCount;
-            if ((_riskModel.FeatureCount != RiskFeatures.Count && !legacyRisk) || _riskModel.OutputCount != HarmNames.All.Count)
+            bool legacyRisk = riskGraph!.FeatureCount == RiskFeatures.LegacyCount;
+            if ((riskGraph.FeatureCount != RiskFeatures.Count && !legacyRisk) || riskGraph.OutputCount != HarmNames.All.Count)
             {
                 throw new ModelCardException(
                     $"{risk.SourceName}/{ModelCard.CardFileName}",
                     "$.inputs",
-                    $"the aggregator takes {_riskModel.FeatureCount} features and gives {_riskModel.OutputCount} outputs; this scorer needs {RiskFeatures.Count} (or {RiskFeatures.LegacyCount}, an aggregator from before the group-chat block) and {HarmNames.All.Count}.");
+                    $"the aggregator takes {riskGraph.FeatureCount} features and gives {riskGraph.OutputCount} outputs; this scorer needs {RiskFeatures.Count} (or {RiskFeatures.LegacyCount}, an aggregator from before the group-chat block) and {HarmNames.All.Count}.");
             }
 
             var thresholds = new Dictionary<string, float>(StringComparer.Ordinal);
@@ -69,7 +105,7 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
 
             // A signals graph with one row per vocabulary token after the hash buckets carries the distilled semantic
             // rows (see SemanticFeatures): the featurizer then also writes each chunk's token ids.
-            if (_signalsModel.FeatureCount == SemanticFeatures.FeatureCount(featurizer.VocabularySize))
+            if (signalsGraph!.FeatureCount == SemanticFeatures.FeatureCount(featurizer.VocabularySize))
             {
                 featurizer = featurizer.WithSemanticFeatures();
             }
@@ -79,23 +115,9 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 $"{signals.Card.Id}@{signals.Card.Sha256[..8]}+{risk.Card.Id}@{risk.Card.Sha256[..8]}",
                 SignalNames.All,
                 thresholds);
-            // The shipped graphs are evaluated from their own weights in managed code (per row, so a message's signals
-            // never depend on what else is in its batch, and no runtime call per message); any other graph runs in ONNX Runtime.
-            var sparse = onnxRuntimeOnly ? null : LinearGraphReader.TryReadSparse(signals.ModelArray);
-            var dense = onnxRuntimeOnly ? null : LinearGraphReader.TryReadDense(risk.ModelArray);
-            if (sparse is not null && (sparse.OutputCount != _signalsModel.OutputCount || (_signalsModel.FeatureCount > 0 && sparse.FeatureCount != _signalsModel.FeatureCount)))
-            {
-                sparse = null;
-            }
-
-            if (dense is not null && (dense.OutputCount != _riskModel.OutputCount || dense.FeatureCount != _riskModel.FeatureCount))
-            {
-                dense = null;
-            }
-
             UsesManagedKernels = sparse is not null && dense is not null;
-            ISignalModel signalRunner = sparse is null ? new SignalsRunner(_signalsModel) : new ManagedSignalsRunner(sparse);
-            IRiskModel riskRunner = dense is null ? new RiskRunner(_riskModel) : new ManagedRiskRunner(legacyRisk ? dense.WithFeatureCount(RiskFeatures.Count) : dense);
+            ISignalModel signalRunner = sparse is { } s ? new ManagedSignalsRunner(s.Kernel) : new SignalsRunner(_signalsModel!);
+            IRiskModel riskRunner = dense is { } d ? new ManagedRiskRunner(legacyRisk ? d.Kernel.WithFeatureCount(RiskFeatures.Count) : d.Kernel) : new RiskRunner(_riskModel!);
             _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
             _riskRowsIndependent = dense is not null;
             _signalRowsIndependent = sparse is not null;
@@ -103,10 +125,39 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
         }
         catch
         {
-            _signalsModel.Dispose();
-            _riskModel.Dispose();
+            _signalsModel?.Dispose();
+            _riskModel?.Dispose();
             throw;
         }
+    }
+
+    // The signals graph's managed kernel and signature when the graph is exactly the sparse linear graph (checked against
+    // its card here, as OnnxLinearModel.FromVerified checks a session), else null.
+    private static (SparseLinearKernel Kernel, OnnxGraphSignature Signature)? ReadSparse(VerifiedModel model)
+    {
+        var kernel = LinearGraphReader.TryReadSparse(model.ModelArray, $"{model.SourceName}/{ModelCard.ModelFileName}", out var signature);
+        if (kernel is null || signature is not { Kind: OnnxLinearModelKind.Sparse }
+            || kernel.OutputCount != signature.OutputCount || (signature.FeatureCount > 0 && kernel.FeatureCount != signature.FeatureCount))
+        {
+            return null;
+        }
+
+        signature.CheckAgainst(model.Card, $"{model.SourceName}/{ModelCard.CardFileName}");
+        return (kernel, signature);
+    }
+
+    // The risk graph's managed kernel and signature when the graph is exactly the dense logistic graph (checked against its card), else null.
+    private static (DenseLogisticKernel Kernel, OnnxGraphSignature Signature)? ReadDense(VerifiedModel model)
+    {
+        var kernel = LinearGraphReader.TryReadDense(model.ModelArray, $"{model.SourceName}/{ModelCard.ModelFileName}", out var signature);
+        if (kernel is null || signature is not { Kind: OnnxLinearModelKind.Dense }
+            || kernel.OutputCount != signature.OutputCount || kernel.FeatureCount != signature.FeatureCount)
+        {
+            return null;
+        }
+
+        signature.CheckAgainst(model.Card, $"{model.SourceName}/{ModelCard.CardFileName}");
+        return (kernel, signature);
     }
 
     /// <summary>The default <see cref="MessageCacheCapacity"/>: 65,536 distinct message texts (a few MiB at most).</summary>
@@ -162,6 +213,9 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     /// <summary>True when both graphs are evaluated from their weights in managed code (the shipped graphs), false when ONNX Runtime runs them.</summary>
     internal bool UsesManagedKernels { get; }
 
+    /// <summary>How many ONNX Runtime sessions this scorer made (0 with the shipped graphs: they run in managed code).</summary>
+    internal int OnnxRuntimeSessions => (_signalsModel is null ? 0 : 1) + (_riskModel is null ? 0 : 1);
+
     /// <summary>Loads the models and runs both in ONNX Runtime (the reference the managed kernels are checked against).</summary>
     internal static OnnxSafetyScorer LoadWithOnnxRuntime(IModelFileSource signals, IModelFileSource risk) =>
         new(ModelCard.LoadVerifiedModel(signals), ModelCard.LoadVerifiedModel(risk), onnxRuntimeOnly: true);
@@ -211,8 +265,8 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _signalsModel.Dispose();
-        _riskModel.Dispose();
+        _signalsModel?.Dispose();
+        _riskModel?.Dispose();
     }
 
     private static void CheckSignalsCard(VerifiedModel model)

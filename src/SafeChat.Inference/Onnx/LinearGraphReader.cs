@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 
 namespace SafeChat.Inference.Onnx;
@@ -16,15 +17,65 @@ internal static class LinearGraphReader
     private const int Float16Type = 10;
 
     /// <summary>The sparse linear graph's kernel, or null when the graph is not exactly that graph.</summary>
-    public static SparseLinearKernel? TryReadSparse(byte[] model)
+    public static SparseLinearKernel? TryReadSparse(byte[] model) => TryReadSparse(model, DefaultGraphName, out _);
+
+    /// <summary>
+    /// The sparse linear graph's kernel, or null when the graph is not exactly that graph; with it, in
+    /// <paramref name="signature"/>, the graph's inputs, outputs and metadata as ONNX Runtime would report them (null
+    /// when they are not exactly what ONNX Runtime would report or not a SafeChat signature: then use ONNX Runtime).
+    /// </summary>
+    /// <param name="model">The ONNX bytes.</param>
+    /// <param name="name">The graph's name in errors.</param>
+    /// <param name="signature">The signature, or null.</param>
+    public static SparseLinearKernel? TryReadSparse(byte[] model, string name, out OnnxGraphSignature? signature)
     {
+        signature = null;
         var graph = ReadGraph(model);
         if (graph is null)
         {
             return null;
         }
 
-        var (nodes, tensors) = graph.Value;
+        var kernel = ReadSparse(graph);
+        if (kernel is not null)
+        {
+            signature = graph.Signature(name);
+        }
+
+        return kernel;
+    }
+
+    /// <summary>The dense logistic graph's kernel, or null when the graph is not exactly that graph.</summary>
+    public static DenseLogisticKernel? TryReadDense(byte[] model) => TryReadDense(model, DefaultGraphName, out _);
+
+    /// <summary>The dense logistic graph's kernel and signature (see <see cref="TryReadSparse(byte[], string, out OnnxGraphSignature?)"/>).</summary>
+    /// <param name="model">The ONNX bytes.</param>
+    /// <param name="name">The graph's name in errors.</param>
+    /// <param name="signature">The signature, or null.</param>
+    public static DenseLogisticKernel? TryReadDense(byte[] model, string name, out OnnxGraphSignature? signature)
+    {
+        signature = null;
+        var graph = ReadGraph(model);
+        if (graph is null)
+        {
+            return null;
+        }
+
+        var kernel = ReadDense(graph);
+        if (kernel is not null)
+        {
+            signature = graph.Signature(name);
+        }
+
+        return kernel;
+    }
+
+    // The graph name in errors when the caller gives none.
+    private const string DefaultGraphName = "model.onnx";
+
+    private static SparseLinearKernel? ReadSparse(Graph graph)
+    {
+        var (nodes, tensors) = (graph.Nodes, graph.Tensors);
         var half = nodes.Count == 7;
         string[] ops = half
             ? ["Gather", "Cast", "Unsqueeze", "Mul", "ReduceSum", "Add", "Sigmoid"]
@@ -80,16 +131,9 @@ internal static class LinearGraphReader
         return weights is null || bias is null ? null : new SparseLinearKernel(weights, bias, checked((int)w.Dims[0]));
     }
 
-    /// <summary>The dense logistic graph's kernel, or null when the graph is not exactly that graph.</summary>
-    public static DenseLogisticKernel? TryReadDense(byte[] model)
+    private static DenseLogisticKernel? ReadDense(Graph graph)
     {
-        var graph = ReadGraph(model);
-        if (graph is null)
-        {
-            return null;
-        }
-
-        var (nodes, tensors) = graph.Value;
+        var (nodes, tensors) = (graph.Nodes, graph.Tensors);
         var at = 0;
         var input = OnnxModelConventions.FeaturesInput;
         float[]? mean = null, std = null;
@@ -176,19 +220,31 @@ internal static class LinearGraphReader
     private static bool IsInt64(Dictionary<string, Tensor> tensors, string name, long value) =>
         tensors.TryGetValue(name, out var t) && t.DataType == Int64Type && t.Int64s.Count == 1 && t.Int64s[0] == value;
 
-    // ModelProto.graph = 7; GraphProto.node = 1, initializer = 5.
-    private static (List<Node> Nodes, Dictionary<string, Tensor> Tensors)? ReadGraph(byte[] model)
+    // ModelProto.graph = 7, metadata_props = 14; GraphProto.node = 1, initializer = 5, input = 11, output = 12.
+    private static Graph? ReadGraph(byte[] model)
     {
         try
         {
             ByteString? graphBytes = null;
+            var graph = new Graph();
             var input = new CodedInputStream(model);
             uint tag;
             while ((tag = input.ReadTag()) != 0)
             {
                 if (tag == ((7 << 3) | 2))
                 {
+                    if (graphBytes is not null)
+                    {
+                        // Protobuf would merge a second graph into the first: not something this reader follows.
+                        return null;
+                    }
+
                     graphBytes = input.ReadBytes();
+                }
+                else if (tag == ((14 << 3) | 2))
+                {
+                    var (key, value) = ReadEntry(input.ReadBytes());
+                    graph.Metadata[key] = value;
                 }
                 else
                 {
@@ -201,35 +257,213 @@ internal static class LinearGraphReader
                 return null;
             }
 
-            var nodes = new List<Node>();
-            var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            var graph = graphBytes.CreateCodedInput();
-            while ((tag = graph.ReadTag()) != 0)
+            var nodes = graph.Nodes;
+            var tensors = graph.Tensors;
+            var reader = graphBytes.CreateCodedInput();
+            while ((tag = reader.ReadTag()) != 0)
             {
                 switch (tag)
                 {
                     case (1 << 3) | 2:
-                        nodes.Add(Node.Read(graph.ReadBytes()));
+                        nodes.Add(Node.Read(reader.ReadBytes()));
                         break;
                     case (5 << 3) | 2:
-                        var tensor = Tensor.Read(graph.ReadBytes());
+                        var tensor = Tensor.Read(reader.ReadBytes());
                         if (!tensors.TryAdd(tensor.Name, tensor))
                         {
                             return null;
                         }
 
                         break;
+                    case (11 << 3) | 2:
+                        graph.Inputs.Add(ReadValueInfo(reader.ReadBytes()));
+                        break;
+                    case (12 << 3) | 2:
+                        graph.Outputs.Add(ReadValueInfo(reader.ReadBytes()));
+                        break;
                     default:
-                        graph.SkipLastField();
+                        reader.SkipLastField();
                         break;
                 }
             }
 
-            return (nodes, tensors);
+            return graph;
         }
         catch (InvalidProtocolBufferException)
         {
             return null;
+        }
+    }
+
+    // StringStringEntryProto: key = 1, value = 2.
+    private static (string Key, string Value) ReadEntry(ByteString bytes)
+    {
+        var input = bytes.CreateCodedInput();
+        string key = "", value = "";
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (tag)
+            {
+                case (1 << 3) | 2: key = input.ReadString(); break;
+                case (2 << 3) | 2: value = input.ReadString(); break;
+                default: input.SkipLastField(); break;
+            }
+        }
+
+        return (key, value);
+    }
+
+    // ValueInfoProto: name = 1, type = 2. TypeProto: tensor_type = 1 (any other kind of value: not a plain tensor).
+    // TypeProto.Tensor: elem_type = 1, shape = 2. TensorShapeProto: dim = 1. Dimension: dim_value = 1, dim_param = 2.
+    // Null when the value is not a tensor of a named element type (the graph is then left to ONNX Runtime).
+    private static OnnxTensorInfo? ReadValueInfo(ByteString bytes)
+    {
+        var input = bytes.CreateCodedInput();
+        string name = "";
+        ByteString? type = null;
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (tag)
+            {
+                case (1 << 3) | 2: name = input.ReadString(); break;
+                case (2 << 3) | 2: type = input.ReadBytes(); break;
+                default: input.SkipLastField(); break;
+            }
+        }
+
+        if (type is null)
+        {
+            return null;
+        }
+
+        ByteString? tensorType = null;
+        input = type.CreateCodedInput();
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (tag == ((1 << 3) | 2) && tensorType is null)
+            {
+                tensorType = input.ReadBytes();
+            }
+            else if (tag >> 3 == 6)
+            {
+                input.SkipLastField(); // TypeProto.denotation
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        if (tensorType is null)
+        {
+            return null;
+        }
+
+        int elementType = 0;
+        var dims = new List<int>();
+        var symbols = new List<string>();
+        input = tensorType.CreateCodedInput();
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (tag)
+            {
+                case (1 << 3) | 0: elementType = input.ReadInt32(); break;
+                case (2 << 3) | 2:
+                    var shape = input.ReadBytes().CreateCodedInput();
+                    uint shapeTag;
+                    while ((shapeTag = shape.ReadTag()) != 0)
+                    {
+                        if (shapeTag != ((1 << 3) | 2))
+                        {
+                            shape.SkipLastField();
+                            continue;
+                        }
+
+                        var dim = shape.ReadBytes().CreateCodedInput();
+                        long value = -1;
+                        string symbol = "";
+                        uint dimTag;
+                        while ((dimTag = dim.ReadTag()) != 0)
+                        {
+                            switch (dimTag)
+                            {
+                                case (1 << 3) | 0: value = dim.ReadInt64(); symbol = ""; break;
+                                case (2 << 3) | 2: symbol = dim.ReadString(); value = -1; break;
+                                default: dim.SkipLastField(); break;
+                            }
+                        }
+
+                        if (value > int.MaxValue || value < -1)
+                        {
+                            return null;
+                        }
+
+                        dims.Add((int)value);
+                        symbols.Add(symbol);
+                    }
+
+                    break;
+                default: input.SkipLastField(); break;
+            }
+        }
+
+        return OnnxTensorInfo.NameOf(elementType) is { } typeName
+            ? new OnnxTensorInfo(name, elementType, typeName, [.. dims], [.. symbols])
+            : null;
+    }
+
+    /// <summary>A graph as this reader sees it: nodes, initializers, inputs and outputs (null when not plain tensors), and the model's metadata.</summary>
+    private sealed class Graph
+    {
+        public List<Node> Nodes { get; } = [];
+
+        public Dictionary<string, Tensor> Tensors { get; } = new(StringComparer.Ordinal);
+
+        public List<OnnxTensorInfo?> Inputs { get; } = [];
+
+        public List<OnnxTensorInfo?> Outputs { get; } = [];
+
+        public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The signature ONNX Runtime would report (inputs that are initializers left out), or null when it cannot be read.</summary>
+        public OnnxGraphSignature? Signature(string name)
+        {
+            var inputs = new List<OnnxTensorInfo>();
+            foreach (var input in Inputs)
+            {
+                if (input is null)
+                {
+                    return null;
+                }
+
+                if (!Tensors.ContainsKey(input.Name))
+                {
+                    inputs.Add(input);
+                }
+            }
+
+            var outputs = new List<OnnxTensorInfo>();
+            foreach (var output in Outputs)
+            {
+                if (output is null)
+                {
+                    return null;
+                }
+
+                outputs.Add(output);
+            }
+
+            try
+            {
+                return new OnnxGraphSignature(name, inputs, outputs, Metadata);
+            }
+            catch (InvalidDataException)
+            {
+                // Not a SafeChat signature: ONNX Runtime loads the graph and reports it.
+                return null;
+            }
         }
     }
 
@@ -315,7 +549,7 @@ internal static class LinearGraphReader
 
         public List<long> Int64s { get; } = [];
 
-        private byte[]? Raw { get; set; }
+        private ByteString? Raw { get; set; }
 
         private bool External { get; set; }
 
@@ -350,9 +584,17 @@ internal static class LinearGraphReader
                         return null;
                     }
 
-                    for (var i = 0; i < result.Length; i++)
+                    var bytes = raw.Span;
+                    if (BitConverter.IsLittleEndian)
                     {
-                        result[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(i * 4)));
+                        MemoryMarshal.Cast<byte, float>(bytes).CopyTo(result);
+                    }
+                    else
+                    {
+                        for (var i = 0; i < result.Length; i++)
+                        {
+                            result[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * 4)));
+                        }
                     }
                 }
                 else if (FloatData.Count == count)
@@ -363,12 +605,30 @@ internal static class LinearGraphReader
                 {
                     return null;
                 }
+
+                foreach (var v in result)
+                {
+                    if (!float.IsFinite(v))
+                    {
+                        return null;
+                    }
+                }
             }
             else if (DataType == Float16Type && Raw is { } raw && raw.Length == count * 2)
             {
+                // Every half is a float exactly: through a table of all 65,536 (a weight matrix has millions of values).
+                // NaN and infinity (exponent all ones) are refused as not finite.
+                var bytes = raw.Span;
+                var table = HalfTable.Value;
                 for (var i = 0; i < result.Length; i++)
                 {
-                    result[i] = HalfToSingle(BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(i * 2)));
+                    ushort bits = BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2, 2));
+                    if ((bits & 0x7C00) == 0x7C00)
+                    {
+                        return null;
+                    }
+
+                    result[i] = table[bits];
                 }
             }
             else
@@ -376,16 +636,20 @@ internal static class LinearGraphReader
                 return null;
             }
 
-            foreach (var v in result)
-            {
-                if (!float.IsFinite(v))
-                {
-                    return null;
-                }
-            }
-
             return result;
         }
+
+        // Every float16 bit pattern as its float (NaN for the non-finite ones, which are refused before the lookup).
+        private static readonly Lazy<float[]> HalfTable = new(() =>
+        {
+            var table = new float[65536];
+            for (var bits = 0; bits < table.Length; bits++)
+            {
+                table[bits] = HalfToSingle((ushort)bits);
+            }
+
+            return table;
+        });
 
         // TensorProto: dims = 1, data_type = 2, float_data = 4, int64_data = 7, name = 8, raw_data = 9, data_location = 14.
         public static Tensor Read(ByteString bytes)
@@ -412,7 +676,7 @@ internal static class LinearGraphReader
                     case (7 << 3) | 0: tensor.Int64s.Add(input.ReadInt64()); break;
                     case (7 << 3) | 2: ReadPacked(input.ReadBytes(), tensor.Int64s); break;
                     case (8 << 3) | 2: tensor.Name = input.ReadString(); break;
-                    case (9 << 3) | 2: tensor.Raw = input.ReadBytes().ToByteArray(); break;
+                    case (9 << 3) | 2: tensor.Raw = input.ReadBytes(); break;
                     case (14 << 3) | 0:
                         // External data: not something this reader follows.
                         tensor.External |= input.ReadInt32() != 0;

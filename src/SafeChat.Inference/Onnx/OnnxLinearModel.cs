@@ -35,8 +35,7 @@ internal sealed class OnnxLinearModel : IDisposable
         _runOptions = new RunOptions();
         try
         {
-            Metadata = new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
-            (Kind, FeatureCount, OutputCount) = ReadSignature(session, Metadata, name);
+            Signature = ReadSignature(session, name);
         }
         catch
         {
@@ -45,20 +44,23 @@ internal sealed class OnnxLinearModel : IDisposable
         }
     }
 
+    /// <summary>The graph's inputs, outputs and metadata as the session reports them.</summary>
+    public OnnxGraphSignature Signature { get; }
+
     /// <summary>Sparse (ids/values) or dense (features).</summary>
-    public OnnxLinearModelKind Kind { get; }
+    public OnnxLinearModelKind Kind => Signature.Kind;
 
     /// <summary>
     /// Dense: F, the width of <c>features</c>. Sparse: D, the number of rows of W (ids must be below it) when the
     /// model says so in its metadata, else <c>-1</c> (then ONNX Runtime itself rejects ids past the end).
     /// </summary>
-    public int FeatureCount { get; }
+    public int FeatureCount => Signature.FeatureCount;
 
     /// <summary>K: the number of probabilities per row (labels for the sparse model, heads for the dense one).</summary>
-    public int OutputCount { get; }
+    public int OutputCount => Signature.OutputCount;
 
     /// <summary>The model's <c>metadata_props</c>.</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; }
+    public IReadOnlyDictionary<string, string> Metadata => Signature.Metadata;
 
     /// <summary>Creates a model from an ONNX file.</summary>
     public static OnnxLinearModel FromFile(string path, OnnxLinearModelOptions? options = null)
@@ -94,34 +96,7 @@ internal sealed class OnnxLinearModel : IDisposable
 
     /// <summary>Checks that the card describes this graph: input and output names, element types, shapes and label count.</summary>
     /// <exception cref="ModelCardException">A difference, naming the card's JSON path.</exception>
-    public void CheckAgainst(ModelCard card, string cardFileName = ModelCard.CardFileName)
-    {
-        ArgumentNullException.ThrowIfNull(card);
-        var inputNames = _session.InputNames;
-        if (card.Inputs.Count != inputNames.Count)
-        {
-            throw new ModelCardException(cardFileName, "$.inputs", $"lists {card.Inputs.Count} inputs but {_name} has {inputNames.Count} ({string.Join(", ", inputNames)}).");
-        }
-
-        for (var i = 0; i < card.Inputs.Count; i++)
-        {
-            CheckTensor(card.Inputs[i], $"$.inputs[{i}]", _session.InputMetadata, cardFileName);
-            if (!string.Equals(card.Inputs[i].Name, inputNames[i], StringComparison.Ordinal))
-            {
-                throw new ModelCardException(cardFileName, $"$.inputs[{i}].name", $"'{card.Inputs[i].Name}' but input {i} of {_name} is '{inputNames[i]}'.");
-            }
-        }
-
-        for (var i = 0; i < card.Outputs.Count; i++)
-        {
-            CheckTensor(card.Outputs[i], $"$.outputs[{i}]", _session.OutputMetadata, cardFileName);
-        }
-
-        if (card.Labels.Count != 0 && card.Labels.Count != OutputCount)
-        {
-            throw new ModelCardException(cardFileName, "$.labels", $"lists {card.Labels.Count} labels but {_name} has {OutputCount} outputs per row.");
-        }
-    }
+    public void CheckAgainst(ModelCard card, string cardFileName = ModelCard.CardFileName) => Signature.CheckAgainst(card, cardFileName);
 
     /// <summary>Scores one sparse row.</summary>
     /// <param name="ids">Feature ids, each in [0, <see cref="FeatureCount"/>).</param>
@@ -305,68 +280,22 @@ internal sealed class OnnxLinearModel : IDisposable
         }
     }
 
-    private static (OnnxLinearModelKind Kind, int FeatureCount, int OutputCount) ReadSignature(
-        InferenceSession session, IReadOnlyDictionary<string, string> metadata, string name)
+    private static OnnxGraphSignature ReadSignature(InferenceSession session, string name)
     {
-        if (!session.OutputMetadata.TryGetValue(OnnxModelConventions.ProbabilitiesOutput, out var output)
-            || output.ElementDataType != TensorElementType.Float || output.Dimensions.Length != 2 || output.Dimensions[1] <= 0)
-        {
-            throw new InvalidDataException($"{name}: expected an output '{OnnxModelConventions.ProbabilitiesOutput}' of type float with shape [batch, K] and a fixed K; found {Describe(session.OutputMetadata)}.");
-        }
-
-        var outputCount = output.Dimensions[1];
-        var inputs = session.InputMetadata;
-        if (inputs.Count == 2
-            && inputs.TryGetValue(OnnxModelConventions.IdsInput, out var ids) && ids.ElementDataType == TensorElementType.Int64 && ids.Dimensions.Length == 2
-            && inputs.TryGetValue(OnnxModelConventions.ValuesInput, out var values) && values.ElementDataType == TensorElementType.Float && values.Dimensions.Length == 2)
-        {
-            var featureCount = -1;
-            if (metadata.TryGetValue(OnnxModelConventions.FeatureCountKey, out var text))
-            {
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out featureCount) || featureCount <= 0)
-                {
-                    throw new InvalidDataException($"{name}: metadata '{OnnxModelConventions.FeatureCountKey}' is '{text}', not a positive integer.");
-                }
-            }
-
-            return (OnnxLinearModelKind.Sparse, featureCount, outputCount);
-        }
-
-        if (inputs.Count == 1
-            && inputs.TryGetValue(OnnxModelConventions.FeaturesInput, out var features) && features.ElementDataType == TensorElementType.Float
-            && features.Dimensions.Length == 2 && features.Dimensions[1] > 0)
-        {
-            return (OnnxLinearModelKind.Dense, features.Dimensions[1], outputCount);
-        }
-
-        throw new InvalidDataException(
-            $"{name}: expected inputs ids:int64[batch,length] and values:float[batch,length] (sparse model) or features:float[batch,F] (dense model); found {Describe(inputs)}.");
+        var metadata = new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
+        return new OnnxGraphSignature(name, Describe(session.InputNames, session.InputMetadata), Describe(session.OutputNames, session.OutputMetadata), metadata);
     }
 
-    private void CheckTensor(ModelCardTensor expected, string path, IReadOnlyDictionary<string, NodeMetadata> actual, string cardFileName)
+    private static OnnxTensorInfo[] Describe(IReadOnlyList<string> names, IReadOnlyDictionary<string, NodeMetadata> nodes)
     {
-        if (!actual.TryGetValue(expected.Name, out var node))
+        var result = new OnnxTensorInfo[names.Count];
+        for (var i = 0; i < names.Count; i++)
         {
-            throw new ModelCardException(cardFileName, $"{path}.name", $"'{expected.Name}' is not in {_name}, which has {Describe(actual)}.");
+            var node = nodes[names[i]];
+            result[i] = new OnnxTensorInfo(names[i], (int)node.ElementDataType, TypeName(node.ElementDataType), node.Dimensions, node.SymbolicDimensions);
         }
 
-        var type = TypeName(node.ElementDataType);
-        if (!string.Equals(expected.Type, type, StringComparison.Ordinal))
-        {
-            throw new ModelCardException(cardFileName, $"{path}.type", $"'{expected.Type}' but '{expected.Name}' in {_name} is '{type}'.");
-        }
-
-        var shapeMatches = expected.Shape.Count == node.Dimensions.Length;
-        for (var d = 0; shapeMatches && d < node.Dimensions.Length; d++)
-        {
-            var fixedSize = int.TryParse(expected.Shape[d], NumberStyles.None, CultureInfo.InvariantCulture, out var size);
-            shapeMatches = fixedSize ? node.Dimensions[d] == size : node.Dimensions[d] < 0;
-        }
-
-        if (!shapeMatches)
-        {
-            throw new ModelCardException(cardFileName, $"{path}.shape", $"[{string.Join(", ", expected.Shape)}] but '{expected.Name}' in {_name} is {ShapeText(node)}.");
-        }
+        return result;
     }
 
     private void RequireKind(OnnxLinearModelKind kind)
@@ -395,13 +324,6 @@ internal sealed class OnnxLinearModel : IDisposable
             throw new ArgumentException($"probabilities has room for {probabilities.Length} values but {needed} are needed.", nameof(probabilities));
         }
     }
-
-    private static string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes)
-        => nodes.Count == 0 ? "nothing" : string.Join(", ", nodes.Select(n => $"{n.Key}:{TypeName(n.Value.ElementDataType)}{ShapeText(n.Value)}"));
-
-    private static string ShapeText(NodeMetadata node)
-        => "[" + string.Join(",", node.Dimensions.Select((d, i) => d >= 0 ? d.ToString(CultureInfo.InvariantCulture)
-            : node.SymbolicDimensions.Length > i && node.SymbolicDimensions[i].Length > 0 ? node.SymbolicDimensions[i] : "?")) + "]";
 
     internal static string TypeName(TensorElementType type) => type switch
     {
