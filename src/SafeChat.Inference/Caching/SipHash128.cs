@@ -17,7 +17,51 @@ internal static class SipHash128
     public static TextKey Hash(ReadOnlySpan<byte> data, ulong k0, ulong k1) => Hash(data, k0, k1, compressionRounds: 2, finalizationRounds: 4);
 
     /// <summary>The 128-bit SipHash-1-3 of <paramref name="data"/> under the key (<paramref name="k0"/>, <paramref name="k1"/>).</summary>
-    public static TextKey Hash13(ReadOnlySpan<byte> data, ulong k0, ulong k1) => Hash(data, k0, k1, compressionRounds: 1, finalizationRounds: 3);
+    /// <remarks>
+    /// The same function as the general form with one compression and three finalization rounds, written out (every
+    /// message text and memo key is hashed with it: no round loops).
+    /// </remarks>
+    public static TextKey Hash13(ReadOnlySpan<byte> data, ulong k0, ulong k1)
+    {
+        ulong v0 = 0x736f6d6570736575UL ^ k0;
+        ulong v1 = 0x646f72616e646f6dUL ^ k1 ^ 0xeeUL;
+        ulong v2 = 0x6c7967656e657261UL ^ k0;
+        ulong v3 = 0x7465646279746573UL ^ k1;
+        int blocks = data.Length & ~7;
+        for (int i = 0; i < blocks; i += 8)
+        {
+            ulong m = BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(i, 8));
+            v3 ^= m;
+            Round(ref v0, ref v1, ref v2, ref v3);
+            v0 ^= m;
+        }
+
+        ulong last = (ulong)data.Length << 56;
+        var tail = data.Slice(blocks);
+        for (int i = 0; i < tail.Length; i++)
+        {
+            last |= (ulong)tail[i] << (8 * i);
+        }
+
+        v3 ^= last;
+        Round(ref v0, ref v1, ref v2, ref v3);
+        v0 ^= last;
+        v2 ^= 0xee;
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        ulong low = v0 ^ v1 ^ v2 ^ v3;
+        v1 ^= 0xdd;
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        ulong high = v0 ^ v1 ^ v2 ^ v3;
+        return new TextKey(low, high);
+    }
+
+    /// <summary>The general form (for tests): SipHash-c-d with the given round counts.</summary>
+    internal static TextKey HashWithRounds(ReadOnlySpan<byte> data, ulong k0, ulong k1, int compressionRounds, int finalizationRounds) =>
+        Hash(data, k0, k1, compressionRounds, finalizationRounds);
 
     private static TextKey Hash(ReadOnlySpan<byte> data, ulong k0, ulong k1, int compressionRounds, int finalizationRounds)
     {
@@ -88,5 +132,6 @@ internal static class SipHash128
         v2 = RotateLeft(v2, 32);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong RotateLeft(ulong value, int offset) => (value << offset) | (value >> (64 - offset));
 }

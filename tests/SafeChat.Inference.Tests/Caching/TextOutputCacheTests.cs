@@ -24,6 +24,20 @@ public sealed class TextOutputCacheTests
     }
 
     [Fact]
+    public void Hash13_EveryLengthUpTo40_EqualsGeneralFormWithOneAndThreeRounds()
+    {
+        var data = Enumerable.Range(0, 40).Select(i => (byte)(i * 37 + 11)).ToArray();
+        for (int length = 0; length <= data.Length; length++)
+        {
+            var span = data.AsSpan(0, length);
+
+            var key = SipHash128.Hash13(span, 0x0706050403020100UL, 0x0f0e0d0c0b0a0908UL);
+
+            Assert.Equal(SipHash128.HashWithRounds(span, 0x0706050403020100UL, 0x0f0e0d0c0b0a0908UL, 1, 3), key);
+        }
+    }
+
+    [Fact]
     public void Hash13_SameInputTwice_SameKeyAndDiffersFromSipHash24AndOnOneBit()
     {
         var data = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 };
