@@ -5,13 +5,26 @@ internal static class GoldFile
 {
     public static async Task<FileStream?> OpenAsync(string path, TextWriter error)
     {
+        var stream = TryOpen(path, out var message);
+        if (stream is null)
+        {
+            await error.WriteLineAsync(message).ConfigureAwait(false);
+        }
+
+        return stream;
+    }
+
+    /// <summary>Opens the file, or gives null and the error line <see cref="OpenAsync"/> would write.</summary>
+    public static FileStream? TryOpen(string path, out string? error)
+    {
         try
         {
+            error = null;
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await error.WriteLineAsync($"error: cannot read '{path}': {ex.Message}").ConfigureAwait(false);
+            error = $"error: cannot read '{path}': {ex.Message}";
             return null;
         }
     }

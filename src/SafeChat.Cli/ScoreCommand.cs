@@ -36,10 +36,27 @@ internal static class ScoreCommand
     private const int BlockMessages = 32768;
     private const int BlockConversations = 8192;
 
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         ScoreSettings settings,
         ISafetyScorer scorer,
         IMessagePolicy? policy,
+        Stream input,
+        Stream outputStream,
+        TextWriter error,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken,
+        SafeChatEngineOptions? engineOptions = null) =>
+        RunAsync(settings, Task.FromResult<ScoreModel?>(new ScoreModel(scorer, policy)), input, outputStream, error, timeProvider, cancellationToken, engineOptions);
+
+    /// <summary>
+    /// Like <see cref="RunAsync(ScoreSettings, ISafetyScorer, IMessagePolicy?, Stream, Stream, TextWriter, TimeProvider, CancellationToken, SafeChatEngineOptions?)"/>
+    /// with the model still loading: the input is read and its first blocks parsed meanwhile (start-up on one core, parsing
+    /// on another). When <paramref name="model"/> gives null (its loader has reported why), nothing is written and the
+    /// run fails.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        ScoreSettings settings,
+        Task<ScoreModel?> model,
         Stream input,
         Stream outputStream,
         TextWriter error,
@@ -57,8 +74,6 @@ internal static class ScoreCommand
             engineOptions.ConversationDormancy = TimeSpan.FromDays(days);
         }
 
-        var engine = new SafeChatEngine(scorer, engineOptions, policy, timeProvider: timeProvider);
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipeline = Channel.CreateBounded<List<Item>>(new BoundedChannelOptions(2)
         {
@@ -67,6 +82,26 @@ internal static class ScoreCommand
         });
         var replay = engineOptions.Clock == EngineClock.MessageTime;
         var producer = Task.Run(() => ProduceAsync(input, settings, replay, pipeline.Writer, stop.Token), CancellationToken.None);
+
+        ScoreModel? loaded;
+        try
+        {
+            loaded = await model.ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAsync(stop, producer).ConfigureAwait(false);
+            throw;
+        }
+
+        if (loaded is null)
+        {
+            await StopAsync(stop, producer).ConfigureAwait(false);
+            return CliApplication.ExitFailure;
+        }
+
+        var scorer = loaded.Scorer;
+        var engine = new SafeChatEngine(scorer, engineOptions, loaded.Policy, timeProvider: timeProvider);
 
         // Scored blocks go to the writer stage, which reports errors and writes results in input order while the engine
         // runs the next block (the output is no longer written on the engine's thread).
@@ -134,6 +169,19 @@ internal static class ScoreCommand
             CultureInfo.InvariantCulture,
             $"scored {conversations} conversations, {messages} messages in {seconds:0.00} s ({rate:0.0} messages/s)")).ConfigureAwait(false);
         return exitCode;
+    }
+
+    // Stops the parser (the model did not load) and waits for it, so no read is left running.
+    private static async Task StopAsync(CancellationTokenSource stop, Task producer)
+    {
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await producer.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>

@@ -50,10 +50,41 @@ internal static class ScoreVerb
 
     private static async Task<int> RunAsync(CliContext context, string input, string? model, string? policyPath, bool skipInvalid, Engine.EngineClock clock, double dormancyDays, CancellationToken cancellationToken)
     {
+        // The model and the policy load on the thread pool (start-up is mostly loading the models) while the input is
+        // opened and its first blocks are parsed; their errors are still reported first, in the same order.
+        var loading = Task.Run(() => LoadAsync(context, model, policyPath), CancellationToken.None);
+        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid, clock, dormancyDays);
+        if (input == "-")
+        {
+            return await ScoreCommand.RunAsync(settings, loading, context.Stdin, context.Stdout, context.Error, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        var file = GoldFile.TryOpen(input, out var openError);
+        if (file is null)
+        {
+            if (await loading.ConfigureAwait(false) is not null)
+            {
+                await context.Error.WriteLineAsync(openError).ConfigureAwait(false);
+            }
+
+            return CliApplication.ExitFailure;
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            using var progress = context.Progress("scoring", context.ShowProgress ? GoldFile.CountLines(input) : 0);
+            Stream output = progress.IsVisible ? new LineCountingStream(context.Stdout, progress) : context.Stdout;
+            return await ScoreCommand.RunAsync(settings, loading, file, output, progress.Wrap(context.Error), context.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The scorer, then the policy; null when either fails (the error has been written).
+    private static async Task<ScoreModel?> LoadAsync(CliContext context, string? model, string? policyPath)
+    {
         var scorer = await context.LoadScorerAsync(model).ConfigureAwait(false);
         if (scorer is null)
         {
-            return CliApplication.ExitFailure;
+            return null;
         }
 
         Policies.IMessagePolicy? policy;
@@ -64,26 +95,9 @@ internal static class ScoreVerb
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await context.Error.WriteLineAsync($"error: could not load the policy: {ex.Message}").ConfigureAwait(false);
-            return CliApplication.ExitFailure;
+            return null;
         }
 
-        var settings = new ScoreSettings(input == "-" ? "<stdin>" : input, skipInvalid, clock, dormancyDays);
-        if (input == "-")
-        {
-            return await ScoreCommand.RunAsync(settings, scorer, policy, context.Stdin, context.Stdout, context.Error, context.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-
-        var file = await GoldFile.OpenAsync(input, context.Error).ConfigureAwait(false);
-        if (file is null)
-        {
-            return CliApplication.ExitFailure;
-        }
-
-        await using (file.ConfigureAwait(false))
-        {
-            using var progress = context.Progress("scoring", context.ShowProgress ? GoldFile.CountLines(input) : 0);
-            Stream output = progress.IsVisible ? new LineCountingStream(context.Stdout, progress) : context.Stdout;
-            return await ScoreCommand.RunAsync(settings, scorer, policy, file, output, progress.Wrap(context.Error), context.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
+        return new ScoreModel(scorer, policy);
     }
 }

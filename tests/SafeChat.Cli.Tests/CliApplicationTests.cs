@@ -76,6 +76,48 @@ public class CliApplicationTests
     }
 
     [Fact]
+    public async Task Run_ModelFailsWhileTheInputIsParsed_WritesOnlyTheModelErrorAndNoResult()
+    {
+        // The input is read while the model loads; a failed load still reports the model alone (not the invalid line).
+        var app = new CliApplication(_ => throw new InvalidDataException("model.onnx: bad graph"), _ => null, TimeProvider.System);
+        using var error = new StringWriter();
+        using var output = new MemoryStream();
+        var input = new MemoryStream("{\"id\":1,\"messages\":[{\"author\":\"a\",\"text\":\"hi\"}]}\nnot json\n"u8.ToArray());
+
+        var exit = await app.RunAsync(["score", "-"], input, output, error, CancellationToken.None);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: could not load the model: model.onnx: bad graph" + Environment.NewLine, error.ToString());
+        Assert.Equal(0, output.Length);
+    }
+
+    [Fact]
+    public async Task Run_ModelFailsAndInputFileMissing_ReportsTheModelErrorOnly()
+    {
+        var app = new CliApplication(_ => throw new InvalidDataException("model.onnx: bad graph"), _ => null, TimeProvider.System);
+        using var error = new StringWriter();
+        var missing = Path.Combine(Path.GetTempPath(), "safechat-does-not-exist", "none.jsonl");
+
+        var exit = await app.RunAsync(["score", missing], new MemoryStream(), new MemoryStream(), error, CancellationToken.None);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: could not load the model: model.onnx: bad graph" + Environment.NewLine, error.ToString());
+    }
+
+    [Fact]
+    public async Task Run_PolicyFailsAndInputFileMissing_ReportsThePolicyErrorOnly()
+    {
+        var app = new CliApplication(_ => new Testing.MarkerScorer(), _ => throw new FileNotFoundException("policy.yaml: missing"), TimeProvider.System);
+        using var error = new StringWriter();
+        var missing = Path.Combine(Path.GetTempPath(), "safechat-does-not-exist", "none.jsonl");
+
+        var exit = await app.RunAsync(["score", missing, "--policy", "policy.yaml"], new MemoryStream(), new MemoryStream(), error, CancellationToken.None);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: could not load the policy: policy.yaml: missing" + Environment.NewLine, error.ToString());
+    }
+
+    [Fact]
     public async Task Run_PolicyCannotLoad_FailsWithAClearError()
     {
         var app = new CliApplication(_ => new Testing.MarkerScorer(), _ => throw new FileNotFoundException("policy.yaml:3: unknown action 'nuke'"), TimeProvider.System);
