@@ -165,7 +165,7 @@ internal static class LinearGraphReader
             at++;
         }
 
-        if (nodes.Count != at + 2 || nodes[at].OpType != "Gemm" || nodes[at + 1].OpType != "Sigmoid")
+        if (nodes.Count != at + 2 || nodes[at].OpType != "Gemm" || nodes[at + 1].OpType != "Sigmoid" || nodes.Any(n => n.Domain.Length != 0))
         {
             return null;
         }
@@ -241,6 +241,18 @@ internal static class LinearGraphReader
 
                     graphBytes = input.ReadBytes();
                 }
+                else if (tag == ((1 << 3) | 0))
+                {
+                    graph.IrVersion = input.ReadInt64();
+                }
+                else if (tag == ((8 << 3) | 2))
+                {
+                    var (domain, version) = ReadOpset(input.ReadBytes());
+                    if (domain.Length == 0 || domain == "ai.onnx")
+                    {
+                        graph.Opset = version;
+                    }
+                }
                 else if (tag == ((14 << 3) | 2))
                 {
                     var (key, value) = ReadEntry(input.ReadBytes());
@@ -252,7 +264,9 @@ internal static class LinearGraphReader
                 }
             }
 
-            if (graphBytes is null)
+            // The ops read here mean the same from opset 13 (ReduceSum and Unsqueeze take their axes as an input) to 21, in
+            // the IR versions ONNX Runtime reads; anything else is left to ONNX Runtime (which checks it).
+            if (graphBytes is null || graph.Opset is < MinOpset or > MaxOpset || graph.IrVersion is < MinIrVersion or > MaxIrVersion)
             {
                 return null;
             }
@@ -293,6 +307,31 @@ internal static class LinearGraphReader
         {
             return null;
         }
+    }
+
+    private const long MinOpset = 13;
+    private const long MaxOpset = 21;
+    private const long MinIrVersion = 7;
+    private const long MaxIrVersion = 10;
+
+    // OperatorSetIdProto: domain = 1, version = 2.
+    private static (string Domain, long Version) ReadOpset(ByteString bytes)
+    {
+        var input = bytes.CreateCodedInput();
+        string domain = "";
+        long version = 0;
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (tag)
+            {
+                case (1 << 3) | 2: domain = input.ReadString(); break;
+                case (2 << 3) | 0: version = input.ReadInt64(); break;
+                default: input.SkipLastField(); break;
+            }
+        }
+
+        return (domain, version);
     }
 
     // StringStringEntryProto: key = 1, value = 2.
@@ -426,6 +465,12 @@ internal static class LinearGraphReader
         public List<OnnxTensorInfo?> Outputs { get; } = [];
 
         public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The model's IR version (0 when absent).</summary>
+        public long IrVersion { get; set; }
+
+        /// <summary>The default-domain opset the model imports (0 when none).</summary>
+        public long Opset { get; set; }
 
         /// <summary>The signature ONNX Runtime would report (inputs that are initializers left out), or null when it cannot be read.</summary>
         public OnnxGraphSignature? Signature(string name)

@@ -71,6 +71,20 @@ public sealed class GraphSignatureTests : IDisposable
         Assert.Null(signature);
     }
 
+    [Theory]
+    [InlineData(12L)]
+    [InlineData(22L)]
+    public void TryReadDense_OpsetOutsideTheKnownRange_GivesNoKernel(long opset)
+    {
+        var bytes = Shipped(ModelLayout.RiskModelId).ModelArray;
+
+        var kernel = LinearGraphReader.TryReadDense(WithOpset(bytes, opset), "risk/model.onnx", out var signature);
+
+        Assert.NotNull(LinearGraphReader.TryReadDense(WithOpset(bytes, 17)));
+        Assert.Null(kernel);
+        Assert.Null(signature);
+    }
+
     [Fact]
     public void Load_ShippedGraphs_MakesNoOnnxRuntimeSession()
     {
@@ -238,6 +252,36 @@ public sealed class GraphSignatureTests : IDisposable
             result.Write(model, start, (int)input.Position - start);
         }
 
+        return result.ToArray();
+    }
+
+    // The model with its opset_import (ModelProto field 8) replaced by the default domain at `version`.
+    private static byte[] WithOpset(byte[] model, long version)
+    {
+        var result = new MemoryStream();
+        var input = new CodedInputStream(model);
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            var start = (int)input.Position - CodedOutputStream.ComputeRawVarint32Size(tag);
+            input.SkipLastField();
+            if (tag != ((8 << 3) | 2))
+            {
+                result.Write(model, start, (int)input.Position - start);
+            }
+        }
+
+        var opset = new MemoryStream();
+        var opsetOut = new CodedOutputStream(opset);
+        opsetOut.WriteTag(2, WireFormat.WireType.Varint);
+        opsetOut.WriteInt64(version);
+        opsetOut.Flush();
+        var field = new MemoryStream();
+        var fieldOut = new CodedOutputStream(field);
+        fieldOut.WriteTag(8, WireFormat.WireType.LengthDelimited);
+        fieldOut.WriteBytes(ByteString.CopyFrom(opset.ToArray()));
+        fieldOut.Flush();
+        result.Write(field.ToArray());
         return result.ToArray();
     }
 
