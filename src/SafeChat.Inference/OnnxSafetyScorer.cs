@@ -110,15 +110,17 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
                 featurizer = featurizer.WithSemanticFeatures();
             }
 
+            // The semantic second stage, when the risk card describes one (see SemanticStage).
+            var semantic = SemanticStage.TryLoad(risk, featurizer.VocabularySize);
             var descriptor = new ScorerDescriptor(
                 ModelLayout.SignalsModelId,
-                $"{signals.Card.Id}@{signals.Card.Sha256[..8]}+{risk.Card.Id}@{risk.Card.Sha256[..8]}",
+                $"{signals.Card.Id}@{signals.Card.Sha256[..8]}+{risk.Card.Id}@{risk.Card.Sha256[..8]}" + (semantic is null ? "" : $"+semantic@{semantic.Sha256[..8]}"),
                 SignalNames.All,
                 thresholds);
             UsesManagedKernels = sparse is not null && dense is not null;
             ISignalModel signalRunner = sparse is { } s ? new ManagedSignalsRunner(s.Kernel) : new SignalsRunner(_signalsModel!);
             IRiskModel riskRunner = dense is { } d ? new ManagedRiskRunner(legacyRisk ? d.Kernel.WithFeatureCount(RiskFeatures.Count) : d.Kernel) : new RiskRunner(_riskModel!);
-            _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor);
+            _core = new SafetyScorerCore(featurizer, signalRunner, riskRunner, descriptor, semantic);
             _riskRowsIndependent = dense is not null;
             _signalRowsIndependent = sparse is not null;
             MessageCacheCapacity = DefaultMessageCacheCapacity;
@@ -209,6 +211,9 @@ public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
 
     /// <summary>The per-message output cache, or null when it is off (for tests and benchmarks).</summary>
     internal TextOutputCache<MessageSignals>? MessageCache => _core.MessageCache;
+
+    /// <summary>The semantic second stage, or null when the risk model has none.</summary>
+    internal SemanticStage? Semantic => _core.Semantic;
 
     /// <summary>True when both graphs are evaluated from their weights in managed code (the shipped graphs), false when ONNX Runtime runs them.</summary>
     internal bool UsesManagedKernels { get; }

@@ -38,6 +38,11 @@ public static class TrainCommand
             return Task.FromResult(Semantic.DistillEncoderCommand.Run(args[1..], stdout, stderr));
         }
 
+        if (args is ["semantic-stage", ..])
+        {
+            return Task.FromResult(Semantic.SemanticStageCommand.Run(args[1..], stdout, stderr));
+        }
+
         if (args is ["heldout", ..])
         {
             return Task.FromResult(HeldoutExport.Run(args[1..], stdout, stderr));

@@ -33,7 +33,29 @@ public sealed class MessageSignals
         float minorCue,
         float transcriptGrooming,
         IReadOnlyList<MessageSignals>? chunks)
+        : this(signalProbabilities, harmProbabilities, minorCue, transcriptGrooming, chunks, 0f, 0f)
     {
+    }
+
+    /// <summary>Creates a result with the semantic stage's two scores. Arrays are owned by this instance afterwards.</summary>
+    /// <param name="signalProbabilities">Aligned with <see cref="ScorerDescriptor.SignalNames"/>.</param>
+    /// <param name="harmProbabilities">Aligned with <see cref="HarmNames.All"/>: how much this line alone reads like each harm.</param>
+    /// <param name="minorCue">How much the line reads as written by a minor, in [0,1] (see <see cref="MinorCue"/>).</param>
+    /// <param name="transcriptGrooming">The whole-message grooming score of a pasted log, or 0 (see <see cref="TranscriptGrooming"/>).</param>
+    /// <param name="chunks">The per-chunk results of a message scored in several chunks; null or empty otherwise.</param>
+    /// <param name="semanticAuthor">The semantic stage's score of the line as its author's own words, in (0,1), or 0 for none (see <see cref="SemanticAuthor"/>).</param>
+    /// <param name="semanticContext">The semantic stage's score of the line as what the other participants hear, in (0,1), or 0 for none (see <see cref="SemanticContext"/>).</param>
+    public MessageSignals(
+        float[] signalProbabilities,
+        float[] harmProbabilities,
+        float minorCue,
+        float transcriptGrooming,
+        IReadOnlyList<MessageSignals>? chunks,
+        float semanticAuthor,
+        float semanticContext)
+    {
+        SemanticAuthor = semanticAuthor;
+        SemanticContext = semanticContext;
         _signals = signalProbabilities ?? throw new ArgumentNullException(nameof(signalProbabilities));
         _harms = harmProbabilities ?? throw new ArgumentNullException(nameof(harmProbabilities));
         MinorCue = minorCue;
@@ -71,6 +93,20 @@ public sealed class MessageSignals
     /// assessment counts a long message's chunks as separate units, like the messages a pasted log contains.
     /// </summary>
     public IReadOnlyList<MessageSignals> Chunks { get; }
+
+    /// <summary>
+    /// The semantic second stage's per-line score when the line is read as its author's own words: the sigmoid of the
+    /// line's share of that stage's author log-odds (a static, distilled sentence embedding projected on the stage's
+    /// weights). 0 when no semantic stage scored the line. Never a public signal: the assessment averages it over an
+    /// author's lines in the window.
+    /// </summary>
+    public float SemanticAuthor { get; }
+
+    /// <summary>
+    /// The semantic second stage's per-line score when the line is read as context by the other participants (what an
+    /// author is told), like <see cref="SemanticAuthor"/>. 0 when no semantic stage scored the line.
+    /// </summary>
+    public float SemanticContext { get; }
 
     /// <summary>The highest signal probability: how much an older message is worth keeping beyond the window.</summary>
     public float Salience { get; }

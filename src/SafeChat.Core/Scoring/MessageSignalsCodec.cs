@@ -9,7 +9,9 @@ namespace SafeChat.Scoring;
 /// </summary>
 public static class MessageSignalsCodec
 {
-    private const byte Version = 1;
+    // Version 2 adds the semantic stage's two scores after the transcript score; version 1 (without them) still decodes.
+    private const byte Version = 2;
+    private const byte VersionWithoutSemantic = 1;
 
     /// <summary>Encodes <paramref name="signals"/>.</summary>
     public static byte[] Encode(MessageSignals signals)
@@ -29,13 +31,13 @@ public static class MessageSignalsCodec
     /// <exception cref="FormatException">The bytes are not an encoded <see cref="MessageSignals"/>.</exception>
     public static MessageSignals Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 1 || bytes[0] != Version)
+        if (bytes.Length < 1 || (bytes[0] != Version && bytes[0] != VersionWithoutSemantic))
         {
             throw new FormatException("Encoded message signals have an unknown version.");
         }
 
         var rest = bytes.Slice(1);
-        var value = Read(ref rest, allowChunks: true);
+        var value = Read(ref rest, allowChunks: true, semantic: bytes[0] == Version);
         if (rest.Length != 0)
         {
             throw new FormatException("Encoded message signals have trailing bytes.");
@@ -46,7 +48,7 @@ public static class MessageSignalsCodec
 
     private static int Size(MessageSignals signals)
     {
-        var size = 2 + 1 + (4 * (signals.Probabilities.Length + signals.HarmProbabilities.Length + 2)) + 2;
+        var size = 2 + 1 + (4 * (signals.Probabilities.Length + signals.HarmProbabilities.Length + 4)) + 2;
         foreach (var chunk in signals.Chunks)
         {
             size += Size(chunk);
@@ -77,6 +79,10 @@ public static class MessageSignalsCodec
         at += 4;
         WriteSingle(target.Slice(at), signals.TranscriptGrooming);
         at += 4;
+        WriteSingle(target.Slice(at), signals.SemanticAuthor);
+        at += 4;
+        WriteSingle(target.Slice(at), signals.SemanticContext);
+        at += 4;
         var chunks = allowChunks ? signals.Chunks.Count : 0;
         BinaryPrimitives.WriteUInt16LittleEndian(target.Slice(at), checked((ushort)chunks));
         at += 2;
@@ -88,7 +94,7 @@ public static class MessageSignalsCodec
         return at;
     }
 
-    private static MessageSignals Read(ref ReadOnlySpan<byte> source, bool allowChunks)
+    private static MessageSignals Read(ref ReadOnlySpan<byte> source, bool allowChunks, bool semantic)
     {
         if (source.Length < 3)
         {
@@ -98,7 +104,8 @@ public static class MessageSignalsCodec
         int signalCount = BinaryPrimitives.ReadUInt16LittleEndian(source);
         int harmCount = source[2];
         source = source.Slice(3);
-        var needed = (4 * (signalCount + harmCount + 2)) + 2;
+        int cues = semantic ? 4 : 2;
+        var needed = (4 * (signalCount + harmCount + cues)) + 2;
         if (source.Length < needed)
         {
             throw new FormatException("Encoded message signals are truncated.");
@@ -120,8 +127,10 @@ public static class MessageSignalsCodec
         source = source.Slice(4 * harmCount);
         var minorCue = ReadSingle(source);
         var transcript = ReadSingle(source.Slice(4));
-        int chunkCount = BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(8));
-        source = source.Slice(10);
+        var semanticAuthor = semantic ? ReadSingle(source.Slice(8)) : 0f;
+        var semanticContext = semantic ? ReadSingle(source.Slice(12)) : 0f;
+        int chunkCount = BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(4 * cues));
+        source = source.Slice((4 * cues) + 2);
         if (chunkCount > 0 && !allowChunks)
         {
             throw new FormatException("Encoded message signals nest chunks inside a chunk.");
@@ -130,10 +139,10 @@ public static class MessageSignalsCodec
         MessageSignals[]? chunks = chunkCount == 0 ? null : new MessageSignals[chunkCount];
         for (var c = 0; c < chunkCount; c++)
         {
-            chunks![c] = Read(ref source, allowChunks: false);
+            chunks![c] = Read(ref source, allowChunks: false, semantic);
         }
 
-        return new MessageSignals(signals, harms, minorCue, transcript, chunks);
+        return new MessageSignals(signals, harms, minorCue, transcript, chunks, semanticAuthor, semanticContext);
     }
 
     // BitConverter keeps the exact bits (NaN payloads included) and exists on netstandard2.1, unlike the Single overloads.

@@ -150,12 +150,13 @@ internal sealed class DormantConversation
         return placeholders;
     }
 
-    // The signal count (two bytes), then signals, harms, the minor cue and the transcript score, one byte each.
+    // The signal count (two bytes), then signals, harms, the minor cue, the transcript score and the semantic stage's two
+    // scores, one byte each.
     private static byte[] Quantize(MessageSignals signals)
     {
         var probabilities = signals.Probabilities;
         var harms = signals.HarmProbabilities;
-        var bytes = new byte[probabilities.Length + harms.Length + 4];
+        var bytes = new byte[probabilities.Length + harms.Length + 6];
         bytes[0] = (byte)(probabilities.Length & 0xFF);
         bytes[1] = (byte)(probabilities.Length >> 8);
         var at = 2;
@@ -170,7 +171,9 @@ internal sealed class DormantConversation
         }
 
         bytes[at++] = ToByte(signals.MinorCue);
-        bytes[at] = ToByte(signals.TranscriptGrooming);
+        bytes[at++] = ToByte(signals.TranscriptGrooming);
+        bytes[at++] = ToByte(signals.SemanticAuthor);
+        bytes[at] = ToByte(signals.SemanticContext);
         return bytes;
     }
 
@@ -179,7 +182,7 @@ internal sealed class DormantConversation
     private static MessageSignals Dequantize(byte[] bytes, IReadOnlyList<MessageSignals>? chunks)
     {
         var signalCount = bytes[0] | (bytes[1] << 8);
-        var harmCount = bytes.Length - signalCount - 4;
+        var harmCount = bytes.Length - signalCount - 6;
         var probabilities = new float[signalCount];
         var harms = new float[harmCount];
         for (var i = 0; i < signalCount; i++)
@@ -192,7 +195,8 @@ internal sealed class DormantConversation
             harms[i] = bytes[2 + signalCount + i] / Scale;
         }
 
-        return new MessageSignals(probabilities, harms, bytes[bytes.Length - 2] / Scale, bytes[bytes.Length - 1] / Scale, chunks);
+        return new MessageSignals(
+            probabilities, harms, bytes[^4] / Scale, bytes[^3] / Scale, chunks, bytes[^2] / Scale, bytes[^1] / Scale);
     }
 
     private static byte ToByte(float p) =>

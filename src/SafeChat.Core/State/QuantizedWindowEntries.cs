@@ -6,7 +6,7 @@ namespace SafeChat.State;
 /// <summary>
 /// Window entries of one conversation stored compactly, with no object per entry: parallel arrays of message index,
 /// author slot (into the conversation's author table), age band and assurance, and one <see cref="ushort"/> array holding
-/// every entry's quantized signals, harms, minor cue and transcript score (<see cref="Stride"/> values per entry, each a
+/// every entry's quantized signals, harms, minor cue, transcript score and semantic scores (<see cref="Stride"/> values per entry, each a
 /// probability in [0,1] times <see cref="Scale"/>, so within 1/131,070 of the scorer's float). A message scored in chunks
 /// keeps its chunks quantized the same way in a side array. Generic over the number of signals and harms: the layout is
 /// fixed by the first message of the conversation. Positions are plain array slots; the owner keeps the ring or list order.
@@ -32,7 +32,7 @@ internal sealed class QuantizedWindowEntries
     {
         SignalCount = signalCount;
         HarmCount = harmCount;
-        Stride = signalCount + harmCount + 2;
+        Stride = signalCount + harmCount + 4;
     }
 
     /// <summary>The signals per message.</summary>
@@ -337,7 +337,9 @@ internal sealed class QuantizedWindowEntries
         }
 
         target[at++] = Quantize(signals.MinorCue);
-        target[at] = Quantize(signals.TranscriptGrooming);
+        target[at++] = Quantize(signals.TranscriptGrooming);
+        target[at++] = Quantize(signals.SemanticAuthor);
+        target[at] = Quantize(signals.SemanticContext);
     }
 
     private MessageSignals Read(ReadOnlySpan<ushort> source, IReadOnlyList<MessageSignals>? chunks)
@@ -354,6 +356,7 @@ internal sealed class QuantizedWindowEntries
             harms[i] = Dequantize(source[SignalCount + i]);
         }
 
-        return new MessageSignals(probabilities, harms, Dequantize(source[Stride - 2]), Dequantize(source[Stride - 1]), chunks);
+        return new MessageSignals(
+            probabilities, harms, Dequantize(source[Stride - 4]), Dequantize(source[Stride - 3]), chunks, Dequantize(source[Stride - 2]), Dequantize(source[Stride - 1]));
     }
 }

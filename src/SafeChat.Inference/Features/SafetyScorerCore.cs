@@ -44,10 +44,12 @@ internal sealed class SafetyScorerCore
 
     private readonly int _signalCount;
     private readonly bool _hasTranscript;
+    private readonly SemanticStage? _semantic;
 
-    public SafetyScorerCore(MessageFeaturizer featurizer, ISignalModel signals, IRiskModel risk, ScorerDescriptor descriptor)
+    public SafetyScorerCore(MessageFeaturizer featurizer, ISignalModel signals, IRiskModel risk, ScorerDescriptor descriptor, SemanticStage? semantic = null)
     {
         _featurizer = featurizer;
+        _semantic = semantic;
         _signals = signals;
         _risk = risk;
         Descriptor = descriptor;
@@ -67,6 +69,9 @@ internal sealed class SafetyScorerCore
     }
 
     public ScorerDescriptor Descriptor { get; }
+
+    /// <summary>The semantic second stage, or null for none.</summary>
+    public SemanticStage? Semantic => _semantic;
 
     /// <summary>
     /// The per-message output cache (see <see cref="TextOutputCache{TValue}"/>), or null for none. A message's outputs
@@ -168,7 +173,7 @@ internal sealed class SafetyScorerCore
 
         var results = new MessageSignals[chunks];
         ScoreChunks([tokens], [0], chunks, results);
-        return ModelLayout.Combine(results, ScoreTranscript(tokens));
+        return WithSemantic(ModelLayout.Combine(results, ScoreTranscript(tokens)), tokens);
     }
 
     private MessageSignals[] AnalyzeBatchUncached(IReadOnlyList<string> texts)
@@ -189,10 +194,25 @@ internal sealed class SafetyScorerCore
         for (int i = 0; i < texts.Count; i++)
         {
             int n = MessageFeaturizer.ChunkCount(tokens[i].Count);
-            results[i] = n == 0 ? MessageSignals.Empty(_signalCount) : ModelLayout.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray(), ScoreTranscript(tokens[i]));
+            results[i] = n == 0
+                ? MessageSignals.Empty(_signalCount)
+                : WithSemantic(ModelLayout.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray(), ScoreTranscript(tokens[i])), tokens[i]);
         }
 
         return results;
+    }
+
+    // The semantic stage's two per-line scores, when there is a stage (the result is otherwise returned as it is).
+    private MessageSignals WithSemantic(MessageSignals result, IReadOnlyList<int> tokens)
+    {
+        if (_semantic is null)
+        {
+            return result;
+        }
+
+        var (author, context) = _semantic.ScoreLine(tokens);
+        return new MessageSignals(
+            result.Probabilities.ToArray(), result.HarmProbabilities.ToArray(), result.MinorCue, result.TranscriptGrooming, result.Chunks, author, context);
     }
 
     public RiskAssessment Assess(IReadOnlyList<WindowMessage> window)
@@ -233,6 +253,7 @@ internal sealed class SafetyScorerCore
             ApplyEvidenceGate(features, perAuthor, _thresholds[GroomingIndex]);
             ApplySextortionGate(features, perAuthor, _thresholds[SextortionIndex]);
             ApplyNewHarmGates(features, perAuthor, _thresholds[TraffickingIndex], _thresholds[LivestreamIndex]);
+            _semantic?.Apply(window, features, perAuthor, GroomingIndex, _thresholds[GroomingIndex]);
             ApplyMinorSideGate(features, perAuthor, _thresholds);
             ApplyTranscripts(features, perAuthor);
             RoomRisk? room = null;

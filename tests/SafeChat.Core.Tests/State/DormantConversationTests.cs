@@ -12,7 +12,7 @@ public class DormantConversationTests
     private static readonly ConversationWindowLimits Limits = new(3, 2, 0.3f, 4, TimeSpan.FromHours(2)) { Dormancy = TimeSpan.FromDays(30) };
 
     private static WindowAppend Entry(string id, string author, float probability = 0f, float harm = 0f) =>
-        new(id, author, AgeBand.Adult, new MessageSignals([probability, 0.1234f], [harm, 0f], 0.6f, 0f, null), AgeAssurance.Verified);
+        new(id, author, AgeBand.Adult, new MessageSignals([probability, 0.1234f], [harm, 0f], 0.6f, 0f, null, 0.3f, 0.7f), AgeAssurance.Verified);
 
     [Fact]
     public async Task AppendAsync_AfterIdleWithinDormancy_ResumesWithQuantizedSignalsAndNextIndex()
@@ -36,6 +36,8 @@ public class DormantConversationTests
         Assert.Equal(0.1234f, kept.Signals.Probabilities[1], 0.002f);
         Assert.Equal(0.8f, kept.Signals.HarmProbabilities[0], 0.002f);
         Assert.Equal(0.6f, kept.Signals.MinorCue, 0.002f);
+        Assert.Equal(0.3f, kept.Signals.SemanticAuthor, 0.002f);
+        Assert.Equal(0.7f, kept.Signals.SemanticContext, 0.002f);
     }
 
     [Fact]

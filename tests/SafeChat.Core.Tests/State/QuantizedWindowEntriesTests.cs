@@ -14,7 +14,9 @@ public class QuantizedWindowEntriesTests
             [.. Enumerable.Range(0, harms).Select(_ => random.NextSingle())],
             random.NextSingle(),
             random.NextSingle(),
-            chunks == 0 ? null : [.. Enumerable.Range(0, chunks).Select(_ => Signals(random, signals, harms))]);
+            chunks == 0 ? null : [.. Enumerable.Range(0, chunks).Select(_ => Signals(random, signals, harms))],
+            random.NextSingle(),
+            random.NextSingle());
 
     private static void AssertClose(MessageSignals expected, MessageSignals actual)
     {
@@ -32,6 +34,8 @@ public class QuantizedWindowEntriesTests
 
         Assert.InRange(actual.MinorCue - expected.MinorCue, -Step, Step);
         Assert.InRange(actual.TranscriptGrooming - expected.TranscriptGrooming, -Step, Step);
+        Assert.InRange(actual.SemanticAuthor - expected.SemanticAuthor, -Step, Step);
+        Assert.InRange(actual.SemanticContext - expected.SemanticContext, -Step, Step);
         Assert.Equal(expected.Chunks.Count, actual.Chunks.Count);
         for (var c = 0; c < expected.Chunks.Count; c++)
         {

@@ -17,7 +17,7 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
         var descriptor = fixture.Scorer.Descriptor;
 
         Assert.Equal("safechat-signals-v1", descriptor.ModelId);
-        Assert.Matches("^safechat-signals-v1@[0-9a-f]{8}\\+safechat-risk-v1@[0-9a-f]{8}$", descriptor.ModelVersion);
+        Assert.Matches("^safechat-signals-v1@[0-9a-f]{8}\\+safechat-risk-v1@[0-9a-f]{8}\\+semantic@[0-9a-f]{8}$", descriptor.ModelVersion);
         Assert.Equal(SignalNames.All, descriptor.SignalNames);
         foreach (var harm in HarmNames.All)
         {
