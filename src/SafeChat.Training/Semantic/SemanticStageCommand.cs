@@ -38,7 +38,7 @@ internal static class SemanticStageCommand
     private const float Gate = 0.3f;
 
     /// <summary>Per-line log-odds are stored as sigmoid(log-odds / Scale), so they stay well inside (0, 1).</summary>
-    private const float Scale = 4f;
+    internal const float Scale = 4f;
 
     private const int Window = 50;
     private const int Folds = 5;
@@ -147,29 +147,7 @@ internal static class SemanticStageCommand
                          string.Join(", ", candidates.Select(c => $"{c.Rate:P1} {c.Threshold:F4}")));
         var final = Fit(examples, dim);
 
-        // Per-token weights: W[t] = (w_own · v_t, w_other · v_t) / Scale.
-        var w = new float[vocabulary.Length * 2];
-        for (int t = 0; t < vocabulary.Length; t++)
-        {
-            double own = 0, other = 0;
-            var row = table[t];
-            for (int k = 0; k < row.Length; k++)
-            {
-                own += final[k] * row[k];
-                other += final[dim + k] * row[k];
-            }
-
-            w[2 * t] = (float)(own / Scale);
-            w[(2 * t) + 1] = (float)(other / Scale);
-        }
-
-        var info = new OnnxModelInfo
-        {
-            GraphName = "safechat-semantic-stage",
-            DocString = "Semantic second stage for grooming: per-token weights of a logistic model over distilled all-MiniLM-L6-v2 line embeddings (author, context).",
-            Labels = ["author", "context"],
-        };
-        byte[] graph = OnnxModelWriter.WriteSparseLinear(new SparseLinearWeights(vocabulary.Length, 2, w, new float[2]), info);
+        byte[] graph = WriteGraph(table, final);
         File.WriteAllBytes(Path.Combine(riskDir, SemanticStage.FileName), graph);
         string graphSha = Convert.ToHexStringLower(SHA256.HashData(graph));
 
@@ -247,6 +225,38 @@ internal static class SemanticStageCommand
 
     // As the train command writes cards: indented, characters such as ' and ≥ as they are.
     private static readonly JsonSerializerOptions CardJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// The stage's graph: per-token weights W[t] = (w_own · v_t, w_other · v_t) / <see cref="Scale"/>, so that with
+    /// values 1/n over a line's n tokens the graph gives sigmoid(w_own · line / Scale) and sigmoid(w_other · line / Scale),
+    /// line being the mean of its tokens' vectors. <paramref name="weights"/>: own (dim), other (dim), two count weights, bias.
+    /// </summary>
+    internal static byte[] WriteGraph(float[][] table, double[] weights)
+    {
+        int dim = table.First(v => v.Length > 0).Length;
+        var w = new float[table.Length * 2];
+        for (int t = 0; t < table.Length; t++)
+        {
+            double own = 0, other = 0;
+            var row = table[t];
+            for (int k = 0; k < row.Length; k++)
+            {
+                own += weights[k] * row[k];
+                other += weights[dim + k] * row[k];
+            }
+
+            w[2 * t] = (float)(own / Scale);
+            w[(2 * t) + 1] = (float)(other / Scale);
+        }
+
+        var info = new OnnxModelInfo
+        {
+            GraphName = "safechat-semantic-stage",
+            DocString = "Semantic second stage for grooming: per-token weights of a logistic model over distilled all-MiniLM-L6-v2 line embeddings (author, context).",
+            Labels = ["author", "context"],
+        };
+        return OnnxModelWriter.WriteSparseLinear(new SparseLinearWeights(table.Length, 2, w, new float[2]), info);
+    }
 
     /// <summary>Candidate shares of real training benign conversations the stage alone may confirm.</summary>
     private static readonly double[] CandidateRates = [.. Enumerable.Range(1, 20).Select(i => i * 0.0025)];
