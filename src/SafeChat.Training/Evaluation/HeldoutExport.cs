@@ -9,7 +9,7 @@ namespace SafeChat.Training.Evaluation;
 /// real corpora (the same stable-hash and by-offender splits training uses) as the original JSONL lines, so the shipped
 /// models can be measured on real chat they never saw with <c>safechat score</c> and <c>eval.py</c>. The files go to
 /// a folder outside the repository: they are research data. <c>--part validation</c> writes the validation part instead. Translated VTPAN chats (CSV) are written as conversation JSONL,
-/// one pasted message each.
+/// one pasted message each, and with <c>--pj DIR</c> the koutli offenders' pseudo-conversations.
 /// </summary>
 internal static class HeldoutExport
 {
@@ -21,9 +21,9 @@ internal static class HeldoutExport
             return 2;
         }
 
-        if (options.RealBenign.Count == 0 && options.PjInterleavedDirectory is null && options.VtpanTranslated.Count == 0)
+        if (options.RealBenign.Count == 0 && options.PjInterleavedDirectory is null && options.VtpanTranslated.Count == 0 && options.PervertedJusticeDirectory is null)
         {
-            stderr.WriteLine("heldout: give --real-benign FILE..., --pj-interleaved DIR and/or --vtpan-translated CSV....");
+            stderr.WriteLine("heldout: give --real-benign FILE..., --pj-interleaved DIR, --pj DIR and/or --vtpan-translated CSV....");
             return 2;
         }
 
@@ -45,6 +45,13 @@ internal static class HeldoutExport
             {
                 Write(sessions, offender.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), Path.Combine(options.OutputDirectory, $"pj-{name}-{offender.Key}.jsonl"), said, stdout);
             }
+        }
+
+        // The koutli offenders' pseudo-conversations (offender and decoy lines re-interleaved, as the training replay
+        // measures them), so the shipped CLI can measure them too.
+        if (options.PervertedJusticeDirectory is not null)
+        {
+            WriteConversations(data.PjConversations.Where(c => c.Part == part), Path.Combine(options.OutputDirectory, $"pj-koutli-{name}.jsonl"), said, stdout);
         }
 
         foreach (var language in data.VtpanTranslated.Select(c => c.Language).Distinct().Order(StringComparer.Ordinal))

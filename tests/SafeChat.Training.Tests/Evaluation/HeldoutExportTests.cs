@@ -55,6 +55,50 @@ public sealed class HeldoutExportTests
     }
 
     [Fact]
+    public void Run_PjDirectory_WritesTheHeldOutOffendersPseudoConversationsAsGrooming()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"heldout-{Guid.NewGuid():N}");
+        var pj = Path.Combine(dir, "pj");
+        Directory.CreateDirectory(Path.Combine(pj, "predators"));
+        Directory.CreateDirectory(Path.Combine(pj, "officers"));
+        try
+        {
+            var index = new List<string> { "username,predator_file,officer_files" };
+            for (int o = 0; o < 40; o++)
+            {
+                File.WriteAllLines(Path.Combine(pj, "predators", $"p{o}.txt"), Enumerable.Range(0, 30).Select(i => $"offender {o} line {i}"));
+                File.WriteAllLines(Path.Combine(pj, "officers", $"d{o}.txt"), Enumerable.Range(0, 30).Select(i => $"decoy {o} line {i}"));
+                index.Add($"offender{o},predators/p{o}.txt,officers/d{o}.txt");
+            }
+
+            File.WriteAllLines(Path.Combine(pj, "index.csv"), index);
+
+            var exit = HeldoutExport.Run(["--pj", pj, "--seed", "42", "--out", Path.Combine(dir, "out")], TextWriter.Null, TextWriter.Null);
+
+            Assert.Equal(0, exit);
+            var written = File.ReadAllLines(Path.Combine(dir, "out", "pj-koutli-heldout.jsonl"));
+            Assert.NotEmpty(written);
+            var offenders = new HashSet<string>();
+            foreach (var line in written)
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(line);
+                Assert.Equal("grooming", doc.RootElement.GetProperty("label").GetString());
+                var authors = doc.RootElement.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("author").GetString()).ToHashSet();
+                Assert.Contains("offender", authors);
+                var first = doc.RootElement.GetProperty("messages").EnumerateArray().First(m => m.GetProperty("author").GetString() == "offender");
+                offenders.Add(first.GetProperty("text").GetString()!.Split(' ')[1]);
+            }
+
+            // Whole offenders are held out: about a fifth of them, never all.
+            Assert.InRange(offenders.Count, 1, 20);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Run_PartUnknown_IsAUsageError()
     {
         using var error = new StringWriter();
