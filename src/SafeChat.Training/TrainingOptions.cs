@@ -185,11 +185,19 @@ internal sealed class TrainingOptions
                                     options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
 
-        safechat-train heldout --real-benign FILE... --pj-interleaved DIR [--vtpan-translated CSV...] [--part heldout|validation] --out DIR
+        safechat-train heldout --real-benign FILE... --pj-interleaved DIR [--vtpan-translated CSV...] [--pj DIR --seed N] [--part heldout|validation] --out DIR
           writes the held-out part of those corpora (the splits training uses; one file per held-out offender) as
           their original JSONL lines, to measure the shipped models on real chat they never saw; translated VTPAN
-          chats as vtpan-<language>-heldout.jsonl, each chat one pasted message. --part validation writes the
-          validation part instead (the conversations thresholds are chosen on) as *-validation.jsonl.
+          chats as vtpan-<language>-heldout.jsonl, each chat one pasted message; with --pj, the held-out koutli
+          offenders' pseudo-conversations as pj-koutli-heldout.jsonl (give the training --seed). --part validation
+          writes the validation part instead (the conversations thresholds are chosen on) as *-validation.jsonl.
+
+        safechat-train semantic-stage <the train command's arguments> --out MODELS_DIR
+          after the train command: trains the semantic second stage for grooming (all-MiniLM-L6-v2 distilled into two
+          weights per vocabulary token) on the training parts of the real corpora and the written benign
+          conversations, chooses its threshold by replaying the engine on the validation parts, and adds
+          semantic.onnx and hyperparameters.semantic_stage to MODELS_DIR/safechat-risk-v1 (models/EVALUATION.md,
+          "Detection v7").
 
         Exit codes: 0 success, 1 invalid data or failed export, 2 usage error.
         """;
