@@ -52,14 +52,18 @@ internal static class ModelLayout
     /// <summary>
     /// Combines the chunk results of one message into the message's result: the per-output maximum, the chunks kept as
     /// <see cref="MessageSignals.Chunks"/>, and the whole-message <paramref name="transcript"/> score when there is one.
-    /// A single chunk with no transcript score is the message's result as it is.
+    /// A single chunk with no transcript score is the message's result as it is (with the semantic stage's two scores,
+    /// when given, and still no chunks).
     /// </summary>
-    public static MessageSignals Combine(IReadOnlyList<MessageSignals> chunks, float? transcript = null)
+    public static MessageSignals Combine(IReadOnlyList<MessageSignals> chunks, float? transcript = null, (float Author, float Context) semantic = default)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         if (chunks.Count == 1 && transcript is null)
         {
-            return chunks[0];
+            var only = chunks[0];
+            return semantic == default
+                ? only
+                : new MessageSignals(only.Probabilities.ToArray(), only.HarmProbabilities.ToArray(), only.MinorCue, only.TranscriptGrooming, only.Chunks, semantic.Author, semantic.Context);
         }
 
         int s = chunks[0].Probabilities.Length;
@@ -85,7 +89,7 @@ internal static class ModelLayout
         }
 
         // Combined results always keep their chunks (even one), so the assessment counts them as a long message's units.
-        return new MessageSignals(signals, harms, minorCue, transcript ?? 0f, chunks);
+        return new MessageSignals(signals, harms, minorCue, transcript ?? 0f, chunks, semantic.Author, semantic.Context);
     }
 
     /// <summary>The signals model's labels in output order.</summary>

@@ -173,7 +173,7 @@ internal sealed class SafetyScorerCore
 
         var results = new MessageSignals[chunks];
         ScoreChunks([tokens], [0], chunks, results);
-        return WithSemantic(ModelLayout.Combine(results, ScoreTranscript(tokens)), tokens);
+        return ModelLayout.Combine(results, ScoreTranscript(tokens), SemanticOf(tokens));
     }
 
     private MessageSignals[] AnalyzeBatchUncached(IReadOnlyList<string> texts)
@@ -196,24 +196,14 @@ internal sealed class SafetyScorerCore
             int n = MessageFeaturizer.ChunkCount(tokens[i].Count);
             results[i] = n == 0
                 ? MessageSignals.Empty(_signalCount)
-                : WithSemantic(ModelLayout.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray(), ScoreTranscript(tokens[i])), tokens[i]);
+                : ModelLayout.Combine(chunkResults.AsSpan(firstChunk[i], n).ToArray(), ScoreTranscript(tokens[i]), SemanticOf(tokens[i]));
         }
 
         return results;
     }
 
-    // The semantic stage's two per-line scores, when there is a stage (the result is otherwise returned as it is).
-    private MessageSignals WithSemantic(MessageSignals result, IReadOnlyList<int> tokens)
-    {
-        if (_semantic is null)
-        {
-            return result;
-        }
-
-        var (author, context) = _semantic.ScoreLine(tokens);
-        return new MessageSignals(
-            result.Probabilities.ToArray(), result.HarmProbabilities.ToArray(), result.MinorCue, result.TranscriptGrooming, result.Chunks, author, context);
-    }
+    // The semantic stage's two per-line scores, or none without a stage.
+    private (float Author, float Context) SemanticOf(IReadOnlyList<int> tokens) => _semantic?.ScoreLine(tokens) ?? default;
 
     public RiskAssessment Assess(IReadOnlyList<WindowMessage> window)
     {

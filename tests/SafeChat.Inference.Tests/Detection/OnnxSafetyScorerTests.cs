@@ -293,8 +293,8 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
         string root = Path.Combine(Path.GetTempPath(), "safechat-tamper-" + Guid.NewGuid().ToString("N"));
         try
         {
-            ExtractEmbedded("safechat-signals-v1", root);
-            ExtractEmbedded("safechat-risk-v1", root);
+            ShippedModels.Extract("safechat-signals-v1", root);
+            ShippedModels.Extract("safechat-risk-v1", root);
             using (OnnxSafetyScorer.Load(root))
             {
             }
@@ -310,20 +310,6 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
         finally
         {
             Directory.Delete(root, recursive: true);
-        }
-    }
-
-    private static void ExtractEmbedded(string modelId, string root)
-    {
-        var assembly = typeof(OnnxSafetyScorer).Assembly;
-        string prefix = $"SafeChat.Models.{modelId}.";
-        string directory = Path.Combine(root, modelId);
-        Directory.CreateDirectory(directory);
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
-        {
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var file = File.Create(Path.Combine(directory, name[prefix.Length..]));
-            stream.CopyTo(file);
         }
     }
 }

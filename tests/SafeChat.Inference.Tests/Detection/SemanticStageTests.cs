@@ -157,31 +157,15 @@ public sealed class SemanticStageTests(ScorerFixture fixture) : IClassFixture<Sc
 
     private JsonObject ExtractWithCard()
     {
-        foreach (var id in new[] { ModelLayout.SignalsModelId, ModelLayout.RiskModelId })
-        {
-            var assembly = typeof(OnnxSafetyScorer).Assembly;
-            string prefix = $"SafeChat.Models.{id}.";
-            string directory = Path.Combine(_root, id);
-            Directory.CreateDirectory(directory);
-            foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
-            {
-                using var stream = assembly.GetManifestResourceStream(name)!;
-                using var file = File.Create(Path.Combine(directory, name[prefix.Length..]));
-                stream.CopyTo(file);
-            }
-        }
-
+        ShippedModels.Extract(ModelLayout.SignalsModelId, _root);
+        ShippedModels.Extract(ModelLayout.RiskModelId, _root);
         return JsonNode.Parse(File.ReadAllText(Path.Combine(_root, ModelLayout.RiskModelId, ModelCard.CardFileName)))!.AsObject();
     }
 
     private void WriteCard(JsonObject card) =>
         File.WriteAllText(Path.Combine(_root, ModelLayout.RiskModelId, ModelCard.CardFileName), card.ToJsonString());
 
-    private static byte[] EmbeddedRiskFile(string name)
-    {
-        using var stream = typeof(OnnxSafetyScorer).Assembly.GetManifestResourceStream($"SafeChat.Models.{ModelLayout.RiskModelId}.{name}")!;
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
+    private static byte[] EmbeddedRiskFile(string name) =>
+        ModelCard.LoadVerifiedModel(new EmbeddedModelFileSource(typeof(OnnxSafetyScorer).Assembly, ModelLayout.ResourcePrefix(ModelLayout.RiskModelId)))
+            .GetFile(name).ToArray();
 }

@@ -192,19 +192,7 @@ public sealed class GraphSignatureTests : IDisposable
     private static VerifiedModel Shipped(string id) => ModelCard.LoadVerifiedModel(ShippedSource(id));
 
     // Writes the shipped model's card and files into <directory>/<id> and returns that folder.
-    private string CopyShipped(string id)
-    {
-        var verified = Shipped(id);
-        var folder = Path.Combine(_directory.Path, id);
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, ModelCard.CardFileName), verified.Card.ToJson());
-        foreach (var name in verified.Card.Files.Keys)
-        {
-            File.WriteAllBytes(Path.Combine(folder, name), verified.GetFile(name).ToArray());
-        }
-
-        return folder;
-    }
+    private string CopyShipped(string id) => ShippedModels.Extract(id, _directory.Path);
 
     private static ModelCard ReadCard(string folder) => ModelCard.Parse(File.ReadAllBytes(Path.Combine(folder, ModelCard.CardFileName)));
 
