@@ -26,8 +26,9 @@ namespace SafeChat.Training.Semantic;
 /// Held-out and validation parts and DailyDialog (evaluation only) are never trained on. Candidate thresholds are the
 /// stage's probabilities at which 0.25 %, 0.5 %, ... 5 % of the real training benign conversations would be confirmed
 /// somewhere in their replay, by out-of-fold models (5 folds by offender, log, match or scenario). The threshold is the
-/// lowest candidate at which the shipped engine, replayed on the validation parts (Perverted-Justice validation offenders,
-/// real benign, Dota 2 and written benign validation conversations), flags no more benign conversations for grooming
+/// lowest candidate at which the shipped engine, replayed on the validation parts (Perverted-Justice validation offenders'
+/// sessions and the koutli validation offenders' pseudo-conversations, real benign, Dota 2 and written benign validation
+/// conversations), flags no more benign conversations for grooming
 /// than with the stage off (<see cref="ValidationBudget"/>).
 /// </remarks>
 internal static class SemanticStageCommand
@@ -131,7 +132,7 @@ internal static class SemanticStageCommand
 
         // Out-of-fold replays of the benign training conversations choose the threshold.
         var groups = examples.Select(e => e.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var foldOf = groups.ToDictionary(g => g, g => (int)(StableHash(g) % Folds), StringComparer.Ordinal);
+        var foldOf = groups.ToDictionary(g => g, g => Splits.Fold(g, Folds), StringComparer.Ordinal);
         var benignMax = new List<double>();
         for (int fold = 0; fold < Folds; fold++)
         {
@@ -172,7 +173,7 @@ internal static class SemanticStageCommand
         trainingData.Add(new JsonObject
         {
             ["name"] = "Semantic second stage (semantic.onnx)",
-            ["source"] = "training parts of perverted-justice-interleaved (by offender), perverted-justice-koutli (by offender), #ubuntu IRC and ConvAI2 (real-benign-chat, stable hash), Dota 2 game chat (by match, at most 1,500 conversations), and the benign conversations of --conversations (our writing: negatives only, rows weighted 4); held-out and validation parts and DailyDialog are not trained on",
+            ["source"] = $"training parts of perverted-justice-interleaved (by offender), perverted-justice-koutli (by offender), #ubuntu IRC and ConvAI2 (real-benign-chat, stable hash), Dota 2 game chat (by match, at most 1,500 conversations), and the benign conversations of --conversations (our writing: negatives only, rows weighted {WrittenWeight.ToString(CultureInfo.InvariantCulture)}); held-out and validation parts and DailyDialog are not trained on",
             ["licence"] = "see the entries of each corpus above; encoder all-MiniLM-L6-v2 Apache-2.0 (training only: no encoder ships)",
             ["usage"] = "train; candidate thresholds from 5-fold out-of-fold replays of the real training benign conversations, the threshold from replaying the engine on the validation parts",
         });
@@ -187,7 +188,7 @@ internal static class SemanticStageCommand
         // benign conversations for grooming than with the stage off (threshold 1).
         var validation = ValidationSet(data);
         WriteCard(1.0);
-        var sweep = new List<(double Threshold, int Benign, int Offenders, int Written)>();
+        var sweep = new List<SweepRow>();
         MessageSignals[][] signals;
         using (var scorer = OnnxSafetyScorer.Load(options.OutputDirectory))
         {
@@ -207,7 +208,8 @@ internal static class SemanticStageCommand
         foreach (var r in sweep)
         {
             stderr.WriteLine($"semantic-stage: validation at threshold {r.Threshold:F4}: benign flagged {r.Benign - r.Written}/{validation.Count(v => !v.Offender && !v.Written)} real + " +
-                             $"{r.Written}/{validation.Count(v => !v.Offender && v.Written)} written; offender sessions {r.Offenders}/{validation.Count(v => v.Offender)}");
+                             $"{r.Written}/{validation.Count(v => !v.Offender && v.Written)} written; offender sessions {r.Offenders}/{validation.Count(v => v.Offender && !v.Koutli)}; " +
+                             $"koutli offenders' pseudo-conversations {r.Koutli}/{validation.Count(v => v.Koutli)}");
         }
 
         card["hyperparameters"]![SemanticStage.CardKey]!["validation"] = new JsonArray([.. sweep.Select(r => (JsonNode)new JsonObject
@@ -216,6 +218,7 @@ internal static class SemanticStageCommand
             ["benign_real_flagged"] = r.Benign - r.Written,
             ["benign_written_flagged"] = r.Written,
             ["offender_sessions_flagged"] = r.Offenders,
+            ["koutli_offender_conversations_flagged"] = r.Koutli,
         })]);
         WriteCard(threshold);
         stdout.WriteLine($"{riskDir}/{SemanticStage.FileName}: {graph.Length} bytes, sha256 {graphSha}; threshold {threshold:F4} (gate {Gate}), " +
@@ -268,19 +271,22 @@ internal static class SemanticStageCommand
     private const int ValidationBudget = 0;
 
     /// <summary>
-    /// Training weight of a written benign conversation's rows, relative to a real one's. On validation, 4 reached 28 of
-    /// 32 offender sessions with no benign conversation added; 1 reached 25.
+    /// Training weight of a written benign conversation's rows, relative to a real one's. Compared on validation (offender
+    /// sessions plus the koutli offenders' pseudo-conversations caught at the threshold each weight's rule gives, with no
+    /// benign conversation added): 1 reached 25/32 sessions; 4 reached 28/32 and 175/179; 10 reached 28/32 and 178/179;
+    /// 20 tied with 10 (28/32, 178/179), so the smaller weight.
     /// </summary>
-    private const double WrittenWeight = 4;
+    private const double WrittenWeight = 10;
 
-    private sealed record ValidationConversation(ChatConversation Conversation, bool Offender, bool Written);
+    private sealed record ValidationConversation(ChatConversation Conversation, bool Offender, bool Written, bool Koutli = false);
 
     private static List<ValidationConversation> ValidationSet(TrainingData data)
     {
         var list = new List<ValidationConversation>();
         list.AddRange(data.PjSessions.Where(c => c.Part == DataPart.Validation).Select(c => new ValidationConversation(c, true, false)));
+        list.AddRange(data.PjConversations.Where(c => c.Part == DataPart.Validation).Select(c => new ValidationConversation(c, true, false, Koutli: true)));
         list.AddRange(data.RealBenign.Where(c => c.Part == DataPart.Validation).Select(c => new ValidationConversation(c, false, false)));
-        list.AddRange(data.Dota.Where(c => c.Part == DataPart.Validation).OrderBy(c => StableHash(c.Id)).Take(MaxDota)
+        list.AddRange(data.Dota.Where(c => c.Part == DataPart.Validation).OrderBy(c => FeatureHashing.StableHash(c.Id)).Take(MaxDota)
             .Select(c => new ValidationConversation(c, false, false)));
         list.AddRange(data.Synthetic.Where(c => c.Part == DataPart.Validation && c.Label == HarmLabel.Benign)
             .Select(c => new ValidationConversation(c, false, true)));
@@ -288,11 +294,13 @@ internal static class SemanticStageCommand
     }
 
     // Benign conversations (written among them) and offender sessions the engine flags for grooming at some message.
-    private static (double Threshold, int Benign, int Offenders, int Written) Replay(
+    private sealed record SweepRow(double Threshold, int Benign, int Offenders, int Written, int Koutli);
+
+    private static SweepRow Replay(
         OnnxSafetyScorer scorer, List<ValidationConversation> validation, MessageSignals[][] signals, double threshold)
     {
         float alert = scorer.Descriptor.AlertThresholds[HarmNames.Grooming];
-        int benign = 0, offenders = 0, written = 0;
+        int benign = 0, offenders = 0, written = 0, koutli = 0;
         for (int i = 0; i < validation.Count; i++)
         {
             bool flagged = false;
@@ -303,7 +311,11 @@ internal static class SemanticStageCommand
                 continue;
             }
 
-            if (validation[i].Offender)
+            if (validation[i].Koutli)
+            {
+                koutli++;
+            }
+            else if (validation[i].Offender)
             {
                 offenders++;
             }
@@ -314,7 +326,7 @@ internal static class SemanticStageCommand
             }
         }
 
-        return (threshold, benign, offenders, written);
+        return new SweepRow(threshold, benign, offenders, written, koutli);
     }
 
     private sealed class Example
@@ -366,7 +378,7 @@ internal static class SemanticStageCommand
             list.Add(new Example { Group = c.Source + ":" + c.Group, Lines = [.. c.Messages], Positive = [] });
         }
 
-        foreach (var c in data.Dota.Where(c => c.Part == DataPart.Train).OrderBy(c => StableHash(c.Id)).Take(MaxDota))
+        foreach (var c in data.Dota.Where(c => c.Part == DataPart.Train).OrderBy(c => FeatureHashing.StableHash(c.Id)).Take(MaxDota))
         {
             list.Add(new Example { Group = "dota:" + c.Group, Lines = [.. c.Messages], Positive = [] });
         }
@@ -521,15 +533,4 @@ internal static class SemanticStageCommand
     }
 
     private static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
-
-    private static uint StableHash(string s)
-    {
-        uint h = 2166136261;
-        foreach (char c in s)
-        {
-            h = (h ^ c) * 16777619;
-        }
-
-        return h;
-    }
 }
