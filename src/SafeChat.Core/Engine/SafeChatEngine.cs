@@ -46,6 +46,9 @@ public sealed class SafeChatEngine
 
     // The built-in stores complete at once: the engine calls them without a task or an async step per message.
     private readonly InMemoryConversationStateStore? _memoryConversations;
+
+    // Whether the scorer lets go of the window when Assess returns (see IWindowBorrowingScorer).
+    private readonly bool _borrowWindows;
     private readonly InMemoryUserStateStore? _memoryUsers;
 
     // Nothing reads a message's context or fired signal names while it is processed (no policy, directory or matcher):
@@ -135,6 +138,7 @@ public sealed class SafeChatEngine
         _parallelism = options.MaxDegreeOfParallelism;
         _emptySignals = MessageSignals.Empty(_signalNames.Length);
         _memoryConversations = _conversations as InMemoryConversationStateStore;
+        _borrowWindows = scorer is IWindowBorrowingScorer;
         _memoryUsers = _users as InMemoryUserStateStore;
         _deferContext = _policy is null && _connections is null && _imageMatcher is null && _signalMatcher is null;
     }
@@ -535,10 +539,13 @@ public sealed class SafeChatEngine
     {
         var message = envelope.Message;
         var sender = envelope.Sender;
+        // A scorer that lets go of the window when Assess returns gets this thread's pooled array (StepOf assesses it at
+        // once, on this thread, and keeps only the assessment).
         var append = store.Append(
             message.RoomId,
             new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
             _limits,
+            _borrowWindows,
             cancellationToken);
         return StepOf(append);
     }

@@ -114,7 +114,15 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     }
 
     /// <summary><see cref="AppendAsync"/> without the task and the result object: this store always completes at once (the engine's fast path).</summary>
-    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken)
+    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken) =>
+        Append(conversationId, entry, limits, borrowWindow: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Append(string, WindowAppend, ConversationWindowLimits, CancellationToken)"/>; with
+    /// <paramref name="borrowWindow"/> the window is this thread's pooled array of its length (<see cref="WindowBuffers"/>),
+    /// valid only until the thread's next borrowing append: for a caller that reads it at once and keeps no reference.
+    /// </summary>
+    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, bool borrowWindow, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
         ValidateId(entry.MessageId, nameof(entry) + "." + nameof(entry.MessageId));
@@ -137,8 +145,8 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             limits.IdleTimeout,
             entry.At?.UtcTicks,
             static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
-            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[shard]),
-            static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active));
+            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[shard], borrowWindow),
+            static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active, arg.borrowWindow));
         return result;
     }
 
@@ -146,7 +154,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     public ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default) =>
         new(TrySetAlert(conversationId, messageIndex, cancellationToken));
 
-    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append"/>).</summary>
+    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append(string, WindowAppend, ConversationWindowLimits, CancellationToken)"/>).</summary>
     internal AlertClaim TrySetAlert(string conversationId, int messageIndex, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
@@ -305,7 +313,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             (_recent?.ApproximateBytes ?? 0) + (_salient?.ApproximateBytes ?? 0) + (_authorIds.Length * IntPtr.Size);
 
         public DormantConversation ToDormant(long salt) =>
-            DormantConversation.From(Snapshot(), _salientCount, _nextIndex, FirstAlertIndex, LastAtTicks, salt);
+            DormantConversation.From(Snapshot(borrow: false), _salientCount, _nextIndex, FirstAlertIndex, LastAtTicks, salt);
 
         public static ConversationState FromDormant(DormantConversation dormant, long salt)
         {
@@ -359,7 +367,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _salient?.DropDecoded();
         }
 
-        public WindowAppendOutcome Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
+        public WindowAppendOutcome Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active, bool borrowWindow)
         {
             var recent = _recent ??= NewRecent(entry.Signals, limits);
             if (!recent.Fits(entry.Signals))
@@ -395,7 +403,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
-                return new WindowAppendOutcome(originalIndex, true, Snapshot(), FirstAlertIndex);
+                return new WindowAppendOutcome(originalIndex, true, Snapshot(borrowWindow), FirstAlertIndex);
             }
 
             var index = _nextIndex++;
@@ -426,7 +434,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _recentCount++;
             }
 
-            return new WindowAppendOutcome(index, false, Snapshot(), FirstAlertIndex);
+            return new WindowAppendOutcome(index, false, Snapshot(borrowWindow), FirstAlertIndex);
         }
 
         // A new conversation's ring, already at the size its first append would grow it to (one object, not two).
@@ -681,8 +689,9 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _recentCount = windowSize;
         }
 
-        // The window, oldest first (salient older messages, then the recent ones), rebuilt as window messages.
-        private WindowMessage[] Snapshot()
+        // The window, oldest first (salient older messages, then the recent ones), rebuilt as window messages: a new array,
+        // or with borrow this thread's pooled one of that length (every element is written below).
+        private WindowMessage[] Snapshot(bool borrow)
         {
             if (Active)
             {
@@ -690,7 +699,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _salient?.EnableDecoded();
             }
 
-            var window = new WindowMessage[_salientCount + _recentCount];
+            var window = borrow ? WindowBuffers.Rent(_salientCount + _recentCount) : new WindowMessage[_salientCount + _recentCount];
             for (var i = 0; i < _salientCount; i++)
             {
                 window[i] = _salient!.Read(i, _authorIds);
