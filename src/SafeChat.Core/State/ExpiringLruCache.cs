@@ -268,6 +268,26 @@ internal sealed class ExpiringLruCache<TValue>
         }
     }
 
+    /// <summary>
+    /// Removes the entry for <paramref name="key"/>, if any, and hands its value to <paramref name="onRemoved"/> while the
+    /// key's shard is still locked (see <see cref="ShardIndexOf"/>); returns whether there was one.
+    /// </summary>
+    public bool Remove<TArg>(string key, TArg arg, Action<TValue, TArg> onRemoved)
+    {
+        var shard = ShardFor(key);
+        lock (shard.Gate)
+        {
+            if (!shard.Map.TryGetValue(key, out var node))
+            {
+                return false;
+            }
+
+            RemoveNode(shard, node);
+            onRemoved(node.Value, arg);
+            return true;
+        }
+    }
+
     /// <summary>Drops every expired entry; returns how many were dropped.</summary>
     public int RemoveExpired()
     {

@@ -64,7 +64,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         _active = new ActiveRing[_conversations.ShardCount];
         for (var i = 0; i < _active.Length; i++)
         {
-            _active[i] = new ActiveRing(Math.Max(8, ActiveConversations / _active.Length));
+            _active[i] = new ActiveRing(Math.Max(8, ActiveConversations / _active.Length), Math.Max(16, RecycledConversations / _active.Length));
         }
         var salt = new byte[8];
         using (var random = System.Security.Cryptography.RandomNumberGenerator.Create())
@@ -144,7 +144,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             conversationId,
             limits.IdleTimeout,
             entry.At?.UtcTicks,
-            static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
+            static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits, arg.active),
             (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[shard], borrowWindow),
             static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active, arg.borrowWindow));
         return result;
@@ -187,14 +187,16 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     public ValueTask RemoveAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         ValidateId(conversationId, nameof(conversationId));
-        _conversations.Remove(conversationId);
+        // The removed state is kept (emptied) for the next new conversation of its shard: no one else can reach it once
+        // it is out of the map and the shard's ring, and both happen under the shard's lock.
+        _conversations.Remove(conversationId, _active[_conversations.ShardIndexOf(conversationId)], static (state, shard) => shard.Recycle(state));
         _dormant.Remove(conversationId);
         return default;
     }
 
     // The state a conversation continues from at `now`: its own idle state (replayed times, or not yet swept) or its
     // dormant form, compacted either way so live and replayed runs resume alike; a new state past the dormancy.
-    private ConversationState Resume(string key, ConversationState? expired, long now, ConversationWindowLimits limits)
+    private ConversationState Resume(string key, ConversationState? expired, long now, ConversationWindowLimits limits, ActiveRing shard)
     {
         if (limits.Dormancy <= TimeSpan.Zero)
         {
@@ -203,7 +205,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _dormant.Remove(key);
             }
 
-            return new ConversationState();
+            return shard.TakeRecycled() ?? new ConversationState();
         }
 
         var dormant = expired is not null ? expired.ToDormant(_salt) : _dormant.Take(key, now);
@@ -215,7 +217,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
         return dormant is not null && limits.Dormancy > TimeSpan.Zero && until > now
             ? ConversationState.FromDormant(dormant, _salt)
-            : new ConversationState();
+            : shard.TakeRecycled() ?? new ConversationState();
     }
 
     // Called by the full map for a conversation that idled out or was evicted: keep its compact form for its dormancy.
@@ -241,12 +243,53 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         }
     }
 
+    /// <summary>About how many removed conversation states are kept for reuse (over all shards).</summary>
+    internal const int RecycledConversations = 4096;
+
     // The last few conversations of one shard that appended, oldest overwritten first; the one that leaves drops its
-    // rebuilt signals. Touched only under the shard's lock.
-    private sealed class ActiveRing(int size)
+    // rebuilt signals. Also the shard's removed states, emptied, for its next new conversations (their arrays reused).
+    // Touched only under the shard's lock.
+    private sealed class ActiveRing(int size, int recycledCapacity)
     {
         private readonly ConversationState?[] _states = new ConversationState?[size];
         private int _next;
+        private readonly ConversationState?[] _recycled = new ConversationState?[recycledCapacity];
+        private int _recycledCount;
+
+        // A removed conversation's state: out of the ring (so the ring never touches it again while another conversation
+        // uses it), emptied, and kept while there is room.
+        public void Recycle(ConversationState state)
+        {
+            if (state.Active)
+            {
+                var at = Array.IndexOf(_states, state);
+                if (at >= 0)
+                {
+                    _states[at] = null;
+                }
+
+                state.Active = false;
+            }
+
+            if (_recycledCount < _recycled.Length)
+            {
+                state.Reset();
+                _recycled[_recycledCount++] = state;
+            }
+        }
+
+        // An emptied state to start a new conversation with, or null.
+        public ConversationState? TakeRecycled()
+        {
+            if (_recycledCount == 0)
+            {
+                return null;
+            }
+
+            var state = _recycled[--_recycledCount]!;
+            _recycled[_recycledCount] = null;
+            return state;
+        }
 
         public void Enter(ConversationState state)
         {
@@ -367,8 +410,63 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _salient?.DropDecoded();
         }
 
+        // Set by Reset: the arrays are an earlier conversation's, checked against the first append's signals and limits.
+        private bool _recycled;
+
+        // Empties a removed conversation's state for reuse as a new conversation: everything as a new state has it, except
+        // that the entry and history arrays are kept (their old contents cleared; a position is always written before it
+        // is read). Taken out of the ring first (see ActiveRing.Recycle).
+        public void Reset()
+        {
+            _recent?.Clear();
+            _salient?.Clear();
+            _start = 0;
+            _recentCount = 0;
+            _salientCount = 0;
+            Array.Clear(_authorIds, 0, _authorIds.Length);
+            _authorCount = 0;
+            _seenStart = 0;
+            _seenCount = 0;
+            _nextIndex = 0;
+            _unresolved = null;
+            _salt = 0;
+            FirstAlertIndex = null;
+            LastAtTicks = 0;
+            IdleUntilTicks = 0;
+            DormantUntilTicks = 0;
+            _recycled = true;
+        }
+
+        // Drops kept arrays the first append of a reused state cannot use as they are: entries for another number of
+        // signals or harms, a ring longer than the window (the ring needs capacity <= window size), a duplicate history
+        // longer than the limit.
+        private void FitRecycled(MessageSignals signals, ConversationWindowLimits limits)
+        {
+            _recycled = false;
+            if (_recent is { } recent && (recent.SignalCount != signals.Probabilities.Length || recent.HarmCount != signals.HarmProbabilities.Length || recent.Capacity > Math.Max(1, limits.WindowSize)))
+            {
+                _recent = null;
+            }
+
+            if (_salient is { } salient && (salient.SignalCount != signals.Probabilities.Length || salient.HarmCount != signals.HarmProbabilities.Length))
+            {
+                _salient = null;
+            }
+
+            if (_seenHashes.Length > Math.Max(0, limits.DuplicateHistory))
+            {
+                _seenHashes = [];
+                _seenIndexes = [];
+            }
+        }
+
         public WindowAppendOutcome Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active, bool borrowWindow)
         {
+            if (_recycled)
+            {
+                FitRecycled(entry.Signals, limits);
+            }
+
             var recent = _recent ??= NewRecent(entry.Signals, limits);
             if (!recent.Fits(entry.Signals))
             {
