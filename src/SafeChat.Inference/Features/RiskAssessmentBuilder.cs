@@ -143,7 +143,9 @@ internal static class RiskAssessmentBuilder
             return previous;
         }
 
-        var made = new HarmValues((float[])conversation.Clone());
+        var copy = new float[conversation.Length];
+        conversation.AsSpan().CopyTo(copy);
+        var made = new HarmValues(copy);
         window.PreviousConversation = made;
         return made;
     }
