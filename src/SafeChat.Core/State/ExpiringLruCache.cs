@@ -433,7 +433,13 @@ internal sealed class ExpiringLruCache<TValue>
 
     private sealed class Shard(int capacity)
     {
+        // System.Threading.Lock where there is one: the same mutual exclusion as a monitor on an object, without the
+        // object's sync block (once a monitor is contended, every later Enter on it takes the runtime's slow path).
+#if NET9_0_OR_GREATER
+        public readonly Lock Gate = new();
+#else
         public readonly object Gate = new();
+#endif
         public readonly Dictionary<string, Node> Map = new(StringComparer.Ordinal);
         public readonly int Capacity = capacity;
         public long WeightCapacity = long.MaxValue;
