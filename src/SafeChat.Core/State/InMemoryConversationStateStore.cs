@@ -262,10 +262,9 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         {
             if (state.Active)
             {
-                var at = Array.IndexOf(_states, state);
-                if (at >= 0)
+                if (ReferenceEquals(_states[state.RingSlot], state))
                 {
-                    _states[at] = null;
+                    _states[state.RingSlot] = null;
                 }
 
                 state.Active = false;
@@ -305,6 +304,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             _states[_next] = state;
+            state.RingSlot = _next;
             state.Active = true;
             _next = (_next + 1) % _states.Length;
         }
@@ -343,6 +343,9 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
         // Whether the conversation is in its shard's ring of active ones and so keeps its rebuilt window signals.
         public bool Active { get; set; }
+
+        // Its position in that ring while Active.
+        public int RingSlot { get; set; }
 
         // The time of the last append, and until when the conversation stays whole and then dormant (set at each append).
         public long LastAtTicks { get; private set; }
