@@ -22,8 +22,10 @@ namespace SafeChat.Inference;
 /// aggregator turn that into a risk per harm; the conversation's risk is the riskiest author's.</para>
 /// <para>Both model cards are loaded first and every file's sha256 is checked before any model runs. Thread-safe.
 /// Dispose when done.</para>
+/// <para><see cref="Assess"/> reads the window only while it runs and keeps no reference to it, so the engine lends it a
+/// reused array (internal <c>IWindowBorrowingScorer</c>).</para>
 /// </remarks>
-public sealed class OnnxSafetyScorer : ISafetyScorer, IDisposable
+public sealed class OnnxSafetyScorer : ISafetyScorer, IWindowBorrowingScorer, IDisposable
 {
     // The ONNX Runtime sessions, null for a graph evaluated in managed code (no session is made for it).
     private readonly OnnxLinearModel? _signalsModel;

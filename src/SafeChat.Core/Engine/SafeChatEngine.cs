@@ -46,6 +46,9 @@ public sealed class SafeChatEngine
 
     // The built-in stores complete at once: the engine calls them without a task or an async step per message.
     private readonly InMemoryConversationStateStore? _memoryConversations;
+
+    // Whether the scorer lets go of the window when Assess returns (see IWindowBorrowingScorer).
+    private readonly bool _borrowWindows;
     private readonly InMemoryUserStateStore? _memoryUsers;
 
     // Nothing reads a message's context or fired signal names while it is processed (no policy, directory or matcher):
@@ -135,6 +138,7 @@ public sealed class SafeChatEngine
         _parallelism = options.MaxDegreeOfParallelism;
         _emptySignals = MessageSignals.Empty(_signalNames.Length);
         _memoryConversations = _conversations as InMemoryConversationStateStore;
+        _borrowWindows = scorer is IWindowBorrowingScorer;
         _memoryUsers = _users as InMemoryUserStateStore;
         _deferContext = _policy is null && _connections is null && _imageMatcher is null && _signalMatcher is null;
     }
@@ -260,9 +264,13 @@ public sealed class SafeChatEngine
     {
         var count = envelopes.Count;
 
-        var texts = new string[count];
-        var signals = new MessageSignals[count];
-        var unscored = new List<int>();
+        // The batch's working arrays come from the engine's spare set (left by an earlier batch that completed) and go
+        // back to it when this one completes; a batch that fails, or runs while another holds the set, has its own.
+        var scratch = Interlocked.Exchange(ref _spareScratch, null) ?? new BatchScratch();
+        scratch.Prepare(count);
+        var texts = scratch.Texts;
+        var signals = scratch.Signals;
+        var unscored = scratch.Unscored;
         for (var i = 0; i < count; i++)
         {
             var envelope = envelopes[i];
@@ -284,9 +292,9 @@ public sealed class SafeChatEngine
 
         cancellationToken.ThrowIfCancellationRequested();
         ScoreInBatches(texts, unscored, signals, cancellationToken);
-        foreach (var value in signals)
+        for (var i = 0; i < count; i++)
         {
-            CheckSignals(value);
+            CheckSignals(signals[i]);
         }
 
         if (_parallelism == 1)
@@ -303,38 +311,22 @@ public sealed class SafeChatEngine
                 Deliver(i, finished.IsCompletedSuccessfully ? finished.Result : await finished.ConfigureAwait(false));
             }
 
+            ReturnScratch(scratch, count);
             return;
         }
 
-        // Conversations in first-appearance order, each with its messages in list order.
-        var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var conversations = new List<List<int>>();
-        string? lastKey = null;
-        List<int>? lastList = null;
-        for (var i = 0; i < count; i++)
-        {
-            var key = envelopes[i].Message.RoomId;
-            if (lastList is null || !string.Equals(key, lastKey, StringComparison.Ordinal))
-            {
-                // A new run of one conversation's messages (a batch of whole conversations has one run each): look it up.
-                if (!positions.TryGetValue(key, out lastList))
-                {
-                    lastList = [];
-                    positions[key] = lastList;
-                    conversations.Add(lastList);
-                }
+        // Conversations in first-appearance order, each with its messages in list order: conversationOf[i] is message i's
+        // conversation, and conversation c's messages are order[starts[c]] .. order[starts[c + 1] - 1].
+        var conversationCount = scratch.Group(envelopes, count);
+        var conversationOf = scratch.ConversationOf;
+        var order = scratch.Order;
+        var starts = scratch.Starts;
 
-                lastKey = key;
-            }
-
-            lastList.Add(i);
-        }
-
-        var steps = new ConversationStep[count];
+        var steps = scratch.Steps;
         var batchAlerts = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (conversations.Count == 1)
+        if (conversationCount == 1)
         {
-            await AdvanceAsync(conversations[0]).ConfigureAwait(false);
+            await AdvanceAsync(0).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
                 var finished = FinishAsync(envelopes[i], texts[i], signals[i], steps[i], batchAlerts, cancellationToken);
@@ -342,6 +334,7 @@ public sealed class SafeChatEngine
                 steps[i] = default;
             }
 
+            ReturnScratch(scratch, count);
             return;
         }
 
@@ -350,30 +343,21 @@ public sealed class SafeChatEngine
         // itself while the one it needs is not done). Each conversation is fully appended before any of its messages is
         // finished, as when every conversation was advanced before the first finish, so the results do not depend on the
         // timing; finishing overlaps the advancing instead of waiting for all of it.
-        var conversationOf = new int[count];
-        for (var c = 0; c < conversations.Count; c++)
-        {
-            foreach (var i in conversations[c])
-            {
-                conversationOf[i] = c;
-            }
-        }
-
-        var done = new int[conversations.Count];
+        var done = scratch.Done;
         var next = -1;
         Exception? failure = null;
-        var workers = new Task[Math.Min(_parallelism - 1, conversations.Count - 1)];
+        var workers = new Task[Math.Min(_parallelism - 1, conversationCount - 1)];
         for (var w = 0; w < workers.Length; w++)
         {
             workers[w] = Task.Run(async () =>
             {
                 int at;
-                while (Volatile.Read(ref failure) is null && (at = Interlocked.Increment(ref next)) < conversations.Count)
+                while (Volatile.Read(ref failure) is null && (at = Interlocked.Increment(ref next)) < conversationCount)
                 {
                     try
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        await AdvanceAsync(conversations[at]).ConfigureAwait(false);
+                        await AdvanceAsync(at).ConfigureAwait(false);
                         Volatile.Write(ref done[at], 1);
                     }
                     catch (Exception ex)
@@ -394,11 +378,11 @@ public sealed class SafeChatEngine
                 var wait = default(SpinWait);
                 while (Volatile.Read(ref done[needed]) == 0)
                 {
-                    var at = Volatile.Read(ref next) < conversations.Count ? Interlocked.Increment(ref next) : conversations.Count;
-                    if (at < conversations.Count)
+                    var at = Volatile.Read(ref next) < conversationCount ? Interlocked.Increment(ref next) : conversationCount;
+                    if (at < conversationCount)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        await AdvanceAsync(conversations[at]).ConfigureAwait(false);
+                        await AdvanceAsync(at).ConfigureAwait(false);
                         Volatile.Write(ref done[at], 1);
                         continue;
                     }
@@ -420,7 +404,7 @@ public sealed class SafeChatEngine
         {
             // Stop the workers taking more conversations, then let them finish the ones they hold.
             Interlocked.CompareExchange(ref failure, new OperationCanceledException(), null);
-            Interlocked.Exchange(ref next, conversations.Count);
+            Interlocked.Exchange(ref next, conversationCount);
             try
             {
                 await Task.WhenAll(workers).ConfigureAwait(false);
@@ -434,6 +418,7 @@ public sealed class SafeChatEngine
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
+        ReturnScratch(scratch, count);
 
         void Deliver(int i, MessageEvaluation evaluation)
         {
@@ -447,25 +432,27 @@ public sealed class SafeChatEngine
             }
         }
 
-        ValueTask AdvanceAsync(List<int> list)
+        ValueTask AdvanceAsync(int conversation)
         {
             if (_memoryConversations is null)
             {
-                return AdvanceSlowAsync(list);
+                return AdvanceSlowAsync(conversation);
             }
 
-            foreach (var i in list)
+            for (var j = starts[conversation]; j < starts[conversation + 1]; j++)
             {
+                var i = order[j];
                 steps[i] = StepInMemory(_memoryConversations, envelopes[i], signals[i], cancellationToken);
             }
 
             return default;
         }
 
-        async ValueTask AdvanceSlowAsync(List<int> list)
+        async ValueTask AdvanceSlowAsync(int conversation)
         {
-            foreach (var i in list)
+            for (var j = starts[conversation]; j < starts[conversation + 1]; j++)
             {
+                var i = order[j];
                 steps[i] = await ConversationStepAsync(envelopes[i], signals[i], cancellationToken).ConfigureAwait(false);
             }
         }
@@ -535,10 +522,13 @@ public sealed class SafeChatEngine
     {
         var message = envelope.Message;
         var sender = envelope.Sender;
+        // A scorer that lets go of the window when Assess returns gets this thread's pooled array (StepOf assesses it at
+        // once, on this thread, and keeps only the assessment).
         var append = store.Append(
             message.RoomId,
             new WindowAppend(message.Id, sender.Id, sender.AgeBand, signals, sender.AgeAssurance) { At = ReplayedTime(message) },
             _limits,
+            _borrowWindows,
             cancellationToken);
         return StepOf(append);
     }
@@ -756,6 +746,133 @@ public sealed class SafeChatEngine
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
             throw;
+        }
+    }
+
+    // A completed batch's working arrays go back as the engine's spare set, without references to its texts and signals.
+    private void ReturnScratch(BatchScratch scratch, int count)
+    {
+        scratch.Release(count);
+        Volatile.Write(ref _spareScratch, scratch);
+    }
+
+    // The working arrays of one batch (see ProcessBatchCoreAsync), reused by the next batch when this one completes.
+    private BatchScratch? _spareScratch;
+
+    private sealed class BatchScratch
+    {
+        // Batches larger than this get arrays of their own that are not kept (so one huge batch does not pin them).
+        private const int MaxKeptMessages = 1 << 17;
+
+        private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+
+        public string[] Texts { get; private set; } = [];
+
+        public MessageSignals[] Signals { get; private set; } = [];
+
+        public ConversationStep[] Steps { get; private set; } = [];
+
+        public int[] ConversationOf { get; private set; } = [];
+
+        public int[] Order { get; private set; } = [];
+
+        public int[] Starts { get; private set; } = [];
+
+        public int[] Done { get; private set; } = [];
+
+        public List<int> Unscored { get; } = [];
+
+        // Arrays of at least count elements (only the first count are used); the per-conversation ones are sized by Group.
+        public void Prepare(int count)
+        {
+            if (Texts.Length < count)
+            {
+                Texts = new string[count];
+                Signals = new MessageSignals[count];
+                Steps = new ConversationStep[count];
+                ConversationOf = new int[count];
+                Order = new int[count];
+            }
+
+            Unscored.Clear();
+        }
+
+        // Numbers the conversations in first-appearance order and lays each one's messages out in list order; returns the
+        // number of conversations. Done is all zero for them.
+        public int Group(IReadOnlyList<MessageEnvelope> envelopes, int count)
+        {
+            _positions.Clear();
+            var conversationOf = ConversationOf;
+            var conversations = 0;
+            string? lastKey = null;
+            var last = -1;
+            for (var i = 0; i < count; i++)
+            {
+                var key = envelopes[i].Message.RoomId;
+                if (last < 0 || !string.Equals(key, lastKey, StringComparison.Ordinal))
+                {
+                    // A new run of one conversation's messages (a batch of whole conversations has one run each): look it up.
+                    if (!_positions.TryGetValue(key, out last))
+                    {
+                        last = conversations++;
+                        _positions[key] = last;
+                    }
+
+                    lastKey = key;
+                }
+
+                conversationOf[i] = last;
+            }
+
+            _positions.Clear();
+            if (Starts.Length < conversations + 1)
+            {
+                Starts = new int[Math.Max(conversations + 1, Math.Min(count + 1, Starts.Length * 2))];
+                Done = new int[Starts.Length];
+            }
+
+            var starts = Starts;
+            Array.Clear(starts, 0, conversations + 1);
+            for (var i = 0; i < count; i++)
+            {
+                starts[conversationOf[i] + 1]++;
+            }
+
+            for (var c = 0; c < conversations; c++)
+            {
+                starts[c + 1] += starts[c];
+            }
+
+            // Done serves as each conversation's fill position here, and is left all zero.
+            var filled = Done;
+            Array.Clear(filled, 0, conversations);
+            for (var i = 0; i < count; i++)
+            {
+                var c = conversationOf[i];
+                Order[starts[c] + filled[c]++] = i;
+            }
+
+            Array.Clear(filled, 0, conversations);
+            return conversations;
+        }
+
+        // Drops the batch's references (texts, signals, assessments) and, after a huge batch, the arrays themselves.
+        public void Release(int count)
+        {
+            Array.Clear(Texts, 0, count);
+            Array.Clear(Signals, 0, count);
+            Array.Clear(Steps, 0, count);
+            Unscored.Clear();
+            if (Texts.Length > MaxKeptMessages)
+            {
+                Texts = [];
+                Signals = [];
+                Steps = [];
+                ConversationOf = [];
+                Order = [];
+                Starts = [];
+                Done = [];
+            }
         }
     }
 

@@ -268,6 +268,26 @@ internal sealed class ExpiringLruCache<TValue>
         }
     }
 
+    /// <summary>
+    /// Removes the entry for <paramref name="key"/>, if any, and hands its value to <paramref name="onRemoved"/> while the
+    /// key's shard is still locked (see <see cref="ShardIndexOf"/>); returns whether there was one.
+    /// </summary>
+    public bool Remove<TArg>(string key, TArg arg, Action<TValue, TArg> onRemoved)
+    {
+        var shard = ShardFor(key);
+        lock (shard.Gate)
+        {
+            if (!shard.Map.TryGetValue(key, out var node))
+            {
+                return false;
+            }
+
+            RemoveNode(shard, node);
+            onRemoved(node.Value, arg);
+            return true;
+        }
+    }
+
     /// <summary>Drops every expired entry; returns how many were dropped.</summary>
     public int RemoveExpired()
     {
@@ -413,7 +433,13 @@ internal sealed class ExpiringLruCache<TValue>
 
     private sealed class Shard(int capacity)
     {
+        // System.Threading.Lock where there is one: the same mutual exclusion as a monitor on an object, without the
+        // object's sync block (once a monitor is contended, every later Enter on it takes the runtime's slow path).
+#if NET9_0_OR_GREATER
+        public readonly Lock Gate = new();
+#else
         public readonly object Gate = new();
+#endif
         public readonly Dictionary<string, Node> Map = new(StringComparer.Ordinal);
         public readonly int Capacity = capacity;
         public long WeightCapacity = long.MaxValue;

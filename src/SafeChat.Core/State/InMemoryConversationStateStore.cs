@@ -64,7 +64,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         _active = new ActiveRing[_conversations.ShardCount];
         for (var i = 0; i < _active.Length; i++)
         {
-            _active[i] = new ActiveRing(Math.Max(8, ActiveConversations / _active.Length));
+            _active[i] = new ActiveRing(Math.Max(8, ActiveConversations / _active.Length), Math.Max(16, RecycledConversations / _active.Length));
         }
         var salt = new byte[8];
         using (var random = System.Security.Cryptography.RandomNumberGenerator.Create())
@@ -114,7 +114,15 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     }
 
     /// <summary><see cref="AppendAsync"/> without the task and the result object: this store always completes at once (the engine's fast path).</summary>
-    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken)
+    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken) =>
+        Append(conversationId, entry, limits, borrowWindow: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Append(string, WindowAppend, ConversationWindowLimits, CancellationToken)"/>; with
+    /// <paramref name="borrowWindow"/> the window is this thread's pooled array of its length (<see cref="WindowBuffers"/>),
+    /// valid only until the thread's next borrowing append: for a caller that reads it at once and keeps no reference.
+    /// </summary>
+    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, bool borrowWindow, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
         ValidateId(entry.MessageId, nameof(entry) + "." + nameof(entry.MessageId));
@@ -136,9 +144,9 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             conversationId,
             limits.IdleTimeout,
             entry.At?.UtcTicks,
-            static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits),
-            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[shard]),
-            static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active));
+            static (key, expired, now, arg) => arg.store.Resume(key, expired, now, arg.limits, arg.active),
+            (entry, limits, store: this, at: entry.At?.UtcTicks ?? _clock.GetUtcNow().UtcTicks, active: _active[shard], borrowWindow),
+            static (state, arg) => state.Append(arg.entry, arg.limits, arg.at, arg.active, arg.borrowWindow));
         return result;
     }
 
@@ -146,7 +154,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     public ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default) =>
         new(TrySetAlert(conversationId, messageIndex, cancellationToken));
 
-    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append"/>).</summary>
+    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append(string, WindowAppend, ConversationWindowLimits, CancellationToken)"/>).</summary>
     internal AlertClaim TrySetAlert(string conversationId, int messageIndex, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
@@ -179,14 +187,16 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     public ValueTask RemoveAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         ValidateId(conversationId, nameof(conversationId));
-        _conversations.Remove(conversationId);
+        // The removed state is kept (emptied) for the next new conversation of its shard: no one else can reach it once
+        // it is out of the map and the shard's ring, and both happen under the shard's lock.
+        _conversations.Remove(conversationId, _active[_conversations.ShardIndexOf(conversationId)], static (state, shard) => shard.Recycle(state));
         _dormant.Remove(conversationId);
         return default;
     }
 
     // The state a conversation continues from at `now`: its own idle state (replayed times, or not yet swept) or its
     // dormant form, compacted either way so live and replayed runs resume alike; a new state past the dormancy.
-    private ConversationState Resume(string key, ConversationState? expired, long now, ConversationWindowLimits limits)
+    private ConversationState Resume(string key, ConversationState? expired, long now, ConversationWindowLimits limits, ActiveRing shard)
     {
         if (limits.Dormancy <= TimeSpan.Zero)
         {
@@ -195,7 +205,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _dormant.Remove(key);
             }
 
-            return new ConversationState();
+            return shard.TakeRecycled() ?? new ConversationState();
         }
 
         var dormant = expired is not null ? expired.ToDormant(_salt) : _dormant.Take(key, now);
@@ -207,7 +217,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
         return dormant is not null && limits.Dormancy > TimeSpan.Zero && until > now
             ? ConversationState.FromDormant(dormant, _salt)
-            : new ConversationState();
+            : shard.TakeRecycled() ?? new ConversationState();
     }
 
     // Called by the full map for a conversation that idled out or was evicted: keep its compact form for its dormancy.
@@ -233,12 +243,52 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         }
     }
 
+    /// <summary>About how many removed conversation states are kept for reuse (over all shards).</summary>
+    internal const int RecycledConversations = 4096;
+
     // The last few conversations of one shard that appended, oldest overwritten first; the one that leaves drops its
-    // rebuilt signals. Touched only under the shard's lock.
-    private sealed class ActiveRing(int size)
+    // rebuilt signals. Also the shard's removed states, emptied, for its next new conversations (their arrays reused).
+    // Touched only under the shard's lock.
+    private sealed class ActiveRing(int size, int recycledCapacity)
     {
         private readonly ConversationState?[] _states = new ConversationState?[size];
         private int _next;
+        private readonly ConversationState?[] _recycled = new ConversationState?[recycledCapacity];
+        private int _recycledCount;
+
+        // A removed conversation's state: out of the ring (so the ring never touches it again while another conversation
+        // uses it), emptied, and kept while there is room.
+        public void Recycle(ConversationState state)
+        {
+            if (state.Active)
+            {
+                if (ReferenceEquals(_states[state.RingSlot], state))
+                {
+                    _states[state.RingSlot] = null;
+                }
+
+                state.Active = false;
+            }
+
+            if (_recycledCount < _recycled.Length)
+            {
+                state.Reset();
+                _recycled[_recycledCount++] = state;
+            }
+        }
+
+        // An emptied state to start a new conversation with, or null.
+        public ConversationState? TakeRecycled()
+        {
+            if (_recycledCount == 0)
+            {
+                return null;
+            }
+
+            var state = _recycled[--_recycledCount]!;
+            _recycled[_recycledCount] = null;
+            return state;
+        }
 
         public void Enter(ConversationState state)
         {
@@ -254,6 +304,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             }
 
             _states[_next] = state;
+            state.RingSlot = _next;
             state.Active = true;
             _next = (_next + 1) % _states.Length;
         }
@@ -293,6 +344,9 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         // Whether the conversation is in its shard's ring of active ones and so keeps its rebuilt window signals.
         public bool Active { get; set; }
 
+        // Its position in that ring while Active.
+        public int RingSlot { get; set; }
+
         // The time of the last append, and until when the conversation stays whole and then dormant (set at each append).
         public long LastAtTicks { get; private set; }
 
@@ -305,7 +359,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             (_recent?.ApproximateBytes ?? 0) + (_salient?.ApproximateBytes ?? 0) + (_authorIds.Length * IntPtr.Size);
 
         public DormantConversation ToDormant(long salt) =>
-            DormantConversation.From(Snapshot(), _salientCount, _nextIndex, FirstAlertIndex, LastAtTicks, salt);
+            DormantConversation.From(Snapshot(borrow: false), _salientCount, _nextIndex, FirstAlertIndex, LastAtTicks, salt);
 
         public static ConversationState FromDormant(DormantConversation dormant, long salt)
         {
@@ -359,8 +413,63 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _salient?.DropDecoded();
         }
 
-        public WindowAppendOutcome Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active)
+        // Set by Reset: the arrays are an earlier conversation's, checked against the first append's signals and limits.
+        private bool _recycled;
+
+        // Empties a removed conversation's state for reuse as a new conversation: everything as a new state has it, except
+        // that the entry and history arrays are kept (their old contents cleared; a position is always written before it
+        // is read). Taken out of the ring first (see ActiveRing.Recycle).
+        public void Reset()
         {
+            _recent?.Clear();
+            _salient?.Clear();
+            _start = 0;
+            _recentCount = 0;
+            _salientCount = 0;
+            Array.Clear(_authorIds, 0, _authorIds.Length);
+            _authorCount = 0;
+            _seenStart = 0;
+            _seenCount = 0;
+            _nextIndex = 0;
+            _unresolved = null;
+            _salt = 0;
+            FirstAlertIndex = null;
+            LastAtTicks = 0;
+            IdleUntilTicks = 0;
+            DormantUntilTicks = 0;
+            _recycled = true;
+        }
+
+        // Drops kept arrays the first append of a reused state cannot use as they are: entries for another number of
+        // signals or harms, a ring longer than the window (the ring needs capacity <= window size), a duplicate history
+        // longer than the limit.
+        private void FitRecycled(MessageSignals signals, ConversationWindowLimits limits)
+        {
+            _recycled = false;
+            if (_recent is { } recent && (recent.SignalCount != signals.Probabilities.Length || recent.HarmCount != signals.HarmProbabilities.Length || recent.Capacity > Math.Max(1, limits.WindowSize)))
+            {
+                _recent = null;
+            }
+
+            if (_salient is { } salient && (salient.SignalCount != signals.Probabilities.Length || salient.HarmCount != signals.HarmProbabilities.Length))
+            {
+                _salient = null;
+            }
+
+            if (_seenHashes.Length > Math.Max(0, limits.DuplicateHistory))
+            {
+                _seenHashes = [];
+                _seenIndexes = [];
+            }
+        }
+
+        public WindowAppendOutcome Append(WindowAppend entry, ConversationWindowLimits limits, long atTicks, ActiveRing active, bool borrowWindow)
+        {
+            if (_recycled)
+            {
+                FitRecycled(entry.Signals, limits);
+            }
+
             var recent = _recent ??= NewRecent(entry.Signals, limits);
             if (!recent.Fits(entry.Signals))
             {
@@ -395,7 +504,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
 
             if (limits.DuplicateHistory > 0 && Seen(hash) is { } originalIndex)
             {
-                return new WindowAppendOutcome(originalIndex, true, Snapshot(), FirstAlertIndex);
+                return new WindowAppendOutcome(originalIndex, true, Snapshot(borrowWindow), FirstAlertIndex);
             }
 
             var index = _nextIndex++;
@@ -426,7 +535,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _recentCount++;
             }
 
-            return new WindowAppendOutcome(index, false, Snapshot(), FirstAlertIndex);
+            return new WindowAppendOutcome(index, false, Snapshot(borrowWindow), FirstAlertIndex);
         }
 
         // A new conversation's ring, already at the size its first append would grow it to (one object, not two).
@@ -681,8 +790,9 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
             _recentCount = windowSize;
         }
 
-        // The window, oldest first (salient older messages, then the recent ones), rebuilt as window messages.
-        private WindowMessage[] Snapshot()
+        // The window, oldest first (salient older messages, then the recent ones), rebuilt as window messages: a new array,
+        // or with borrow this thread's pooled one of that length (every element is written below).
+        private WindowMessage[] Snapshot(bool borrow)
         {
             if (Active)
             {
@@ -690,7 +800,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
                 _salient?.EnableDecoded();
             }
 
-            var window = new WindowMessage[_salientCount + _recentCount];
+            var window = borrow ? WindowBuffers.Rent(_salientCount + _recentCount) : new WindowMessage[_salientCount + _recentCount];
             for (var i = 0; i < _salientCount; i++)
             {
                 window[i] = _salient!.Read(i, _authorIds);

@@ -110,6 +110,24 @@ internal sealed class QuantizedWindowEntries
         }
     }
 
+    /// <summary>
+    /// Forgets every entry's contents for reuse by another conversation (the capacity stays): the rebuilt signals and
+    /// the shared chunk references are cleared, so nothing of the old entries is kept alive or read again (a position
+    /// is always written before it is read).
+    /// </summary>
+    public void Clear()
+    {
+        if (_decoded is not null)
+        {
+            Array.Clear(_decoded, 0, _decoded.Length);
+        }
+
+        if (_chunks is not null)
+        {
+            Array.Clear(_chunks, 0, _chunks.Length);
+        }
+    }
+
     /// <summary>Whether rebuilt signals are kept for reuse (see <see cref="EnableDecoded"/>).</summary>
     public bool KeepsDecoded => _decoded is not null;
 

@@ -208,7 +208,13 @@ internal sealed class TextOutputCache<TValue>
     /// </summary>
     private sealed class Shard
     {
+        // System.Threading.Lock where there is one: the same mutual exclusion as a monitor on an object, without the
+        // object's sync block (once a monitor is contended, every later Enter on it takes the runtime's slow path).
+#if NET9_0_OR_GREATER
+        public readonly Lock Gate = new();
+#else
         public readonly object Gate = new();
+#endif
         public readonly Bucket[] Table;
         public readonly int[] PositionOf;
         public readonly int Capacity;

@@ -27,7 +27,15 @@ internal static class RiskAssessmentBuilder
         }
 
         int k = HarmNames.All.Count;
-        var conversation = new float[k];
+        // The conversation's harms are worked out in scratch and kept in a new array only when no immutable harms object
+        // already holds exactly these values (see ConversationHarms).
+        if (window.ConversationScratch.Length != k)
+        {
+            window.ConversationScratch = new float[k];
+        }
+
+        var conversation = window.ConversationScratch;
+        Array.Clear(conversation, 0, k);
         var authors = new AuthorRisk[authorCount];
         // Each author's Risk (its harms' maximum), worked out once for the sort below instead of in every comparison.
 #if NET
@@ -105,14 +113,59 @@ internal static class RiskAssessmentBuilder
         Array.Sort(authors, static (x, y) => y.Risk.CompareTo(x.Risk));
 #endif
 
+        var conversationHarms = ConversationHarms(window, conversation, authors);
         if (evidence is null)
         {
             // Most windows have no fired signal: the shared empty list.
-            return new RiskAssessment(new HarmValues(conversation), authors, NoEvidence, room);
+            return new RiskAssessment(conversationHarms, authors, NoEvidence, room);
         }
 
         evidence.Sort(static (x, y) => y.Probability != x.Probability ? y.Probability.CompareTo(x.Probability) : x.MessageIndex.CompareTo(y.MessageIndex));
-        return new RiskAssessment(new HarmValues(conversation), authors, evidence, room);
+        return new RiskAssessment(conversationHarms, authors, evidence, room);
+    }
+
+    // The conversation-level harms as an immutable object: an author's own harms when they are bit for bit these values
+    // (the riskiest author often has every harm's maximum), else the previous assessment's on this thread when they are,
+    // else a new one over a copy of the scratch. The same values either way; only fewer objects.
+    private static HarmValues ConversationHarms(WindowFeatures window, float[] conversation, AuthorRisk[] authors)
+    {
+        for (int a = 0; a < authors.Length; a++)
+        {
+            if (authors[a].Harms is HarmValues own && SameBits(own.Span, conversation))
+            {
+                window.PreviousConversation = own;
+                return own;
+            }
+        }
+
+        if (window.PreviousConversation is { } previous && SameBits(previous.Span, conversation))
+        {
+            return previous;
+        }
+
+        var copy = new float[conversation.Length];
+        conversation.AsSpan().CopyTo(copy);
+        var made = new HarmValues(copy);
+        window.PreviousConversation = made;
+        return made;
+    }
+
+    private static bool SameBits(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // HarmNames.All is fixed: the livestream-coercion position is found once, not with a list copy per room message.

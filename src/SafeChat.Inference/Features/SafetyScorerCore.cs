@@ -108,7 +108,20 @@ internal sealed class SafetyScorerCore
 
         // Hits are answered from the cache; each distinct missing text is scored once, in one batch.
         var results = new MessageSignals[texts.Count];
-        var keys = new TextKey[texts.Count];
+        // The keys are only needed during this call: a pooled array (TextKey holds no reference).
+        var pooledKeys = ArrayPool<TextKey>.Shared.Rent(texts.Count);
+        try
+        {
+            return AnalyzeBatchCached(texts, cache, results, pooledKeys.AsSpan(0, texts.Count));
+        }
+        finally
+        {
+            ArrayPool<TextKey>.Shared.Return(pooledKeys);
+        }
+    }
+
+    private IReadOnlyList<MessageSignals> AnalyzeBatchCached(IReadOnlyList<string> texts, TextOutputCache<MessageSignals> cache, MessageSignals[] results, Span<TextKey> keys)
+    {
         List<string>? missing = null;
         Dictionary<TextKey, int>? missingIndex = null;
         int[]? missingOf = null;

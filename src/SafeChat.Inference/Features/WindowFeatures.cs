@@ -89,6 +89,15 @@ internal sealed class WindowFeatures
     /// <summary>How many positions of <see cref="PreviousAuthors"/> hold a record.</summary>
     public int PreviousAuthorCount { get; set; }
 
+    /// <summary>
+    /// The conversation-level harms of the last assessment built with these features (this thread's), handed out again
+    /// by <see cref="RiskAssessmentBuilder"/> when the next one's are bit for bit the same (it is immutable).
+    /// </summary>
+    public HarmValues? PreviousConversation { get; set; }
+
+    /// <summary>Scratch for the conversation-level harms while an assessment is built (copied out when kept).</summary>
+    public float[] ConversationScratch { get; set; } = [];
+
     /// <summary>Authors in first-appearance order.</summary>
     public IReadOnlyList<string> Authors => _authors;
 
