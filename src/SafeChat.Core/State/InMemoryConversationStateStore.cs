@@ -244,7 +244,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     }
 
     /// <summary>About how many removed conversation states are kept for reuse (over all shards).</summary>
-    internal const int RecycledConversations = 4096;
+    internal const int RecycledConversations = 512;
 
     // The last few conversations of one shard that appended, oldest overwritten first; the one that leaves drops its
     // rebuilt signals. Also the shard's removed states, emptied, for its next new conversations (their arrays reused).
