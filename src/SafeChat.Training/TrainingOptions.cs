@@ -32,6 +32,12 @@ internal sealed class TrainingOptions
     public List<string> RealEval { get; } = [];
 
     /// <summary>
+    /// Written benign look-alike conversations for validation only: never trained on; the semantic stage's threshold
+    /// rule counts them with the other written benign validation conversations (<c>semantic-stage</c> only).
+    /// </summary>
+    public List<string> ValidationLookalikes { get; } = [];
+
+    /// <summary>
     /// German / Dutch machine translations of VTPAN validation chats (research use): split by chat, they train and validate
     /// the transcript head only; their held-out part is what <c>heldout</c> exports for the per-language table.
     /// </summary>
@@ -136,7 +142,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -161,6 +167,9 @@ internal sealed class TrainingOptions
                                     research corpora (models/EVALUATION.md shows the shipped models' command)
           --real-benign FILE...     real everyday chat (trainable licences only; split by conversation)
           --real-eval FILE...       real chat measured only (evaluation-only licences, e.g. DailyDialog)
+          --validation-lookalikes FILE...
+                                    written benign look-alikes for validation only (semantic-stage: its threshold rule
+                                    counts them; never trained on)
           --vtpan-translated CSV... VTPAN chats machine-translated to German / Dutch (row_id,messages_xx,label), split
                                     by chat: train and validate the transcript head (pasted logs) only
           --pj-interleaved DIR      Perverted-Justice sessions with both sides, split by offender
@@ -269,6 +278,7 @@ internal sealed class TrainingOptions
                 case "--external": options.External.Add(value); multi = options.External; break;
                 case "--real-benign": options.RealBenign.Add(value); multi = options.RealBenign; break;
                 case "--real-eval": options.RealEval.Add(value); multi = options.RealEval; break;
+                case "--validation-lookalikes": options.ValidationLookalikes.Add(value); multi = options.ValidationLookalikes; break;
                 case "--vtpan-translated": options.VtpanTranslated.Add(value); multi = options.VtpanTranslated; break;
                 case "--probes": options.Probes.Add(value); multi = options.Probes; break;
                 case "--reviews": options.Reviews.Add(value); multi = options.Reviews; break;
@@ -407,7 +417,7 @@ internal sealed class TrainingOptions
         }
 
         foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
-                     .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.VtpanTranslated).Concat(options.Probes)
+                     .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.ValidationLookalikes).Concat(options.VtpanTranslated).Concat(options.Probes)
                      .Concat(options.PjLabels).Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
         {
             if (!File.Exists(path))

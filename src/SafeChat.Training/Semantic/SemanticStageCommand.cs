@@ -28,8 +28,8 @@ namespace SafeChat.Training.Semantic;
 /// somewhere in their replay, by out-of-fold models (5 folds by offender, log, match or scenario). The threshold is the
 /// lowest candidate at which the shipped engine, replayed on the validation parts (Perverted-Justice validation offenders'
 /// sessions and the koutli validation offenders' pseudo-conversations, real benign, Dota 2 and written benign validation
-/// conversations), flags no more benign conversations for grooming
-/// than with the stage off (<see cref="ValidationBudget"/>).
+/// conversations, and the written look-alikes of <c>--validation-lookalikes</c>), flags no more benign conversations
+/// for grooming than with the stage off (<see cref="ValidationBudget"/>).
 /// </remarks>
 internal static class SemanticStageCommand
 {
@@ -186,7 +186,7 @@ internal static class SemanticStageCommand
 
         // The threshold: the lowest candidate at which the shipped engine, replayed on the validation parts, flags no more
         // benign conversations for grooming than with the stage off (threshold 1).
-        var validation = ValidationSet(data);
+        var validation = ValidationSet(data, options.ValidationLookalikes);
         WriteCard(1.0);
         var sweep = new List<SweepRow>();
         MessageSignals[][] signals;
@@ -280,7 +280,7 @@ internal static class SemanticStageCommand
 
     private sealed record ValidationConversation(ChatConversation Conversation, bool Offender, bool Written, bool Koutli = false);
 
-    private static List<ValidationConversation> ValidationSet(TrainingData data)
+    private static List<ValidationConversation> ValidationSet(TrainingData data, IReadOnlyList<string> lookalikeFiles)
     {
         var list = new List<ValidationConversation>();
         list.AddRange(data.PjSessions.Where(c => c.Part == DataPart.Validation).Select(c => new ValidationConversation(c, true, false)));
@@ -290,6 +290,12 @@ internal static class SemanticStageCommand
             .Select(c => new ValidationConversation(c, false, false)));
         list.AddRange(data.Synthetic.Where(c => c.Part == DataPart.Validation && c.Label == HarmLabel.Benign)
             .Select(c => new ValidationConversation(c, false, true)));
+        // Written look-alikes kept for validation only (--validation-lookalikes): counted like the written benign ones.
+        foreach (var path in lookalikeFiles)
+        {
+            list.AddRange(CorpusReaders.ReadConversations(path, "written-validation").Where(c => c.Label == HarmLabel.Benign)
+                .Select(c => new ValidationConversation(c, false, true)));
+        }
         return list;
     }
 
