@@ -201,7 +201,7 @@ internal sealed class TrainingOptions
           offenders' pseudo-conversations as pj-koutli-heldout.jsonl (give the training --seed). --part validation
           writes the validation part instead (the conversations thresholds are chosen on) as *-validation.jsonl.
 
-        safechat-train semantic-stage <the train command's arguments> --out MODELS_DIR
+        safechat-train semantic-stage <the train command's arguments> [--validation-lookalikes FILE...] --out MODELS_DIR
           after the train command: trains the semantic second stage for grooming (all-MiniLM-L6-v2 distilled into two
           weights per vocabulary token) on the training parts of the real corpora and the written benign
           conversations, chooses its threshold by replaying the engine on the validation parts, and adds
