@@ -177,6 +177,17 @@ internal static class SemanticStageCommand
             ["licence"] = "see the entries of each corpus above; encoder all-MiniLM-L6-v2 Apache-2.0 (training only: no encoder ships)",
             ["usage"] = "train; candidate thresholds from 5-fold out-of-fold replays of the real training benign conversations, the threshold from replaying the engine on the validation parts",
         });
+        if (options.ValidationLookalikes.Count > 0)
+        {
+            trainingData.Add(new JsonObject
+            {
+                ["name"] = "Written look-alikes for the semantic stage's validation",
+                ["source"] = string.Join(", ", options.ValidationLookalikes.Select(Path.GetFileName)) + " (written for SafeChat: one adult with an ordinary relationship and one child per conversation)",
+                ["licence"] = "Apache-2.0 (our own writing)",
+                ["usage"] = "validation only: counted by the semantic stage's threshold rule with the written benign validation conversations; never trained on",
+            });
+        }
+
         card["training_data"] = trainingData;
         void WriteCard(double t)
         {
