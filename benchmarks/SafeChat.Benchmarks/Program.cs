@@ -23,6 +23,11 @@ public static class Program
             return EngineThroughputReport.Run(Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "--cli-allocations")
+        {
+            return CliAllocationReport.Run(args[1..], Console.Error);
+        }
+
         if (args.Length > 0 && args[0] == "--memory")
         {
             return ConversationMemoryReport.Run(Console.Out);
