@@ -109,18 +109,15 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
         ConversationWindowLimits limits,
         CancellationToken cancellationToken = default)
     {
-        var outcome = Append(conversationId, entry, limits, cancellationToken);
+        var outcome = Append(conversationId, entry, limits, borrowWindow: false, cancellationToken);
         return new(new WindowAppendResult(outcome.MessageIndex, outcome.IsDuplicate, outcome.Window, outcome.FirstAlertIndex));
     }
 
-    /// <summary><see cref="AppendAsync"/> without the task and the result object: this store always completes at once (the engine's fast path).</summary>
-    internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, CancellationToken cancellationToken) =>
-        Append(conversationId, entry, limits, borrowWindow: false, cancellationToken);
-
     /// <summary>
-    /// <see cref="Append(string, WindowAppend, ConversationWindowLimits, CancellationToken)"/>; with
-    /// <paramref name="borrowWindow"/> the window is this thread's pooled array of its length (<see cref="WindowBuffers"/>),
-    /// valid only until the thread's next borrowing append: for a caller that reads it at once and keeps no reference.
+    /// <see cref="AppendAsync"/> without the task and the result object: this store always completes at once (the engine's
+    /// fast path). With <paramref name="borrowWindow"/> the window is this thread's pooled array of its length
+    /// (<see cref="WindowBuffers"/>), valid only until the thread's next borrowing append: for a caller that reads it at
+    /// once and keeps no reference.
     /// </summary>
     internal WindowAppendOutcome Append(string conversationId, WindowAppend entry, ConversationWindowLimits limits, bool borrowWindow, CancellationToken cancellationToken)
     {
@@ -154,7 +151,7 @@ public sealed class InMemoryConversationStateStore : IConversationStateStore
     public ValueTask<AlertClaim> TrySetAlertAsync(string conversationId, int messageIndex, CancellationToken cancellationToken = default) =>
         new(TrySetAlert(conversationId, messageIndex, cancellationToken));
 
-    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append(string, WindowAppend, ConversationWindowLimits, CancellationToken)"/>).</summary>
+    /// <summary><see cref="TrySetAlertAsync"/> without the task (see <see cref="Append"/>).</summary>
     internal AlertClaim TrySetAlert(string conversationId, int messageIndex, CancellationToken cancellationToken)
     {
         ValidateId(conversationId, nameof(conversationId));
