@@ -38,6 +38,18 @@ internal sealed class TrainingOptions
     public List<string> ValidationLookalikes { get; } = [];
 
     /// <summary>
+    /// Line numbers at which the semantic stage takes training rows, besides half way and the end of each conversation
+    /// (<c>--semantic-row-lines</c>; default 10).
+    /// </summary>
+    public List<int> SemanticRowLines { get; } = [];
+
+    /// <summary>
+    /// A file that keeps the encoder's vectors of the vocabulary tokens between semantic-stage runs (<c>--encoder-cache</c>):
+    /// written when missing, read when its vocabulary hash matches; it only saves the encoder run.
+    /// </summary>
+    public string? EncoderCacheFile { get; set; }
+
+    /// <summary>
     /// German / Dutch machine translations of VTPAN validation chats (research use): split by chat, they train and validate
     /// the transcript head only; their held-out part is what <c>heldout</c> exports for the per-language table.
     /// </summary>
@@ -170,6 +182,9 @@ internal sealed class TrainingOptions
           --validation-lookalikes FILE...
                                     written benign look-alikes for validation only (semantic-stage: its threshold rule
                                     counts them; never trained on)
+          --semantic-row-lines N,N  semantic-stage: the lines at which training rows are taken, besides half way and
+                                    the end (default 10)
+          --encoder-cache FILE      semantic-stage: keep the encoder's token vectors in FILE between runs
           --vtpan-translated CSV... VTPAN chats machine-translated to German / Dutch (row_id,messages_xx,label), split
                                     by chat: train and validate the transcript head (pasted logs) only
           --pj-interleaved DIR      Perverted-Justice sessions with both sides, split by offender
@@ -285,6 +300,20 @@ internal sealed class TrainingOptions
                 case "--pj-interleaved": options.PjInterleavedDirectory = value; break;
                 case "--pj-labels": options.PjLabels.Add(value); multi = options.PjLabels; break;
                 case "--line-cache": options.LineCacheDirectory = value; break;
+                case "--encoder-cache": options.EncoderCacheFile = value; break;
+                case "--semantic-row-lines":
+                    foreach (var part in value.Split(','))
+                    {
+                        if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int rowLine) || rowLine < 1)
+                        {
+                            stderr.WriteLine($"train: option {arg} needs comma-separated positive line numbers, got '{value}'.");
+                            return null;
+                        }
+
+                        options.SemanticRowLines.Add(rowLine);
+                    }
+
+                    break;
                 case "--semantic-dim":
                     if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int dim) || dim is < 1 or > 384)
                     {

@@ -79,15 +79,10 @@ internal static class SemanticStageCommand
 
         var vocabulary = File.ReadAllLines(vocabPath);
         stderr.WriteLine($"semantic-stage: encoding {vocabulary.Length} vocabulary tokens with {MiniLmEncoder.ModelName}");
-        float[][] table;
-        string encoderSha;
-        using (var encoder = MiniLmEncoder.Load())
-        {
-            table = encoder.Encode(SemanticTable.EncoderTexts(vocabulary), batchSize: 256);
-            encoderSha = encoder.ModelSha256;
-        }
+        var (table, encoderSha) = EncodeVocabulary(vocabulary, options.EncoderCacheFile, stderr);
 
         int dim = table.First(v => v.Length > 0).Length;
+        IReadOnlyList<int> rowLines = options.SemanticRowLines.Count > 0 ? options.SemanticRowLines : [10];
         var examples = Examples(data);
         stderr.WriteLine($"semantic-stage: {examples.Count} training conversations ({examples.Count(e => e.Positive.Count > 0)} with an offender), " +
                          $"{examples.Select(e => e.Group).Distinct().Count()} groups");
@@ -136,7 +131,7 @@ internal static class SemanticStageCommand
         var benignMax = new List<double>();
         for (int fold = 0; fold < Folds; fold++)
         {
-            var weights = Fit(examples.Where(e => foldOf[e.Group] != fold), dim);
+            var weights = Fit(examples.Where(e => foldOf[e.Group] != fold), dim, rowLines);
             benignMax.AddRange(examples.Where(e => foldOf[e.Group] == fold && e.Positive.Count == 0 && e.Real).Select(e => ReplayMax(e, weights, dim)));
             stderr.WriteLine($"semantic-stage: fold {fold + 1}/{Folds}");
         }
@@ -146,7 +141,7 @@ internal static class SemanticStageCommand
         var candidates = CandidateRates.Select(r => (Rate: r, Threshold: Math.Round(Quantile(r), 6))).ToList();
         stderr.WriteLine("semantic-stage: out-of-fold threshold by share of real training benign conversations confirmed: " +
                          string.Join(", ", candidates.Select(c => $"{c.Rate:P1} {c.Threshold:F4}")));
-        var final = Fit(examples, dim);
+        var final = Fit(examples, dim, rowLines);
 
         byte[] graph = WriteGraph(table, final);
         File.WriteAllBytes(Path.Combine(riskDir, SemanticStage.FileName), graph);
@@ -165,14 +160,22 @@ internal static class SemanticStageCommand
             ["own_count_weight"] = Math.Round(final[2 * dim], 6),
             ["other_count_weight"] = Math.Round(final[2 * dim + 1], 6),
             ["encoder"] = $"{MiniLmEncoder.ModelName} ({MiniLmEncoder.PackageId}, model.onnx sha256 {encoderSha}), each vocabulary token encoded alone; a line is the mean of its tokens' vectors",
+            ["row_lines"] = new JsonArray([.. rowLines.Select(l => (JsonNode)l)]),
             ["candidate_benign_rates"] = new JsonArray([.. CandidateRates.Select(r => (JsonNode)r)]),
             ["training_conversations"] = examples.Count,
             ["training_conversations_with_offender"] = pos,
         };
         var trainingData = card["training_data"] as JsonArray ?? [];
+
+        // A re-run on a models folder that already has the stage replaces its entries instead of adding them twice.
+        foreach (var stale in trainingData.Where(e => (string?)e?["name"] is StageDataName or LookalikeDataName).ToList())
+        {
+            trainingData.Remove(stale);
+        }
+
         trainingData.Add(new JsonObject
         {
-            ["name"] = "Semantic second stage (semantic.onnx)",
+            ["name"] = StageDataName,
             ["source"] = $"training parts of perverted-justice-interleaved (by offender), perverted-justice-koutli (by offender), #ubuntu IRC and ConvAI2 (real-benign-chat, stable hash), Dota 2 game chat (by match, at most 1,500 conversations), and the benign conversations of --conversations (our writing: negatives only, rows weighted {WrittenWeight.ToString(CultureInfo.InvariantCulture)}); held-out and validation parts and DailyDialog are not trained on",
             ["licence"] = "see the entries of each corpus above; encoder all-MiniLM-L6-v2 Apache-2.0 (training only: no encoder ships)",
             ["usage"] = "train; candidate thresholds from 5-fold out-of-fold replays of the real training benign conversations, the threshold from replaying the engine on the validation parts",
@@ -181,7 +184,7 @@ internal static class SemanticStageCommand
         {
             trainingData.Add(new JsonObject
             {
-                ["name"] = "Written look-alikes for the semantic stage's validation",
+                ["name"] = LookalikeDataName,
                 ["source"] = string.Join(", ", options.ValidationLookalikes.Select(Path.GetFileName)) + " (written for SafeChat: one adult with an ordinary relationship and one child per conversation)",
                 ["licence"] = "Apache-2.0 (our own writing)",
                 ["usage"] = "validation only: counted by the semantic stage's threshold rule with the written benign validation conversations; never trained on",
@@ -288,6 +291,63 @@ internal static class SemanticStageCommand
     /// 20 tied with 10 (28/32, 178/179), so the smaller weight.
     /// </summary>
     private const double WrittenWeight = 10;
+
+    private const string StageDataName = "Semantic second stage (semantic.onnx)";
+
+    private const string LookalikeDataName = "Written look-alikes for the semantic stage's validation";
+
+    // The encoder's vector of every vocabulary token, from the cache file when it was made for this vocabulary and encoder.
+    private static (float[][] Table, string EncoderSha) EncodeVocabulary(string[] vocabulary, string? cacheFile, TextWriter stderr)
+    {
+        string vocabularyHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary))));
+        if (cacheFile is not null && File.Exists(cacheFile))
+        {
+            using var reader = new BinaryReader(File.OpenRead(cacheFile));
+            if (reader.ReadString() == vocabularyHash)
+            {
+                string sha = reader.ReadString();
+                var cached = new float[reader.ReadInt32()][];
+                for (int i = 0; i < cached.Length; i++)
+                {
+                    cached[i] = new float[reader.ReadInt32()];
+                    for (int k = 0; k < cached[i].Length; k++)
+                    {
+                        cached[i][k] = reader.ReadSingle();
+                    }
+                }
+
+                stderr.WriteLine($"semantic-stage: token vectors read from {cacheFile}");
+                return (cached, sha);
+            }
+        }
+
+        float[][] table;
+        string encoderSha;
+        using (var encoder = MiniLmEncoder.Load())
+        {
+            table = encoder.Encode(SemanticTable.EncoderTexts(vocabulary), batchSize: 256);
+            encoderSha = encoder.ModelSha256;
+        }
+
+        if (cacheFile is not null)
+        {
+            using var writer = new BinaryWriter(File.Create(cacheFile));
+            writer.Write(vocabularyHash);
+            writer.Write(encoderSha);
+            writer.Write(table.Length);
+            foreach (var vector in table)
+            {
+                writer.Write(vector.Length);
+                foreach (float value in vector)
+                {
+                    writer.Write(value);
+                }
+            }
+        }
+
+        return (table, encoderSha);
+    }
 
     private sealed record ValidationConversation(ChatConversation Conversation, bool Offender, bool Written, bool Koutli = false);
 
@@ -410,12 +470,19 @@ internal static class SemanticStageCommand
         return list;
     }
 
-    // Rows: at a few points of each conversation (the 10th line, half way, the end), every author of the window then.
-    private static IEnumerable<(float[] X, bool Y, double W)> Rows(Example e, int dim)
+    // Rows: at a few points of each conversation (by default the 10th line, half way, the end), every author of the
+    // window then. Row lines at or past the end give way to the end; half way counts once the first row line is passed.
+    private static IEnumerable<(float[] X, bool Y, double W)> Rows(Example e, int dim, IReadOnlyList<int> rowLines)
     {
         double weight = e.Real ? 1 : WrittenWeight;
         int n = e.Lines.Count;
-        int[] ends = n <= 10 ? [n] : [10, n / 2, n];
+        var ends = rowLines.Where(l => l < n).Order().ToList();
+        if (n > rowLines.Min())
+        {
+            ends.Add(n / 2);
+        }
+
+        ends.Add(n);
         foreach (int end in ends.Distinct())
         {
             foreach (var (x, y) in AuthorRows(e, Math.Max(0, end - Window), end, dim))
@@ -492,9 +559,9 @@ internal static class SemanticStageCommand
     }
 
     // Class-balanced L2 logistic regression, Adam, fixed seed and epochs. Weights: 2·dim + 2 features, then the bias.
-    private static double[] Fit(IEnumerable<Example> examples, int dim)
+    private static double[] Fit(IEnumerable<Example> examples, int dim, IReadOnlyList<int> rowLines)
     {
-        var rows = examples.SelectMany(e => Rows(e, dim)).ToList();
+        var rows = examples.SelectMany(e => Rows(e, dim, rowLines)).ToList();
         int d = (2 * dim) + 3;
         var w = new double[d];
         double pos = rows.Where(r => r.Y).Sum(r => r.W), neg = rows.Where(r => !r.Y).Sum(r => r.W);
