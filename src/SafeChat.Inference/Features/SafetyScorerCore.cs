@@ -421,15 +421,12 @@ internal sealed class SafetyScorerCore
             buffer[w++] = (uint)p.Length;
             buffer[w++] = (uint)h.Length;
             buffer[w++] = Bits(unit.MinorCue);
-            for (int i = 0; i < p.Length; i++)
-            {
-                buffer[w++] = Bits(p[i]);
-            }
 
-            for (int i = 0; i < h.Length; i++)
-            {
-                buffer[w++] = Bits(h[i]);
-            }
+            // Each value's bits, as Bits gives them, copied as a block (no call per value).
+            System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(p).CopyTo(buffer.AsSpan(w, p.Length));
+            w += p.Length;
+            System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(h).CopyTo(buffer.AsSpan(w, h.Length));
+            w += h.Length;
         }
 
         return memo.KeyOf(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan(0, w)));
