@@ -160,18 +160,19 @@ internal static class SemanticStageCommand
             ["own_count_weight"] = Math.Round(final[2 * dim], 6),
             ["other_count_weight"] = Math.Round(final[2 * dim + 1], 6),
             ["encoder"] = $"{MiniLmEncoder.ModelName} ({MiniLmEncoder.PackageId}, model.onnx sha256 {encoderSha}), each vocabulary token encoded alone; a line is the mean of its tokens' vectors",
-            ["row_lines"] = new JsonArray([.. rowLines.Select(l => (JsonNode)l)]),
             ["candidate_benign_rates"] = new JsonArray([.. CandidateRates.Select(r => (JsonNode)r)]),
             ["training_conversations"] = examples.Count,
             ["training_conversations_with_offender"] = pos,
         };
+        if (options.SemanticRowLines.Count > 0)
+        {
+            // Only when asked for, so that the default command writes the card it always wrote.
+            card["hyperparameters"]![SemanticStage.CardKey]!["row_lines"] = new JsonArray([.. rowLines.Select(l => (JsonNode)l)]);
+        }
+
         var trainingData = card["training_data"] as JsonArray ?? [];
 
-        // A re-run on a models folder that already has the stage replaces its entries instead of adding them twice.
-        foreach (var stale in trainingData.Where(e => (string?)e?["name"] is StageDataName or LookalikeDataName).ToList())
-        {
-            trainingData.Remove(stale);
-        }
+        RemoveStageEntries(trainingData);
 
         trainingData.Add(new JsonObject
         {
@@ -292,34 +293,29 @@ internal static class SemanticStageCommand
     /// </summary>
     private const double WrittenWeight = 10;
 
+    /// <summary>
+    /// Removes the entries this command adds to a card's <c>training_data</c>, so that a re-run on a models folder that
+    /// already has the stage replaces them instead of listing them twice.
+    /// </summary>
+    internal static void RemoveStageEntries(JsonArray trainingData)
+    {
+        foreach (var stale in trainingData.Where(e => (string?)e?["name"] is StageDataName or LookalikeDataName).ToList())
+        {
+            trainingData.Remove(stale);
+        }
+    }
+
     private const string StageDataName = "Semantic second stage (semantic.onnx)";
 
     private const string LookalikeDataName = "Written look-alikes for the semantic stage's validation";
 
-    // The encoder's vector of every vocabulary token, from the cache file when it was made for this vocabulary and encoder.
+    // The encoder's vector of every vocabulary token, from the cache file when it was made for this vocabulary.
     private static (float[][] Table, string EncoderSha) EncodeVocabulary(string[] vocabulary, string? cacheFile, TextWriter stderr)
     {
-        string vocabularyHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary))));
-        if (cacheFile is not null && File.Exists(cacheFile))
+        if (cacheFile is not null && ReadEncoderCache(cacheFile, vocabulary) is { } cached)
         {
-            using var reader = new BinaryReader(File.OpenRead(cacheFile));
-            if (reader.ReadString() == vocabularyHash)
-            {
-                string sha = reader.ReadString();
-                var cached = new float[reader.ReadInt32()][];
-                for (int i = 0; i < cached.Length; i++)
-                {
-                    cached[i] = new float[reader.ReadInt32()];
-                    for (int k = 0; k < cached[i].Length; k++)
-                    {
-                        cached[i][k] = reader.ReadSingle();
-                    }
-                }
-
-                stderr.WriteLine($"semantic-stage: token vectors read from {cacheFile}");
-                return (cached, sha);
-            }
+            stderr.WriteLine($"semantic-stage: token vectors read from {cacheFile}");
+            return cached;
         }
 
         float[][] table;
@@ -332,21 +328,58 @@ internal static class SemanticStageCommand
 
         if (cacheFile is not null)
         {
-            using var writer = new BinaryWriter(File.Create(cacheFile));
-            writer.Write(vocabularyHash);
-            writer.Write(encoderSha);
-            writer.Write(table.Length);
-            foreach (var vector in table)
-            {
-                writer.Write(vector.Length);
-                foreach (float value in vector)
-                {
-                    writer.Write(value);
-                }
-            }
+            WriteEncoderCache(cacheFile, vocabulary, table, encoderSha);
         }
 
         return (table, encoderSha);
+    }
+
+    private static string VocabularyHash(string[] vocabulary) =>
+        Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary))));
+
+    /// <summary>Writes the token vectors with the vocabulary's hash and the encoder's model hash.</summary>
+    internal static void WriteEncoderCache(string path, string[] vocabulary, float[][] table, string encoderSha)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(VocabularyHash(vocabulary));
+        writer.Write(encoderSha);
+        writer.Write(table.Length);
+        foreach (var vector in table)
+        {
+            writer.Write(vector.Length);
+            foreach (float value in vector)
+            {
+                writer.Write(value);
+            }
+        }
+    }
+
+    /// <summary>The cached token vectors, or null when the file is missing or was made for another vocabulary.</summary>
+    internal static (float[][] Table, string EncoderSha)? ReadEncoderCache(string path, string[] vocabulary)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (reader.ReadString() != VocabularyHash(vocabulary))
+        {
+            return null;
+        }
+
+        string sha = reader.ReadString();
+        var table = new float[reader.ReadInt32()][];
+        for (int i = 0; i < table.Length; i++)
+        {
+            table[i] = new float[reader.ReadInt32()];
+            for (int k = 0; k < table[i].Length; k++)
+            {
+                table[i][k] = reader.ReadSingle();
+            }
+        }
+
+        return (table, sha);
     }
 
     private sealed record ValidationConversation(ChatConversation Conversation, bool Offender, bool Written, bool Koutli = false);
@@ -475,7 +508,18 @@ internal static class SemanticStageCommand
     private static IEnumerable<(float[] X, bool Y, double W)> Rows(Example e, int dim, IReadOnlyList<int> rowLines)
     {
         double weight = e.Real ? 1 : WrittenWeight;
-        int n = e.Lines.Count;
+        foreach (int end in RowEnds(e.Lines.Count, rowLines))
+        {
+            foreach (var (x, y) in AuthorRows(e, Math.Max(0, end - Window), end, dim))
+            {
+                yield return (x, y, weight);
+            }
+        }
+    }
+
+    /// <summary>The line counts at which a conversation of <paramref name="n"/> lines gives training rows.</summary>
+    internal static IEnumerable<int> RowEnds(int n, IReadOnlyList<int> rowLines)
+    {
         var ends = rowLines.Where(l => l < n).Order().ToList();
         if (n > rowLines.Min())
         {
@@ -483,13 +527,7 @@ internal static class SemanticStageCommand
         }
 
         ends.Add(n);
-        foreach (int end in ends.Distinct())
-        {
-            foreach (var (x, y) in AuthorRows(e, Math.Max(0, end - Window), end, dim))
-            {
-                yield return (x, y, weight);
-            }
-        }
+        return ends.Distinct();
     }
 
     private static IEnumerable<(float[] X, bool Y)> AuthorRows(Example e, int from, int to, int dim)

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using SafeChat.Training.Semantic;
+
+namespace SafeChat.Training.Tests.Semantic;
+
+/// <summary>semantic-stage's options for experiments: training row points, the encoder cache, re-runs on a models folder.</summary>
+public sealed class SemanticStageCommandOptionsTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"semantic-options-{Guid.NewGuid():N}");
+
+    public SemanticStageCommandOptionsTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Parse_SemanticRowLinesAndEncoderCache_AreKept()
+    {
+        string conversations = WriteConversations();
+        string cache = Path.Combine(_dir, "tokens.bin");
+
+        var options = TrainingOptions.Parse(["--conversations", conversations, "--semantic-row-lines", "5,10,20", "--encoder-cache", cache], TextWriter.Null);
+
+        Assert.NotNull(options);
+        Assert.Equal([5, 10, 20], options.SemanticRowLines);
+        Assert.Equal(cache, options.EncoderCacheFile);
+    }
+
+    [Theory]
+    [InlineData("5,x")]
+    [InlineData("0")]
+    [InlineData("10,-3")]
+    public void Parse_SemanticRowLinesNotPositiveNumbers_FailsNamingTheOption(string value)
+    {
+        var stderr = new StringWriter();
+
+        var options = TrainingOptions.Parse(["--conversations", WriteConversations(), "--semantic-row-lines", value], stderr);
+
+        Assert.Null(options);
+        Assert.Contains("--semantic-row-lines", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(8, new[] { 10 }, new[] { 8 })]
+    [InlineData(10, new[] { 10 }, new[] { 10 })]
+    [InlineData(30, new[] { 10 }, new[] { 10, 15, 30 })]
+    [InlineData(30, new[] { 20, 5, 10 }, new[] { 5, 10, 20, 15, 30 })]
+    [InlineData(12, new[] { 5, 10, 20 }, new[] { 5, 10, 6, 12 })]
+    public void RowEnds_LinesBeforeTheEnd_ThenHalfWayAndTheEnd(int lines, int[] rowLines, int[] expected)
+    {
+        Assert.Equal(expected, SemanticStageCommand.RowEnds(lines, rowLines));
+    }
+
+    [Fact]
+    public void EncoderCache_SameVocabulary_ReadsWhatWasWrittenAndAnotherVocabularyReadsNothing()
+    {
+        string path = Path.Combine(_dir, "tokens.bin");
+        string[] vocabulary = ["[PAD]", "hello", "##s"];
+        float[][] table = [[], [0.25f, -1.5f], [3f, float.Epsilon]];
+
+        Assert.Null(SemanticStageCommand.ReadEncoderCache(path, vocabulary));
+        SemanticStageCommand.WriteEncoderCache(path, vocabulary, table, "abc123");
+        var read = SemanticStageCommand.ReadEncoderCache(path, vocabulary);
+
+        Assert.NotNull(read);
+        Assert.Equal("abc123", read.Value.EncoderSha);
+        Assert.Equal(table, read.Value.Table);
+        Assert.Null(SemanticStageCommand.ReadEncoderCache(path, ["[PAD]", "hello", "world"]));
+    }
+
+    [Fact]
+    public void RemoveStageEntries_CardOfAnEarlierRun_KeepsOnlyTheOtherCorpora()
+    {
+        var trainingData = new JsonArray(
+            new JsonObject { ["name"] = "Perverted-Justice (Koutli)" },
+            new JsonObject { ["name"] = "Semantic second stage (semantic.onnx)" },
+            new JsonObject { ["name"] = "Written look-alikes for the semantic stage's validation" });
+
+        SemanticStageCommand.RemoveStageEntries(trainingData);
+
+        Assert.Equal(["Perverted-Justice (Koutli)"], trainingData.Select(e => (string?)e!["name"]));
+    }
+
+    private string WriteConversations()
+    {
+        string path = Path.Combine(_dir, "plain.jsonl");
+        File.WriteAllText(path, """{"id": "c-1", "source": "safechat-handwritten", "label": "benign", "scenario": "s", "predator_authors": [], "participants": [{"id": "a", "age": 41}, {"id": "b", "age": 10}], "room": {"id": "r", "kind": "direct"}, "lang": "en", "messages": [{"author": "a", "time": "2026-09-14T09:24:10Z", "text": "hi", "signals": []}]}""" + "\n");
+        return path;
+    }
+}
