@@ -387,7 +387,16 @@ public sealed class SafeChatEngine
                         continue;
                     }
 
-                    wait.SpinOnce();
+                    // Spin, then yield, but never sleep: the conversation it waits for is being advanced by a worker
+                    // right now, and SpinWait's 1 ms sleeps left a core idle for about an eighth of a run.
+                    if (wait.NextSpinWillYield)
+                    {
+                        Thread.Yield();
+                    }
+                    else
+                    {
+                        wait.SpinOnce();
+                    }
                 }
 
                 if (Volatile.Read(ref done[needed]) != 1)
