@@ -184,7 +184,8 @@ internal sealed class TrainingOptions
                                     counts them; never trained on)
           --semantic-row-lines N,N  semantic-stage: the lines at which training rows are taken, besides half way and
                                     the end (default 10)
-          --encoder-cache FILE      semantic-stage: keep the encoder's token vectors in FILE between runs
+          --encoder-cache FILE      semantic-stage: keep the encoder's token vectors in FILE between runs (used only
+                                    when made for the same vocabulary and encoder model)
           --vtpan-translated CSV... VTPAN chats machine-translated to German / Dutch (row_id,messages_xx,label), split
                                     by chat: train and validate the transcript head (pasted logs) only
           --pj-interleaved DIR      Perverted-Justice sessions with both sides, split by offender

@@ -309,36 +309,31 @@ internal static class SemanticStageCommand
 
     private const string LookalikeDataName = "Written look-alikes for the semantic stage's validation";
 
-    // The encoder's vector of every vocabulary token, from the cache file when it was made for this vocabulary.
+    // The encoder's vector of every vocabulary token, from the cache file when it was made for this vocabulary and this
+    // encoder model.
     private static (float[][] Table, string EncoderSha) EncodeVocabulary(string[] vocabulary, string? cacheFile, TextWriter stderr)
     {
-        if (cacheFile is not null && ReadEncoderCache(cacheFile, vocabulary) is { } cached)
+        using var encoder = MiniLmEncoder.Load();
+        if (cacheFile is not null && ReadEncoderCache(cacheFile, vocabulary, encoder.ModelSha256) is { } cached)
         {
             stderr.WriteLine($"semantic-stage: token vectors read from {cacheFile}");
-            return cached;
+            return (cached, encoder.ModelSha256);
         }
 
-        float[][] table;
-        string encoderSha;
-        using (var encoder = MiniLmEncoder.Load())
-        {
-            table = encoder.Encode(SemanticTable.EncoderTexts(vocabulary), batchSize: 256);
-            encoderSha = encoder.ModelSha256;
-        }
-
+        var table = encoder.Encode(SemanticTable.EncoderTexts(vocabulary), batchSize: 256);
         if (cacheFile is not null)
         {
-            WriteEncoderCache(cacheFile, vocabulary, table, encoderSha);
+            WriteEncoderCache(cacheFile, vocabulary, encoder.ModelSha256, table);
         }
 
-        return (table, encoderSha);
+        return (table, encoder.ModelSha256);
     }
 
     private static string VocabularyHash(string[] vocabulary) =>
         Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary))));
 
-    /// <summary>Writes the token vectors with the vocabulary's hash and the encoder's model hash.</summary>
-    internal static void WriteEncoderCache(string path, string[] vocabulary, float[][] table, string encoderSha)
+    /// <summary>Writes the token vectors with the vocabulary's hash and the encoder model's hash.</summary>
+    internal static void WriteEncoderCache(string path, string[] vocabulary, string encoderSha, float[][] table)
     {
         using var writer = new BinaryWriter(File.Create(path));
         writer.Write(VocabularyHash(vocabulary));
@@ -354,8 +349,10 @@ internal static class SemanticStageCommand
         }
     }
 
-    /// <summary>The cached token vectors, or null when the file is missing or was made for another vocabulary.</summary>
-    internal static (float[][] Table, string EncoderSha)? ReadEncoderCache(string path, string[] vocabulary)
+    /// <summary>
+    /// The cached token vectors, or null when the file is missing or was made for another vocabulary or encoder model.
+    /// </summary>
+    internal static float[][]? ReadEncoderCache(string path, string[] vocabulary, string encoderSha)
     {
         if (!File.Exists(path))
         {
@@ -363,12 +360,11 @@ internal static class SemanticStageCommand
         }
 
         using var reader = new BinaryReader(File.OpenRead(path));
-        if (reader.ReadString() != VocabularyHash(vocabulary))
+        if (reader.ReadString() != VocabularyHash(vocabulary) || reader.ReadString() != encoderSha)
         {
             return null;
         }
 
-        string sha = reader.ReadString();
         var table = new float[reader.ReadInt32()][];
         for (int i = 0; i < table.Length; i++)
         {
@@ -379,7 +375,7 @@ internal static class SemanticStageCommand
             }
         }
 
-        return (table, sha);
+        return table;
     }
 
     private sealed record ValidationConversation(ChatConversation Conversation, bool Offender, bool Written, bool Koutli = false);

@@ -51,20 +51,18 @@ public sealed class SemanticStageCommandOptionsTests : IDisposable
     }
 
     [Fact]
-    public void EncoderCache_SameVocabulary_ReadsWhatWasWrittenAndAnotherVocabularyReadsNothing()
+    public void EncoderCache_SameVocabularyAndEncoder_ReadsWhatWasWrittenAndAnythingElseReadsNothing()
     {
         string path = Path.Combine(_dir, "tokens.bin");
         string[] vocabulary = ["[PAD]", "hello", "##s"];
         float[][] table = [[], [0.25f, -1.5f], [3f, float.Epsilon]];
 
-        Assert.Null(SemanticStageCommand.ReadEncoderCache(path, vocabulary));
-        SemanticStageCommand.WriteEncoderCache(path, vocabulary, table, "abc123");
-        var read = SemanticStageCommand.ReadEncoderCache(path, vocabulary);
+        Assert.Null(SemanticStageCommand.ReadEncoderCache(path, vocabulary, "abc123"));
+        SemanticStageCommand.WriteEncoderCache(path, vocabulary, "abc123", table);
 
-        Assert.NotNull(read);
-        Assert.Equal("abc123", read.Value.EncoderSha);
-        Assert.Equal(table, read.Value.Table);
-        Assert.Null(SemanticStageCommand.ReadEncoderCache(path, ["[PAD]", "hello", "world"]));
+        Assert.Equal(table, SemanticStageCommand.ReadEncoderCache(path, vocabulary, "abc123"));
+        Assert.Null(SemanticStageCommand.ReadEncoderCache(path, ["[PAD]", "hello", "world"], "abc123"));
+        Assert.Null(SemanticStageCommand.ReadEncoderCache(path, vocabulary, "another-encoder"));
     }
 
     [Fact]
