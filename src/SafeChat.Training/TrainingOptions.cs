@@ -45,7 +45,7 @@ internal sealed class TrainingOptions
 
     /// <summary>
     /// A file that keeps the encoder's vectors of the vocabulary tokens between semantic-stage runs (<c>--encoder-cache</c>):
-    /// written when missing, read when its vocabulary hash matches; it only saves the encoder run.
+    /// written when missing, read when it was made for the same vocabulary and encoder model; it only saves the encoder run.
     /// </summary>
     public string? EncoderCacheFile { get; set; }
 
@@ -227,15 +227,16 @@ internal sealed class TrainingOptions
         Exit codes: 0 success, 1 invalid data or failed export, 2 usage error.
         """;
 
+    private static bool IsCacheOption(string[] args, int i) => args[i] is "--line-cache" or "--encoder-cache" && i + 1 < args.Length;
+
     /// <summary>Parses arguments; returns null and writes the error when they are invalid.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="stderr">Where errors go.</param>
     /// <param name="requireConversations">False for commands that only read the research corpora (<c>heldout</c>).</param>
     public static TrainingOptions? Parse(string[] args, TextWriter stderr, bool requireConversations = true)
     {
-        // --line-cache never changes what is trained, so the recorded command leaves it out.
-        int cacheAt = Array.IndexOf(args, "--line-cache");
-        var recorded = cacheAt >= 0 && cacheAt + 1 < args.Length ? args.Where((_, i) => i != cacheAt && i != cacheAt + 1) : args;
+        // The caches (--line-cache, --encoder-cache) never change what is trained, so the recorded command leaves them out.
+        var recorded = args.Where((_, i) => !IsCacheOption(args, i) && !(i > 0 && IsCacheOption(args, i - 1)));
         var options = new TrainingOptions { CommandLine = "safechat-train " + string.Join(' ', recorded.Select(Quote)) };
         List<string>? multi = null;
         for (int i = 0; i < args.Length; i++)

@@ -23,6 +23,8 @@ public sealed class SemanticStageCommandOptionsTests : IDisposable
         Assert.NotNull(options);
         Assert.Equal([5, 10, 20], options.SemanticRowLines);
         Assert.Equal(cache, options.EncoderCacheFile);
+        Assert.DoesNotContain("--encoder-cache", options.CommandLine, StringComparison.Ordinal);
+        Assert.Contains("--semantic-row-lines 5,10,20", options.CommandLine, StringComparison.Ordinal);
     }
 
     [Theory]
