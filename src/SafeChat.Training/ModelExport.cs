@@ -179,7 +179,8 @@ internal static class ModelExport
                 ["threshold_rule"] = string.Join("; ", models.ValidationNotes.Select(p => $"{p.Key}: {p.Value}")),
                 ["window"] = Replay.WindowSize,
                 ["evidence_gate"] = $"runtime (SafetyScorerCore): an author's grooming risk is multiplied by {SafetyScorerCore.UnexplainedRiskScale} (and kept under {SafetyScorerCore.UnexplainedThresholdShare} x the grooming threshold) when none of their units in the window fires a grooming signal (>= {RiskFeatures.FiredThreshold}), " +
-                                    "unless the chat is one-to-one, no age band is known and the other side's minor_cue >= 0.5; the same scaling applies when known age bands leave no possible minor target",
+                                    "unless the chat is one-to-one, no age band is known and the other side's minor_cue >= 0.5; the same scaling applies when known age bands leave no possible minor target, " +
+                                    "and to an author in a chat whose every author declares the same minor band (any assurance) who fired no sexual signal",
                 ["scoped_conversations"] = ScopedNote(options),
                 ["pasted_logs"] = "an author whose units come mostly from messages of >= 40 tokens gets the transcript_grooming output of safechat-signals-v1 as grooming risk",
             },

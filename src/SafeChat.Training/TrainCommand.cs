@@ -199,6 +199,9 @@ public static class TrainCommand
         sb.AppendLine("- **Runtime gates** (`SafetyScorerCore`): a grooming alert needs a fired grooming signal by that author (one-to-one chats with");
         sb.AppendLine("  no age bands where the other side reads as a minor excepted), and known age bands must leave a possible minor target");
         sb.AppendLine("  (not all-adult, not same-band minors); otherwise the author's grooming risk is scaled by 0.45, below every threshold.");
+        sb.AppendLine("  Among same-age minors by their declared ages (every author the same minor band, assured or not) only a fired `sexual`");
+        sb.AppendLine("  signal by the author explains a grooming alert: age questions, secrets, gifts, photo requests and platform moves are");
+        sb.AppendLine("  how peers talk, and a false \"14\" costs an adult only those moves.");
         sb.AppendLine("- **Real chat** (detection v2, phase 1): #ubuntu IRC windows (CC-BY-4.0) and one half of ConvAI2 are negatives for every");
         sb.AppendLine("  signal head, both harm heads and the aggregator, split by log day / dialogue (65/15/20); real Perverted-Justice sessions with");
         sb.AppendLine("  both sides in order are aggregator positives, split BY OFFENDER (the same offenders' koutli lines follow that split);");

@@ -508,6 +508,13 @@ internal sealed class SafetyScorerCore
 
             // Old-style IM grooming: a one-to-one chat, no age bands given, the other side reads as a minor.
             bool lift = features.Authors.Count == 2 && !features.AnyKnownAge && features.OthersMinorEvidence(a) >= RiskFeatures.FiredThreshold;
+            // Same-age minors by their declared ages: asking ages, keeping secrets, gifting skins, "send a pic of ur fit"
+            // and "add me on discord" are how peers talk, so only sexual talk explains a grooming alert there. A declared
+            // age proves nothing (see HasPossibleGroomingTarget), so a false "14" costs an adult only the non-sexual moves.
+            if (groomingFired && features.IsDeclaredPeerChat(a) && !SexualFired(features, a))
+            {
+                groomingFired = false;
+            }
             // Grooming is an adult (or older person) targeting a minor: with known ages and no possible minor target
             // (everyone else a known adult, or a known minor among known minors) the author's grooming risk stays low.
             if ((!groomingFired && !lift) || !features.HasPossibleGroomingTarget(a))
@@ -515,6 +522,40 @@ internal sealed class SafetyScorerCore
                 output[(a * k) + GroomingIndex] = Unexplained(output[(a * k) + GroomingIndex], threshold);
             }
         }
+    }
+
+    private static readonly int SexualSignal = GroomingSignalIndex(SignalNames.Sexual);
+
+    private static int GroomingSignalIndex(string signal)
+    {
+        for (int i = 0; i < SignalNames.Grooming.Count; i++)
+        {
+            if (SignalNames.Grooming[i] == signal)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Unknown grooming signal '{signal}'.");
+    }
+
+    /// <summary>Whether the author fired the <c>sexual</c> signal anywhere in the window.</summary>
+    private static bool SexualFired(WindowFeatures features, int author)
+    {
+        if (features.HasSummaries)
+        {
+            return features.BestSignals(author)[SexualSignal] >= RiskFeatures.FiredThreshold;
+        }
+
+        foreach (var unit in features.Units[author])
+        {
+            if (unit.Probabilities[SexualSignal] >= RiskFeatures.FiredThreshold)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A sextortion line score at least this strong explains a sextortion alert on its own.</summary>

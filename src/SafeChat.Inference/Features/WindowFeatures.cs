@@ -156,6 +156,31 @@ internal sealed class WindowFeatures
         return !others;
     }
 
+    /// <summary>
+    /// Whether the window reads as a chat among same-age minors by the declared ages alone: the author declares a minor
+    /// band (with any assurance) and every other author declares that same band. Unlike
+    /// <see cref="HasPossibleGroomingTarget"/>, an unassured claim counts here, so this only ever asks for stronger
+    /// evidence, never clears an author.
+    /// </summary>
+    public bool IsDeclaredPeerChat(int author)
+    {
+        var band = _ages[author];
+        if (band is not (AgeBand.Child or AgeBand.Teen) || _authors.Count < 2)
+        {
+            return false;
+        }
+
+        for (int b = 0; b < _authors.Count; b++)
+        {
+            if (_ages[b] != band)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The strongest minor cue (see <see cref="ModelLayout.MinorCueHead"/>) of an author's own units.</summary>
     public float OwnMinorCue(int author) => _minorCue[author];
 

@@ -279,6 +279,58 @@ public sealed class OnnxSafetyScorerTests(ScorerFixture fixture) : IClassFixture
         Assert.All(replay, r => Assert.True(r.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming)));
     }
 
+    // Two declared 13-year-olds (no assurance): an age question, a secret, a skin gift, a photo of a dog and a move to
+    // Discord are how peers talk.
+    private static readonly List<(string, AgeBand, string)> PeerChat =
+    [
+        ("pixelpanda", Teen, "yo how old r u"),
+        ("toastyboi", Teen, "13 u?"),
+        ("pixelpanda", Teen, "same lol what grade"),
+        ("toastyboi", Teen, "8th"),
+        ("pixelpanda", Teen, "dont tell anyone but i found the secret base code"),
+        ("toastyboi", Teen, "omg tell me"),
+        ("pixelpanda", Teen, "ill gift u the skin if u help me farm"),
+        ("toastyboi", Teen, "deal"),
+        ("pixelpanda", Teen, "send me a pic of ur dog again hes so cute"),
+        ("toastyboi", Teen, "[photo]"),
+        ("pixelpanda", Teen, "add me on discord its easier to call"),
+        ("toastyboi", Teen, "k whats ur tag"),
+        ("pixelpanda", Teen, "is ur mom home rn can u call"),
+        ("toastyboi", Teen, "ya but she doesnt care"),
+    ];
+
+    [Fact]
+    public void Assess_DeclaredSameAgePeersWithoutSexualTalk_NoGroomingAlert()
+    {
+        var replay = fixture.Replay(PeerChat);
+
+        Assert.All(replay, r => Assert.True(
+            r.Harms[HarmNames.Grooming] < fixture.Threshold(HarmNames.Grooming),
+            $"grooming risk {r.Harms[HarmNames.Grooming]:F3} >= threshold"));
+    }
+
+    [Fact]
+    public void Assess_DeclaredPeerWhoTurnsSexual_StillAlerts()
+    {
+        // A declared "13" proves nothing: the same chat with sexual talk by one side alerts.
+        var chat = new List<(string, AgeBand, string)>(PeerChat)
+        {
+            ("pixelpanda", Teen, "r u alone in ur room"),
+            ("toastyboi", Teen, "ya why"),
+            ("pixelpanda", Teen, "send me a pic with no shirt on, u can see mine after"),
+            ("toastyboi", Teen, "idk"),
+            ("pixelpanda", Teen, "have u ever touched urself? i want to see u naked"),
+            ("toastyboi", Teen, "thats weird"),
+            ("pixelpanda", Teen, "dont tell ur mom, take ur clothes off for me on cam"),
+        };
+
+        var replay = fixture.Replay(chat);
+
+        Assert.True(
+            replay[^1].Harms[HarmNames.Grooming] >= fixture.Threshold(HarmNames.Grooming),
+            $"grooming risk {replay[^1].Harms[HarmNames.Grooming]:F3} < threshold");
+    }
+
     [Fact]
     public void AnalyzeMessage_ShortChatTurn_HasNoTranscriptScore()
     {

@@ -44,6 +44,34 @@ public sealed class WindowFeaturesTests
         Assert.Equal(expected, features.HasPossibleGroomingTarget(0));
     }
 
+    [Theory]
+    [InlineData(AgeBand.Teen, AgeBand.Teen, true)]
+    [InlineData(AgeBand.Child, AgeBand.Child, true)]
+    [InlineData(AgeBand.Teen, AgeBand.Child, false)] // a teen with a child is not a same-age chat
+    [InlineData(AgeBand.Teen, AgeBand.Unknown, false)]
+    [InlineData(AgeBand.Unknown, AgeBand.Teen, false)]
+    [InlineData(AgeBand.Adult, AgeBand.Adult, false)]
+    public void IsDeclaredPeerChat_SelfDeclaredBands_TrueOnlyForOneMinorBand(AgeBand author, AgeBand other, bool expected)
+    {
+        var features = new WindowFeatures();
+        features.Build(
+            [
+                new WindowMessage(0, "a", author, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.SelfDeclared),
+                new WindowMessage(1, "b", other, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.SelfDeclared),
+            ]);
+
+        Assert.Equal(expected, features.IsDeclaredPeerChat(0));
+    }
+
+    [Fact]
+    public void IsDeclaredPeerChat_AuthorAloneInTheWindow_IsFalse()
+    {
+        var features = new WindowFeatures();
+        features.Build([new WindowMessage(0, "a", AgeBand.Teen, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.SelfDeclared)]);
+
+        Assert.False(features.IsDeclaredPeerChat(0));
+    }
+
     [Fact]
     public void HasPossibleGroomingTarget_AuthorAloneInTheWindow_IsPossible()
     {
