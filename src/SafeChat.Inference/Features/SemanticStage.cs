@@ -19,8 +19,8 @@ namespace SafeChat.Inference.Features;
 /// ids = token ids, values = 1/n) gives each line two scores, its share as the author's words and as context, stored
 /// in <see cref="MessageSignals.SemanticAuthor"/> and <see cref="MessageSignals.SemanticContext"/> as
 /// sigmoid(log-odds / scale). No encoder runs at run time and no text is kept.</para>
-/// <para>At assessment, for each author whose grooming risk is at least <see cref="Gate"/> (and who is not known to be a
-/// minor), the stage's probability is sigmoid(scale·mean own + scale·mean context + count terms + bias). When it reaches
+/// <para>At assessment, for each author whose grooming risk is at least <see cref="Gate"/> (who is not known to be a
+/// minor, and whom the known ages leave a possible minor target: meaning never overrules ages), the stage's probability is sigmoid(scale·mean own + scale·mean context + count terms + bias). When it reaches
 /// <see cref="Threshold"/>, the author's grooming risk is raised to at least the harm's alert threshold, rising with the
 /// stage's probability: the stage adds alerts on risky windows, it never removes one.</para>
 /// </remarks>
@@ -141,7 +141,7 @@ internal sealed class SemanticStage
         for (int a = 0; a < authors; a++)
         {
             float risk = output[(a * k) + groomingIndex];
-            if (risk < Gate || risk >= 1f || features.AgeOf(a) is AgeBand.Child or AgeBand.Teen)
+            if (risk < Gate || risk >= 1f || features.AgeOf(a) is AgeBand.Child or AgeBand.Teen || !features.HasPossibleGroomingTarget(a))
             {
                 continue;
             }

@@ -93,6 +93,35 @@ public sealed class SemanticStageTests(ScorerFixture fixture) : IClassFixture<Sc
     }
 
     [Fact]
+    public void Apply_KnownAdultsOnly_NeverRaisesTheRisk()
+    {
+        // The stage reads meaning, not ages: with every other author a known adult there is nobody to groom, so it must not
+        // lift an author over the threshold that the evidence gate keeps below it.
+        var stage = fixture.Scorer.Semantic!;
+        // Lines the stage reads as strongly as it can (its two stored scores near 1), between two verified adults.
+        var strong = new MessageSignals(new float[SignalNames.All.Count], new float[HarmNames.All.Count], 0f, 0f, null, 0.999f, 0.999f);
+        var window = Enumerable.Range(0, 8).Select(i => new WindowMessage(i, i % 2 == 0 ? "a" : "b", AgeBand.Adult, strong, AgeAssurance.Verified)).ToArray();
+        var features = new WindowFeatures();
+        features.Build(window);
+        int k = HarmNames.All.Count;
+        int grooming = HarmNames.All.ToList().IndexOf(HarmNames.Grooming);
+        int a = features.Authors.ToList().IndexOf("a");
+        var risks = new float[features.Authors.Count * k];
+        risks[(a * k) + grooming] = 0.8f;
+
+        stage.Apply(window, features, risks, grooming, fixture.Threshold(HarmNames.Grooming));
+
+        Assert.True(stage.Probability(window, "a") >= stage.Threshold, "the stage must confirm these lines for the test to mean anything");
+        Assert.Equal(0.8f, risks[(a * k) + grooming]);
+
+        // The same lines with an unknown-age other side: the stage confirms and raises the risk.
+        var open = window.Select(m => m.AuthorId == "b" ? new WindowMessage(m.Index, "b", AgeBand.Unknown, m.Signals) : m).ToArray();
+        features.Build(open);
+        stage.Apply(open, features, risks, grooming, fixture.Threshold(HarmNames.Grooming));
+        Assert.True(risks[(a * k) + grooming] >= fixture.Threshold(HarmNames.Grooming));
+    }
+
+    [Fact]
     public void SemanticGraph_ManagedKernel_MatchesOnnxRuntime()
     {
         var bytes = EmbeddedRiskFile(SemanticStage.FileName);
