@@ -20,9 +20,10 @@ namespace SafeChat.Inference.Features;
 /// in <see cref="MessageSignals.SemanticAuthor"/> and <see cref="MessageSignals.SemanticContext"/> as
 /// sigmoid(log-odds / scale). No encoder runs at run time and no text is kept.</para>
 /// <para>At assessment, for each author whose grooming risk is at least <see cref="Gate"/> (who is not known to be a
-/// minor, and whom the known ages leave a possible minor target: meaning never overrules ages), the stage's probability is sigmoid(scale·mean own + scale·mean context + count terms + bias). When it reaches
-/// <see cref="Threshold"/>, the author's grooming risk is raised to at least the harm's alert threshold, rising with the
-/// stage's probability: the stage adds alerts on risky windows, it never removes one.</para>
+/// minor, and whom the known ages leave a possible minor target: meaning never overrules ages), the stage's probability
+/// is sigmoid(scale·mean own + scale·mean context + count terms + bias). When it reaches <see cref="Threshold"/>, the
+/// author's grooming risk is raised to at least the harm's alert threshold, rising with the stage's probability: the
+/// stage adds alerts on risky windows, it never removes one.</para>
 /// </remarks>
 internal sealed class SemanticStage
 {
