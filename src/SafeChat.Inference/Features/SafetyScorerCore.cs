@@ -445,17 +445,20 @@ internal sealed class SafetyScorerCore
     private static readonly int TraffickingIndex = IndexOfHarm(HarmNames.Trafficking);
     private static readonly int LivestreamIndex = IndexOfHarm(HarmNames.LivestreamCoercion);
 
-    private static int IndexOfHarm(string harm)
+    private static int IndexOfHarm(string harm) => IndexIn(HarmNames.All, harm, "harm");
+
+    // The position of a name in one of the canonical name lists (computed once, into static fields).
+    private static int IndexIn(IReadOnlyList<string> names, string name, string kind)
     {
-        for (int h = 0; h < HarmNames.All.Count; h++)
+        for (int i = 0; i < names.Count; i++)
         {
-            if (HarmNames.All[h] == harm)
+            if (names[i] == name)
             {
-                return h;
+                return i;
             }
         }
 
-        throw new InvalidOperationException($"Unknown harm '{harm}'.");
+        throw new InvalidOperationException($"Unknown {kind} '{name}'.");
     }
 
     // Index of each harm's first signal in SignalNames.All, and its signal count (computed once: read per author per gate).
@@ -524,20 +527,7 @@ internal sealed class SafetyScorerCore
         }
     }
 
-    private static readonly int SexualSignal = GroomingSignalIndex(SignalNames.Sexual);
-
-    private static int GroomingSignalIndex(string signal)
-    {
-        for (int i = 0; i < SignalNames.Grooming.Count; i++)
-        {
-            if (SignalNames.Grooming[i] == signal)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"Unknown grooming signal '{signal}'.");
-    }
+    private static readonly int SexualSignal = IndexIn(SignalNames.Grooming, SignalNames.Sexual, "grooming signal");
 
     /// <summary>Whether the author fired the <c>sexual</c> signal anywhere in the window.</summary>
     private static bool SexualFired(WindowFeatures features, int author)

@@ -6,6 +6,19 @@ namespace SafeChat.Inference.Tests.Detection;
 
 public sealed class WindowFeaturesTests
 {
+    // A window of one message by author "a" and one by author "b", with no signals.
+    private static WindowFeatures TwoAuthors((AgeBand Band, AgeAssurance Assurance) a, (AgeBand Band, AgeAssurance Assurance) b)
+    {
+        var features = new WindowFeatures();
+        features.Build(
+            [
+                new WindowMessage(0, "a", a.Band, MessageSignals.Empty(SignalNames.All.Count), a.Assurance),
+                new WindowMessage(1, "b", b.Band, MessageSignals.Empty(SignalNames.All.Count), b.Assurance),
+            ]);
+
+        return features;
+    }
+
     [Theory]
     [InlineData(AgeBand.Adult, AgeBand.Adult, false)] // adults among adults: nobody to groom
     [InlineData(AgeBand.Teen, AgeBand.Teen, false)] // same-age peers
@@ -17,12 +30,7 @@ public sealed class WindowFeaturesTests
     [InlineData(AgeBand.Teen, AgeBand.Child, true)] // a teen with a known child is still a possible case
     public void HasPossibleGroomingTarget_KnownBands_FollowsTheDefinition(AgeBand author, AgeBand other, bool expected)
     {
-        var features = new WindowFeatures();
-        features.Build(
-            [
-                new WindowMessage(0, "a", author, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.Estimated),
-                new WindowMessage(1, "b", other, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.Estimated),
-            ]);
+        var features = TwoAuthors((author, AgeAssurance.Estimated), (other, AgeAssurance.Estimated));
 
         Assert.Equal(expected, features.HasPossibleGroomingTarget(0));
     }
@@ -34,12 +42,7 @@ public sealed class WindowFeaturesTests
     [InlineData(AgeAssurance.Verified, false)]
     public void HasPossibleGroomingTarget_TeenAuthorWithTeen_GatesOnlyForAnAssuredAuthor(AgeAssurance authorAssurance, bool expected)
     {
-        var features = new WindowFeatures();
-        features.Build(
-            [
-                new WindowMessage(0, "a", AgeBand.Teen, MessageSignals.Empty(SignalNames.All.Count), authorAssurance),
-                new WindowMessage(1, "b", AgeBand.Teen, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.SelfDeclared),
-            ]);
+        var features = TwoAuthors((AgeBand.Teen, authorAssurance), (AgeBand.Teen, AgeAssurance.SelfDeclared));
 
         Assert.Equal(expected, features.HasPossibleGroomingTarget(0));
     }
@@ -53,12 +56,7 @@ public sealed class WindowFeaturesTests
     [InlineData(AgeBand.Adult, AgeBand.Adult, false)]
     public void IsDeclaredPeerChat_SelfDeclaredBands_TrueOnlyForOneMinorBand(AgeBand author, AgeBand other, bool expected)
     {
-        var features = new WindowFeatures();
-        features.Build(
-            [
-                new WindowMessage(0, "a", author, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.SelfDeclared),
-                new WindowMessage(1, "b", other, MessageSignals.Empty(SignalNames.All.Count), AgeAssurance.SelfDeclared),
-            ]);
+        var features = TwoAuthors((author, AgeAssurance.SelfDeclared), (other, AgeAssurance.SelfDeclared));
 
         Assert.Equal(expected, features.IsDeclaredPeerChat(0));
     }
