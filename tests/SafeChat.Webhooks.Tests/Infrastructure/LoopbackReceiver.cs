@@ -58,11 +58,9 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_listener.IsListening)
-        {
-            _listener.Stop();
-        }
-
+        // Close alone (it stops too). After Stop, Close unregistered the prefix a second time, which looked the endpoint up
+        // again by binding its port; a failed run threw "Address already in use" there, once another test process had
+        // taken the freed port.
         _listener.Close();
         try
         {
