@@ -225,6 +225,18 @@ internal static class ModelExport
             Counts = s.Counts("synthetic"),
             Notes = "Annotated signals per predator message; hard negatives (parents, siblings, friends, tutors, gamers) in the same casual style. minor_cue: known-minor lines matching the minor patterns are positives, non-predator adult lines negatives; the aggregator also replays each training conversation with its age bands hidden.",
         },
+        .. s.CountsBySource.ContainsKey(TrainingData.EverydaySource)
+            ? [new ModelCardTrainingData
+            {
+                Name = "SafeChat written everyday dialogue (--everyday)",
+                Source = "data/handwritten (train-hw25-everyday.jsonl, train-hw26-everyday.jsonl: two-person dialogues between adults about daily life, written one by one for SafeChat)",
+                Licence = "Apache-2.0 (our own writing)",
+                Usage = "benign negatives trained like the conversations above (line heads with weak signal labels, aggregator, vocabulary, transcript head, semantic stage); " +
+                        "split by dialogue 65/15/20; validation and out-of-fold dialogues held to their own flagged-rate limit (grooming 1 %, other harms 0.5 %); the held-out 20 % is measured",
+                Counts = s.Counts(TrainingData.EverydaySource),
+                Notes = "Stands in for everyday written dialogue, which no trainable real corpus here covers (DailyDialog is evaluation only and stays so).",
+            }]
+            : Array.Empty<ModelCardTrainingData>(),
         new()
         {
             Name = "Perverted-Justice (Koutli)",

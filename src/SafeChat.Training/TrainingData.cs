@@ -15,6 +15,9 @@ internal sealed class TrainingData
     /// <summary>The corpus name of <see cref="Scoped"/> conversations.</summary>
     public const string ScopedSource = "scoped";
 
+    /// <summary>The source of <c>--everyday</c> dialogue: written, benign, in <see cref="Synthetic"/> with a limit of its own.</summary>
+    public const string EverydaySource = "everyday";
+
     public List<AnnotatedLine> SyntheticLines { get; } = [];
 
     public List<PjOffender> PjOffenders { get; } = [];
@@ -81,7 +84,7 @@ internal sealed class TrainingData
 
     private void OrderScenarios()
     {
-        foreach (var group in Synthetic.Where(c => c.Part != DataPart.Heldout && c.Scenario is not null)
+        foreach (var group in Synthetic.Where(c => c.Part != DataPart.Heldout && c.Scenario is not null && c.Source.StartsWith("synthetic", StringComparison.Ordinal))
                      .GroupBy(c => c.Label).OrderBy(g => g.Key))
         {
             int i = 0;
@@ -104,6 +107,21 @@ internal sealed class TrainingData
                 c.Part = c.Language == Languages.English
                     ? Splits.ForTrainingFile("synthetic", c.Id)
                     : Splits.ForCorpus("lang|" + c.Language, c.Scenario ?? c.Id);
+                data.Synthetic.Add(c);
+            }
+        }
+
+        foreach (var path in options.Everyday)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(path, EverydaySource))
+            {
+                if (c.Label != HarmLabel.Benign)
+                {
+                    throw new DataFormatException($"{path}: conversation '{c.Id}', field 'label': --everyday takes benign dialogue only");
+                }
+
+                // Split by dialogue (each is its own situation), 65/15/20 like the real corpora.
+                c.Part = Splits.ForCorpus(EverydaySource, c.Id);
                 data.Synthetic.Add(c);
             }
         }

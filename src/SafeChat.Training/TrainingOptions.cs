@@ -28,6 +28,13 @@ internal sealed class TrainingOptions
     /// <summary>Real benign chat that may train a shipped model (#ubuntu IRC CC-BY-4.0, ConvAI2 half): split by conversation.</summary>
     public List<string> RealBenign { get; } = [];
 
+    /// <summary>
+    /// Written everyday dialogue between adults (benign only): trained like <see cref="Conversations"/>, but split by
+    /// dialogue into a group of its own that the threshold rule holds to a false-positive limit of its own (no trainable
+    /// real corpus of everyday written dialogue exists here; DailyDialog is evaluation only).
+    /// </summary>
+    public List<string> Everyday { get; } = [];
+
     /// <summary>Real benign chat for evaluation only (DailyDialog, CC BY-NC-SA): never trained or tuned on.</summary>
     public List<string> RealEval { get; } = [];
 
@@ -154,7 +161,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -178,6 +185,9 @@ internal sealed class TrainingOptions
           --pj DIR --vtpan CSV --dota JSONL --nps JSONL --pan12-sample JSONL
                                     research corpora (models/EVALUATION.md shows the shipped models' command)
           --real-benign FILE...     real everyday chat (trainable licences only; split by conversation)
+          --everyday FILE...        written everyday dialogue between adults, benign only: trained like
+                                    --conversations, split by dialogue, and held to false-positive limits of its own
+                                    (grooming 1 %, other harms 0.5 %); 20 % held out and measured
           --real-eval FILE...       real chat measured only (evaluation-only licences, e.g. DailyDialog)
           --validation-lookalikes FILE...
                                     written benign look-alikes for validation only (semantic-stage: its threshold rule
@@ -294,6 +304,7 @@ internal sealed class TrainingOptions
                 case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
                 case "--external": options.External.Add(value); multi = options.External; break;
                 case "--real-benign": options.RealBenign.Add(value); multi = options.RealBenign; break;
+                case "--everyday": options.Everyday.Add(value); multi = options.Everyday; break;
                 case "--real-eval": options.RealEval.Add(value); multi = options.RealEval; break;
                 case "--validation-lookalikes": options.ValidationLookalikes.Add(value); multi = options.ValidationLookalikes; break;
                 case "--vtpan-translated": options.VtpanTranslated.Add(value); multi = options.VtpanTranslated; break;
@@ -448,7 +459,7 @@ internal sealed class TrainingOptions
         }
 
         foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
-                     .Concat(options.RealBenign).Concat(options.RealEval).Concat(options.ValidationLookalikes).Concat(options.VtpanTranslated).Concat(options.Probes)
+                     .Concat(options.RealBenign).Concat(options.Everyday).Concat(options.RealEval).Concat(options.ValidationLookalikes).Concat(options.VtpanTranslated).Concat(options.Probes)
                      .Concat(options.PjLabels).Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
         {
             if (!File.Exists(path))

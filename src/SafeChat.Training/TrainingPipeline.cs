@@ -333,16 +333,26 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         var validation = AggregatorConversations(data, DataPart.Validation).ToList();
 
         // Synthetic and hand-written conversations: validation plus out-of-fold training conversations.
-        var ownSynthetic = validation.Where(c => c.Source == "synthetic").Concat(data.Synthetic.Where(c => c.Part == DataPart.Train)).ToList();
+        var ownSynthetic = validation.Where(c => c.Source == "synthetic").Concat(data.Synthetic.Where(c => c.Part == DataPart.Train && c.Source == "synthetic")).ToList();
+        // Written everyday dialogue (--everyday) is held to limits of its own, like a real corpus: validation plus out-of-fold.
+        var everyday = data.Synthetic.Where(c => c.Source == TrainingData.EverydaySource && c.Part is DataPart.Validation or DataPart.Train).ToList();
         // Scoped conversations join the synthetic ones for the harms they are written for (validation + out-of-fold).
         var scoped = validation.Where(c => c.Source == TrainingData.ScopedSource).Concat(data.Scoped.Where(c => c.Part == DataPart.Train)).ToList();
         var limits = new Dictionary<string, double>[]
         {
-            new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.003, ["convai2"] = 0.015, ["ubuntu"] = 0.003 },
-            new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
-            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
-            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002 },
+            new() { ["synthetic"] = SyntheticFprLimit, ["dota"] = 0.003, ["convai2"] = 0.015, ["ubuntu"] = 0.003, [TrainingData.EverydaySource] = 0.01 },
+            new() { ["synthetic"] = 0.015, ["dota"] = 0.002, ["vtpan"] = 0.005, ["convai2"] = 0.005, ["ubuntu"] = 0.002, [TrainingData.EverydaySource] = 0.005 },
+            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002, [TrainingData.EverydaySource] = 0.005 },
+            new() { ["synthetic"] = 0.02, ["dota"] = 0.002, ["convai2"] = 0.005, ["ubuntu"] = 0.002, [TrainingData.EverydaySource] = 0.005 },
         };
+
+        if (everyday.Count == 0)
+        {
+            foreach (var limit in limits)
+            {
+                limit.Remove(TrainingData.EverydaySource);
+            }
+        }
 
         // Real benign chat: validation plus out-of-fold training conversations, like the synthetic ones.
         var real = validation.Where(c => c.Source is "convai2" or "ubuntu").Concat(data.RealBenign.Where(c => c.Part == DataPart.Train)).ToList();
@@ -360,7 +370,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             IReadOnlyList<float> syntheticBenign = [];
             foreach (var (source, limit) in limits[h])
             {
-                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : source is "convai2" or "ubuntu" ? real : validation)
+                IReadOnlyList<float> scores = (source == "synthetic" ? synthetic : source is "convai2" or "ubuntu" ? real : source == TrainingData.EverydaySource ? everyday : validation)
                     .Where(c => (c.Source == source || (source == "synthetic" && c.Source == TrainingData.ScopedSource)) && c.Label == HarmLabel.Benign)
                     .Select(c => trace(c).Max(harm)).ToList();
                 float needed = EvaluationRunner.ChooseThreshold([(scores, limit)]);
@@ -488,7 +498,12 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             summary.CountsBySource[source] = new Dictionary<string, long>(counts.OrderBy(p => p.Key, StringComparer.Ordinal));
         }
 
-        Add("synthetic", data.Synthetic);
+        Add("synthetic", data.Synthetic.Where(c => c.Source != TrainingData.EverydaySource));
+        if (data.Synthetic.Any(c => c.Source == TrainingData.EverydaySource))
+        {
+            Add(TrainingData.EverydaySource, data.Synthetic.Where(c => c.Source == TrainingData.EverydaySource));
+        }
+
         Add("vtpan", data.Vtpan);
         Add("vtpan-translated", data.VtpanTranslated);
         Add("dota", data.Dota);

@@ -12,7 +12,8 @@ internal static class HeldoutEvaluation
     {
         var runner = new EvaluationRunner(scorer, thresholds);
         var results = new List<DatasetResult>();
-        var synthetic = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Language == Languages.English).ToList();
+        var written = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Source != TrainingData.EverydaySource).ToList();
+        var synthetic = written.Where(c => c.Language == Languages.English).ToList();
         const string Streaming = "streaming replay through SafeChatEngine (window: last 50 messages plus up to 32 salient older ones), alert = first message after which the harm's risk ≥ threshold";
         if (synthetic.Count > 0)
         {
@@ -48,7 +49,7 @@ internal static class HeldoutEvaluation
 
         foreach (var language in Languages.All.Skip(1))
         {
-            var held = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Language == language).ToList();
+            var held = written.Where(c => c.Language == language).ToList();
             if (held.Count == 0)
             {
                 continue;
@@ -65,6 +66,15 @@ internal static class HeldoutEvaluation
 
             var (lf, lt) = runner.FlaggedAnyHarm(held.Where(c => c.Label == HarmLabel.Benign));
             log.WriteLine($"{language} held-out benign flagged (any harm): {lf}/{lt}");
+        }
+
+        var everyday = data.Synthetic.Where(c => c.Part == DataPart.Heldout && c.Source == TrainingData.EverydaySource).ToList();
+        if (everyday.Count > 0)
+        {
+            results.Add(new("written everyday dialogue between adults (held-out 20 % of --everyday, all benign)", "any", Streaming,
+                Metrics.Compute(everyday.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+            var (flagged, total) = runner.FlaggedAnyHarm(everyday);
+            log.WriteLine($"everyday held-out flagged (any harm): {flagged}/{total}");
         }
 
         if (data.External.Count > 0)
