@@ -60,6 +60,29 @@ public sealed class EverydayDialogueTests
         Assert.Contains("missing.jsonl", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("3", true)]
+    [InlineData("-1", false)]
+    [InlineData("many", false)]
+    public void Parse_AggregatorEverydayWeight_TakesANonNegativeNumber(string value, bool accepted)
+    {
+        using var dir = new TempDir();
+        string conversations = dir.Write("plain.jsonl", [Row("g-1", "grooming")]);
+        var stderr = new StringWriter();
+
+        var options = TrainingOptions.Parse(["--conversations", conversations, "--aggregator-everyday-weight", value], stderr);
+
+        Assert.Equal(accepted, options is not null);
+        if (accepted)
+        {
+            Assert.Equal(3f, options!.AggregatorEverydayWeight);
+        }
+        else
+        {
+            Assert.Contains("--aggregator-everyday-weight", stderr.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Help_NamesTheEverydayOptionAndItsLimits()
     {
