@@ -229,7 +229,7 @@ internal static class ModelExport
             ? [new ModelCardTrainingData
             {
                 Name = "SafeChat written everyday dialogue (--everyday)",
-                Source = "data/handwritten (train-hw25-everyday.jsonl, train-hw26-everyday.jsonl: two-person dialogues between adults about daily life, written one by one for SafeChat)",
+                Source = "the files passed with --everyday (data/handwritten/train-hw25-everyday.jsonl … train-hw30-everyday.jsonl: two-person dialogues between adults about daily life, written one by one for SafeChat)",
                 Licence = "Apache-2.0 (our own writing)",
                 Usage = "benign negatives trained like the conversations above (line heads with weak signal labels, aggregator, vocabulary, transcript head, semantic stage); " +
                         "split by dialogue 65/15/20; validation and out-of-fold dialogues held to their own flagged-rate limit (grooming 1 %, other harms 0.5 %); the held-out 20 % is measured",
