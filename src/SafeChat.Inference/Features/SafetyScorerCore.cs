@@ -485,36 +485,17 @@ internal sealed class SafetyScorerCore
     private static void ApplyEvidenceGate(WindowFeatures features, Span<float> output, float threshold)
     {
         int k = HarmNames.All.Count;
-        int groomingSignals = SignalNames.Grooming.Count;
+        Span<bool> fired = stackalloc bool[SignalCounts[GroomingIndex]];
         for (int a = 0; a < features.Authors.Count; a++)
         {
-            bool groomingFired = false;
-            var units = features.Units[a];
-            // An author none of whose signals reaches the threshold (most) fired no grooming signal either.
-            if (features.HasSummaries && features.AnyFired(a))
-            {
-                var best = features.BestSignals(a);
-                for (int i = 0; i < best.Length && i < groomingSignals && !groomingFired; i++)
-                {
-                    groomingFired = best[i] >= RiskFeatures.FiredThreshold;
-                }
-            }
-
-            for (int u = 0; !features.HasSummaries && u < units.Count && !groomingFired; u++)
-            {
-                var p = units[u].Probabilities;
-                for (int i = 0; i < p.Length && i < groomingSignals && !groomingFired; i++)
-                {
-                    groomingFired = p[i] >= RiskFeatures.FiredThreshold;
-                }
-            }
+            bool groomingFired = FiredKinds(features, a, GroomingIndex, fired, out _) > 0;
 
             // Old-style IM grooming: a one-to-one chat, no age bands given, the other side reads as a minor.
             bool lift = features.Authors.Count == 2 && !features.AnyKnownAge && features.OthersMinorEvidence(a) >= RiskFeatures.FiredThreshold;
             // Same-age minors by their declared ages: asking ages, keeping secrets, gifting skins, "send a pic of ur fit"
             // and "add me on discord" are how peers talk, so only sexual talk explains a grooming alert there. A declared
             // age proves nothing (see HasPossibleGroomingTarget), so a false "14" costs an adult only the non-sexual moves.
-            if (groomingFired && features.IsDeclaredPeerChat(a) && !SexualFired(features, a))
+            if (groomingFired && features.IsDeclaredPeerChat(a) && !fired[SexualSignal])
             {
                 groomingFired = false;
             }
@@ -527,26 +508,8 @@ internal sealed class SafetyScorerCore
         }
     }
 
+    // The slot of `sexual` among the grooming signals FiredKinds marks.
     private static readonly int SexualSignal = IndexIn(SignalNames.Grooming, SignalNames.Sexual, "grooming signal");
-
-    /// <summary>Whether the author fired the <c>sexual</c> signal anywhere in the window.</summary>
-    private static bool SexualFired(WindowFeatures features, int author)
-    {
-        if (features.HasSummaries)
-        {
-            return features.BestSignals(author)[SexualSignal] >= RiskFeatures.FiredThreshold;
-        }
-
-        foreach (var unit in features.Units[author])
-        {
-            if (unit.Probabilities[SexualSignal] >= RiskFeatures.FiredThreshold)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>A sextortion line score at least this strong explains a sextortion alert on its own.</summary>
     public const float StrongSextortionLine = 0.9f;

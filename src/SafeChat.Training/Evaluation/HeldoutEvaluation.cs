@@ -72,7 +72,7 @@ internal static class HeldoutEvaluation
         if (everyday.Count > 0)
         {
             results.Add(new("written everyday dialogue between adults (held-out 20 % of --everyday, all benign)", "any", Streaming,
-                Metrics.Compute(everyday.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+                AllBenignMetrics(runner, everyday, thresholds)));
             var (flagged, total) = runner.FlaggedAnyHarm(everyday);
             log.WriteLine($"everyday held-out flagged (any harm): {flagged}/{total}");
         }
@@ -113,7 +113,7 @@ internal static class HeldoutEvaluation
         {
             var (flagged, total) = runner.FlaggedAnyHarm(dota);
             results.Add(new("Dota 2 (held-out matches, all benign)", "any", Streaming,
-                Metrics.Compute(dota.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+                AllBenignMetrics(runner, dota, thresholds)));
             log.WriteLine($"dota held-out flagged: {flagged}/{total}");
         }
 
@@ -128,7 +128,7 @@ internal static class HeldoutEvaluation
                 var other => other,
             };
             results.Add(new(name, "any", Streaming,
-                Metrics.Compute(list.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+                AllBenignMetrics(runner, list, thresholds)));
             for (int h = 0; h < HarmNames.All.Count; h++)
             {
                 int flagged = list.Count(c => runner.Trace(c).FirstAlert(h, thresholds[HarmNames.All[h]]).HasValue);
@@ -159,7 +159,7 @@ internal static class HeldoutEvaluation
         {
             var windows = data.Nps.SelectMany(SplitSession).ToList();
             results.Add(new("NPS chat sessions in 50-post slices (evaluation only, never trained on)", "any", Streaming,
-                Metrics.Compute(windows.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList())));
+                AllBenignMetrics(runner, windows, thresholds)));
         }
 
         // Scoped files: their held-out scenarios (every language), per harm they are written for, against their own benign
@@ -181,6 +181,10 @@ internal static class HeldoutEvaluation
 
         return results;
     }
+
+    // Metrics of a set that is all benign: each conversation counts as flagged when any harm alerts.
+    private static MetricSet AllBenignMetrics(EvaluationRunner runner, IEnumerable<ChatConversation> conversations, IReadOnlyDictionary<string, float> thresholds) =>
+        Metrics.Compute(conversations.Select(c => new ScoredConversation(false, 0f, IsFlagged(runner, c, thresholds) ? 0 : null, null, null)).ToList());
 
     private static bool IsFlagged(EvaluationRunner runner, ChatConversation c, IReadOnlyDictionary<string, float> thresholds)
     {

@@ -1,3 +1,4 @@
+using SafeChat.Inference.Tests.Onnx;
 using SafeChat.Scoring;
 using SafeChat.Training.Data;
 
@@ -8,9 +9,9 @@ public sealed class EverydayDialogueTests
     [Fact]
     public void Load_EverydayFile_JoinsTheWrittenConversationsUnderASourceOfItsOwnSplitByDialogue()
     {
-        using var dir = new TempDir();
-        string everyday = dir.Write("everyday.jsonl", Enumerable.Range(0, 60).Select(i => Row($"e-{i}", "benign")));
-        string conversations = dir.Write("plain.jsonl", [Row("g-1", "grooming")]);
+        using var dir = new TempDirectory();
+        string everyday = Write(dir, "everyday.jsonl", Enumerable.Range(0, 60).Select(i => Row($"e-{i}", "benign")));
+        string conversations = Write(dir, "plain.jsonl", [Row("g-1", "grooming")]);
         var options = TrainingOptions.Parse(["--conversations", conversations, "--everyday", everyday], TextWriter.Null);
         Assert.NotNull(options);
 
@@ -33,9 +34,9 @@ public sealed class EverydayDialogueTests
     [Fact]
     public void Load_EverydayFileWithAHarmLabel_FailsNamingTheFileConversationAndField()
     {
-        using var dir = new TempDir();
-        string everyday = dir.Write("everyday.jsonl", [Row("e-1", "benign"), Row("e-2", "grooming")]);
-        string conversations = dir.Write("plain.jsonl", [Row("g-1", "grooming")]);
+        using var dir = new TempDirectory();
+        string everyday = Write(dir, "everyday.jsonl", [Row("e-1", "benign"), Row("e-2", "grooming")]);
+        string conversations = Write(dir, "plain.jsonl", [Row("g-1", "grooming")]);
         var options = TrainingOptions.Parse(["--conversations", conversations, "--everyday", everyday], TextWriter.Null);
         Assert.NotNull(options);
 
@@ -50,11 +51,11 @@ public sealed class EverydayDialogueTests
     [Fact]
     public void Parse_EverydayFileMissing_IsRefusedWithItsPath()
     {
-        using var dir = new TempDir();
-        string conversations = dir.Write("plain.jsonl", [Row("g-1", "grooming")]);
+        using var dir = new TempDirectory();
+        string conversations = Write(dir, "plain.jsonl", [Row("g-1", "grooming")]);
         var stderr = new StringWriter();
 
-        var options = TrainingOptions.Parse(["--conversations", conversations, "--everyday", Path.Combine(dir.Path, "missing.jsonl")], stderr);
+        var options = TrainingOptions.Parse(["--conversations", conversations, "--everyday", dir.File("missing.jsonl")], stderr);
 
         Assert.Null(options);
         Assert.Contains("missing.jsonl", stderr.ToString(), StringComparison.Ordinal);
@@ -66,8 +67,8 @@ public sealed class EverydayDialogueTests
     [InlineData("many", false)]
     public void Parse_AggregatorEverydayWeight_TakesANonNegativeNumber(string value, bool accepted)
     {
-        using var dir = new TempDir();
-        string conversations = dir.Write("plain.jsonl", [Row("g-1", "grooming")]);
+        using var dir = new TempDirectory();
+        string conversations = Write(dir, "plain.jsonl", [Row("g-1", "grooming")]);
         var stderr = new StringWriter();
 
         var options = TrainingOptions.Parse(["--conversations", conversations, "--aggregator-everyday-weight", value], stderr);
@@ -93,19 +94,10 @@ public sealed class EverydayDialogueTests
     private static string Row(string id, string label) =>
         $$"""{"id": "{{id}}", "source": "safechat-handwritten", "label": "{{label}}", "scenario": "scenario-{{id}}", "predator_authors": [{{(label == "benign" ? "" : "\"a\"")}}], "participants": [{"id": "a"}, {"id": "b"}], "room": {"id": "r-{{id}}", "kind": "direct"}, "lang": "en", "messages": [{"author": "a", "time": "2026-09-14T09:24:10Z", "text": "hello, could we meet at the station at seven?", "signals": []}, {"author": "b", "time": "2026-09-14T09:25:10Z", "text": "yes, see you then", "signals": []}]}""";
 
-    private sealed class TempDir : IDisposable
+    private static string Write(TempDirectory dir, string name, IEnumerable<string> lines)
     {
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"everyday-{Guid.NewGuid():N}");
-
-        public TempDir() => Directory.CreateDirectory(Path);
-
-        public string Write(string name, IEnumerable<string> lines)
-        {
-            string file = System.IO.Path.Combine(Path, name);
-            File.WriteAllLines(file, lines);
-            return file;
-        }
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
+        string file = dir.File(name);
+        File.WriteAllLines(file, lines);
+        return file;
     }
 }
