@@ -191,7 +191,7 @@ internal static class ModelExport
     // Which files trained only the harms they are labelled with (see TrainingOptions.ScopedConversations).
     private static string ScopedNote(TrainingOptions options) => options.ScopedConversations.Count == 0
         ? "none"
-        : string.Join(", ", options.ScopedConversations.Select(Path.GetFileName)) + ": train only the harms labelled in their file (their signal and line heads, risk rows and thresholds); never grooming, sextortion, minor_cue or the vocabulary";
+        : string.Join(", ", options.ScopedConversations.Select(Path.GetFileName)) + ": train only the harms labelled in their file (their signal and line heads, risk rows and thresholds); never the other harms, minor_cue, the vocabulary or the semantic stage";
 
     public static ModelCardMetric ToCardMetric(DatasetResult r) => new()
     {

@@ -228,9 +228,9 @@ public static class TrainCommand
         sb.AppendLine("  high-precision patterns (sexual, meeting, secrecy, age_probe, gifts, flattery) are signal positives (weight 0.5, at most");
         sb.AppendLine("  4,000 lines per signal, spread over all training offenders); the other signals of those lines stay unlabeled.");
         sb.AppendLine("- **Scoped conversations** (`--scoped-conversations`): a hand-written file that trains only the harms it is labelled with");
-        sb.AppendLine("  (`train-hw20`: trafficking and livestream coercion; `train-hw21`: trafficking; each with benign look-alikes). Its lines label only those harms'");
-        sb.AppendLine("  signal and line heads (every grooming and sextortion head and minor_cue leave them unused; the vocabulary never reads");
-        sb.AppendLine("  them), its risk rows only those harms, and only those harms' thresholds count it; 20 % of its scenarios per language are");
+        sb.AppendLine("  (for example trafficking and livestream coercion, or sextortion, each with benign look-alikes). Its lines label only those harms'");
+        sb.AppendLine("  signal and line heads (the other harms' heads and minor_cue leave them unused; the vocabulary and the semantic stage never");
+        sb.AppendLine("  read them), its risk rows only those harms, and only those harms' thresholds count it; 20 % of its scenarios per language are");
         sb.AppendLine("  held out. Written data for a harm no corpus has then reaches grooming only through the salient older messages the window keeps.");
         sb.AppendLine("- Data never used for training: NPS (licence), the PAN12 test sample, every held-out split, the synthetic heldout files,");
         sb.AppendLine("  the hand-written external check set (`--external`).");

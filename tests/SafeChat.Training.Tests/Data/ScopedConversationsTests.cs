@@ -61,6 +61,41 @@ public sealed class ScopedConversationsTests
     }
 
     [Fact]
+    public void ScopedLabels_SextortionPredatorLine_LeavesEveryGroomingHeadUnused()
+    {
+        var labels = LineExamples.Labels([SignalNames.PaymentDemand, SignalNames.Secrecy], HarmLabel.Sextortion, predator: true);
+
+        var scoped = LineExamples.ScopedLabels(labels, new HashSet<int> { Sextortion });
+
+        Assert.Equal(1, scoped[SignalNames.All.ToList().IndexOf(SignalNames.PaymentDemand)]);
+        Assert.Equal(0, scoped[SignalNames.All.ToList().IndexOf(SignalNames.ImageClaim)]);
+        Assert.Equal(1, scoped[LineHeads.LineIndex(Sextortion)]);
+        // A sextortion file never teaches grooming: its signals, its line head and minor_cue leave the line unused.
+        Assert.All(SignalNames.Grooming, s => Assert.Equal(-1, scoped[SignalNames.All.ToList().IndexOf(s)]));
+        Assert.Equal(-1, scoped[LineHeads.LineIndex(Grooming)]);
+        Assert.Equal(-1, scoped[LineHeads.LineIndex(Trafficking)]);
+        Assert.Equal(-1, scoped[LineHeads.MinorCueIndex]);
+    }
+
+    [Fact]
+    public void AggregatorRows_SextortionScopedBenignConversation_IsNegativeOnlyForSextortion()
+    {
+        var conversation = Conversation("scoped-sx", HarmLabel.Benign, DataPart.Train, new HashSet<int> { Sextortion });
+        var rows = new List<AggregatorRow>();
+
+        AggregatorRows.Add(conversation, [[MessageSignals.Empty(SignalNames.All.Count)], [MessageSignals.Empty(SignalNames.All.Count)]], rows);
+
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row =>
+        {
+            Assert.Equal(-1, row.Labels[Grooming]);
+            Assert.Equal(0, row.Labels[Sextortion]);
+            Assert.Equal(-1, row.Labels[Trafficking]);
+            Assert.Equal(-1, row.Labels[Livestream]);
+        });
+    }
+
+    [Fact]
     public void ScopedLabels_NoScope_LeavesTheLabels()
     {
         var labels = LineExamples.Labels([SignalNames.Secrecy], HarmLabel.Grooming, predator: true);
@@ -100,7 +135,7 @@ public sealed class ScopedConversationsTests
         Assert.Equal(["scoped-validation"], TrainingPipeline.AggregatorConversations(data, DataPart.Validation).Select(c => c.Id));
     }
 
-    private static ChatConversation Conversation(string id, HarmLabel label, DataPart part) => new()
+    private static ChatConversation Conversation(string id, HarmLabel label, DataPart part, IReadOnlySet<int>? harms = null) => new()
     {
         Id = id,
         Source = TrainingData.ScopedSource,
@@ -109,7 +144,7 @@ public sealed class ScopedConversationsTests
         Messages = [new ChatLine("host", "stream starts at 8", []), new ChatLine("viewer", "cant wait", [])],
         Group = id,
         Part = part,
-        ScopedHarms = new HashSet<int> { Trafficking, Livestream },
+        ScopedHarms = harms ?? new HashSet<int> { Trafficking, Livestream },
     };
 
     private static string Row(int i, string label) =>
