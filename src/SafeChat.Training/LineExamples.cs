@@ -274,7 +274,7 @@ internal static class LineExamples
             }
 
             annotated++;
-            AddText(examples, featurizer, line.Text, labels, Splits.Fold("pj|" + line.Offender, folds), AnnotatedLineWeight);
+            AddText(examples, featurizer, line.Text, labels, data.PjOffenderFold(line.Offender, folds), AnnotatedLineWeight);
         }
 
         int vtpanChunks = 0;

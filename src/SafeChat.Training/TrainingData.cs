@@ -80,7 +80,22 @@ internal sealed class TrainingData
     public int Fold(ChatConversation conversation, int folds) =>
         conversation.Source.StartsWith("synthetic", StringComparison.Ordinal) && conversation.Scenario is { } scenario && _scenarioOrder.TryGetValue(scenario, out int order)
             ? order % folds
+            : conversation.Source == "pjx" ? (_legacyPjFolds ? Splits.Fold(conversation.Group, folds) : PjOffenderFold(conversation.Group, folds))
             : Splits.Fold(conversation.Group, folds);
+
+    // Normalized offender name → the group of that offender's koutli lines ("pj|" + koutli username).
+    private readonly Dictionary<string, string> _pjOffenderGroups = new(StringComparer.Ordinal);
+
+    // --legacy-pj-folds: sessions fold by their own offender name, as up to v8.
+    private bool _legacyPjFolds;
+
+    /// <summary>
+    /// The fold of a Perverted-Justice offender named in the interleaved sessions or the annotations: the fold of the
+    /// same offender's koutli lines when the koutli corpus has them, so an out-of-fold replay of a training offender's
+    /// session comes from line heads and an aggregator that saw none of that offender's lines in any corpus.
+    /// </summary>
+    public int PjOffenderFold(string offender, int folds) =>
+        Splits.Fold(!_legacyPjFolds && _pjOffenderGroups.TryGetValue(RealChat.NormalizeName(offender), out var group) ? group : "pj|" + offender, folds);
 
     private void OrderScenarios()
     {
@@ -97,7 +112,7 @@ internal sealed class TrainingData
 
     public static TrainingData Load(TrainingOptions options, TextWriter log)
     {
-        var data = new TrainingData();
+        var data = new TrainingData { _legacyPjFolds = options.LegacyPjFolds };
         foreach (var path in options.Conversations)
         {
             foreach (var c in CorpusReaders.ReadConversations(path, "synthetic"))
@@ -209,6 +224,7 @@ internal sealed class TrainingData
             foreach (var offender in CorpusReaders.ReadPervertedJustice(options.PervertedJusticeDirectory))
             {
                 offender.Part = interleavedParts.TryGetValue(RealChat.NormalizeName(offender.Username), out var part) ? part : Splits.ForCorpus("pj", offender.Username);
+                data._pjOffenderGroups.TryAdd(RealChat.NormalizeName(offender.Username), "pj|" + offender.Username);
                 data.PjOffenders.Add(offender);
                 data.PjConversations.AddRange(PseudoConversations(offender, options.Seed));
             }

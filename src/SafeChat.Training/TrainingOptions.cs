@@ -154,6 +154,13 @@ internal sealed class TrainingOptions
     public bool LineOnly { get; set; }
 
     /// <summary>
+    /// Folds interleaved Perverted-Justice sessions and annotated lines by their own offender name instead of by the
+    /// offender's koutli group, as every model up to v8 was trained; kept only so that the shipped models' command keeps
+    /// their folds (their out-of-fold replays of training offenders saw those offenders' koutli lines).
+    /// </summary>
+    public bool LegacyPjFolds { get; set; }
+
+    /// <summary>
     /// Which part of the real corpora <c>heldout</c> exports: <see cref="DataPart.Heldout"/> (default) or
     /// <see cref="DataPart.Validation"/> (the conversations thresholds are chosen on, to inspect that choice).
     /// </summary>
@@ -164,7 +171,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -182,8 +189,8 @@ internal sealed class TrainingOptions
           --heldout FILE...         held-out conversations: measured, never trained on
           --scoped-conversations FILE...
                                     labelled conversations that train only the harms labelled in their file (signal
-                                    and line heads, risk rows and thresholds of those harms; never grooming or
-                                    sextortion, nor the vocabulary); 20 % of their scenarios per language held out
+                                    and line heads, risk rows and thresholds of those harms; never the other harms,
+                                    the vocabulary or the semantic stage); 20 % of their scenarios per language held out
           --external FILE...        external check sets: measured with the exported models only
           --pj DIR --vtpan CSV --dota JSONL --nps JSONL --pan12-sample JSONL
                                     research corpora (models/EVALUATION.md shows the shipped models' command)
@@ -222,6 +229,8 @@ internal sealed class TrainingOptions
           --line-cache DIR          keep the trained line models in DIR, keyed by a fingerprint of the line data and
                                     options (aggregator and threshold experiments then skip retraining them)
           --line-only               train only the line model and print its held-out message metrics
+          --legacy-pj-folds         fold interleaved Perverted-Justice sessions by their own name, not with the same
+                                    offender's koutli lines (the folds of the models up to v8; their out-of-fold guard leaks)
 
         safechat-train heldout --real-benign FILE... --pj-interleaved DIR [--vtpan-translated CSV...] [--pj DIR --seed N] [--part heldout|validation] --out DIR
           writes the held-out part of those corpora (the splits training uses; one file per held-out offender) as
@@ -277,6 +286,12 @@ internal sealed class TrainingOptions
             if (arg == "--line-only")
             {
                 options.LineOnly = true;
+                continue;
+            }
+
+            if (arg == "--legacy-pj-folds")
+            {
+                options.LegacyPjFolds = true;
                 continue;
             }
 

@@ -388,7 +388,7 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             }
 
             float byLimits = Math.Max(byReal, bySynthetic);
-            string realNote = string.Empty;
+            string realNote = string.Empty, oofGuard = string.Empty;
             if (label == HarmLabel.Grooming)
             {
                 // Real offenders the models never trained on (validation offenders, by name): the synthetic limit may
@@ -424,6 +424,18 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 int caught = pjAll.Count(c => trace(c).Max(harm) >= chosen);
                 int flagged = syntheticBenign.Count(v => v >= chosen);
                 log.WriteLine($"  at {chosen:F3}: validation-offender sessions caught {caught}/{pjAll.Count}, synthetic benign (validation + out-of-fold) flagged {flagged}/{syntheticBenign.Count}");
+                // A second guard on real offenders, the training offenders beside the three validation ones: each one's sessions
+                // replayed by the fold models that never saw that offender's lines (see TrainingData.PjOffenderFold).
+                var oof = data.PjSessions.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages)
+                    .GroupBy(c => c.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => (Offender: g.Key, Caught: g.Count(c => trace(c).Max(harm) >= chosen), Sessions: g.Count())).ToList();
+                if (oof.Count > 0 && !options.LegacyPjFolds)
+                {
+                    string oofNote = $"out-of-fold training-offender sessions (>= {PjMinMessages} messages) caught {oof.Sum(o => o.Caught)}/{oof.Sum(o => o.Sessions)} " +
+                                     $"of {oof.Count} offenders ({string.Join(", ", oof.Select(o => $"{o.Caught}/{o.Sessions}"))})";
+                    log.WriteLine($"  at {chosen:F3}: {oofNote}");
+                    oofGuard = "; at the threshold, " + oofNote;
+                }
                 // Which conversations bind the threshold (ids and scores only, never text): the synthetic benign ones
                 // flagged at it and the validation-offender sessions it misses.
                 var flaggedIds = synthetic.Where(c => c.Label == HarmLabel.Benign).Select(c => (c.Id, Score: trace(c).Max(harm)))
@@ -437,7 +449,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
             }
 
             notes[HarmNames.All[h]] = $"max(false-positive limits on validation [{string.Join("; ", perGroup)}]{realNote}, " +
-                $"highest threshold keeping {ValidationInTimeRecall:P0} in-time recall on {inTime.Count} synthetic/hand-written positives (validation + out-of-fold training) = {byRecall:F3} (capped at 0.9))";
+                $"highest threshold keeping {ValidationInTimeRecall:P0} in-time recall on {inTime.Count} synthetic/hand-written positives (validation + out-of-fold training) = {byRecall:F3} (capped at 0.9))" +
+                oofGuard;
             log.WriteLine($"threshold {HarmNames.All[h]}: {chosen:F3} = {notes[HarmNames.All[h]]}");
             if (h == 0)
             {
