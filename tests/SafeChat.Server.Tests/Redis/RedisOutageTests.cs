@@ -63,7 +63,7 @@ public sealed class RedisOutageTests
         redis.Start();
         var recovered = await WaitForScoredAsync(host.Services.GetRequiredService<SafeChatModerator>());
         Assert.Equal(MessageOutcome.Delivered, recovered.Outcome);
-        Assert.Equal("delivered", await adult.InvokeAsync<string>("Send", "lobby-42", "back again"));
+        Assert.Equal("delivered", await SendOnceRecoveredAsync(adult, "back again"));
     }
 
     private static async Task<ChatTestHost> StartAsync(RedisServer redis, StateFailureMode mode)
@@ -75,6 +75,23 @@ public sealed class RedisOutageTests
             redisTimeout: RedisTestTimeouts.Outage);
         host.Rooms.Create("lobby-42", RoomKind.Public, new Participant("teen-42", AgeBand.Teen));
         return host;
+    }
+
+    // The moderator has scored again, but on a loaded machine the hub's next call can still meet the short outage
+    // timeout once; the server must deliver within the same bound WaitForScoredAsync gives the moderator.
+    private static async Task<string> SendOnceRecoveredAsync(HubConnection connection, string text)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await connection.InvokeAsync<string>("Send", "lobby-42", text);
+            }
+            catch (HubException e) when (attempt < 80 && e.Message.Contains("safechat:unavailable", StringComparison.Ordinal))
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private static MessageEnvelope Envelope(string id) => new(
