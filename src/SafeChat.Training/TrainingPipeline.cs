@@ -424,15 +424,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 int caught = pjAll.Count(c => trace(c).Max(harm) >= chosen);
                 int flagged = syntheticBenign.Count(v => v >= chosen);
                 log.WriteLine($"  at {chosen:F3}: validation-offender sessions caught {caught}/{pjAll.Count}, synthetic benign (validation + out-of-fold) flagged {flagged}/{syntheticBenign.Count}");
-                // A second guard on real offenders, the training offenders beside the three validation ones: each one's sessions
-                // replayed by the fold models that never saw that offender's lines (see TrainingData.PjOffenderFold).
-                var oof = data.PjSessions.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages)
-                    .GroupBy(c => c.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                    .Select(g => (Offender: g.Key, Caught: g.Count(c => trace(c).Max(harm) >= chosen), Sessions: g.Count())).ToList();
-                if (oof.Count > 0 && !options.LegacyPjFolds)
+                if (!options.LegacyPjFolds && OutOfFoldOffenders(data, trace, harm, chosen) is { } oofNote)
                 {
-                    string oofNote = $"out-of-fold training-offender sessions (>= {PjMinMessages} messages) caught {oof.Sum(o => o.Caught)}/{oof.Sum(o => o.Sessions)} " +
-                                     $"of {oof.Count} offenders ({string.Join(", ", oof.Select(o => $"{o.Caught}/{o.Sessions}"))})";
                     log.WriteLine($"  at {chosen:F3}: {oofNote}");
                     oofGuard = "; at the threshold, " + oofNote;
                 }
@@ -459,6 +452,21 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         }
 
         return (thresholds, notes);
+    }
+
+    /// <summary>
+    /// A second guard on real offenders beside the three validation ones: the training offenders' sessions, each
+    /// replayed by the fold models that never saw that offender's lines (<see cref="TrainingData.PjOffenderFold"/>),
+    /// caught at <paramref name="threshold"/>; null without interleaved training sessions.
+    /// </summary>
+    private static string? OutOfFoldOffenders(TrainingData data, Func<ChatConversation, ReplayTrace> trace, int harm, float threshold)
+    {
+        var offenders = data.PjSessions.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages)
+            .GroupBy(c => c.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Caught: g.Count(c => trace(c).Max(harm) >= threshold), Sessions: g.Count())).ToList();
+        return offenders.Count == 0 ? null
+            : $"out-of-fold training-offender sessions (>= {PjMinMessages} messages) caught {offenders.Sum(o => o.Caught)}/{offenders.Sum(o => o.Sessions)} " +
+              $"of {offenders.Count} offenders ({string.Join(", ", offenders.Select(o => $"{o.Caught}/{o.Sessions}"))})";
     }
 
     /// <summary>Largest share of validation VTPAN benign segments the pasted-log regime may flag.</summary>
