@@ -436,6 +436,15 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 log.WriteLine($"  synthetic benign flagged: {string.Join(", ", flaggedIds)}");
                 var missed = pjAll.Select(c => (c.Id, Score: trace(c).Max(harm))).Where(p => p.Score < chosen).OrderByDescending(p => p.Score).Select(p => $"{p.Id} {p.Score:F3}");
                 log.WriteLine($"  validation-offender sessions missed: {string.Join(", ", missed)}");
+                if (!options.LegacyPjFolds)
+                {
+                    // The out-of-fold misses with their length (messages), to see where real offenders are lost.
+                    var oofMissed = data.PjSessions.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages)
+                        .Select(c => (c.Id, c.Messages.Count, Score: trace(c).Max(harm))).Where(p => p.Score < chosen).OrderByDescending(p => p.Score)
+                        .Select(p => $"{p.Id} ({p.Count} messages) {p.Score:F3}");
+                    log.WriteLine($"  out-of-fold training-offender sessions missed: {string.Join(", ", oofMissed)}");
+                }
+
                 var realTop = real.Where(c => c.Label == HarmLabel.Benign).Select(c => (c.Id, c.Source, Score: trace(c).Max(harm)))
                     .OrderByDescending(p => p.Score).Take(12).Select(p => $"{p.Source}:{p.Id} {p.Score:F3}");
                 log.WriteLine($"  strongest real benign (validation + out-of-fold): {string.Join(", ", realTop)}");
