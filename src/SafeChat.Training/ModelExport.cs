@@ -73,7 +73,7 @@ internal static class ModelExport
                 },
             },
             Thresholds = thresholds,
-            TrainingData = TrainingDataEntries(summary),
+            TrainingData = TrainingDataEntries(summary, options),
             Metrics = lineMetrics,
             KnownBiases = KnownBiases,
             IntendedUse = "Explaining conversation risk: which grooming stages, sextortion moves, trafficking/false-promise recruitment moves or livestream-coercion moves a message shows. Feeds safechat-risk-v1 through " +
@@ -161,7 +161,7 @@ internal static class ModelExport
             Outputs = outputs,
             Labels = HarmNames.All,
             Thresholds = models.Thresholds,
-            TrainingData = TrainingDataEntries(summary),
+            TrainingData = TrainingDataEntries(summary, options),
             Metrics = results.Select(ToCardMetric).ToList(),
             KnownBiases = KnownBiases,
             IntendedUse = "A high-recall candidate generator for human review and for SafeChat's escalation policies (warn, hold, review), " +
@@ -212,7 +212,7 @@ internal static class ModelExport
 
     private static double? Nullable(double value) => double.IsNaN(value) ? null : Math.Round(value, 4);
 
-    private static List<ModelCardTrainingData> TrainingDataEntries(TrainingSummary s) =>
+    private static List<ModelCardTrainingData> TrainingDataEntries(TrainingSummary s, TrainingOptions options) =>
     [
         new()
         {
@@ -229,7 +229,7 @@ internal static class ModelExport
             ? [new ModelCardTrainingData
             {
                 Name = "SafeChat written everyday dialogue (--everyday)",
-                Source = "the files passed with --everyday (data/handwritten/train-hw25-everyday.jsonl … train-hw30-everyday.jsonl: two-person dialogues between adults about daily life, written one by one for SafeChat)",
+                Source = $"the files passed with --everyday ({string.Join(", ", options.Everyday.Select(Path.GetFileName))}: two-person dialogues between adults about daily life, written one by one for SafeChat)",
                 Licence = "Apache-2.0 (our own writing)",
                 Usage = "benign negatives trained like the conversations above (line heads with weak signal labels, aggregator, vocabulary, transcript head, semantic stage); " +
                         "split by dialogue 65/15/20; validation and out-of-fold dialogues held to their own flagged-rate limit (grooming 1 %, other harms 0.5 %); the held-out 20 % is measured",

@@ -424,7 +424,9 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 int caught = pjAll.Count(c => trace(c).Max(harm) >= chosen);
                 int flagged = syntheticBenign.Count(v => v >= chosen);
                 log.WriteLine($"  at {chosen:F3}: validation-offender sessions caught {caught}/{pjAll.Count}, synthetic benign (validation + out-of-fold) flagged {flagged}/{syntheticBenign.Count}");
-                if (!options.LegacyPjFolds && OutOfFoldOffenders(data, trace, harm, chosen) is { } oofNote)
+                // Training offenders' sessions replayed out of fold (not with --legacy-pj-folds, where they leak).
+                var oofSessions = options.LegacyPjFolds ? [] : TrainingOffenderSessions(data).Select(c => (Session: c, Score: trace(c).Max(harm))).ToList();
+                if (OutOfFoldOffenders(oofSessions, chosen) is { } oofNote)
                 {
                     log.WriteLine($"  at {chosen:F3}: {oofNote}");
                     oofGuard = "; at the threshold, " + oofNote;
@@ -439,9 +441,8 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 if (!options.LegacyPjFolds)
                 {
                     // The out-of-fold misses with their length (messages), to see where real offenders are lost.
-                    var oofMissed = data.PjSessions.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages)
-                        .Select(c => (c.Id, c.Messages.Count, Score: trace(c).Max(harm))).Where(p => p.Score < chosen).OrderByDescending(p => p.Score)
-                        .Select(p => $"{p.Id} ({p.Count} messages) {p.Score:F3}");
+                    var oofMissed = oofSessions.Where(p => p.Score < chosen).OrderByDescending(p => p.Score)
+                        .Select(p => $"{p.Session.Id} ({p.Session.Messages.Count} messages) {p.Score:F3}");
                     log.WriteLine($"  out-of-fold training-offender sessions missed: {string.Join(", ", oofMissed)}");
                 }
 
@@ -463,16 +464,19 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         return (thresholds, notes);
     }
 
+    /// <summary>The interleaved sessions of training offenders with at least <see cref="PjMinMessages"/> messages.</summary>
+    private static IEnumerable<ChatConversation> TrainingOffenderSessions(TrainingData data) =>
+        data.PjSessions.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages);
+
     /// <summary>
     /// A second guard on real offenders beside the three validation ones: the training offenders' sessions, each
     /// replayed by the fold models that never saw that offender's lines (<see cref="TrainingData.PjOffenderFold"/>),
-    /// caught at <paramref name="threshold"/>; null without interleaved training sessions.
+    /// caught at <paramref name="threshold"/>; null without such sessions.
     /// </summary>
-    private static string? OutOfFoldOffenders(TrainingData data, Func<ChatConversation, ReplayTrace> trace, int harm, float threshold)
+    private static string? OutOfFoldOffenders(IReadOnlyList<(ChatConversation Session, float Score)> sessions, float threshold)
     {
-        var offenders = data.PjSessions.Where(c => c.Part == DataPart.Train && c.Label == HarmLabel.Grooming && c.Messages.Count >= PjMinMessages)
-            .GroupBy(c => c.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Caught: g.Count(c => trace(c).Max(harm) >= threshold), Sessions: g.Count())).ToList();
+        var offenders = sessions.GroupBy(p => p.Session.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Caught: g.Count(p => p.Score >= threshold), Sessions: g.Count())).ToList();
         return offenders.Count == 0 ? null
             : $"out-of-fold training-offender sessions (>= {PjMinMessages} messages) caught {offenders.Sum(o => o.Caught)}/{offenders.Sum(o => o.Sessions)} " +
               $"of {offenders.Count} offenders ({string.Join(", ", offenders.Select(o => $"{o.Caught}/{o.Sessions}"))})";

@@ -177,7 +177,7 @@ internal static class SemanticStageCommand
         trainingData.Add(new JsonObject
         {
             ["name"] = StageDataName,
-            ["source"] = $"training parts of perverted-justice-interleaved (by offender), perverted-justice-koutli (by offender), #ubuntu IRC and ConvAI2 (real-benign-chat, stable hash), Dota 2 game chat (by match, at most 1,500 conversations), and the benign conversations of --conversations and --everyday (our writing: negatives only, rows weighted {WrittenWeight.ToString(CultureInfo.InvariantCulture)}); held-out and validation parts and DailyDialog are not trained on",
+            ["source"] = $"training parts of perverted-justice-interleaved (by offender), perverted-justice-koutli (by offender), #ubuntu IRC and ConvAI2 (real-benign-chat, stable hash), Dota 2 game chat (by match, at most 1,500 conversations), and the benign conversations of {(options.Everyday.Count > 0 ? "--conversations and --everyday" : "--conversations")} (our writing: negatives only, rows weighted {WrittenWeight.ToString(CultureInfo.InvariantCulture)}); held-out and validation parts and DailyDialog are not trained on",
             ["licence"] = "see the entries of each corpus above; encoder all-MiniLM-L6-v2 Apache-2.0 (training only: no encoder ships)",
             ["usage"] = "train; candidate thresholds from 5-fold out-of-fold replays of the real training benign conversations, the threshold from replaying the engine on the validation parts",
         });

@@ -16,8 +16,12 @@ public sealed class PjOffenderFoldTests
         foreach (var (session, koutliName) in new[] { ("billy_joe", "Billy Joe"), ("tory_beltz", "tory beltz") })
         {
             int expected = Splits.Fold("pj|" + koutliName, Folds);
-            Assert.All(data.PjSessions.Where(c => c.Group == session), c => Assert.Equal(expected, data.Fold(c, Folds)));
-            Assert.All(data.PjConversations.Where(c => c.Group == "pj|" + koutliName), c => Assert.Equal(expected, data.Fold(c, Folds)));
+            var sessionsOf = data.PjSessions.Where(c => c.Group == session).ToList();
+            var koutliOf = data.PjConversations.Where(c => c.Group == "pj|" + koutliName).ToList();
+            Assert.NotEmpty(sessionsOf);
+            Assert.NotEmpty(koutliOf);
+            Assert.All(sessionsOf, c => Assert.Equal(expected, data.Fold(c, Folds)));
+            Assert.All(koutliOf, c => Assert.Equal(expected, data.Fold(c, Folds)));
             Assert.Equal(expected, data.PjOffenderFold(session, Folds));
         }
     }
