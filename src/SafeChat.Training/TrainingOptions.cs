@@ -161,6 +161,13 @@ internal sealed class TrainingOptions
     public bool LegacyPjFolds { get; set; }
 
     /// <summary>
+    /// semantic-stage: token vectors fitted by ridge regression so that a line's mean token vector approximates the
+    /// encoder's embedding of the whole line (<c>--stage-token-regression</c>; see <see cref="Semantic.TokenRegression"/>);
+    /// without it, each token encoded alone, as the stage of v7 and v8 was trained.
+    /// </summary>
+    public bool StageTokenRegression { get; set; }
+
+    /// <summary>
     /// Which part of the real corpora <c>heldout</c> exports: <see cref="DataPart.Heldout"/> (default) or
     /// <see cref="DataPart.Validation"/> (the conversations thresholds are chosen on, to inspect that choice).
     /// </summary>
@@ -171,7 +178,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds] [--stage-token-regression]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -204,8 +211,11 @@ internal sealed class TrainingOptions
                                     counts them; never trained on)
           --semantic-row-lines N,N  semantic-stage: the lines at which training rows are taken, besides half way and
                                     the end (default 10)
+          --stage-token-regression  semantic-stage: fit the token vectors so that a line's mean token vector
+                                    approximates the encoder's embedding of the whole line (training lines only)
           --encoder-cache FILE      semantic-stage: keep the encoder's token vectors in FILE between runs (used only
-                                    when made for the same vocabulary and encoder model)
+                                    when made for the same vocabulary and encoder model), and with
+                                    --stage-token-regression the training lines' embeddings in FILE.lines
           --vtpan-translated CSV... VTPAN chats machine-translated to German / Dutch (row_id,messages_xx,label), split
                                     by chat: train and validate the transcript head (pasted logs) only
           --pj-interleaved DIR      Perverted-Justice sessions with both sides, split by offender
@@ -292,6 +302,12 @@ internal sealed class TrainingOptions
             if (arg == "--legacy-pj-folds")
             {
                 options.LegacyPjFolds = true;
+                continue;
+            }
+
+            if (arg == "--stage-token-regression")
+            {
+                options.StageTokenRegression = true;
                 continue;
             }
 

@@ -28,8 +28,9 @@ namespace SafeChat.Training.Semantic;
 /// somewhere in their replay, by out-of-fold models (5 folds by offender, log, match or scenario). The threshold is the
 /// lowest candidate at which the shipped engine, replayed on the validation parts (Perverted-Justice validation offenders'
 /// sessions and the koutli validation offenders' pseudo-conversations, real benign, Dota 2 and written benign validation
-/// conversations, and the written look-alikes of <c>--validation-lookalikes</c>), flags no more benign conversations
-/// for grooming than with the stage off (<see cref="ValidationBudget"/>).
+/// conversations, and the written look-alikes of <c>--validation-lookalikes</c>), flags no more written benign
+/// conversations for grooming than with the stage off (<see cref="ValidationBudget"/>) and at most 0.1 % more of the
+/// real benign ones (<see cref="RealValidationBudget"/>).
 /// </remarks>
 internal static class SemanticStageCommand
 {
@@ -87,6 +88,12 @@ internal static class SemanticStageCommand
         stderr.WriteLine($"semantic-stage: {examples.Count} training conversations ({examples.Count(e => e.Positive.Count > 0)} with an offender), " +
                          $"{examples.Select(e => e.Group).Distinct().Count()} groups");
 
+        // --stage-token-regression: token vectors fitted to the encoder's embeddings of whole training lines.
+        if (options.StageTokenRegression)
+        {
+            table = RegressTokens(table, examples, featurizer, options.EncoderCacheFile, stderr);
+        }
+
         // Each line's vector: the mean of its tokens' vectors (what the per-token graph computes).
         var lineVectors = new Dictionary<string, float[]?>(StringComparer.Ordinal);
         float[]? LineVector(string text)
@@ -129,10 +136,15 @@ internal static class SemanticStageCommand
         var groups = examples.Select(e => e.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var foldOf = groups.ToDictionary(g => g, g => Splits.Fold(g, Folds), StringComparer.Ordinal);
         var benignMax = new List<double>();
+        var offenderSessionMax = new List<double>();
+        var writtenMax = new List<double>();
         for (int fold = 0; fold < Folds; fold++)
         {
             var weights = Fit(examples.Where(e => foldOf[e.Group] != fold), dim, rowLines);
-            benignMax.AddRange(examples.Where(e => foldOf[e.Group] == fold && e.Positive.Count == 0 && e.Real).Select(e => ReplayMax(e, weights, dim)));
+            var heldOut = examples.Where(e => foldOf[e.Group] == fold).ToList();
+            benignMax.AddRange(heldOut.Where(e => e.Positive.Count == 0 && e.Real).Select(e => ReplayMax(e, weights, dim)));
+            offenderSessionMax.AddRange(heldOut.Where(e => e.Session && e.Lines.Count >= TrainingPipeline.PjMinMessages).Select(e => ReplayMax(e, weights, dim, e.Positive)));
+            writtenMax.AddRange(heldOut.Where(e => !e.Real).Select(e => ReplayMax(e, weights, dim)));
             stderr.WriteLine($"semantic-stage: fold {fold + 1}/{Folds}");
         }
 
@@ -141,6 +153,11 @@ internal static class SemanticStageCommand
         var candidates = CandidateRates.Select(r => (Rate: r, Threshold: Math.Round(Quantile(r), 6))).ToList();
         stderr.WriteLine("semantic-stage: out-of-fold threshold by share of real training benign conversations confirmed: " +
                          string.Join(", ", candidates.Select(c => $"{c.Rate:P1} {c.Threshold:F4}")));
+        // A representation check on training data the fold models never saw (the stage alone, no fast-path gate): the
+        // training offenders' sessions (>= 10 messages; folded by offender, with their koutli lines) whose offender the
+        // stage confirms, and the written benign training conversations it confirms, at each candidate.
+        stderr.WriteLine($"semantic-stage: out-of-fold, the stage alone at each candidate confirms training-offender sessions (of {offenderSessionMax.Count}) / written benign training conversations (of {writtenMax.Count}): " +
+                         string.Join(", ", candidates.Select(c => $"{c.Threshold:F4} {offenderSessionMax.Count(v => v >= c.Threshold)}/{writtenMax.Count(v => v >= c.Threshold)}")));
         var final = Fit(examples, dim, rowLines);
 
         byte[] graph = WriteGraph(table, final);
@@ -159,7 +176,9 @@ internal static class SemanticStageCommand
             ["bias"] = Math.Round(final[2 * dim + 2], 6),
             ["own_count_weight"] = Math.Round(final[2 * dim], 6),
             ["other_count_weight"] = Math.Round(final[2 * dim + 1], 6),
-            ["encoder"] = $"{MiniLmEncoder.ModelName} ({MiniLmEncoder.PackageId}, model.onnx sha256 {encoderSha}), each vocabulary token encoded alone; a line is the mean of its tokens' vectors",
+            ["encoder"] = $"{MiniLmEncoder.ModelName} ({MiniLmEncoder.PackageId}, model.onnx sha256 {encoderSha}), " + (options.StageTokenRegression
+                              ? $"token vectors fitted by ridge regression (λ {TokenRegression.Lambda.ToString(CultureInfo.InvariantCulture)} towards each token encoded alone) so that a line's mean token vector approximates the encoder's embedding of the whole line, over up to {MaxRegressionLines} distinct training lines of the stage; "
+                              : "each vocabulary token encoded alone; ") + "a line is the mean of its tokens' vectors",
             ["candidate_benign_rates"] = new JsonArray([.. CandidateRates.Select(r => (JsonNode)r)]),
             ["training_conversations"] = examples.Count,
             ["training_conversations_with_offender"] = pos,
@@ -200,7 +219,7 @@ internal static class SemanticStageCommand
         }
 
         // The threshold: the lowest candidate at which the shipped engine, replayed on the validation parts, flags no more
-        // benign conversations for grooming than with the stage off (threshold 1).
+        // written benign conversations for grooming than with the stage off (threshold 1), and at most 0.1 % more real ones.
         var validation = ValidationSet(data, options.ValidationLookalikes);
         WriteCard(1.0);
         var sweep = new List<SweepRow>();
@@ -218,8 +237,7 @@ internal static class SemanticStageCommand
             sweep.Add(Replay(scorer, validation, signals, t));
         }
 
-        int off = sweep[0].Benign;
-        double threshold = sweep.Where(r => r.Benign <= off + ValidationBudget).Min(r => r.Threshold);
+        double threshold = ChooseThreshold(sweep, validation.Count(v => !v.Offender && !v.Written));
         foreach (var r in sweep)
         {
             stderr.WriteLine($"semantic-stage: validation at threshold {r.Threshold:F4}: benign flagged {r.Benign - r.Written}/{validation.Count(v => !v.Offender && !v.Written)} real + " +
@@ -280,10 +298,18 @@ internal static class SemanticStageCommand
     private static readonly double[] CandidateRates = [.. Enumerable.Range(1, 20).Select(i => i * 0.0025)];
 
     /// <summary>
-    /// Validation benign conversations the stage may add to those the engine flags with the stage off. With 1, the
+    /// Written benign validation conversations the stage may add to those the engine flags with the stage off. With 1, the
     /// chosen threshold let a second written family look-alike escalate under strict-minors (2 of 64, over #13's bound).
     /// </summary>
     private const int ValidationBudget = 0;
+
+    /// <summary>
+    /// Share of the real benign validation conversations (IRC, ConvAI2, Dota 2) the stage may add to those the engine
+    /// flags with the stage off: 0.1 %, a tenth of the strictest real-chat target but Dota's, so that a single
+    /// conversation in 1,847 (0.05 %) does not decide the threshold. The written look-alikes keep
+    /// <see cref="ValidationBudget"/>.
+    /// </summary>
+    private const double RealValidationBudget = 0.001;
 
     /// <summary>
     /// Training weight of a written benign conversation's rows, relative to a real one's. Compared on validation (offender
@@ -399,8 +425,23 @@ internal static class SemanticStageCommand
         return list;
     }
 
-    // Benign conversations (written among them) and offender sessions the engine flags for grooming at some message.
-    private sealed record SweepRow(double Threshold, int Benign, int Offenders, int Written, int Koutli);
+    /// <summary>
+    /// Benign conversations (written among them) and offender sessions the engine flags for grooming at some message,
+    /// at one stage threshold (1 = the stage off).
+    /// </summary>
+    internal sealed record SweepRow(double Threshold, int Benign, int Offenders, int Written, int Koutli);
+
+    /// <summary>
+    /// The lowest threshold of <paramref name="sweep"/> (its first row: the stage off) that adds no written benign
+    /// conversation (<see cref="ValidationBudget"/>) and at most <see cref="RealValidationBudget"/> of the
+    /// <paramref name="realBenign"/> real ones to those flagged with the stage off.
+    /// </summary>
+    internal static double ChooseThreshold(IReadOnlyList<SweepRow> sweep, int realBenign)
+    {
+        int offWritten = sweep[0].Written, offReal = sweep[0].Benign - sweep[0].Written;
+        int realBudget = (int)Math.Floor(RealValidationBudget * realBenign);
+        return sweep.Where(r => r.Written <= offWritten + ValidationBudget && r.Benign - r.Written <= offReal + realBudget).Min(r => r.Threshold);
+    }
 
     private static SweepRow Replay(
         OnnxSafetyScorer scorer, List<ValidationConversation> validation, MessageSignals[][] signals, double threshold)
@@ -447,6 +488,9 @@ internal static class SemanticStageCommand
 
         /// <summary>Real chat (the threshold's benign share counts only real conversations).</summary>
         public bool Real { get; init; } = true;
+
+        /// <summary>An interleaved Perverted-Justice session (both sides in turn order).</summary>
+        public bool Session { get; init; }
     }
 
     private static List<Example> Examples(TrainingData data)
@@ -454,7 +498,7 @@ internal static class SemanticStageCommand
         var list = new List<Example>();
         foreach (var c in data.PjSessions.Where(c => c.Part == DataPart.Train))
         {
-            list.Add(new Example { Group = "pj:" + RealChat.NormalizeName(c.Group), Lines = [.. c.Messages], Positive = [.. c.Predators] });
+            list.Add(new Example { Group = "pj:" + RealChat.NormalizeName(c.Group), Lines = [.. c.Messages], Positive = [.. c.Predators], Session = true });
         }
 
         foreach (var o in data.PjOffenders.Where(o => o.Part == DataPart.Train))
@@ -506,7 +550,7 @@ internal static class SemanticStageCommand
         double weight = e.Real ? 1 : WrittenWeight;
         foreach (int end in RowEnds(e.Lines.Count, rowLines))
         {
-            foreach (var (x, y) in AuthorRows(e, Math.Max(0, end - Window), end, dim))
+            foreach (var (x, y, _) in AuthorRows(e, Math.Max(0, end - Window), end, dim))
             {
                 yield return (x, y, weight);
             }
@@ -526,7 +570,7 @@ internal static class SemanticStageCommand
         return ends.Distinct();
     }
 
-    private static IEnumerable<(float[] X, bool Y)> AuthorRows(Example e, int from, int to, int dim)
+    private static IEnumerable<(float[] X, bool Y, string Author)> AuthorRows(Example e, int from, int to, int dim)
     {
         var authors = new List<string>();
         for (int i = from; i < to; i++)
@@ -573,24 +617,60 @@ internal static class SemanticStageCommand
 
             x[2 * dim] = (float)(Math.Log(1 + own) / 4);
             x[(2 * dim) + 1] = (float)(Math.Log(1 + other) / 4);
-            yield return (x, e.Positive.Contains(author));
+            yield return (x, e.Positive.Contains(author), author);
         }
     }
 
-    // The highest probability any author reaches at any line of the conversation (the window as the engine keeps it).
-    private static double ReplayMax(Example e, double[] w, int dim)
+    // The highest probability any author (or any of <paramref name="authors"/>) reaches at any line of the conversation
+    // (the window as the engine keeps it).
+    private static double ReplayMax(Example e, double[] w, int dim, IReadOnlySet<string>? authors = null)
     {
         double best = 0;
         for (int end = 1; end <= e.Lines.Count; end++)
         {
-            foreach (var (x, _) in AuthorRows(e, Math.Max(0, end - Window), end, dim))
+            foreach (var (x, _, author) in AuthorRows(e, Math.Max(0, end - Window), end, dim))
             {
-                best = Math.Max(best, Sigmoid(Dot(w, x)));
+                if (authors is null || authors.Contains(author))
+                {
+                    best = Math.Max(best, Sigmoid(Dot(w, x)));
+                }
             }
         }
 
         return best;
     }
+
+    /// <summary>Most distinct training lines the token regression encodes (by stable hash of the text).</summary>
+    private const int MaxRegressionLines = 60_000;
+
+    // The distinct texts of the stage's training lines (at most MaxRegressionLines, by stable hash), encoded whole
+    // (cached beside the token vectors), and the token vectors fitted to them.
+    private static float[][] RegressTokens(float[][] table, List<Example> examples, MessageFeaturizer featurizer, string? cacheFile, TextWriter stderr)
+    {
+        var texts = examples.SelectMany(e => e.Lines).Select(l => l.Text).Where(t => !string.IsNullOrWhiteSpace(t))
+            .Distinct(StringComparer.Ordinal).OrderBy(t => FeatureHashing.StableHash(t)).ThenBy(t => t, StringComparer.Ordinal)
+            .Take(MaxRegressionLines).ToArray();
+        using var encoder = MiniLmEncoder.Load();
+        string? linesCache = cacheFile is null ? null : cacheFile + ".lines";
+        float[][] embeddings;
+        if (linesCache is not null && ReadEncoderCache(linesCache, texts, encoder.ModelSha256) is { } cached)
+        {
+            stderr.WriteLine($"semantic-stage: line embeddings read from {linesCache}");
+            embeddings = cached;
+        }
+        else
+        {
+            stderr.WriteLine($"semantic-stage: encoding {texts.Length} training lines with {MiniLmEncoder.ModelName}");
+            embeddings = encoder.Encode(texts, batchSize: 128);
+            if (linesCache is not null)
+            {
+                WriteEncoderCache(linesCache, texts, encoder.ModelSha256, embeddings);
+            }
+        }
+
+        return TokenRegression.Fit(table, [.. texts.Select(t => featurizer.Tokenize(t))], embeddings, stderr);
+    }
+
 
     // Class-balanced L2 logistic regression, Adam, fixed seed and epochs. Weights: 2·dim + 2 features, then the bias.
     private static double[] Fit(IEnumerable<Example> examples, int dim, IReadOnlyList<int> rowLines)

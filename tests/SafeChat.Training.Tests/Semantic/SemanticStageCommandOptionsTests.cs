@@ -27,6 +27,21 @@ public sealed class SemanticStageCommandOptionsTests : IDisposable
         Assert.Contains("--semantic-row-lines 5,10,20", options.CommandLine, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_StageTokenRegression_IsKeptAndRecordedInTheCommandLine_OffWithoutIt()
+    {
+        string conversations = WriteConversations();
+
+        var regression = TrainingOptions.Parse(["--conversations", conversations, "--stage-token-regression"], TextWriter.Null);
+        var plain = TrainingOptions.Parse(["--conversations", conversations], TextWriter.Null);
+
+        Assert.NotNull(regression);
+        Assert.NotNull(plain);
+        Assert.True(regression.StageTokenRegression);
+        Assert.Contains("--stage-token-regression", regression.CommandLine, StringComparison.Ordinal);
+        Assert.False(plain.StageTokenRegression);
+    }
+
     [Theory]
     [InlineData("5,x")]
     [InlineData("0")]
