@@ -13,7 +13,9 @@ namespace SafeChat.Inference.Features;
 /// </summary>
 /// <remarks>
 /// <para>Training (<c>safechat-train semantic-stage</c>) encodes every token of SafeChat's vocabulary alone with
-/// all-MiniLM-L6-v2 (a static, Model2Vec-style table), represents a line by the mean of its tokens' vectors, an author
+/// all-MiniLM-L6-v2 (a static, Model2Vec-style table; with <c>--stage-token-regression</c>, as shipped since v9, the
+/// vectors are then fitted so that a line's mean approximates the encoder's embedding of the whole line), represents a
+/// line by the mean of its tokens' vectors, an author
 /// by the mean over their lines (and the other participants' lines), and fits the logistic model on real chat. Because
 /// the model is linear in those means, it ships as per-token weights: a sparse linear ONNX graph (<c>semantic.onnx</c>,
 /// ids = token ids, values = 1/n) gives each line two scores, its share as the author's words and as context, stored
