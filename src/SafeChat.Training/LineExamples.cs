@@ -313,7 +313,23 @@ internal static class LineExamples
             }
         }
 
-        log.WriteLine($"line examples: {examples.Count} (scoped {scopedLines}, synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
+        // Line-only conversations (--line-conversations): labelled as --conversations label their lines, minor_cue
+        // included; they give no risk row, so the aggregator never learns from them.
+        int lineOnlyLines = 0;
+        foreach (var c in data.LineOnly)
+        {
+            int fold = data.Fold(c, folds);
+            foreach (var m in c.Messages)
+            {
+                bool predator = c.Predators.Contains(m.Author);
+                var labels = Labels(SignalsOf(m.Text, m.Signals), c.Label, predator);
+                labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
+                lineOnlyLines++;
+                AddText(examples, featurizer, m.Text, labels, fold);
+            }
+        }
+
+        log.WriteLine($"line examples: {examples.Count} (scoped {scopedLines}, line-only {lineOnlyLines}, synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
                       $"dota {dotaLines}, real benign {realLines}, pj annotated {annotated}, minor_cue positives {minorCuePositives}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
     }

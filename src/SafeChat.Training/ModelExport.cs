@@ -97,6 +97,11 @@ internal static class ModelExport
                 ["weak_lines_per_signal"] = LineExamples.WeakLinesPerSignal,
             },
         };
+        if (LineOnlyNote(options) is { } lineOnly)
+        {
+            card = card with { Hyperparameters = new Dictionary<string, JsonNode?>(card.Hyperparameters) { ["line_conversations"] = lineOnly } };
+        }
+
         if (models.SemanticNote is not null)
         {
             card = card with
@@ -193,6 +198,12 @@ internal static class ModelExport
         ? "none"
         : string.Join(", ", options.ScopedConversations.Select(Path.GetFileName)) + ": train only the harms labelled in their file (their signal and line heads, risk rows and thresholds); never the other harms, minor_cue, the vocabulary or the semantic stage";
 
+    // Which files trained only the line heads and the vocabulary (see TrainingOptions.LineConversations); absent when none,
+    // so that a command without the option writes the card it always wrote.
+    private static string? LineOnlyNote(TrainingOptions options) => options.LineConversations.Count == 0
+        ? null
+        : string.Join(", ", options.LineConversations.Select(Path.GetFileName)) + ": their lines train the signal and line heads and the vocabulary only; never a risk row, a threshold limit or the semantic stage";
+
     public static ModelCardMetric ToCardMetric(DatasetResult r) => new()
     {
         Dataset = r.Name,
@@ -235,6 +246,15 @@ internal static class ModelExport
                         "split by dialogue 65/15/20; validation and out-of-fold dialogues held to their own flagged-rate limit (grooming 1 %, other harms 0.5 %); the held-out 20 % is measured",
                 Counts = s.Counts(TrainingData.EverydaySource),
                 Notes = "Stands in for everyday written dialogue, which no trainable real corpus here covers (DailyDialog is evaluation only and stays so).",
+            }]
+            : Array.Empty<ModelCardTrainingData>(),
+        .. options.LineConversations.Count > 0
+            ? [new ModelCardTrainingData
+            {
+                Name = "SafeChat written conversations for the line heads only (--line-conversations)",
+                Source = $"the files passed with --line-conversations ({string.Join(", ", options.LineConversations.Select(Path.GetFileName))}: written one by one for SafeChat)",
+                Licence = "Apache-2.0 (our own writing)",
+                Usage = "every line trains the signal and line heads (labelled like --conversations) and the vocabulary; never a risk row, a threshold limit or the semantic stage",
             }]
             : Array.Empty<ModelCardTrainingData>(),
         new()

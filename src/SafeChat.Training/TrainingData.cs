@@ -15,6 +15,12 @@ internal sealed class TrainingData
     /// <summary>The corpus name of <see cref="Scoped"/> conversations.</summary>
     public const string ScopedSource = "scoped";
 
+    /// <summary>Written conversations whose lines train only the line heads and the vocabulary (<c>--line-conversations</c>).</summary>
+    public List<ChatConversation> LineOnly { get; } = [];
+
+    /// <summary>The corpus name of <see cref="LineOnly"/> conversations.</summary>
+    public const string LineOnlySource = "line-only";
+
     /// <summary>The source of <c>--everyday</c> dialogue: written, benign, in <see cref="Synthetic"/> with a limit of its own.</summary>
     public const string EverydaySource = "everyday";
 
@@ -157,6 +163,16 @@ internal sealed class TrainingData
                 c.Part = Splits.ForCorpus("scoped|" + c.Language, c.Scenario ?? c.Id);
                 c.ScopedHarms = harms;
                 data.Scoped.Add(c);
+            }
+        }
+
+        foreach (var path in options.LineConversations)
+        {
+            foreach (var c in CorpusReaders.ReadConversations(path, LineOnlySource))
+            {
+                // Nothing else reads them, so every one trains; folds by its group like any other corpus.
+                c.Part = DataPart.Train;
+                data.LineOnly.Add(c);
             }
         }
 

@@ -25,6 +25,13 @@ internal sealed class TrainingOptions
     /// </summary>
     public List<string> ScopedConversations { get; } = [];
 
+    /// <summary>
+    /// Written conversations whose lines train only the signal and line heads (labelled as <see cref="Conversations"/>
+    /// label them) and the vocabulary (<c>--line-conversations</c>): never a risk row, a threshold limit or the semantic
+    /// stage, so the aggregator keeps reading signals as it learnt to from the other data. Every conversation trains.
+    /// </summary>
+    public List<string> LineConversations { get; } = [];
+
     /// <summary>Real benign chat that may train a shipped model (#ubuntu IRC CC-BY-4.0, ConvAI2 half): split by conversation.</summary>
     public List<string> RealBenign { get; } = [];
 
@@ -177,7 +184,7 @@ internal sealed class TrainingOptions
     public string CommandLine { get; set; } = string.Empty;
 
     public const string Usage =
-        "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
+        "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--line-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
         "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds] [--stage-token-regression]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
@@ -198,6 +205,9 @@ internal sealed class TrainingOptions
                                     labelled conversations that train only the harms labelled in their file (signal
                                     and line heads, risk rows and thresholds of those harms; never the other harms,
                                     the vocabulary or the semantic stage); 20 % of their scenarios per language held out
+          --line-conversations FILE...
+                                    labelled conversations whose lines train only the signal and line heads and the
+                                    vocabulary: no risk rows, no threshold limit, no semantic stage (all of them train)
           --external FILE...        external check sets: measured with the exported models only
           --pj DIR --vtpan CSV --dota JSONL --nps JSONL --pan12-sample JSONL
                                     research corpora (models/EVALUATION.md shows the shipped models' command)
@@ -334,6 +344,7 @@ internal sealed class TrainingOptions
                 case "--out": options.OutputDirectory = value; break;
                 case "--conversations": options.Conversations.Add(value); multi = options.Conversations; break;
                 case "--scoped-conversations": options.ScopedConversations.Add(value); multi = options.ScopedConversations; break;
+                case "--line-conversations": options.LineConversations.Add(value); multi = options.LineConversations; break;
                 case "--lines": options.Lines.Add(value); multi = options.Lines; break;
                 case "--heldout": options.Heldout.Add(value); multi = options.Heldout; break;
                 case "--external": options.External.Add(value); multi = options.External; break;

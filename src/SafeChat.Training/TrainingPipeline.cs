@@ -254,6 +254,11 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
                 yield return line.Text;
             }
 
+            foreach (var m in data.LineOnly.SelectMany(c => c.Messages))
+            {
+                yield return m.Text;
+            }
+
             foreach (var o in data.PjOffenders.Where(o => o.Part == DataPart.Train))
             {
                 foreach (var line in o.OffenderLines)
@@ -287,6 +292,11 @@ internal sealed class TrainingPipeline(TrainingOptions options, TextWriter log)
         foreach (var line in data.SyntheticLines.Where(l => l.Language != Languages.English))
         {
             Add(line.Language, [line.Text]);
+        }
+
+        foreach (var c in data.LineOnly.Where(c => c.Language != Languages.English))
+        {
+            Add(c.Language, c.Messages.Select(m => m.Text));
         }
 
         void Add(string language, IEnumerable<string> texts)
