@@ -621,8 +621,8 @@ internal static class SemanticStageCommand
         }
     }
 
-    // The highest probability any author (or any of <paramref name="authors"/>) reaches at any line of the conversation
-    // (the window as the engine keeps it).
+    // The highest probability any author (only the given authors, when some are given) reaches at any line of the
+    // conversation (the window as the engine keeps it).
     private static double ReplayMax(Example e, double[] w, int dim, IReadOnlySet<string>? authors = null)
     {
         double best = 0;
