@@ -174,6 +174,9 @@ internal sealed class TrainingOptions
     /// </summary>
     public bool StageTokenRegression { get; set; }
 
+    /// <summary>The token regression's ridge weight λ (<c>--stage-token-lambda</c>; default 0.05).</summary>
+    public double StageTokenLambda { get; set; } = SafeChat.Training.Semantic.TokenRegression.DefaultLambda;
+
     /// <summary>
     /// Which part of the real corpora <c>heldout</c> exports: <see cref="DataPart.Heldout"/> (default) or
     /// <see cref="DataPart.Validation"/> (the conversations thresholds are chosen on, to inspect that choice).
@@ -185,7 +188,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--line-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds] [--stage-token-regression]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds] [--stage-token-regression] [--stage-token-lambda X]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -223,6 +226,8 @@ internal sealed class TrainingOptions
                                     the end (default 10)
           --stage-token-regression  semantic-stage: fit the token vectors so that a line's mean token vector
                                     approximates the encoder's embedding of the whole line (training lines only)
+          --stage-token-lambda X    semantic-stage: the token regression's ridge weight towards each token's own
+                                    embedding (default 0.05)
           --encoder-cache FILE      semantic-stage: keep the encoder's token vectors in FILE between runs (used only
                                     when made for the same vocabulary and encoder model), and with
                                     --stage-token-regression the training lines' embeddings in FILE.lines
@@ -380,6 +385,15 @@ internal sealed class TrainingOptions
                     }
 
                     options.SemanticDimension = dim;
+                    break;
+                case "--stage-token-lambda":
+                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double lambda) || !(lambda > 0) || !double.IsFinite(lambda))
+                    {
+                        stderr.WriteLine($"train: option {arg} needs a positive number, got '{value}'.");
+                        return null;
+                    }
+
+                    options.StageTokenLambda = lambda;
                     break;
                 case "--semantic-scale":
                     if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float semanticScale) || !(semanticScale > 0) || !float.IsFinite(semanticScale))

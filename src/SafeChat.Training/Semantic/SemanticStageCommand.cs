@@ -91,7 +91,7 @@ internal static class SemanticStageCommand
         // --stage-token-regression: token vectors fitted to the encoder's embeddings of whole training lines.
         if (options.StageTokenRegression)
         {
-            table = RegressTokens(table, examples, featurizer, options.EncoderCacheFile, stderr);
+            table = RegressTokens(table, examples, featurizer, options.EncoderCacheFile, options.StageTokenLambda, stderr);
         }
 
         // Each line's vector: the mean of its tokens' vectors (what the per-token graph computes).
@@ -177,7 +177,7 @@ internal static class SemanticStageCommand
             ["own_count_weight"] = Math.Round(final[2 * dim], 6),
             ["other_count_weight"] = Math.Round(final[2 * dim + 1], 6),
             ["encoder"] = $"{MiniLmEncoder.ModelName} ({MiniLmEncoder.PackageId}, model.onnx sha256 {encoderSha}), " + (options.StageTokenRegression
-                              ? $"token vectors fitted by ridge regression (λ {TokenRegression.Lambda.ToString(CultureInfo.InvariantCulture)} towards each token encoded alone) so that a line's mean token vector approximates the encoder's embedding of the whole line, over up to {MaxRegressionLines} distinct training lines of the stage; "
+                              ? $"token vectors fitted by ridge regression (λ {options.StageTokenLambda.ToString(CultureInfo.InvariantCulture)} towards each token encoded alone) so that a line's mean token vector approximates the encoder's embedding of the whole line, over up to {MaxRegressionLines} distinct training lines of the stage; "
                               : "each vocabulary token encoded alone; ") + "a line is the mean of its tokens' vectors",
             ["candidate_benign_rates"] = new JsonArray([.. CandidateRates.Select(r => (JsonNode)r)]),
             ["training_conversations"] = examples.Count,
@@ -645,7 +645,7 @@ internal static class SemanticStageCommand
 
     // The distinct texts of the stage's training lines (at most MaxRegressionLines, by stable hash), encoded whole
     // (cached beside the token vectors), and the token vectors fitted to them.
-    private static float[][] RegressTokens(float[][] table, List<Example> examples, MessageFeaturizer featurizer, string? cacheFile, TextWriter stderr)
+    private static float[][] RegressTokens(float[][] table, List<Example> examples, MessageFeaturizer featurizer, string? cacheFile, double lambda, TextWriter stderr)
     {
         var texts = examples.SelectMany(e => e.Lines).Select(l => l.Text).Where(t => !string.IsNullOrWhiteSpace(t))
             .Distinct(StringComparer.Ordinal).OrderBy(t => FeatureHashing.StableHash(t)).ThenBy(t => t, StringComparer.Ordinal)
@@ -668,7 +668,7 @@ internal static class SemanticStageCommand
             }
         }
 
-        return TokenRegression.Fit(table, [.. texts.Select(t => featurizer.Tokenize(t))], embeddings, stderr);
+        return TokenRegression.Fit(table, [.. texts.Select(t => featurizer.Tokenize(t))], embeddings, stderr, lambda);
     }
 
 

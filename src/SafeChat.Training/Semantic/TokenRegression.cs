@@ -9,8 +9,8 @@ namespace SafeChat.Training.Semantic;
 /// </summary>
 internal static class TokenRegression
 {
-    /// <summary>Ridge weight pulling each token's vector to its own embedding (a design choice, not tuned).</summary>
-    public const double Lambda = 0.05;
+    /// <summary>Default ridge weight pulling each token's vector to its own embedding (a design choice, not tuned).</summary>
+    public const double DefaultLambda = 0.05;
 
     /// <summary>Conjugate-gradient iterations on the normal equations.</summary>
     public const int Iterations = 60;
@@ -23,7 +23,8 @@ internal static class TokenRegression
     /// <param name="lineTokens">Each training line's token ids (lines without tokens are skipped).</param>
     /// <param name="lineEmbeddings">E: the encoder's embedding of each line, in the same order.</param>
     /// <param name="log">Receives the residual before and after.</param>
-    public static float[][] Fit(float[][] tokenAlone, IReadOnlyList<IReadOnlyList<int>> lineTokens, float[][] lineEmbeddings, TextWriter log)
+    /// <param name="lambda">The ridge weight λ.</param>
+    public static float[][] Fit(float[][] tokenAlone, IReadOnlyList<IReadOnlyList<int>> lineTokens, float[][] lineEmbeddings, TextWriter log, double lambda = DefaultLambda)
     {
         if (lineTokens.Count != lineEmbeddings.Length)
         {
@@ -64,7 +65,7 @@ internal static class TokenRegression
             for (int k = 0; k < dim; k++)
             {
                 x[((long)t * dim) + k] = tokenAlone[t][k];
-                b[((long)t * dim) + k] = Lambda * tokenAlone[t][k];
+                b[((long)t * dim) + k] = lambda * tokenAlone[t][k];
             }
         }
 
@@ -81,9 +82,9 @@ internal static class TokenRegression
             }
         }
 
-        log.WriteLine($"semantic-stage: token regression over {rows.Count} training lines, {live.Count(l => l)} tokens, λ {Lambda}: residual {Residual(rows, x, dim):F4} (tokens alone)");
+        log.WriteLine($"semantic-stage: token regression over {rows.Count} training lines, {live.Count(l => l)} tokens, λ {lambda}: residual {Residual(rows, x, dim):F4} (tokens alone)");
         var r = new double[x.Length];
-        Multiply(rows, live, x, r, dim);
+        Multiply(rows, live, x, r, dim, lambda);
         for (long i = 0; i < r.Length; i++)
         {
             r[i] = b[i] - r[i];
@@ -94,7 +95,7 @@ internal static class TokenRegression
         var rs = ColumnDots(r, r, dim);
         for (int iteration = 0; iteration < Iterations; iteration++)
         {
-            Multiply(rows, live, p, mp, dim);
+            Multiply(rows, live, p, mp, dim, lambda);
             var pmp = ColumnDots(p, mp, dim);
             var alpha = new double[dim];
             for (int k = 0; k < dim; k++)
@@ -139,7 +140,7 @@ internal static class TokenRegression
     }
 
     // output = (AᵀA + λI) input, over live tokens only.
-    private static void Multiply(List<(int[] Tokens, double[] Weights, float[] Target)> rows, bool[] live, double[] input, double[] output, int dim)
+    private static void Multiply(List<(int[] Tokens, double[] Weights, float[] Target)> rows, bool[] live, double[] input, double[] output, int dim, double lambda)
     {
         Array.Clear(output);
         var y = new double[dim];
@@ -177,7 +178,7 @@ internal static class TokenRegression
             long offset = (long)t * dim;
             for (int k = 0; k < dim; k++)
             {
-                output[offset + k] += Lambda * input[offset + k];
+                output[offset + k] += lambda * input[offset + k];
             }
         }
     }

@@ -40,6 +40,22 @@ public sealed class SemanticStageCommandOptionsTests : IDisposable
         Assert.True(regression.StageTokenRegression);
         Assert.Contains("--stage-token-regression", regression.CommandLine, StringComparison.Ordinal);
         Assert.False(plain.StageTokenRegression);
+        Assert.Equal(TokenRegression.DefaultLambda, plain.StageTokenLambda);
+    }
+
+    [Fact]
+    public void Parse_StageTokenLambda_IsKeptAndANonPositiveOneFailsNamingTheOption()
+    {
+        string conversations = WriteConversations();
+        var errors = new StringWriter();
+
+        var options = TrainingOptions.Parse(["--conversations", conversations, "--stage-token-lambda", "0.25"], TextWriter.Null);
+        var bad = TrainingOptions.Parse(["--conversations", conversations, "--stage-token-lambda", "0"], errors);
+
+        Assert.NotNull(options);
+        Assert.Equal(0.25, options.StageTokenLambda);
+        Assert.Null(bad);
+        Assert.Contains("--stage-token-lambda", errors.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
