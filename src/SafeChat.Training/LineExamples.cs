@@ -141,9 +141,7 @@ internal static class LineExamples
             foreach (var m in c.Messages)
             {
                 conversationTexts.Add(m.Text);
-                bool predator = c.Predators.Contains(m.Author);
-                var labels = Labels(SignalsOf(m.Text, m.Signals), c.Label, predator);
-                labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
+                var labels = ConversationLineLabels(c, m);
                 minorCuePositives += labels[LineHeads.MinorCueIndex] == 1 ? 1 : 0;
                 AddText(examples, featurizer, m.Text, labels, fold);
                 if (m.Signals.Count > 0 && c.Predators.Contains(m.Author) && LetterSpaced(m.Text) is { } spaced)
@@ -321,17 +319,23 @@ internal static class LineExamples
             int fold = data.Fold(c, folds);
             foreach (var m in c.Messages)
             {
-                bool predator = c.Predators.Contains(m.Author);
-                var labels = Labels(SignalsOf(m.Text, m.Signals), c.Label, predator);
-                labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
                 lineOnlyLines++;
-                AddText(examples, featurizer, m.Text, labels, fold);
+                AddText(examples, featurizer, m.Text, ConversationLineLabels(c, m), fold);
             }
         }
 
         log.WriteLine($"line examples: {examples.Count} (scoped {scopedLines}, line-only {lineOnlyLines}, synthetic extra lines {extra}, letter-spaced variants {spacedVariants}, pj offender {pjOffenderLines}, pj weak-labelled offender {pjWeakLines} [{string.Join(", ", weakCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + " " + p.Value))}], pj decoy {pjDecoyLines}, " +
                       $"dota {dotaLines}, real benign {realLines}, pj annotated {annotated}, minor_cue positives {minorCuePositives}, vtpan-benign chunks {vtpanChunks}, vtpan-grooming chunks {vtpanGroomingChunks})");
         return examples;
+    }
+
+    /// <summary>The labels of a written conversation's line: its annotated signals, its harm line head and minor_cue.</summary>
+    private static sbyte[] ConversationLineLabels(ChatConversation c, ChatLine m)
+    {
+        bool predator = c.Predators.Contains(m.Author);
+        var labels = Labels(SignalsOf(m.Text, m.Signals), c.Label, predator);
+        labels[LineHeads.MinorCueIndex] = MinorCueLabel(c, m, predator);
+        return labels;
     }
 
     /// <summary>

@@ -91,7 +91,7 @@ internal static class SemanticStageCommand
         // --stage-token-regression: token vectors fitted to the encoder's embeddings of whole training lines.
         if (options.StageTokenRegression)
         {
-            table = RegressTokens(table, examples, featurizer, options.EncoderCacheFile, options.StageTokenLambda, stderr);
+            table = RegressTokens(table, examples, featurizer, encoderSha, options.EncoderCacheFile, options.StageTokenLambda, stderr);
         }
 
         // Each line's vector: the mean of its tokens' vectors (what the per-token graph computes).
@@ -645,26 +645,27 @@ internal static class SemanticStageCommand
 
     // The distinct texts of the stage's training lines (at most MaxRegressionLines, by stable hash), encoded whole
     // (cached beside the token vectors), and the token vectors fitted to them.
-    private static float[][] RegressTokens(float[][] table, List<Example> examples, MessageFeaturizer featurizer, string? cacheFile, double lambda, TextWriter stderr)
+    private static float[][] RegressTokens(float[][] table, List<Example> examples, MessageFeaturizer featurizer, string encoderSha, string? cacheFile, double lambda, TextWriter stderr)
     {
         var texts = examples.SelectMany(e => e.Lines).Select(l => l.Text).Where(t => !string.IsNullOrWhiteSpace(t))
             .Distinct(StringComparer.Ordinal).OrderBy(t => FeatureHashing.StableHash(t)).ThenBy(t => t, StringComparer.Ordinal)
             .Take(MaxRegressionLines).ToArray();
-        using var encoder = MiniLmEncoder.Load();
         string? linesCache = cacheFile is null ? null : cacheFile + ".lines";
         float[][] embeddings;
-        if (linesCache is not null && ReadEncoderCache(linesCache, texts, encoder.ModelSha256) is { } cached)
+        if (linesCache is not null && ReadEncoderCache(linesCache, texts, encoderSha) is { } cached)
         {
             stderr.WriteLine($"semantic-stage: line embeddings read from {linesCache}");
             embeddings = cached;
         }
         else
         {
+            // The encoder is loaded again only when the lines must be encoded (the vocabulary's run has ended).
             stderr.WriteLine($"semantic-stage: encoding {texts.Length} training lines with {MiniLmEncoder.ModelName}");
+            using var encoder = MiniLmEncoder.Load();
             embeddings = encoder.Encode(texts, batchSize: 128);
             if (linesCache is not null)
             {
-                WriteEncoderCache(linesCache, texts, encoder.ModelSha256, embeddings);
+                WriteEncoderCache(linesCache, texts, encoderSha, embeddings);
             }
         }
 

@@ -1,25 +1,21 @@
 using System.Text;
 using SafeChat.Inference.Features;
+using SafeChat.Inference.Tests.Onnx;
 using SafeChat.Scoring;
 using SafeChat.Training.Data;
 
 namespace SafeChat.Training.Tests.Data;
 
 /// <summary><c>--line-conversations</c>: written conversations whose lines train only the line heads and the vocabulary.</summary>
-public sealed class LineConversationsTests : IDisposable
+public sealed class LineConversationsTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"line-only-{Guid.NewGuid():N}");
-
-    public LineConversationsTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Load_LineConversations_EveryOneTrainsAndNoneIsAnAggregatorConversation()
     {
-        string lineOnly = Path.Combine(_dir, "line-only.jsonl");
+        using var dir = new TempDirectory();
+        string lineOnly = dir.File("line-only.jsonl");
         File.WriteAllLines(lineOnly, Enumerable.Range(0, 40).Select(i => Row(i, i % 2 == 0 ? "grooming" : "benign", "es")));
-        string conversations = Path.Combine(_dir, "plain.jsonl");
+        string conversations = dir.File("plain.jsonl");
         File.WriteAllLines(conversations, [Row(100, "grooming", "en")]);
         var options = TrainingOptions.Parse(["--conversations", conversations, "--line-conversations", lineOnly], TextWriter.Null);
         Assert.NotNull(options);
