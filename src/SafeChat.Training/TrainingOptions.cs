@@ -178,6 +178,13 @@ internal sealed class TrainingOptions
     public double StageTokenLambda { get; set; } = SafeChat.Training.Semantic.TokenRegression.DefaultLambda;
 
     /// <summary>
+    /// semantic-stage with <c>--stage-token-regression</c>: parallel lines (<c>--stage-parallel</c>; TSV of id, English
+    /// line, translation) whose translation's mean token vector is also fitted to the encoder's embedding of the
+    /// English line, so that lines in other languages land where their meaning does.
+    /// </summary>
+    public List<string> StageParallel { get; } = [];
+
+    /// <summary>
     /// Which part of the real corpora <c>heldout</c> exports: <see cref="DataPart.Heldout"/> (default) or
     /// <see cref="DataPart.Validation"/> (the conversations thresholds are chosen on, to inspect that choice).
     /// </summary>
@@ -188,7 +195,7 @@ internal sealed class TrainingOptions
 
     public const string Usage =
         "usage: safechat-train --conversations FILE... --lines FILE... [--heldout FILE...] [--scoped-conversations FILE...] [--line-conversations FILE...] [--external FILE...] [--pj DIR] [--vtpan CSV] " +
-        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds] [--stage-token-regression] [--stage-token-lambda X]";
+        "[--dota JSONL] [--nps JSONL] [--pan12-sample JSONL] [--real-benign FILE...] [--everyday FILE...] [--real-eval FILE...] [--validation-lookalikes FILE...] [--vtpan-translated CSV...] [--pj-interleaved DIR] [--pj-labels TSV...] [--probes FILE...] [--reviews FILE...] [--out DIR] [--seed N] [--pj-lines N] [--folds N] [--line-l2 X] [--aggregator-l2 X] [--max-positive-weight X] [--weak-label-weight X] [--aggregator-pj-weight X] [--aggregator-pjx-weight X] [--aggregator-real-benign-weight X] [--aggregator-everyday-weight X] [--transcript-translated-weight X] [--semantic] [--semantic-dim N] [--semantic-scale X] [--token-features 1|2|3] [--line-cache DIR] [--line-only] [--legacy-pj-folds] [--stage-token-regression] [--stage-token-lambda X] [--stage-parallel TSV...]";
 
     /// <summary>What <c>safechat-train --help</c> prints.</summary>
     public const string Help =
@@ -228,6 +235,9 @@ internal sealed class TrainingOptions
                                     approximates the encoder's embedding of the whole line (training lines only)
           --stage-token-lambda X    semantic-stage: the token regression's ridge weight towards each token's own
                                     embedding (default 0.05)
+          --stage-parallel TSV...   semantic-stage with --stage-token-regression: parallel lines (id, English line,
+                                    translation; our own translations): each translation's mean token vector is also
+                                    fitted to the encoder's embedding of its English line
           --encoder-cache FILE      semantic-stage: keep the encoder's token vectors in FILE between runs (used only
                                     when made for the same vocabulary and encoder model), and with
                                     --stage-token-regression the training lines' embeddings in FILE.lines
@@ -357,6 +367,7 @@ internal sealed class TrainingOptions
                 case "--everyday": options.Everyday.Add(value); multi = options.Everyday; break;
                 case "--real-eval": options.RealEval.Add(value); multi = options.RealEval; break;
                 case "--validation-lookalikes": options.ValidationLookalikes.Add(value); multi = options.ValidationLookalikes; break;
+                case "--stage-parallel": options.StageParallel.Add(value); multi = options.StageParallel; break;
                 case "--vtpan-translated": options.VtpanTranslated.Add(value); multi = options.VtpanTranslated; break;
                 case "--probes": options.Probes.Add(value); multi = options.Probes; break;
                 case "--reviews": options.Reviews.Add(value); multi = options.Reviews; break;
@@ -515,6 +526,12 @@ internal sealed class TrainingOptions
             return null;
         }
 
+        if (options.StageParallel.Count > 0 && !options.StageTokenRegression)
+        {
+            stderr.WriteLine("train: --stage-parallel needs --stage-token-regression (the parallel lines are rows of its regression).");
+            return null;
+        }
+
         if (options.PjLabels.Count > 0 && options.PjInterleavedDirectory is null)
         {
             stderr.WriteLine("train: --pj-labels needs --pj-interleaved (the annotations reference its sessions file).");
@@ -522,7 +539,7 @@ internal sealed class TrainingOptions
         }
 
         foreach (var path in options.Conversations.Concat(options.Lines).Concat(options.Heldout).Concat(options.External)
-                     .Concat(options.RealBenign).Concat(options.Everyday).Concat(options.RealEval).Concat(options.ValidationLookalikes).Concat(options.VtpanTranslated).Concat(options.Probes)
+                     .Concat(options.RealBenign).Concat(options.Everyday).Concat(options.RealEval).Concat(options.ValidationLookalikes).Concat(options.StageParallel).Concat(options.VtpanTranslated).Concat(options.Probes)
                      .Concat(options.PjLabels).Concat(new[] { options.VtpanCsv, options.DotaJsonl, options.NpsJsonl, options.Pan12SampleJsonl }.OfType<string>()))
         {
             if (!File.Exists(path))

@@ -71,6 +71,17 @@ internal static class SemanticStageCommand
             return 2;
         }
 
+        IReadOnlyList<ParallelLine> parallel;
+        try
+        {
+            parallel = ParallelLines.Read(options.StageParallel);
+        }
+        catch (DataFormatException ex)
+        {
+            stderr.WriteLine($"semantic-stage: {ex.Message}");
+            return 1;
+        }
+
         var data = TrainingData.Load(options, stderr);
         MessageFeaturizer featurizer;
         using (var vocabStream = File.OpenRead(vocabPath))
@@ -91,7 +102,7 @@ internal static class SemanticStageCommand
         // --stage-token-regression: token vectors fitted to the encoder's embeddings of whole training lines.
         if (options.StageTokenRegression)
         {
-            table = RegressTokens(table, examples, featurizer, encoderSha, options.EncoderCacheFile, options.StageTokenLambda, stderr);
+            table = RegressTokens(table, examples, parallel, featurizer, encoderSha, options.EncoderCacheFile, options.StageTokenLambda, stderr);
         }
 
         // Each line's vector: the mean of its tokens' vectors (what the per-token graph computes).
@@ -177,7 +188,7 @@ internal static class SemanticStageCommand
             ["own_count_weight"] = Math.Round(final[2 * dim], 6),
             ["other_count_weight"] = Math.Round(final[2 * dim + 1], 6),
             ["encoder"] = $"{MiniLmEncoder.ModelName} ({MiniLmEncoder.PackageId}, model.onnx sha256 {encoderSha}), " + (options.StageTokenRegression
-                              ? $"token vectors fitted by ridge regression (λ {options.StageTokenLambda.ToString(CultureInfo.InvariantCulture)} towards each token encoded alone) so that a line's mean token vector approximates the encoder's embedding of the whole line, over up to {MaxRegressionLines} distinct training lines of the stage; "
+                              ? $"token vectors fitted by ridge regression (λ {options.StageTokenLambda.ToString(CultureInfo.InvariantCulture)} towards each token encoded alone) so that a line's mean token vector approximates the encoder's embedding of the whole line, over up to {MaxRegressionLines} distinct training lines of the stage" + (parallel.Count > 0 ? $" and {parallel.Count} parallel lines (each translation's mean token vector fitted to the encoder's embedding of its English line)" : string.Empty) + "; "
                               : "each vocabulary token encoded alone; ") + "a line is the mean of its tokens' vectors",
             ["candidate_benign_rates"] = new JsonArray([.. CandidateRates.Select(r => (JsonNode)r)]),
             ["training_conversations"] = examples.Count,
@@ -208,6 +219,17 @@ internal static class SemanticStageCommand
                 ["source"] = string.Join(", ", options.ValidationLookalikes.Select(Path.GetFileName)) + " (written for SafeChat: one adult with an ordinary relationship and one child per conversation)",
                 ["licence"] = "Apache-2.0 (our own writing)",
                 ["usage"] = "validation only: counted by the semantic stage's threshold rule with the written benign validation conversations; never trained on",
+            });
+        }
+
+        if (parallel.Count > 0)
+        {
+            trainingData.Add(new JsonObject
+            {
+                ["name"] = ParallelDataName,
+                ["source"] = string.Join(", ", options.StageParallel.Select(Path.GetFileName)) + $" ({parallel.Count} lines of this project's written English training conversations, translated by us)",
+                ["licence"] = "Apache-2.0 (our own writing and translation)",
+                ["usage"] = "semantic stage's token regression only: rows that fit the translation's token vectors to the encoder's embedding of the English line; never a training row of any head",
             });
         }
 
@@ -325,7 +347,7 @@ internal static class SemanticStageCommand
     /// </summary>
     internal static void RemoveStageEntries(JsonArray trainingData)
     {
-        foreach (var stale in trainingData.Where(e => (string?)e?["name"] is StageDataName or LookalikeDataName).ToList())
+        foreach (var stale in trainingData.Where(e => (string?)e?["name"] is StageDataName or LookalikeDataName or ParallelDataName).ToList())
         {
             trainingData.Remove(stale);
         }
@@ -334,6 +356,8 @@ internal static class SemanticStageCommand
     private const string StageDataName = "Semantic second stage (semantic.onnx)";
 
     private const string LookalikeDataName = "Written look-alikes for the semantic stage's validation";
+
+    private const string ParallelDataName = "Parallel lines for the semantic stage's token regression";
 
     // The encoder's vector of every vocabulary token, from the cache file when it was made for this vocabulary and this
     // encoder model.
@@ -645,31 +669,48 @@ internal static class SemanticStageCommand
 
     // The distinct texts of the stage's training lines (at most MaxRegressionLines, by stable hash), encoded whole
     // (cached beside the token vectors), and the token vectors fitted to them.
-    private static float[][] RegressTokens(float[][] table, List<Example> examples, MessageFeaturizer featurizer, string encoderSha, string? cacheFile, double lambda, TextWriter stderr)
+    private static float[][] RegressTokens(float[][] table, List<Example> examples, IReadOnlyList<ParallelLine> parallel, MessageFeaturizer featurizer, string encoderSha, string? cacheFile, double lambda, TextWriter stderr)
     {
         var texts = examples.SelectMany(e => e.Lines).Select(l => l.Text).Where(t => !string.IsNullOrWhiteSpace(t))
             .Distinct(StringComparer.Ordinal).OrderBy(t => FeatureHashing.StableHash(t)).ThenBy(t => t, StringComparer.Ordinal)
             .Take(MaxRegressionLines).ToArray();
-        string? linesCache = cacheFile is null ? null : cacheFile + ".lines";
-        float[][] embeddings;
-        if (linesCache is not null && ReadEncoderCache(linesCache, texts, encoderSha) is { } cached)
+        // The encoder is loaded again only when the lines must be encoded (the vocabulary's run has ended).
+        var embeddings = Encode(texts, cacheFile is null ? null : cacheFile + ".lines", encoderSha, "training lines", stderr);
+
+        IReadOnlyList<IReadOnlyList<int>> tokens = [.. texts.Select(t => featurizer.Tokenize(t))];
+        if (parallel.Count > 0)
         {
-            stderr.WriteLine($"semantic-stage: line embeddings read from {linesCache}");
-            embeddings = cached;
-        }
-        else
-        {
-            // The encoder is loaded again only when the lines must be encoded (the vocabulary's run has ended).
-            stderr.WriteLine($"semantic-stage: encoding {texts.Length} training lines with {MiniLmEncoder.ModelName}");
-            using var encoder = MiniLmEncoder.Load();
-            embeddings = encoder.Encode(texts, batchSize: 128);
-            if (linesCache is not null)
-            {
-                WriteEncoderCache(linesCache, texts, encoderSha, embeddings);
-            }
+            // Each translation is a row whose target is the encoder's embedding of its English line (each distinct
+            // English line encoded once: the languages share them).
+            string[] english = [.. parallel.Select(p => p.English).Distinct(StringComparer.Ordinal)];
+            var englishEmbeddings = Encode(english, cacheFile is null ? null : cacheFile + ".parallel", encoderSha, "parallel English lines", stderr);
+            var embeddingOf = english.Select((text, i) => (text, i)).ToDictionary(p => p.text, p => englishEmbeddings[p.i], StringComparer.Ordinal);
+            tokens = [.. tokens, .. parallel.Select(p => featurizer.Tokenize(p.Translation))];
+            embeddings = [.. embeddings, .. parallel.Select(p => embeddingOf[p.English])];
+            stderr.WriteLine($"semantic-stage: {parallel.Count} parallel lines join the token regression (translation tokens fitted to the English line's embedding)");
         }
 
-        return TokenRegression.Fit(table, [.. texts.Select(t => featurizer.Tokenize(t))], embeddings, stderr, lambda);
+        return TokenRegression.Fit(table, tokens, embeddings, stderr, lambda);
+    }
+
+    // The encoder's embeddings of the texts, from the cache file when it was made for these texts and this encoder model.
+    private static float[][] Encode(string[] texts, string? cache, string encoderSha, string what, TextWriter stderr)
+    {
+        if (cache is not null && ReadEncoderCache(cache, texts, encoderSha) is { } cached)
+        {
+            stderr.WriteLine($"semantic-stage: {what} read from {cache}");
+            return cached;
+        }
+
+        stderr.WriteLine($"semantic-stage: encoding {texts.Length} {what} with {MiniLmEncoder.ModelName}");
+        using var encoder = MiniLmEncoder.Load();
+        var embeddings = encoder.Encode(texts, batchSize: 128);
+        if (cache is not null)
+        {
+            WriteEncoderCache(cache, texts, encoderSha, embeddings);
+        }
+
+        return embeddings;
     }
 
 

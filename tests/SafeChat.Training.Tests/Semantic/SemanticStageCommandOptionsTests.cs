@@ -58,6 +58,35 @@ public sealed class SemanticStageCommandOptionsTests : IDisposable
         Assert.Contains("--stage-token-lambda", errors.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_StageParallel_IsKeptWithTheRegressionAndWithoutItFailsNamingBothOptions()
+    {
+        string conversations = WriteConversations();
+        string parallel = Path.Combine(_dir, "parallel-es.tsv");
+        File.WriteAllText(parallel, "p1\tsee you tomorrow\tnos vemos mañana\n");
+        var errors = new StringWriter();
+
+        var options = TrainingOptions.Parse(["--conversations", conversations, "--stage-token-regression", "--stage-parallel", parallel], TextWriter.Null);
+        var alone = TrainingOptions.Parse(["--conversations", conversations, "--stage-parallel", parallel], errors);
+
+        Assert.NotNull(options);
+        Assert.Equal([parallel], options.StageParallel);
+        Assert.Null(alone);
+        Assert.Contains("--stage-parallel needs --stage-token-regression", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RemoveStageEntries_RemovesTheParallelLinesEntryToo()
+    {
+        var trainingData = new JsonArray(
+            new JsonObject { ["name"] = "Perverted-Justice (Koutli)" },
+            new JsonObject { ["name"] = "Parallel lines for the semantic stage's token regression" });
+
+        SemanticStageCommand.RemoveStageEntries(trainingData);
+
+        Assert.Equal(["Perverted-Justice (Koutli)"], trainingData.Select(e => (string?)e!["name"]));
+    }
+
     [Theory]
     [InlineData("5,x")]
     [InlineData("0")]
