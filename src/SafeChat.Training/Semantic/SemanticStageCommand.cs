@@ -668,13 +668,12 @@ internal static class SemanticStageCommand
     private const int MaxRegressionLines = 60_000;
 
     // The distinct texts of the stage's training lines (at most MaxRegressionLines, by stable hash), encoded whole
-    // (cached beside the token vectors), and the token vectors fitted to them.
+    // (cached beside the token vectors), and the token vectors fitted to them and to the parallel lines (--stage-parallel).
     private static float[][] RegressTokens(float[][] table, List<Example> examples, IReadOnlyList<ParallelLine> parallel, MessageFeaturizer featurizer, string encoderSha, string? cacheFile, double lambda, TextWriter stderr)
     {
         var texts = examples.SelectMany(e => e.Lines).Select(l => l.Text).Where(t => !string.IsNullOrWhiteSpace(t))
             .Distinct(StringComparer.Ordinal).OrderBy(t => FeatureHashing.StableHash(t)).ThenBy(t => t, StringComparer.Ordinal)
             .Take(MaxRegressionLines).ToArray();
-        // The encoder is loaded again only when the lines must be encoded (the vocabulary's run has ended).
         var embeddings = Encode(texts, cacheFile is null ? null : cacheFile + ".lines", encoderSha, "training lines", stderr);
 
         IReadOnlyList<IReadOnlyList<int>> tokens = [.. texts.Select(t => featurizer.Tokenize(t))];
@@ -693,7 +692,8 @@ internal static class SemanticStageCommand
         return TokenRegression.Fit(table, tokens, embeddings, stderr, lambda);
     }
 
-    // The encoder's embeddings of the texts, from the cache file when it was made for these texts and this encoder model.
+    // The encoder's embeddings of the texts, from the cache file when it was made for these texts and this encoder model
+    // (the encoder is loaded again only when texts must be encoded: the vocabulary's run has ended).
     private static float[][] Encode(string[] texts, string? cache, string encoderSha, string what, TextWriter stderr)
     {
         if (cache is not null && ReadEncoderCache(cache, texts, encoderSha) is { } cached)
