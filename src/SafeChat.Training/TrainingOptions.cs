@@ -398,19 +398,17 @@ internal sealed class TrainingOptions
                     options.SemanticDimension = dim;
                     break;
                 case "--stage-token-lambda":
-                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double lambda) || !(lambda > 0) || !double.IsFinite(lambda))
+                    if (!TryPositive(value, out double lambda))
                     {
-                        stderr.WriteLine($"train: option {arg} needs a positive number, got '{value}'.");
-                        return null;
+                        return NeedsPositiveNumber(stderr, arg, value);
                     }
 
                     options.StageTokenLambda = lambda;
                     break;
                 case "--semantic-scale":
-                    if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float semanticScale) || !(semanticScale > 0) || !float.IsFinite(semanticScale))
+                    if (!TryPositive(value, out float semanticScale))
                     {
-                        stderr.WriteLine($"train: option {arg} needs a positive number, got '{value}'.");
-                        return null;
+                        return NeedsPositiveNumber(stderr, arg, value);
                     }
 
                     options.SemanticScale = semanticScale;
@@ -559,6 +557,17 @@ internal sealed class TrainingOptions
         }
 
         return options;
+    }
+
+    // A finite number above zero, parsed in the option's own type (λ is a double, the semantic scale a float).
+    private static bool TryPositive<T>(string value, out T number)
+        where T : System.Numerics.IFloatingPointIeee754<T> =>
+        T.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number!) && number > T.Zero && T.IsFinite(number);
+
+    private static TrainingOptions? NeedsPositiveNumber(TextWriter stderr, string option, string value)
+    {
+        stderr.WriteLine($"train: option {option} needs a positive number, got '{value}'.");
+        return null;
     }
 
     private static string Quote(string arg) => arg.Contains(' ', StringComparison.Ordinal) ? $"\"{arg}\"" : arg;
